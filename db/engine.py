@@ -1,0 +1,44 @@
+"""Engine and session factory: one engine per process, one session per action."""
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    # pysqlite recipe: let SQLAlchemy own transactions so DDL is transactional and
+    # SAVEPOINTs work; WAL + busy_timeout let the app and a seeder share the file.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine for SQLite or PostgreSQL with the settings this project needs."""
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            raise ValueError("In-memory SQLite is not shared across threads; use a file.")
+        engine = create_engine(url, **kwargs)
+        _setup_sqlite(engine)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    connect_args = kwargs.pop("connect_args", {})
+    # Generic plans after 5 runs ignore the prefix index of name search (DESIGN §8).
+    connect_args.setdefault("prepare_threshold", None)
+    return create_engine(url, connect_args=connect_args, pool_pre_ping=True, **kwargs)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to the engine; sessions never auto-commit."""
+    return sessionmaker(engine, expire_on_commit=False)

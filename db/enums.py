@@ -1,0 +1,102 @@
+"""Closed vocabularies of the domain (DESIGN §2), with their German labels."""
+from __future__ import annotations
+
+ROLES = {
+    "admin": "Administration",
+    "team": "Linksaktiv-Team",
+    "land": "Landesverband",
+    "kreis": "Kreisverband",
+    "leitung": "Leitung",
+}
+
+STATUSES = {"contact": "Kontakt", "active": "Aktiv", "member": "Mitglied"}
+
+SOURCES = {
+    "infostand": "Infostand",
+    "haustuer": "Haustür",
+    "veranstaltung": "Veranstaltung",
+    "social_media": "Social Media",
+    "wahlkampf_app": "Wahlkampf-App",
+    "webformular": "Webformular",
+    "import": "Import",
+}
+
+TOPICS = {
+    "pflege": "Pflege",
+    "miete": "Miete",
+    "verkehr": "Verkehr",
+    "umverteilung": "Umverteilung",
+    "frieden": "Frieden",
+    "klima": "Klima",
+    "bildung": "Bildung",
+    "arbeit": "Arbeit",
+    "gesundheit": "Gesundheit",
+    "antifaschismus": "Antifaschismus",
+}
+
+PURPOSES = {
+    "information": "Information",
+    "call_to_action": "Aktionsaufrufe",
+    "newspaper": "Zeitung",
+    "volunteering": "Mithilfe",
+    "pass_to_branch": "Weitergabe an Gliederung",
+}
+
+CHANNELS = {"email": "E-Mail", "phone": "Telefon", "sms": "SMS", "post": "Post"}
+
+OFFICE_KINDS = {
+    "geschaeftsstelle": "Geschäftsstelle",
+    "buergerbuero": "Bürgerbüro",
+    "wahlkreisbuero": "Wahlkreisbüro",
+}
+
+ORDER_STATUSES = {
+    "requested": "angefragt",
+    "approved": "freigegeben",
+    "packed": "gepackt",
+    "shipped": "versandt",
+    "delivered": "zugestellt",
+    "cancelled": "storniert",
+    "returned": "zurückgekommen",
+}
+
+SKILLS = {
+    "infostand": "Infostand",
+    "plakatieren": "Plakatieren",
+    "haustuer": "Haustür",
+    "verteilen": "Verteilen",
+    "social_media": "Social Media",
+    "fahrdienst": "Fahrdienst",
+    "veranstaltung": "Veranstaltung",
+}
+
+AVAILABILITY = {
+    "weekday_day": "werktags tagsüber",
+    "weekday_evening": "werktags abends",
+    "weekend": "Wochenende",
+}
+
+ASSIGNMENT_STATUSES = {
+    "proposed": "vorgeschlagen",
+    "contacted": "kontaktiert",
+    "confirmed": "bestätigt",
+    "declined": "abgelehnt",
+    "cancelled": "storniert",
+}
+
+ACTIVITY_KINDS = {
+    "created": "Angelegt",
+    "status_change": "Statuswechsel",
+    "infostand": "Gespräch am Infostand",
+    "haustuer": "Gespräch an der Haustür",
+    "veranstaltung": "Veranstaltung besucht",
+    "email": "E-Mail",
+    "call": "Telefonat",
+    "call_to_action": "Aktionsaufruf",
+    "newspaper_order": "Zeitungsbestellung",
+    "volunteer_offer": "Hilfsangebot",
+    "assignment": "Vermittlung",
+    "note": "Notiz",
+}
+
+MAIL_STATUSES = {"queued": "wartet", "sent": "gesendet", "failed": "fehlgeschlagen"}

@@ -1,0 +1,15 @@
+"""All models; importing this package registers every table on Base.metadata."""
+from db.models.base import Base
+from db.models.campaign import (
+    Assignment, CallDelivery, CallToAction, CampaignLead, DispatchOrder, LeadNeed, MailOutbox,
+    NewspaperEdition, OfferSkill, VolunteerOffer,
+)
+from db.models.contact import Activity, Consent, Contact, ContactTopic, DataSubjectRequest
+from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
+
+__all__ = [
+    "Base", "Assignment", "CallDelivery", "CallToAction", "CampaignLead", "DispatchOrder",
+    "LeadNeed", "MailOutbox", "NewspaperEdition", "OfferSkill", "VolunteerOffer", "Activity",
+    "Consent", "Contact", "ContactTopic", "DataSubjectRequest", "AppSetting", "AuditEvent",
+    "Kreis", "Kreisverband", "Land", "Office", "Plz", "User",
+]

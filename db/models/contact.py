@@ -1,0 +1,108 @@
+"""Contacts (Linksaktive), their topics, consents, activities and data-subject requests."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.models.base import Base
+from db.types import UTCDateTime, utcnow
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    __table_args__ = (
+        CheckConstraint("status IN ('contact','active','member')", name="status"),
+        Index("ix_contact_kv_status", "kv_id", "status"),
+        Index("ix_contact_land_status", "land_code", "status"),
+        Index("ix_contact_plz_status", "plz", "status"),
+        Index("ix_contact_kv_created", "kv_id", "created_at"),
+        # Name-search indexes differ per database; they are created in the migration.
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str] = mapped_column(String(160), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    street: Mapped[str] = mapped_column(String(160), default="")
+    plz: Mapped[str] = mapped_column(ForeignKey("plz.plz"))
+    city: Mapped[str] = mapped_column(String(120), default="")
+    # Derived from the PLZ, never typed by hand (services/geo.resolve_plz).
+    kreis_ags: Mapped[str] = mapped_column(ForeignKey("kreis.ags"), index=True)
+    kv_id: Mapped[int] = mapped_column(ForeignKey("kreisverband.id"))
+    land_code: Mapped[str] = mapped_column(ForeignKey("land.code"))
+    status: Mapped[str] = mapped_column(String(10), default="contact", index=True)
+    contact_since: Mapped[date] = mapped_column(Date)
+    active_since: Mapped[date | None] = mapped_column(Date)
+    member_since: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    topics: Mapped[list["ContactTopic"]] = relationship(cascade="all, delete-orphan")
+    consents: Mapped[list["Consent"]] = relationship(cascade="all, delete-orphan")
+
+
+class ContactTopic(Base):
+    __tablename__ = "contact_topic"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+
+
+class Consent(Base):
+    """One consent record; the latest per (contact, purpose, channel) decides."""
+
+    __tablename__ = "consent"
+    __table_args__ = (
+        Index("ix_consent_lookup", "contact_id", "purpose", "channel", "granted_at"),
+        Index("ix_consent_purpose_channel", "purpose", "channel", "contact_id"),
+        CheckConstraint(
+            "purpose IN ('information','call_to_action','newspaper','volunteering','pass_to_branch')",
+            name="purpose",
+        ),
+        CheckConstraint("channel IS NULL OR channel IN ('email','phone','sms','post')", name="channel"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str | None] = mapped_column(String(10))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(40), default="")
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Activity(Base):
+    """An entry of a contact's timeline."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_contact_at", "contact_id", "occurred_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    ref_type: Mapped[str] = mapped_column(String(30), default="")
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class DataSubjectRequest(Base):
+    """A GDPR request (Auskunft, Berichtigung, Löschung) and its handling."""
+
+    __tablename__ = "data_subject_request"
+    __table_args__ = (
+        CheckConstraint("kind IN ('access','rectification','erasure','objection')", name="kind"),
+        CheckConstraint("status IN ('open','done','rejected')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # SET NULL so that erasing the person keeps the request's fact (and the audit).
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
