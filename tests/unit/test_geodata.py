@@ -1,0 +1,87 @@
+"""Checks on the generated offline geodata in data/geo/ (services.geodata)."""
+
+from services import geodata
+
+BBOX = (5.8, 47.2, 15.1, 55.1)  # lon_min, lat_min, lon_max, lat_max (Germany, generous)
+
+
+def test_kreise_and_laender_counts():
+    kreise = geodata.kreise_table()
+    laender = geodata.laender_table()
+    assert len(kreise) == 400
+    assert kreise["ags"].is_unique
+    assert kreise["ags"].str.fullmatch(r"\d{5}").all()
+    assert (kreise["land_code"] == kreise["ags"].str[:2]).all()
+    assert len(laender) == 16
+    assert list(laender["code"]) == [f"{i:02d}" for i in range(1, 17)]
+    assert set(kreise["land_code"]) == set(laender["code"])
+    sn = laender.set_index("code").loc["14"]
+    assert (sn["name"], sn["abbr"]) == ("Sachsen", "SN")
+
+
+def test_merged_kreise():
+    ags = set(geodata.kreise_table()["ags"])
+    assert {"03159", "16063"} <= ags
+    assert not {"03152", "03156", "16056"} & ags
+
+
+def test_every_kreis_has_a_plz():
+    plz = geodata.plz_table()
+    kreise = set(geodata.kreise_table()["ags"])
+    assert set(plz["kreis_ags"]) == kreise
+    assert (plz["kreis_ags"] == "07313").any()  # Landau in der Pfalz
+
+
+def test_plz_values():
+    plz = geodata.plz_table()
+    assert 8000 < len(plz) < 9000
+    assert plz["plz"].is_unique
+    assert plz["plz"].str.fullmatch(r"\d{5}").all()
+    assert (plz["places"].str.len() > 0).all()
+    assert plz["lat"].between(BBOX[1], BBOX[3]).all()
+    assert plz["lon"].between(BBOX[0], BBOX[2]).all()
+
+
+def test_known_plz():
+    by_plz = geodata.plz_table().set_index("plz")
+    assert by_plz.loc["04109", "kreis_ags"] == "14713"
+    assert by_plz.loc["04109", "places"].split("|")[0] == "Leipzig"
+    assert by_plz.loc["02826", "kreis_ags"] == "14626"
+    assert by_plz.loc["37073", "kreis_ags"] == "03159"
+    assert geodata.plz_lookup("04109")["kreis_ags"] == "14713"
+    assert geodata.plz_lookup("00000") is None
+    kreise = geodata.kreise_table().set_index("ags")
+    assert kreise.loc["14713", "name"] == "Leipzig"
+    assert kreise.loc["14626", "name"] == "Görlitz"
+
+
+def test_kreise_population_and_coordinates():
+    kreise = geodata.kreise_table()
+    assert 82_000_000 < kreise["population"].sum() < 85_000_000
+    assert (kreise["area_km2"] > 0).all()
+    assert 350_000 < kreise["area_km2"].sum() < 360_000
+    assert kreise["lat"].between(BBOX[1], BBOX[3]).all()
+    assert kreise["lon"].between(BBOX[0], BBOX[2]).all()
+
+
+def test_geojson():
+    kg = geodata.kreise_geojson()
+    assert kg["type"] == "FeatureCollection"
+    assert len(kg["features"]) == 400
+    assert {f["properties"]["ags"] for f in kg["features"]} == set(geodata.kreise_table()["ags"])
+    assert all(f["geometry"]["type"] in ("Polygon", "MultiPolygon") for f in kg["features"])
+    lg = geodata.laender_geojson()
+    assert len(lg["features"]) == 16
+    assert {f["properties"]["code"] for f in lg["features"]} == set(geodata.laender_table()["code"])
+
+
+def test_geo_files_are_small():
+    total = sum(p.stat().st_size for p in geodata.GEO_DIR.iterdir())
+    assert total < 5_000_000
+
+
+def test_attribution():
+    html = geodata.attribution_html()
+    assert "OpenStreetMap" in html and "GeoBasis-DE" in html and "Eurostat" in html
+    assert "\n" not in html and "<" not in html
+    assert (geodata.GEO_DIR / "ATTRIBUTION.md").exists()
