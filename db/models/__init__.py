@@ -4,12 +4,12 @@ from db.models.campaign import (
     Assignment, CallDelivery, CallToAction, CampaignLead, DispatchOrder, LeadNeed, MailOutbox,
     NewspaperEdition, OfferSkill, VolunteerOffer,
 )
-from db.models.contact import Activity, Consent, Contact, ContactTopic, DataSubjectRequest
+from db.models.contact import Activity, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
 
 __all__ = [
     "Base", "Assignment", "CallDelivery", "CallToAction", "CampaignLead", "DispatchOrder",
     "LeadNeed", "MailOutbox", "NewspaperEdition", "OfferSkill", "VolunteerOffer", "Activity",
-    "Consent", "Contact", "ContactTopic", "DataSubjectRequest", "AppSetting", "AuditEvent",
+    "Consent", "Contact", "ContactShare", "ContactTopic", "DataSubjectRequest", "AppSetting", "AuditEvent",
     "Kreis", "Kreisverband", "Land", "Office", "Plz", "User",
 ]

@@ -106,3 +106,18 @@ class DataSubjectRequest(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ContactShare(Base):
+    """An explicit, audited handover: a KV outside the contact's own may see this person."""
+
+    __tablename__ = "contact_share"
+    __table_args__ = (Index("ix_contact_share_kv", "kv_id", "revoked_at", "contact_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    kv_id: Mapped[int] = mapped_column(ForeignKey("kreisverband.id"))
+    reason: Mapped[str] = mapped_column(String(40), default="volunteer_handover")
+    ref_id: Mapped[int | None] = mapped_column(Integer)
+    granted_by: Mapped[int | None] = mapped_column(Integer)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

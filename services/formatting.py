@@ -1,0 +1,28 @@
+"""German display formats: dates in Europe/Berlin, numbers with German separators."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def format_datetime(value: datetime | None) -> str:
+    """'24.12.2026, 18:30' in Berlin time; '' for None."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return value.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")
+
+
+def format_date(value: date | None) -> str:
+    """'24.12.2026'; '' for None."""
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def format_int(value: int | None, hidden: str = "< 5") -> str:
+    """'12.345' with German thousands separator; the hidden marker for a suppressed count."""
+    if value is None:
+        return hidden
+    return f"{int(value):,}".replace(",", ".")
