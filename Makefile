@@ -1,0 +1,26 @@
+# Linksaktiv Cockpit — the two commands: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install seed bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/streamlit run app.py --server.port 8501
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+seed: install
+	$(BIN)/python -m scripts.seed_demo --contacts $(or $(CONTACTS),5000)
+
+bench: install
+	$(BIN)/python -m bench.run_all

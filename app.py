@@ -1,0 +1,123 @@
+"""Linksaktiv Cockpit: page config, login, navigation built from the user's role."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+import appctx
+from registry import pages_for
+from services import auth
+from services.accounts import area_label
+from services.errors import UserError
+from services.settings import ConfigError, get_settings
+
+st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=":material/campaign:", layout="wide")
+
+LOGIN_FIELDS = {"Form name": "Anmelden", "Username": "Benutzername", "Password": "Passwort",
+                "Login": "Anmelden", "Captcha": "Captcha"}
+
+settings = get_settings()
+try:
+    settings.validate()
+except ConfigError as exc:
+    st.error(str(exc))
+    st.stop()
+
+engine = appctx.cockpit_engine()
+with appctx.db_session() as s:
+    creds = auth.credentials(s)
+
+# Exactly one Authenticate per run (DESIGN §7); no api_key, no login sleep.
+authenticator = stauth.Authenticate(creds, settings.cookie_name, settings.cookie_key,
+                                    settings.cookie_expiry_days, auto_hash=False, login_sleep_time=0)
+_model = authenticator.authentication_controller.authentication_model
+
+
+def _check_credentials(username: str, password: str) -> bool:
+    # Our database decides: failed-login counts and lockout survive restarts.
+    with appctx.db_session() as s:
+        result = auth.check_login(s, username, password)
+    if not result.ok:
+        st.session_state["login_error"] = result.message
+    return result.ok
+
+
+_model.check_credentials = _check_credentials
+
+
+def _token_issued_at() -> datetime | None:
+    exp = authenticator.cookie_controller.cookie_model.exp_date
+    token = getattr(authenticator.cookie_controller.cookie_model, "token", None)
+    exp = (token or {}).get("exp_date", exp) if isinstance(token, dict) else exp
+    if not exp:
+        return None
+    return datetime.fromtimestamp(exp - settings.cookie_expiry_days * 86400, tz=timezone.utc)
+
+
+def _login_page() -> None:
+    st.title("Linksaktiv Cockpit")
+    st.caption("Das Organizing-Werkzeug für Linksaktiv. Bitte melde dich an.")
+    st.session_state.pop("login_error", None)
+    try:
+        authenticator.login(location="main", fields=LOGIN_FIELDS, key="login")
+    except stauth.LoginError:
+        st.error("Anmeldung nicht möglich.")
+    if st.session_state.get("authentication_status") is False:
+        st.error(st.session_state.get("login_error", "Benutzername oder Passwort ist falsch."))
+    if settings.demo_mode:
+        st.info("Demo-Modus: Benutzer `admin`, `team`, `lv-sachsen`, `kv-leipzig`, `kv-goerlitz`, "
+                "`leitung`; Passwort `linksaktiv-demo`.")
+
+
+def _logout(_info=None) -> None:
+    user = appctx.current_user()
+    if user is not None:
+        with appctx.db_session() as s:
+            auth.record_logout(s, user.id, user.username)
+    st.session_state.pop("cockpit_user", None)
+
+
+if not st.session_state.get("authentication_status"):
+    try:
+        token = authenticator.cookie_controller.get_cookie()
+        if token:
+            authenticator.authentication_controller.login(token=token)
+    except stauth.LoginError:
+        authenticator.cookie_controller.delete_cookie()
+
+username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
+user = None
+if username:
+    with appctx.db_session() as s:
+        db_user = auth.load_active_user(s, username, settings.idle_timeout_minutes,
+                                        token_issued_at=_token_issued_at())
+        if db_user is not None:
+            user = appctx.CurrentUser(db_user.id, db_user.username, db_user.display_name, db_user.role,
+                                      db_user.kv_id, db_user.land_code, area_label(s, db_user))
+    if user is None:
+        # Deactivated, locked, idle or logged out everywhere: end this session too.
+        authenticator.authentication_controller.logout()
+        authenticator.cookie_controller.delete_cookie()
+        st.session_state.pop("cockpit_user", None)
+        st.session_state["login_error"] = "Deine Sitzung ist abgelaufen. Bitte melde dich neu an."
+
+if user is None:
+    st.navigation([st.Page(_login_page, title="Anmelden", icon=":material/login:")], position="hidden").run()
+    st.stop()
+
+st.session_state["cockpit_user"] = user
+sections: dict[str, list] = {}
+for spec in pages_for(user.role):
+    sections.setdefault(spec.section, []).append(
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default))
+
+with st.sidebar:
+    st.markdown(f"**{user.display_name}**  \n{appctx.ROLE_LABELS[user.role]} · {user.area}")
+    authenticator.logout("Abmelden", location="sidebar", key="logout", callback=_logout)
+
+try:
+    st.navigation(sections).run()
+except UserError as exc:
+    appctx.show_error(exc)

@@ -1,0 +1,71 @@
+"""Streamlit glue shared by app.py and pages: engine, current user, guard, error display."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import streamlit as st
+
+from registry import may_open
+from services.bootstrap import prepare_database
+from services.errors import UserError
+from services.runtime import get_engine, session_scope
+from services.scope import Scope
+from services.settings import get_settings
+
+ROLE_LABELS = {"admin": "Administration", "team": "Linksaktiv-Team", "land": "Landesverband",
+               "kreis": "Kreisverband", "leitung": "Leitung"}
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The logged-in user as pages need it (no database object kept across reruns)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    kv_id: int | None
+    land_code: str | None
+    area: str
+
+    @property
+    def scope(self) -> Scope:
+        """The user's data scope."""
+        return Scope(role=self.role, user_id=self.id, username=self.username,
+                     kv_id=self.kv_id if self.role == "kreis" else None,
+                     land_code=self.land_code if self.role == "land" else None)
+
+
+@st.cache_resource(show_spinner="Datenbank wird vorbereitet …")
+def cockpit_engine():
+    """The one engine of this process, migrated (and seeded in demo mode)."""
+    engine = get_engine()
+    prepare_database(engine, get_settings())
+    return engine
+
+
+@contextmanager
+def db_session():
+    """A session for one user action."""
+    with session_scope(cockpit_engine()) as session:
+        yield session
+
+
+def current_user() -> CurrentUser | None:
+    """The logged-in user of this browser session, if any."""
+    return st.session_state.get("cockpit_user")
+
+
+def guard(path: str) -> CurrentUser:
+    """Stop the page unless a user is logged in whose role may open it."""
+    user = current_user()
+    if user is None or not may_open(user.role, path):
+        st.error("Diese Seite ist für deine Rolle nicht freigegeben.")
+        st.stop()
+    return user
+
+
+def show_error(error: UserError) -> None:
+    """Show a service's German error message."""
+    st.error(str(error), icon=":material/error:")

@@ -1,0 +1,61 @@
+"""Read queries behind the Übersicht: counts by status, source, topic, week and PLZ."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Contact, ContactTopic, Plz
+from db.queries.dialect import weeks_since
+from services.scope import Scope, apply_area
+
+
+def _area(stmt, scope: Scope):
+    return apply_area(stmt, scope, Contact.kv_id, Contact.land_code)
+
+
+def counts_by_status(session: Session, scope: Scope) -> dict[str, int]:
+    """Contacts per status in the scope's area."""
+    stmt = _area(select(Contact.status, func.count()).group_by(Contact.status), scope)
+    return {status: n for status, n in session.execute(stmt)}
+
+
+def count_created_since(session: Session, scope: Scope, since: datetime) -> int:
+    """Contacts created at or after since."""
+    stmt = _area(select(func.count()).select_from(Contact).where(Contact.created_at >= since), scope)
+    return session.scalar(stmt) or 0
+
+
+def counts_by_source(session: Session, scope: Scope) -> dict[str, int]:
+    """Contacts per source."""
+    stmt = _area(select(Contact.source, func.count()).group_by(Contact.source), scope)
+    return {k: n for k, n in session.execute(stmt)}
+
+
+def counts_by_topic(session: Session, scope: Scope) -> dict[str, int]:
+    """Contacts per topic of interest (a contact counts once per topic)."""
+    if scope.level == "national":
+        stmt = select(ContactTopic.topic, func.count()).group_by(ContactTopic.topic)
+    else:
+        stmt = _area(select(ContactTopic.topic, func.count())
+                     .join(Contact, Contact.id == ContactTopic.contact_id)
+                     .group_by(ContactTopic.topic), scope)
+    return {k: n for k, n in session.execute(stmt)}
+
+
+def weekly_new(session: Session, scope: Scope, start: datetime) -> pd.DataFrame:
+    """New contacts per week since start: columns week (0-based), count."""
+    week = weeks_since(session, Contact.created_at, start).label("week")
+    stmt = _area(select(week, func.count().label("count")).where(Contact.created_at >= start)
+                 .group_by(week), scope)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["week", "count"])
+
+
+def counts_by_plz_with_reach(session: Session, scope: Scope) -> pd.DataFrame:
+    """Contacts per PLZ with the PLZ's nearest-office distance: columns plz, count, km."""
+    per_plz = _area(select(Contact.plz.label("plz"), func.count().label("count")).group_by(Contact.plz),
+                    scope).subquery()
+    stmt = select(per_plz.c.plz, per_plz.c.count, Plz.nearest_office_km).join(Plz, Plz.plz == per_plz.c.plz)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "count", "km"])

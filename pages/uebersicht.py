@@ -1,0 +1,36 @@
+"""Übersicht: key figures of the user's own area."""
+import streamlit as st
+
+import appctx
+from components.figures import breakdown_table, metric_row
+from db.enums import SOURCES, STATUSES, TOPICS
+from services.overview import build_overview
+from services.settings import get_settings
+
+user = appctx.guard("pages/uebersicht.py")
+st.title("Übersicht")
+st.caption(f"Gebiet: {user.area}")
+
+reach = st.slider("Erreichbarkeit einer Geschäftsstelle (km)", 5, 60, int(get_settings().office_reach_km),
+                  help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite.")
+with appctx.db_session() as s:
+    ov = build_overview(s, user.scope, float(reach))
+
+for note in ov.notes:
+    st.info(note)
+metric_row([("Linksaktive", ov.total), ("davon aktiv", ov.by_status["active"]),
+            ("davon Mitglieder", ov.by_status["member"]), ("neu (7 Tage)", ov.new_7),
+            ("neu (30 Tage)", ov.new_30), (f"ohne Büro im Umkreis von {reach} km", ov.without_office)])
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Nach Quelle")
+    breakdown_table(ov.by_source, SOURCES, "Quelle")
+    st.subheader("Nach Status")
+    breakdown_table(ov.by_status, STATUSES, "Status")
+with right:
+    st.subheader("Nach Thema")
+    breakdown_table(ov.by_topic, TOPICS, "Thema")
+
+st.subheader("Neue Linksaktive pro Woche")
+st.bar_chart(ov.weekly.dropna(), x="Woche ab", y="Neue Linksaktive", color="#E3000F")

@@ -1,0 +1,40 @@
+"""The one registry of pages: which roles may open each; navigation is built from it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL_ROLES = ("admin", "team", "land", "kreis", "leitung")
+PERSON_ROLES = ("admin", "team", "land", "kreis")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its file, title, icon, section and allowed roles."""
+
+    path: str
+    title: str
+    icon: str
+    section: str
+    roles: tuple[str, ...]
+    url_path: str
+    default: bool = False
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/uebersicht.py", "Übersicht", ":material/dashboard:", "Arbeit", ALL_ROLES, "uebersicht", True),
+    PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", ALL_ROLES, "konto"),
+    PageSpec("pages/admin_users.py", "Benutzer:innen", ":material/group:", "Verwaltung", ("admin",), "benutzer"),
+    PageSpec("pages/admin_offices.py", "Geschäftsstellen", ":material/store:", "Verwaltung", ("admin",), "geschaeftsstellen"),
+    PageSpec("pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", ("admin",), "kreisverbaende"),
+    PageSpec("pages/admin_audit.py", "Audit-Log", ":material/history:", "Verwaltung", ("admin",), "audit"),
+)
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    """The pages a role may open, in registry order."""
+    return [p for p in PAGES if role in p.roles]
+
+
+def may_open(role: str, path: str) -> bool:
+    """Whether the role may open the page file at path."""
+    return any(p.path == path and role in p.roles for p in PAGES)

@@ -1,0 +1,75 @@
+"""The Übersicht: key figures of the user's area; for leitung through suppression."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db.enums import SOURCES, STATUSES, TOPICS
+from db.queries import overview as q
+from db.types import utcnow
+from services.scope import Scope
+from services.suppression import hide_small_cells, suppress_breakdown, suppress_value
+
+WEEKS = 26
+
+
+@dataclass
+class Overview:
+    """Figures for one area; a None figure is hidden to protect a small group."""
+
+    total: int | None
+    by_status: dict[str, int | None]
+    new_7: int | None
+    new_30: int | None
+    by_source: dict[str, int | None]
+    by_topic: dict[str, int | None]
+    weekly: pd.DataFrame
+    without_office: int | None
+    reach_km: float
+    suppressed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _week_frame(raw: pd.DataFrame, start: datetime) -> pd.DataFrame:
+    weeks = pd.DataFrame({"week": range(WEEKS + 1)})
+    df = weeks.merge(raw, on="week", how="left").fillna({"count": 0})
+    df["Woche ab"] = [(start + timedelta(weeks=int(w))).date() for w in df["week"]]
+    df["Neue Linksaktive"] = df["count"].astype(int)
+    return df[["Woche ab", "Neue Linksaktive"]]
+
+
+def build_overview(session: Session, scope: Scope, reach_km: float, now: datetime | None = None) -> Overview:
+    """Compute the Übersicht for the scope's area (all Germany for leitung, suppressed)."""
+    now = now or utcnow()
+    status = q.counts_by_status(session, scope)
+    by_status = {k: status.get(k, 0) for k in STATUSES}
+    total = sum(by_status.values())
+    by_source = {k: v for k, v in q.counts_by_source(session, scope).items() if k in SOURCES}
+    by_topic = {k: v for k, v in q.counts_by_topic(session, scope).items() if k in TOPICS}
+    start = (now - timedelta(weeks=WEEKS)).replace(hour=0, minute=0, second=0, microsecond=0)
+    weekly = _week_frame(q.weekly_new(session, scope, start), start)
+    per_plz = q.counts_by_plz_with_reach(session, scope)
+    far = per_plz["km"].isna() | (per_plz["km"] > reach_km)
+    without = int(per_plz.loc[far, "count"].sum())
+    ov = Overview(total=total, by_status=by_status,
+                  new_7=q.count_created_since(session, scope, now - timedelta(days=7)),
+                  new_30=q.count_created_since(session, scope, now - timedelta(days=30)),
+                  by_source=by_source, by_topic=by_topic, weekly=weekly,
+                  without_office=without, reach_km=reach_km)
+    return suppress_overview(ov) if not scope.sees_persons else ov
+
+
+def suppress_overview(ov: Overview) -> Overview:
+    """Apply small-group protection to every figure of an Overview (DESIGN §3.2)."""
+    by_status, total = suppress_breakdown(ov.by_status, ov.total)
+    # Sources sum to the total: treat them as parts beside it. Topics overlap, so each alone.
+    by_source, _ = suppress_breakdown(ov.by_source, ov.total)
+    weekly = hide_small_cells(ov.weekly, ("Neue Linksaktive",))
+    return Overview(total=total, by_status=by_status, new_7=suppress_value(ov.new_7),
+                    new_30=suppress_value(ov.new_30), by_source=by_source,
+                    by_topic={k: suppress_value(v) for k, v in ov.by_topic.items()}, weekly=weekly,
+                    without_office=suppress_value(ov.without_office), reach_km=ov.reach_km,
+                    suppressed=True, notes=["Zahlen unter 5 sind ausgeblendet („< 5“)."])
