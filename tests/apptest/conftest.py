@@ -1,0 +1,66 @@
+"""AppTest fixtures: one seeded SQLite demo database per test session; log in without cookies."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import TEST_CONTACTS, fresh_database
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+ROLES_USERS = {"admin": "admin", "team": "team", "land": "lv-sachsen", "kreis": "kv-leipzig",
+               "leitung": "leitung"}
+
+
+@pytest.fixture(scope="session")
+def app_db(tmp_path_factory) -> str:
+    """A seeded SQLite file the app under test uses (DATABASE_URL, demo mode)."""
+    from db.engine import make_engine
+    from services.seed import seed_demo
+
+    url = fresh_database("sqlite", tmp_path_factory.mktemp("appdb"), suffix="app")
+    eng = make_engine(url)
+    seed_demo(eng, contacts=TEST_CONTACTS, seed=42)
+    eng.dispose()
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEMO_MODE"] = "1"
+    from services.settings import get_settings
+
+    get_settings.cache_clear()
+    return url
+
+
+def _login(at: AppTest, username: str) -> None:
+    # AppTest cannot carry cookies: set the authenticator's session keys directly.
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = username
+
+
+@pytest.fixture
+def run_page(app_db):
+    """run_page(path, username) -> AppTest that shows the page for that user (or the refusal)."""
+
+    def _run(path: str | None, username: str | None, timeout: float = 60) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=timeout)
+        if username:
+            _login(at, username)
+        at.run()
+        if path and path != "pages/uebersicht.py":
+            at.switch_page(path)
+            at.run()
+        return at
+
+    return _run
+
+
+def all_text(at: AppTest) -> str:
+    """Every markdown, title, caption, metric and error text of the page, joined."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "warning",
+                 "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
