@@ -1,0 +1,29 @@
+"""Consent queries: whether a contact's latest record for a purpose and channel is active."""
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
+
+from db.models import Consent, Contact
+
+
+def active_consent_filter(purpose: str, channel: str | None, contact=Contact):
+    """EXISTS-clause: the latest consent record for (contact, purpose, channel) is not withdrawn.
+
+    Usable in any select over Contact (or an alias passed as contact). "Latest" is by granted_at,
+    ties broken by id, so a later withdrawal or re-grant always decides (DESIGN §2).
+    """
+    c = aliased(Consent)
+    later = aliased(Consent)
+    channel_match = c.channel.is_(None) if channel is None else c.channel == channel
+    later_channel = later.channel.is_(None) if channel is None else later.channel == channel
+    newer = exists(
+        select(later.id).where(
+            later.contact_id == c.contact_id, later.purpose == purpose, later_channel,
+            or_(later.granted_at > c.granted_at, and_(later.granted_at == c.granted_at, later.id > c.id)),
+        )
+    )
+    return exists(
+        select(c.id).where(c.contact_id == contact.id, c.purpose == purpose, channel_match,
+                           c.withdrawn_at.is_(None), ~newer)
+    )
