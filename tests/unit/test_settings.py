@@ -1,0 +1,38 @@
+"""Settings: environment over secrets.toml, demo mode, refusal of unsafe cookie keys."""
+from __future__ import annotations
+
+import pytest
+
+from services.settings import DEMO_COOKIE_KEY, EXAMPLE_COOKIE_KEY, ConfigError, load_settings
+
+
+def test_no_database_url_means_demo_mode_on_embedded_sqlite(tmp_path):
+    s = load_settings(env={}, secrets_path=tmp_path / "none.toml")
+    assert s.demo_mode
+    assert s.database_url.startswith("sqlite:///") and s.database_url.endswith("data/cockpit.sqlite")
+    s.validate()  # demo mode may use the demo cookie key
+
+
+def test_environment_overrides_secrets_file(tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('DATABASE_URL = "postgresql+psycopg://a@h/db"\nOFFICE_REACH_KM = 20\n'
+                       'COOKIE_KEY = "k' + "x" * 40 + '"\n')
+    s = load_settings(env={"OFFICE_REACH_KM": "12.5"}, secrets_path=secrets)
+    assert s.database_url == "postgresql+psycopg://a@h/db"
+    assert not s.demo_mode
+    assert s.office_reach_km == 12.5
+    s.validate()
+
+
+@pytest.mark.parametrize("key", ["", EXAMPLE_COOKIE_KEY, DEMO_COOKIE_KEY, "short-key"])
+def test_production_refuses_missing_example_or_short_cookie_key(tmp_path, key):
+    env = {"DATABASE_URL": "postgresql+psycopg://a@h/db", "COOKIE_KEY": key}
+    s = load_settings(env=env, secrets_path=tmp_path / "none.toml")
+    with pytest.raises(ConfigError, match="COOKIE_KEY"):
+        s.validate()
+
+
+def test_demo_mode_can_be_asked_for_explicitly(tmp_path):
+    s = load_settings(env={"DATABASE_URL": "sqlite:////tmp/x.sqlite", "DEMO_MODE": "1"},
+                      secrets_path=tmp_path / "none.toml")
+    assert s.demo_mode and s.database_url == "sqlite:////tmp/x.sqlite"
