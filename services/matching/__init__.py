@@ -1,0 +1,1 @@
+"""Helper matching: campaign leads, volunteer offers, the optimal matching and the handover."""
