@@ -1,0 +1,121 @@
+"""Which Kreise each Kreisverband covers: move a Kreis, create and rename KVs (admin, audited).
+
+A contact's KV is derived from PLZ → Kreis → KV. Moving a Kreis therefore moves its contacts
+(and the offices located in it) to the new KV in one bulk update; a KV left without Kreise
+keeps no contacts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Contact, Kreis, Kreisverband, Land, Office, Plz
+from services import audit
+from services.errors import ConflictError, NotFoundError, ValidationError
+from services.scope import Scope, require_role
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What moving a Kreis changed."""
+
+    contacts_moved: int
+    offices_moved: int
+    source_now_empty: bool
+
+
+def coverage(session: Session, scope: Scope, land_code: str | None = None) -> pd.DataFrame:
+    """One row per Kreis: ags, kreis, land, kv_id, kv_name, contacts (admin only)."""
+    require_role(scope, "admin")
+    counts = (select(Contact.kreis_ags, func.count().label("n")).group_by(Contact.kreis_ags)).subquery()
+    stmt = (select(Kreis.ags, Kreis.name, Land.name, Kreis.land_code, Kreisverband.id, Kreisverband.name,
+                   func.coalesce(counts.c.n, 0))
+            .join(Kreisverband, Kreisverband.id == Kreis.kv_id).join(Land, Land.code == Kreis.land_code)
+            .outerjoin(counts, counts.c.kreis_ags == Kreis.ags).order_by(Kreis.land_code, Kreisverband.name, Kreis.ags))
+    if land_code:
+        stmt = stmt.where(Kreis.land_code == land_code)
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["ags", "kreis", "land", "land_code", "kv_id", "kv_name", "contacts"])
+
+
+def kvs_of_land(session: Session, land_code: str) -> dict[int, str]:
+    """The KVs of a Land by id with their name (also those without Kreise)."""
+    return dict(session.execute(select(Kreisverband.id, Kreisverband.name)
+                                .where(Kreisverband.land_code == land_code).order_by(Kreisverband.name)).all())
+
+
+def _check_name(session: Session, name: str, exclude_id: int | None = None) -> str:
+    name = (name or "").strip()
+    if len(name) < 3 or len(name) > 120:
+        raise ValidationError("Der Name eines Kreisverbands braucht 3 bis 120 Zeichen.")
+    stmt = select(Kreisverband.id).where(func.lower(Kreisverband.name) == name.lower())
+    if exclude_id is not None:
+        stmt = stmt.where(Kreisverband.id != exclude_id)
+    if session.scalar(stmt) is not None:
+        raise ConflictError(f"Einen Kreisverband „{name}“ gibt es schon. Bitte wähle einen anderen Namen.")
+    return name
+
+
+def create_kv(session: Session, scope: Scope, name: str, land_code: str) -> int:
+    """Create a KV (still without Kreise) in a Land; audited; commits; returns its id."""
+    require_role(scope, "admin")
+    if session.get(Land, land_code) is None:
+        raise ValidationError("Diesen Landesverband gibt es nicht.")
+    kv = Kreisverband(name=_check_name(session, name), land_code=land_code)
+    session.add(kv)
+    session.flush()
+    audit.record(session, scope, "kv_created", "kreisverband", kv.id, land_code=land_code)
+    session.commit()
+    return kv.id
+
+
+def rename_kv(session: Session, scope: Scope, kv_id: int, name: str) -> None:
+    """Rename a KV; audited; commits."""
+    require_role(scope, "admin")
+    kv = session.get(Kreisverband, kv_id)
+    if kv is None:
+        raise NotFoundError("Diesen Kreisverband gibt es nicht.")
+    kv.name = _check_name(session, name, exclude_id=kv_id)
+    audit.record(session, scope, "kv_renamed", "kreisverband", kv.id)
+    session.commit()
+
+
+def move_kreis(session: Session, scope: Scope, ags: str, target_kv_id: int) -> MoveResult:
+    """Let another KV of the same Land cover a Kreis; its contacts and offices follow; audited; commits."""
+    require_role(scope, "admin")
+    kreis = session.get(Kreis, ags)
+    if kreis is None:
+        raise NotFoundError("Diesen Kreis gibt es nicht.")
+    target = session.get(Kreisverband, target_kv_id)
+    if target is None:
+        raise NotFoundError("Diesen Kreisverband gibt es nicht.")
+    if target.land_code != kreis.land_code:
+        raise ValidationError("Ein Kreis kann nur zu einem Kreisverband desselben Landes wechseln.")
+    source_id = kreis.kv_id
+    if source_id == target.id:
+        raise ValidationError(f"{kreis.name} gehört schon zu {target.name}.")
+    kreis.kv_id = target.id
+    session.flush()
+    # Keep updated_at: the contact's own data did not change, only the structure around it.
+    moved = session.execute(
+        update(Contact).where(Contact.kreis_ags == ags)
+        .values(kv_id=target.id, updated_at=Contact.updated_at)
+        .execution_options(synchronize_session=False)).rowcount
+    plz_in_kreis = select(Plz.plz).where(Plz.kreis_ags == ags)
+    offices = session.execute(
+        update(Office).where(Office.kv_id == source_id, Office.plz.in_(plz_in_kreis))
+        .values(kv_id=target.id).execution_options(synchronize_session=False)).rowcount
+    left = session.scalar(select(func.count()).select_from(Kreis).where(Kreis.kv_id == source_id))
+    if not left:
+        # A KV without Kreise keeps no contacts: re-derive any stragglers from their Kreis.
+        kv_of_kreis = select(Kreis.kv_id).where(Kreis.ags == Contact.kreis_ags).scalar_subquery()
+        session.execute(update(Contact).where(Contact.kv_id == source_id)
+                        .values(kv_id=kv_of_kreis, updated_at=Contact.updated_at)
+                        .execution_options(synchronize_session=False))
+    audit.record(session, scope, "kreis_moved", "kreis", ags, from_kv=source_id, to_kv=target.id,
+                 contacts=moved, offices=offices)
+    session.commit()
+    return MoveResult(contacts_moved=moved, offices_moved=offices, source_now_empty=not left)
