@@ -1,0 +1,133 @@
+"""Deterministic synthetic demo data at any size (Foundation I, part 4).
+
+Reference data, offices, leads, the edition and users go in first; then contacts with their
+rows in fixed-size chunks through the fastest path of each database, all in ONE transaction:
+a failed seed leaves nothing behind.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+import numpy as np
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from services.errors import ConflictError
+from services.geo import recompute_nearest_offices
+from services.reference import load_reference_data
+from services.seed.clock import Clock
+from services.seed.contacts import CHUNK, ContactContext, generate_chunk
+from services.seed.pools import build_pools
+from services.seed.structure import build_edition, build_leads, build_offices, load_geo
+from services.seed.users import DEMO_PASSWORD, DEMO_USERS, demo_user_rows
+from services.seed.writer import BulkWriter, reset_database
+
+__all__ = ["seed_demo", "reset_demo", "DEMO_PASSWORD", "DEMO_USERS", "default_now"]
+
+Progress = Callable[[float, str], None]
+# Below this size, dropping and rebuilding indexes costs more than it saves.
+_REBUILD_INDEXES_FROM = 50_000
+
+
+def default_now() -> datetime:
+    """Midnight UTC of today: the anchor of all demo dates, so one day's seeds are identical."""
+    return datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _sqlite_pragmas(conn, loading: bool) -> None:
+    # PRAGMA foreign_keys is a no-op inside a transaction: set it before BEGIN and after COMMIT.
+    raw = conn.connection.dbapi_connection
+    if loading:
+        for pragma in ("foreign_keys=OFF", "cache_size=-262144", "temp_store=MEMORY"):
+            raw.execute(f"PRAGMA {pragma}")
+    else:
+        for pragma in ("foreign_keys=ON", "cache_size=-2000", "temp_store=DEFAULT"):
+            raw.execute(f"PRAGMA {pragma}")
+
+
+def reset_demo(engine: Engine) -> None:
+    """Delete all rows of all tables (the schema stays)."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_pragmas(conn, True)
+        try:
+            with conn.begin():
+                reset_database(conn)
+        finally:
+            if sqlite:
+                _sqlite_pragmas(conn, False)
+
+
+def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Progress | None = None,
+              *, reset: bool = False, now: datetime | None = None, merge_small_kvs: bool = True) -> dict[str, int]:
+    """Seed demo data into a migrated database (empty, or reset=True); returns row counts per table."""
+    report = progress or (lambda _f, _m: None)
+    if reset:
+        report(0.0, "Lösche vorhandene Daten")
+        reset_demo(engine)
+    clock = Clock(now or default_now())
+    rng_structure, rng_context = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    pools = build_pools(seed)
+    counts: dict[str, int] = {}
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_pragmas(conn, True)
+        try:
+            with conn.begin():
+                taken = conn.execute(text(
+                    "SELECT (SELECT COUNT(*) FROM contact) + (SELECT COUNT(*) FROM office) "
+                    "+ (SELECT COUNT(*) FROM app_user)")).scalar_one()
+                if taken:
+                    raise ConflictError("Die Datenbank enthält schon Daten. Zum Neuaufbau mit --reset starten.")
+                report(0.01, "Lade Länder, Kreise, Kreisverbände und PLZ")
+                session = Session(bind=conn)
+                load_reference_data(session, merge_small_kvs=merge_small_kvs)
+                geo = load_geo(session)
+                writer = BulkWriter(conn)
+                _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
+                report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
+                big = contacts >= _REBUILD_INDEXES_FROM
+                if big:
+                    writer.drop_bulk_indexes()
+                ctx = ContactContext.build(geo, pools, clock, rng_context)
+                next_ids = {"consent": 1, "activity": 1, "offer": 1}
+                span = 0.84 if big else 0.94
+                for i, first in enumerate(range(1, contacts + 1, CHUNK)):
+                    n = min(CHUNK, contacts + 1 - first)
+                    # One independent stream per fixed-size chunk: same seed and size, same rows.
+                    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(100 + i,)))
+                    for table, (cols, rows) in generate_chunk(rng, ctx, first, n, next_ids).items():
+                        writer.insert(table, cols, rows)
+                        counts[table] = counts.get(table, 0) + len(rows)
+                    report(0.05 + span * (first + n - 1) / contacts,
+                           f"Kontakte {first + n - 1:,}/{contacts:,}".replace(",", "."))
+                if big:
+                    writer.rebuild_indexes(lambda f: report(0.89 + 0.09 * f, "Baue Indizes neu"))
+                report(0.98, "Statistiken aktualisieren")
+                if sqlite:
+                    conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+                writer.finish()
+        finally:
+            if sqlite:
+                _sqlite_pragmas(conn, False)
+    report(1.0, "Fertig")
+    return counts
+
+
+def _seed_structure(writer: BulkWriter, session: Session, geo, pools, clock: Clock, rng, contacts: int,
+                    seed: int, counts: dict[str, int]) -> None:
+    offices = build_offices(rng, geo, pools, clock)
+    writer.insert_dicts("office", offices)
+    leads, needs = build_leads(rng, geo, pools, clock)
+    writer.insert_dicts("campaign_lead", leads)
+    writer.insert_dicts("lead_need", needs)
+    writer.insert_dicts("newspaper_edition", [build_edition(contacts, clock)])
+    kv_of_ags = dict(zip(geo.kreise["ags"], geo.kreise["kv_id"].astype(int)))
+    users = demo_user_rows(kv_of_ags, clock.ts(np.array([clock.now_s - 400 * 86_400]))[0], seed)
+    writer.insert_dicts("app_user", users)
+    recompute_nearest_offices(session)
+    counts.update(office=len(offices), campaign_lead=len(leads), lead_need=len(needs),
+                  newspaper_edition=1, app_user=len(users))
