@@ -1,0 +1,203 @@
+"""Queries of the Zeitungsversand: eligible contacts, stock, orders, figures per edition."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Boolean, Integer, Select, String, exists, func, insert, literal, or_, select, text
+from sqlalchemy.orm import Session
+
+from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
+from db.queries.consent import active_consent_filter
+from db.types import UTCDateTime
+from services.scope import Scope, apply_area, apply_scope, require_persons
+
+RELEASED = ("cancelled", "returned")
+
+
+@dataclass(frozen=True)
+class BatchFilter:
+    """Who a batch is for: region (Land and/or KV, None = all the scope sees), topic, status, reach."""
+
+    reach_km: float
+    land_code: str | None = None
+    kv_id: int | None = None
+    topic: str | None = None
+    status: str | None = None
+
+
+def lock_edition(session: Session, edition_id: int) -> NewspaperEdition | None:
+    """Lock the edition for this transaction (row lock on PostgreSQL, write lock on SQLite) and load it.
+
+    A no-op UPDATE is the portable lock: PostgreSQL holds the row until commit, SQLite takes its
+    write lock, so every order-creating transaction counts the stock one after another.
+    """
+    session.execute(text("UPDATE newspaper_edition SET copies_in_stock = copies_in_stock WHERE id = :id"),
+                    {"id": edition_id})
+    return session.get(NewspaperEdition, edition_id, populate_existing=True)
+
+
+def reserved_copies(session: Session, edition_id: int) -> int:
+    """Copies set aside for the edition: all orders that are not cancelled or returned."""
+    stmt = select(func.coalesce(func.sum(DispatchOrder.copies), 0)).where(
+        DispatchOrder.edition_id == edition_id, DispatchOrder.status.not_in(RELEASED))
+    return int(session.scalar(stmt) or 0)
+
+
+def _open_order_exists(edition_id: int, contact=Contact):
+    return exists(select(DispatchOrder.id).where(
+        DispatchOrder.edition_id == edition_id, DispatchOrder.contact_id == contact.id,
+        DispatchOrder.status != "cancelled"))
+
+
+def contact_facts(session: Session, scope: Scope, contact_id: int, edition_id: int | None) -> dict | None:
+    """Everything eligibility needs about one contact of the scope (ContactFacts fields), or None."""
+    consent = active_consent_filter("newspaper", "post").label("consent")
+    stmt = apply_scope(select(Contact, consent, Plz.plz.label("known"), Plz.nearest_office_km, Office)
+                       .outerjoin(Plz, Plz.plz == Contact.plz)
+                       .outerjoin(Office, Office.id == Plz.nearest_office_id)
+                       .where(Contact.id == contact_id), scope)
+    row = session.execute(stmt).first()
+    if row is None:
+        return None
+    c, has_consent, known, km, office = row
+    open_status = None
+    if edition_id is not None:
+        open_status = session.scalar(select(DispatchOrder.status).where(
+            DispatchOrder.edition_id == edition_id, DispatchOrder.contact_id == contact_id,
+            DispatchOrder.status != "cancelled").limit(1))
+    return dict(
+        contact_id=c.id, first_name=c.first_name, last_name=c.last_name, street=c.street, plz=c.plz,
+        city=c.city, plz_known=known is not None, consent_post=bool(has_consent),
+        nearest_office_id=office.id if office else None, nearest_office_name=office.name if office else None,
+        nearest_office_address=f"{office.street}, {office.plz} {office.city}" if office else "",
+        nearest_office_hours=office.opening_hours if office else "", nearest_office_km=km,
+        open_order_status=open_status, kv_id=c.kv_id, land_code=c.land_code)
+
+
+def batch_select(scope: Scope, edition_id: int, flt: BatchFilter, *columns) -> Select:
+    """Contacts a batch would order for: scope, region, no office in reach, consent, address, no order yet."""
+    stmt = (select(*columns).select_from(Contact).join(Plz, Plz.plz == Contact.plz)
+            .where(or_(Plz.nearest_office_km.is_(None), Plz.nearest_office_km > flt.reach_km),
+                   Contact.street != "", Contact.city != "",
+                   active_consent_filter("newspaper", "post"), ~_open_order_exists(edition_id)))
+    if flt.land_code:
+        stmt = stmt.where(Contact.land_code == flt.land_code)
+    if flt.kv_id:
+        stmt = stmt.where(Contact.kv_id == flt.kv_id)
+    if flt.status:
+        stmt = stmt.where(Contact.status == flt.status)
+    if flt.topic:
+        stmt = stmt.where(exists(select(ContactTopic.contact_id).where(
+            ContactTopic.contact_id == Contact.id, ContactTopic.topic == flt.topic)))
+    return apply_scope(stmt, scope)
+
+
+def batch_count(session: Session, scope: Scope, edition_id: int, flt: BatchFilter) -> int:
+    """How many contacts the batch would order for."""
+    return int(session.scalar(batch_select(scope, edition_id, flt, func.count())) or 0)
+
+
+def batch_sample(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, n: int = 10) -> pd.DataFrame:
+    """A few of the batch's contacts for the preview (name, PLZ, place, km to the nearest office)."""
+    stmt = batch_select(scope, edition_id, flt, Contact.id, Contact.first_name, Contact.last_name, Contact.plz,
+                        Contact.city, Plz.nearest_office_km).order_by(Contact.id).limit(n)
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["id", "Vorname", "Nachname", "PLZ", "Ort", "km zur Geschäftsstelle"])
+
+
+def insert_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, copies: int,
+                 user_id: int | None, at: datetime) -> int:
+    """Create the batch's orders and timeline entries in one INSERT ... SELECT each; returns orders made."""
+    cols = ["edition_id", "contact_id", "copies", "ship_name", "ship_street", "ship_plz", "ship_city", "kv_id",
+            "land_code", "free_shipping", "override_reason", "status", "tracking_number", "created_by",
+            "requested_at"]
+    src = batch_select(scope, edition_id, flt,
+                       literal(edition_id, Integer), Contact.id, literal(copies, Integer),
+                       Contact.first_name + literal(" ", String) + Contact.last_name, Contact.street,
+                       Contact.plz, Contact.city, Contact.kv_id, Contact.land_code, literal(True, Boolean),
+                       literal("", String), literal("requested", String), literal("", String),
+                       literal(user_id, Integer), literal(at, UTCDateTime))
+    made = session.execute(insert(DispatchOrder).from_select(cols, src)).rowcount
+    add_timeline(session, edition_id, at, user_id)
+    return int(made)
+
+
+def add_timeline(session: Session, edition_id: int, at: datetime, user_id: int | None) -> None:
+    """One timeline entry per order of this edition requested at `at` (the orders just created)."""
+    src = select(DispatchOrder.contact_id, literal("newspaper_order", String), literal(at, UTCDateTime),
+                 literal("", String), literal("dispatch_order", String), DispatchOrder.id,
+                 literal(user_id, Integer)).where(
+        DispatchOrder.edition_id == edition_id, DispatchOrder.requested_at == literal(at, UTCDateTime),
+        DispatchOrder.contact_id.is_not(None))
+    session.execute(insert(Activity).from_select(
+        ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], src))
+
+
+def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None, limit: int = 2000) -> pd.DataFrame:
+    """Orders of an edition in the scope's area (newest first), for lists and documents."""
+    require_persons(scope)
+    stmt = (select(DispatchOrder.id, DispatchOrder.status, DispatchOrder.ship_name, DispatchOrder.ship_street,
+                   DispatchOrder.ship_plz, DispatchOrder.ship_city, DispatchOrder.copies,
+                   DispatchOrder.free_shipping, DispatchOrder.override_reason, DispatchOrder.tracking_number,
+                   DispatchOrder.requested_at, Kreisverband.name.label("kv"))
+            .join(Kreisverband, Kreisverband.id == DispatchOrder.kv_id)
+            .where(DispatchOrder.edition_id == edition_id))
+    if statuses:
+        stmt = stmt.where(DispatchOrder.status.in_(list(statuses)))
+    stmt = apply_area(stmt, scope, DispatchOrder.kv_id, DispatchOrder.land_code)
+    stmt = stmt.order_by(DispatchOrder.ship_plz, DispatchOrder.id).limit(limit)
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["id", "status", "name", "street", "plz", "city", "copies", "free_shipping",
+                                 "override_reason", "tracking_number", "requested_at", "kv"])
+
+
+def edition_figures(session: Session, scope: Scope, edition_id: int) -> dict:
+    """Counts and copies of an edition by status, Land and KV (scope's area)."""
+    def grouped(*keys):
+        stmt = apply_area(select(*keys, func.count(), func.sum(DispatchOrder.copies))
+                          .where(DispatchOrder.edition_id == edition_id).group_by(*keys),
+                          scope, DispatchOrder.kv_id, DispatchOrder.land_code)
+        return session.execute(stmt).all()
+
+    by_status = {s: (n, int(c or 0)) for s, n, c in grouped(DispatchOrder.status)}
+    land_rows = session.execute(
+        select(Land.code, Land.name)).all()
+    land_names = dict(land_rows)
+    kv_names = dict(session.execute(select(Kreisverband.id, Kreisverband.name)).all())
+    by_land = pd.DataFrame([(land_names.get(code, code), st, n, int(c or 0))
+                            for code, st, n, c in grouped(DispatchOrder.land_code, DispatchOrder.status)],
+                           columns=["Land", "status", "Bestellungen", "Exemplare"])
+    by_kv = pd.DataFrame([(kv_names.get(kv, str(kv)), st, n, int(c or 0))
+                          for kv, st, n, c in grouped(DispatchOrder.kv_id, DispatchOrder.status)],
+                         columns=["Kreisverband", "status", "Bestellungen", "Exemplare"])
+    return {"by_status": by_status, "by_land": by_land, "by_kv": by_kv}
+
+
+def list_editions(session: Session) -> list[NewspaperEdition]:
+    """All editions, newest first."""
+    return list(session.scalars(select(NewspaperEdition).order_by(NewspaperEdition.edition_date.desc(),
+                                                                  NewspaperEdition.id.desc())))
+
+
+def order_ids_in_status(session: Session, edition_id: int, status: str, limit: int = 100000) -> list[int]:
+    """Ids of the edition's orders in a status (for bulk actions)."""
+    return list(session.scalars(select(DispatchOrder.id).where(
+        DispatchOrder.edition_id == edition_id, DispatchOrder.status == status)
+        .order_by(DispatchOrder.id).limit(limit)))
+
+
+
+def regions(session: Session, scope: Scope) -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:
+    """Länder (code, name) and KVs (id, name, land_code) within the scope's area, for region filters."""
+    lands = select(Land.code, Land.name).order_by(Land.name)
+    kvs = select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code).order_by(Kreisverband.name)
+    if scope.role == "land":
+        lands = lands.where(Land.code == scope.land_code)
+        kvs = kvs.where(Kreisverband.land_code == scope.land_code)
+    elif scope.role == "kreis":
+        kvs = kvs.where(Kreisverband.id == scope.kv_id)
+        lands = lands.where(Land.code == select(Kreisverband.land_code).where(
+            Kreisverband.id == scope.kv_id).scalar_subquery())
+    return [tuple(r) for r in session.execute(lands)], [tuple(r) for r in session.execute(kvs)]

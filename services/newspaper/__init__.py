@@ -1,0 +1,1 @@
+"""Zeitungsversand: editions, eligibility, orders with stock reservation, workflow, documents."""

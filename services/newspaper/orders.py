@@ -1,0 +1,159 @@
+"""Creating orders: one person, or a batch; copies are set aside from the stock at creation."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import Activity, DispatchOrder, NewspaperEdition
+from db.queries import newspaper as q
+from db.queries.newspaper import BatchFilter
+from db.types import utcnow
+from services import audit
+from services.errors import ConflictError, NotFoundError, ValidationError
+from services.newspaper.eligibility import ContactFacts, assess, validate_override
+from services.scope import Scope, require_role
+
+MAX_BUNDLES = 20
+STOCK_NOTE = ("Der Bestand wird beim Bestätigen geprüft: Die Exemplare werden in dem Moment zurückgelegt, "
+              "in dem die Bestellung angelegt wird, und erst bei Stornierung oder Rücklauf wieder frei.")
+
+
+@dataclass(frozen=True)
+class BatchPreview:
+    """What confirming a batch would do, as computed now."""
+
+    people: int
+    copies: int
+    available: int
+    stock_left_after: int
+    copies_per_person: int
+    sample: pd.DataFrame
+
+    @property
+    def fits(self) -> bool:
+        """Whether the stock covers the batch."""
+        return self.stock_left_after >= 0
+
+
+def _edition(session: Session, edition_id: int) -> NewspaperEdition:
+    edition = session.get(NewspaperEdition, edition_id)
+    if edition is None:
+        raise NotFoundError("Diese Ausgabe gibt es nicht.")
+    return edition
+
+
+def _copies(edition: NewspaperEdition, bundles: int) -> int:
+    if not isinstance(bundles, int) or bundles < 1 or bundles > MAX_BUNDLES:
+        raise ValidationError(f"Bitte gib zwischen 1 und {MAX_BUNDLES} Bündel an.")
+    return bundles * edition.copies_per_bundle
+
+
+def load_facts(session: Session, scope: Scope, contact_id: int, edition_id: int | None) -> ContactFacts:
+    """The eligibility facts of one contact of the user's scope (NotFoundError otherwise)."""
+    data = q.contact_facts(session, scope, contact_id, edition_id)
+    if data is None:
+        raise NotFoundError("Diese Person gibt es nicht oder sie liegt außerhalb deines Gebiets.")
+    return ContactFacts(**data)
+
+
+def available_copies(session: Session, edition_id: int) -> int:
+    """Copies of the stock not yet set aside."""
+    return _edition(session, edition_id).copies_in_stock - q.reserved_copies(session, edition_id)
+
+
+def create_single_order(session: Session, scope: Scope, edition_id: int, contact_id: int, bundles: int,
+                        reach_km: float, override_reason: str = "") -> int:
+    """Order the edition by post for one contact; checks consent, address, reach and stock. Returns the id."""
+    require_role(scope, "kreis", "land", "team", "admin")
+    edition = q.lock_edition(session, edition_id)  # first statement: stock is counted under the lock
+    if edition is None:
+        raise NotFoundError("Diese Ausgabe gibt es nicht.")
+    copies = _copies(edition, bundles)
+    facts = load_facts(session, scope, contact_id, edition_id)
+    verdict = assess(facts, reach_km)
+    if verdict.missing:
+        raise ValidationError("Keine Bestellung möglich: " + " ".join(verdict.missing))
+    reason = ""
+    if verdict.office_in_reach:
+        if scope.role not in ("team", "admin") or not (override_reason or "").strip():
+            raise ValidationError(
+                f"{facts.nearest_office_name} ist nur {facts.nearest_office_km:.1f} km entfernt: "
+                "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen.")
+        reason = validate_override(override_reason)
+    available = edition.copies_in_stock - q.reserved_copies(session, edition_id)
+    if copies > available:
+        raise ConflictError(f"Nicht genug Bestand: {available} Exemplare frei, {copies} angefragt.")
+    order = DispatchOrder(
+        edition_id=edition_id, contact_id=contact_id, copies=copies,
+        ship_name=f"{facts.first_name} {facts.last_name}".strip(), ship_street=facts.street,
+        ship_plz=facts.plz, ship_city=facts.city, kv_id=facts.kv_id, land_code=facts.land_code,
+        free_shipping=True, override_reason=reason, status="requested", created_by=scope.user_id)
+    session.add(order)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError("Für diese Person gibt es schon eine Bestellung dieser Ausgabe.") from None
+    session.add(Activity(contact_id=contact_id, kind="newspaper_order", ref_type="dispatch_order",
+                         ref_id=order.id, user_id=scope.user_id, note=edition.title))
+    audit.record(session, scope, "newspaper_order_create", "dispatch_order", order.id,
+                 edition_id=edition_id, contact_id=contact_id, copies=copies, override=bool(reason))
+    session.commit()
+    return order.id
+
+
+def _check_batch_role(scope: Scope, flt: BatchFilter) -> None:
+    require_role(scope, "land", "team", "admin")
+    if flt.reach_km < 0:
+        raise ValidationError("Die Reichweite darf nicht negativ sein.")
+
+
+def preview_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, bundles: int = 1) -> BatchPreview:
+    """Figures and a sample of a batch, without changing anything."""
+    _check_batch_role(scope, flt)
+    edition = _edition(session, edition_id)
+    per_person = _copies(edition, bundles)
+    people = q.batch_count(session, scope, edition_id, flt)
+    available = edition.copies_in_stock - q.reserved_copies(session, edition_id)
+    return BatchPreview(people=people, copies=people * per_person, available=available,
+                        stock_left_after=available - people * per_person, copies_per_person=per_person,
+                        sample=q.batch_sample(session, scope, edition_id, flt))
+
+
+def confirm_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, bundles: int,
+                  expected_people: int, expected_copies: int) -> int:
+    """Create the batch's orders if the preview's figures still hold (ConflictError otherwise)."""
+    _check_batch_role(scope, flt)
+    edition = q.lock_edition(session, edition_id)  # first statement: serialises concurrent batches
+    if edition is None:
+        raise NotFoundError("Diese Ausgabe gibt es nicht.")
+    per_person = _copies(edition, bundles)
+    people = q.batch_count(session, scope, edition_id, flt)
+    available = edition.copies_in_stock - q.reserved_copies(session, edition_id)
+    if people != expected_people or people * per_person != expected_copies:
+        raise ConflictError(
+            f"Die Zahlen haben sich seit der Vorschau geändert: jetzt {people} Personen und "
+            f"{people * per_person} Exemplare (vorher {expected_people} und {expected_copies}). "
+            "Es wurde nichts bestellt; bitte prüfe die neue Vorschau.")
+    if people == 0:
+        raise ValidationError("Für diese Auswahl gibt es niemanden, der noch keine Bestellung hat.")
+    if people * per_person > available:
+        raise ConflictError(f"Nicht genug Bestand: {available} Exemplare frei, {people * per_person} nötig. "
+                            "Es wurde nichts bestellt.")
+    try:
+        made = q.insert_batch(session, scope, edition_id, flt, per_person, scope.user_id, utcnow())
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError("Jemand hat gleichzeitig für dieselben Personen bestellt. Es wurde nichts "
+                            "bestellt; bitte prüfe die neue Vorschau.") from None
+    if made != people:
+        session.rollback()
+        raise ConflictError("Die Sammelbestellung hat sich beim Anlegen verändert; es wurde nichts bestellt.")
+    audit.record(session, scope, "newspaper_batch_create", "newspaper_edition", edition_id, orders=made,
+                 copies=made * per_person, land=flt.land_code, kv_id=flt.kv_id, topic=flt.topic,
+                 status=flt.status, reach_km=flt.reach_km)
+    session.commit()
+    return made

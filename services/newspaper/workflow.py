@@ -1,0 +1,83 @@
+"""The dispatch-order state machine: requested → approved → packed → shipped → delivered."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.enums import ORDER_STATUSES
+from db.models import DispatchOrder
+from db.types import utcnow
+from services import audit
+from services.errors import ConflictError, NotFoundError, ValidationError
+from services.scope import Scope, require_role
+
+# Allowed next states; cancelled, returned and delivered are final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "requested": frozenset({"approved", "cancelled"}),
+    "approved": frozenset({"packed", "cancelled"}),
+    "packed": frozenset({"shipped", "cancelled"}),
+    "shipped": frozenset({"delivered", "returned"}),
+    "delivered": frozenset(),
+    "cancelled": frozenset(),
+    "returned": frozenset(),
+}
+# Orders in these states no longer hold copies of the stock.
+RELEASED_STATUSES = ("cancelled", "returned")
+TIMESTAMP_COLUMN = {"approved": "approved_at", "packed": "packed_at", "shipped": "shipped_at",
+                    "delivered": "delivered_at", "cancelled": "cancelled_at", "returned": "returned_at"}
+MAX_TRACKING_LEN = 60
+
+
+def allowed(old: str, new: str) -> bool:
+    """Whether an order may go from old to new."""
+    return new in TRANSITIONS.get(old, frozenset())
+
+
+def check_transition(old: str, new: str) -> None:
+    """Refuse a forbidden transition with a German ValidationError."""
+    if new not in ORDER_STATUSES:
+        raise ValidationError(f"Unbekannter Status „{new}“.")
+    if not allowed(old, new):
+        raise ValidationError(
+            f"Eine Bestellung im Status „{ORDER_STATUSES.get(old, old)}“ kann nicht auf "
+            f"„{ORDER_STATUSES[new]}“ gesetzt werden.")
+
+
+def transition_orders(session: Session, scope: Scope, order_ids, new_status: str,
+                      tracking_number: str = "") -> int:
+    """Move all given orders to new_status (all or none), audited; returns how many changed."""
+    require_role(scope, "team", "admin")
+    ids = sorted({int(i) for i in order_ids})
+    if not ids:
+        raise ValidationError("Bitte wähle mindestens eine Bestellung aus.")
+    tracking = (tracking_number or "").strip()
+    if tracking and new_status != "shipped":
+        raise ValidationError("Eine Sendungsnummer gibt es nur beim Versand.")
+    if len(tracking) > MAX_TRACKING_LEN:
+        raise ValidationError(f"Die Sendungsnummer darf höchstens {MAX_TRACKING_LEN} Zeichen haben.")
+    rows = session.execute(
+        select(DispatchOrder.status, func.count()).where(DispatchOrder.id.in_(ids))
+        .group_by(DispatchOrder.status)).all()
+    found = sum(n for _, n in rows)
+    if found != len(ids):
+        raise NotFoundError(f"{len(ids) - found} der gewählten Bestellungen gibt es nicht (mehr).")
+    for old, n in rows:
+        if not allowed(old, new_status):
+            check_transition(old, new_status)
+    olds = [old for old, _ in rows]
+    values = {"status": new_status, TIMESTAMP_COLUMN[new_status]: utcnow()}
+    if tracking:
+        values["tracking_number"] = tracking
+    # The status condition makes the update atomic against a colleague acting at the same moment.
+    result = session.execute(
+        update(DispatchOrder).where(DispatchOrder.id.in_(ids), DispatchOrder.status.in_(olds))
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != len(ids):
+        session.rollback()
+        raise ConflictError("Jemand hat diese Bestellungen gerade geändert. Bitte lade die Liste neu; "
+                            "es wurde nichts geändert.")
+    audit.record(session, scope, f"newspaper_order_{new_status}", "dispatch_order",
+                 ids[0] if len(ids) == 1 else "", count=len(ids), order_ids=ids[:500],
+                 tracking=bool(tracking))
+    session.commit()
+    return len(ids)

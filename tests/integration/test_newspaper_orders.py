@@ -1,0 +1,164 @@
+"""Zeitungsversand on SQLite and PostgreSQL: single orders, batches, stock, workflow, timeline."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Activity, AuditEvent, Consent, Contact, DispatchOrder, Kreisverband, Kreis, Plz, User
+from db.queries.newspaper import BatchFilter
+from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from services.newspaper import editions, orders, workflow
+from services.newspaper.documents import build_document
+from services.scope import Scope, scope_for
+
+REACH = 15.0
+TEAM = Scope(role="team", user_id=None, username="team")
+
+
+def _user_scope(session, username):
+    return scope_for(session.scalar(select(User).where(User.username == username)))
+
+
+def _edition(session, stock=100_000, bundle=10):
+    return editions.create_edition(session, TEAM, "Zeitung Test", "Wahl", date(2025, 1, 1), stock, bundle)
+
+
+def _far_contact_with_consent(session, scope=None):
+    """A contact without office in reach and with an active newspaper/post consent."""
+    flt = BatchFilter(reach_km=REACH)
+    from db.queries.newspaper import batch_select
+    stmt = batch_select(scope or TEAM, -1, flt, Contact.id).order_by(Contact.id).limit(1)
+    return session.scalar(stmt)
+
+
+def test_single_order_far_contact(session):
+    ed = _edition(session)
+    cid = _far_contact_with_consent(session)
+    assert cid is not None
+    oid = orders.create_single_order(session, TEAM, ed, cid, 2, REACH)
+    order = session.get(DispatchOrder, oid)
+    assert order.copies == 20 and order.status == "requested" and order.free_shipping
+    assert session.scalar(select(func.count()).select_from(Activity).where(
+        Activity.ref_type == "dispatch_order", Activity.ref_id == oid, Activity.kind == "newspaper_order")) == 1
+    with pytest.raises(ValidationError, match="schon eine Bestellung"):
+        orders.create_single_order(session, TEAM, ed, cid, 1, REACH)
+    assert session.scalar(select(func.count()).select_from(DispatchOrder).where(
+        DispatchOrder.edition_id == ed)) == 1
+
+
+def test_single_order_refuses_without_consent(session):
+    ed = _edition(session)
+    cid = _far_contact_with_consent(session)
+    session.add(Consent(contact_id=cid, purpose="newspaper", channel="post",
+                        granted_at=datetime(2030, 1, 1, tzinfo=timezone.utc),
+                        withdrawn_at=datetime(2030, 1, 2, tzinfo=timezone.utc)))
+    session.flush()
+    with pytest.raises(ValidationError, match="Einwilligung"):
+        orders.create_single_order(session, TEAM, ed, cid, 1, REACH)
+
+
+def test_single_order_office_in_reach_needs_team_override(session):
+    ed = _edition(session)
+    near = session.scalar(select(Contact.id).join(Plz, Plz.plz == Contact.plz)
+                          .where(Plz.nearest_office_km <= 5).order_by(Contact.id).limit(1))
+    session.add(Consent(contact_id=near, purpose="newspaper", channel="post",
+                        granted_at=datetime(2030, 1, 1, tzinfo=timezone.utc)))
+    session.flush()
+    with pytest.raises(ValidationError, match="abgeholt"):
+        orders.create_single_order(session, TEAM, ed, near, 1, REACH)
+    with pytest.raises(ValidationError, match="Begründung"):
+        orders.create_single_order(session, TEAM, ed, near, 1, REACH, override_reason="kurz")
+    oid = orders.create_single_order(session, TEAM, ed, near, 1, REACH,
+                                     override_reason="Gehbehindert, kann nicht abholen")
+    assert session.get(DispatchOrder, oid).override_reason.startswith("Gehbehindert")
+
+
+def test_kreis_cannot_order_outside_scope(session):
+    ed = _edition(session)
+    scope = _user_scope(session, "kv-goerlitz")
+    other = session.scalar(select(Contact.id).where(Contact.kv_id != scope.kv_id).limit(1))
+    with pytest.raises(NotFoundError):
+        orders.create_single_order(session, scope, ed, other, 1, REACH)
+    with pytest.raises(PermissionDenied):
+        orders.preview_batch(session, scope, ed, BatchFilter(reach_km=REACH))
+
+
+def test_stock_is_never_overdrawn(session):
+    ed = _edition(session, stock=15, bundle=10)
+    flt = BatchFilter(reach_km=REACH)
+    pv = orders.preview_batch(session, TEAM, ed, flt)
+    assert pv.people > 2 and not pv.fits
+    with pytest.raises(ConflictError, match="Nicht genug Bestand"):
+        orders.confirm_batch(session, TEAM, ed, flt, 1, pv.people, pv.copies)
+    cid = _far_contact_with_consent(session)
+    orders.create_single_order(session, TEAM, ed, cid, 1, REACH)
+    assert orders.available_copies(session, ed) == 5
+    second = session.scalar(orders.q.batch_select(TEAM, ed, flt, Contact.id).order_by(Contact.id).limit(1))
+    with pytest.raises(ConflictError, match="Nicht genug Bestand"):
+        orders.create_single_order(session, TEAM, ed, second, 1, REACH)
+    with pytest.raises(ConflictError):
+        editions.set_stock(session, TEAM, ed, 5)
+    editions.set_stock(session, TEAM, ed, 20)
+    orders.create_single_order(session, TEAM, ed, second, 1, REACH)
+    assert orders.available_copies(session, ed) == 0
+
+
+def test_batch_preview_confirm_and_rerun(session):
+    ed = _edition(session)
+    flt = BatchFilter(reach_km=REACH, land_code="14")
+    pv = orders.preview_batch(session, TEAM, ed, flt)
+    assert pv.people > 0 and pv.copies == pv.people * 10 and len(pv.sample) <= 10
+    with pytest.raises(ConflictError, match="geändert"):
+        orders.confirm_batch(session, TEAM, ed, flt, 1, pv.people + 1, pv.copies + 10)
+    made = orders.confirm_batch(session, TEAM, ed, flt, 1, pv.people, pv.copies)
+    assert made == pv.people
+    assert session.scalar(select(func.count()).select_from(Activity).where(
+        Activity.kind == "newspaper_order", Activity.ref_id.in_(
+            select(DispatchOrder.id).where(DispatchOrder.edition_id == ed)))) == made
+    again = orders.preview_batch(session, TEAM, ed, flt)
+    assert again.people == 0
+    with pytest.raises(ValidationError):
+        orders.confirm_batch(session, TEAM, ed, flt, 1, 0, 0)
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "newspaper_batch_create", AuditEvent.object_id == str(ed))) == 1
+    fig = editions.figures(session, TEAM, ed)
+    assert fig.by_status["requested"][0] == made and fig.reserved == made * 10
+    assert fig.by_land["Bestellungen"].sum() == made
+
+
+def test_land_batch_is_limited_to_its_land(session):
+    ed = _edition(session)
+    scope = _user_scope(session, "lv-sachsen")
+    made = 0
+    pv = orders.preview_batch(session, scope, ed, BatchFilter(reach_km=REACH))
+    if pv.people:
+        made = orders.confirm_batch(session, scope, ed, BatchFilter(reach_km=REACH), 1, pv.people, pv.copies)
+    lands = set(session.scalars(select(DispatchOrder.land_code).where(DispatchOrder.edition_id == ed)))
+    assert made == pv.people and lands <= {"14"}
+
+
+def test_workflow_and_documents(session):
+    ed = _edition(session)
+    flt = BatchFilter(reach_km=REACH, land_code="14")
+    pv = orders.preview_batch(session, TEAM, ed, flt)
+    orders.confirm_batch(session, TEAM, ed, flt, 1, pv.people, pv.copies)
+    ids = list(session.scalars(select(DispatchOrder.id).where(DispatchOrder.edition_id == ed)))
+    with pytest.raises(ValidationError):
+        workflow.transition_orders(session, TEAM, ids, "shipped")
+    assert workflow.transition_orders(session, TEAM, ids, "approved") == len(ids)
+    data, name, mime = build_document(session, TEAM, ed, "labels")
+    assert data.startswith(b"%PDF") and name.endswith(".pdf")
+    csv, _, _ = build_document(session, TEAM, ed, "postal")
+    assert csv.startswith(b"\xef\xbb\xbfNAME;STRASSE;HAUSNUMMER")
+    assert csv.count(b"\n") == len(ids) + 1
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action.in_(["newspaper_export_labels", "newspaper_export_postal"]))) >= 2
+    workflow.transition_orders(session, TEAM, ids[:1], "packed")
+    workflow.transition_orders(session, TEAM, ids[:1], "shipped", tracking_number="JJD0001")
+    assert session.get(DispatchOrder, ids[0]).tracking_number == "JJD0001"
+    workflow.transition_orders(session, TEAM, ids[1:2], "cancelled")
+    assert orders.available_copies(session, ed) == 100_000 - (len(ids) - 1) * 10
+    with pytest.raises(PermissionDenied):
+        workflow.transition_orders(session, _user_scope(session, "kv-goerlitz"), ids[2:3], "approved")
