@@ -1,0 +1,47 @@
+"""Audit-Log (admin): who did what when; filter by user, action and date range; paged."""
+import json
+
+import streamlit as st
+
+import appctx
+from services.audit_log import list_events, known_actions
+from services.errors import UserError
+from services.formatting import format_datetime
+
+user = appctx.guard("pages/admin_audit.py")
+st.title("Audit-Log")
+
+with appctx.db_session() as s:
+    actions = known_actions(s, user.scope)
+c1, c2, c3, c4 = st.columns(4)
+who = c1.text_input("Benutzername", key="audit_user")
+action = c2.selectbox("Aktion", ["", *actions], format_func=lambda a: a or "alle", key="audit_action")
+since = c3.date_input("von", value=None, format="DD.MM.YYYY", key="audit_since")
+until = c4.date_input("bis", value=None, format="DD.MM.YYYY", key="audit_until")
+filters = (who, action, since, until)
+if st.session_state.get("audit_filters") != filters:
+    st.session_state["audit_filters"] = filters
+    st.session_state["audit_page"] = 0
+page = st.session_state.get("audit_page", 0)
+try:
+    with appctx.db_session() as s:
+        df, has_next = list_events(s, user.scope, who, action, since, until, page)
+except UserError as exc:
+    appctx.show_error(exc)
+    st.stop()
+if df.empty:
+    st.info("Keine Einträge für diese Auswahl.")
+else:
+    st.dataframe(df.assign(at=df["at"].map(format_datetime),
+                           details=df["details"].map(lambda d: json.dumps(d, ensure_ascii=False)))
+                 .rename(columns={"at": "Zeit", "username": "Benutzer:in", "action": "Aktion",
+                                  "object_type": "Objekt", "object_id": "ID", "details": "Details"}),
+                 hide_index=True, width="stretch")
+back, info, forward = st.columns([1, 2, 1])
+if back.button("Zurück", disabled=page == 0, key="audit_back"):
+    st.session_state["audit_page"] = page - 1
+    st.rerun()
+info.caption(f"Seite {page + 1}")
+if forward.button("Weiter", disabled=not has_next, key="audit_next"):
+    st.session_state["audit_page"] = page + 1
+    st.rerun()

@@ -1,0 +1,82 @@
+"""Geschäftsstellen (admin): create, edit, close offices and import them from CSV."""
+import streamlit as st
+
+import appctx
+from db.enums import OFFICE_KINDS
+from services import offices
+from services.errors import UserError
+
+user = appctx.guard("pages/admin_offices.py")
+st.title("Geschäftsstellen")
+st.caption("Nach jeder Änderung wird für jede PLZ die nächste Geschäftsstelle neu berechnet.")
+
+
+def _act(fn, *args, success: str) -> None:
+    try:
+        with appctx.db_session() as s:
+            fn(s, user.scope, *args)
+        st.success(success)
+    except UserError as exc:
+        appctx.show_error(exc)
+
+
+def _office_form(key: str, row=None) -> offices.OfficeData | None:
+    get = (lambda c, d="": row[c] if row is not None else d)
+    with st.form(key, clear_on_submit=row is None):
+        name = st.text_input("Name", get("name"))
+        kinds = list(OFFICE_KINDS)
+        kind = st.selectbox("Art", kinds, index=kinds.index(get("kind", "geschaeftsstelle")), format_func=OFFICE_KINDS.get)
+        street = st.text_input("Straße und Hausnummer", get("street"))
+        plz = st.text_input("PLZ", get("plz"))
+        city = st.text_input("Ort (leer: Ort der PLZ)", get("city"))
+        hours = st.text_area("Öffnungszeiten", get("opening_hours"))
+        phone = st.text_input("Telefon", get("phone"))
+        email = st.text_input("E-Mail", get("email"))
+        kv = st.text_input("Kreisverband (leer: der KV der PLZ)", get("kv_name"))
+        if st.form_submit_button("Speichern"):
+            return offices.OfficeData(name=name, plz=plz, kind=kind, street=street, city=city,
+                                      opening_hours=hours, phone=phone, email=email, kv=kv or None)
+    return None
+
+
+with st.expander("Neue Geschäftsstelle", icon=":material/add_business:"):
+    data = _office_form("create_office")
+    if data is not None:
+        _act(offices.create_office, data, success=f"{data.name} wurde angelegt.")
+
+with st.expander("CSV-Import", icon=":material/upload_file:"):
+    st.markdown("Spalten: `" + ";".join(offices.CSV_COLUMNS) + "` — `;` oder `,` getrennt, UTF-8. "
+                "Ist eine Zeile fehlerhaft, wird nichts importiert.")
+    upload = st.file_uploader("CSV-Datei", type=["csv"])
+    pasted = st.text_area("… oder CSV-Text einfügen", key="csv_text")
+    if st.button("Importieren", key="import_csv"):
+        raw = upload.getvalue() if upload is not None else pasted.encode()
+        try:
+            with appctx.db_session() as s:
+                n = offices.import_csv(s, user.scope, raw)
+            st.success(f"{n} Geschäftsstellen importiert.")
+        except UserError as exc:
+            appctx.show_error(exc)
+
+with appctx.db_session() as s:
+    df = offices.list_offices(s, user.scope)
+show_closed = st.toggle("Geschlossene zeigen", value=False)
+view = df if show_closed else df[df["active"]]
+st.dataframe(view.assign(Art=view["kind"].map(OFFICE_KINDS))[
+    ["name", "Art", "street", "plz", "city", "kv_name", "opening_hours", "active"]].rename(columns={
+        "name": "Name", "street": "Straße", "plz": "PLZ", "city": "Ort", "kv_name": "Kreisverband",
+        "opening_hours": "Öffnungszeiten", "active": "geöffnet"}), hide_index=True, width="stretch")
+
+st.subheader("Geschäftsstelle bearbeiten")
+labels = {int(r.id): f"{r.plz} {r.city} · {r.name}" + ("" if r.active else " (geschlossen)") for r in df.itertuples()}
+chosen = st.selectbox("Geschäftsstelle", [None, *labels], format_func=lambda i: "– bitte wählen –" if i is None else labels[i])
+if chosen is not None:
+    row = df[df["id"] == chosen].iloc[0]
+    data = _office_form(f"edit_office_{chosen}", row)
+    if data is not None:
+        _act(offices.edit_office, chosen, data, success="Änderung gespeichert.")
+    if row["active"]:
+        if st.button("Geschäftsstelle schließen", key="close_office"):
+            _act(offices.close_office, chosen, success=f"{row['name']} ist geschlossen.")
+    elif st.button("Wieder öffnen", key="reopen_office"):
+        _act(offices.set_office_open, chosen, True, success=f"{row['name']} ist wieder geöffnet.")
