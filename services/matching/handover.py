@@ -1,0 +1,195 @@
+"""Handover: accept or reject proposals, confirm or cancel, manual assignments, notify by mail.
+
+Handing a volunteer to another KV is an explicit, audited act (DESIGN §3.1): it creates a
+ContactShare only when the volunteer has an active `pass_to_branch` consent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.enums import SKILLS
+from db.models import Assignment, CampaignLead, Contact, ContactShare, Kreisverband, Plz, VolunteerOffer
+from db.queries import matching as q
+from db.queries.consent import active_consent_filter
+from db.types import utcnow
+from services import audit
+from services.errors import ConflictError, NotFoundError, ValidationError
+from services.geo import haversine_km
+from services.mail.outbox import enqueue, valid_address
+from services.matching import workflow
+from services.matching.run import MATCH_ROLES, fit_percent
+from services.matching.solver import TOPIC_MAX, explain, fit_points
+from services.matching.solver import Lead as SLead
+from services.matching.solver import Offer as SOffer
+from services.scope import Scope, require_role
+
+ASK_FIRST = ("Die Person hat der Weitergabe an eine Gliederung nicht zugestimmt. Das Linksaktiv-Team "
+             "fragt sie zuerst; erst mit ihrer Einwilligung sieht der Kreisverband Name und Kontaktdaten.")
+
+
+@dataclass
+class HandoverResult:
+    """Per accepted assignment: whether the lead's KV now sees the person."""
+
+    accepted: int
+    shared: int
+    ask_first: int
+
+
+def _has_consent(session: Session, contact_id: int, purpose: str) -> bool:
+    return session.scalar(select(Contact.id).where(Contact.id == contact_id, active_consent_filter(purpose, None))) is not None
+
+
+def _load(session: Session, scope: Scope, ids) -> list[Assignment]:
+    """Assignments by id inside the scope (lead in the area, volunteer visible); NotFoundError otherwise."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        raise ValidationError("Bitte wähle mindestens eine Vermittlung aus.")
+    rows = list(session.scalars(select(Assignment).where(
+        Assignment.id.in_(ids), Assignment.lead_id.in_(q.leads_in_area(scope)),
+        Assignment.offer_id.in_(q.offers_in_scope(scope))).order_by(Assignment.id)))
+    if len(rows) != len(ids):
+        raise NotFoundError("Mindestens eine Vermittlung gibt es nicht (mehr) oder sie liegt außerhalb deines Bereichs.")
+    return rows
+
+
+def _share(session: Session, scope: Scope, a: Assignment, contact: Contact, lead: CampaignLead) -> bool:
+    """Create the ContactShare for the lead's KV when consent allows; True when the KV sees the person."""
+    if contact.kv_id == lead.kv_id:
+        return True
+    if not _has_consent(session, contact.id, "pass_to_branch"):
+        return False
+    exists = session.scalar(select(ContactShare.id).where(
+        ContactShare.contact_id == contact.id, ContactShare.kv_id == lead.kv_id, ContactShare.revoked_at.is_(None)))
+    if exists is None:
+        share = ContactShare(contact_id=contact.id, kv_id=lead.kv_id, reason="volunteer_handover", ref_id=a.id,
+                             granted_by=scope.user_id, granted_at=utcnow())
+        session.add(share)
+        session.flush()
+        audit.record(session, scope, "volunteer_handover", "contact", contact.id, kv_id=lead.kv_id,
+                     assignment_id=a.id, share_id=share.id)
+    return True
+
+
+def _notify(session: Session, a: Assignment, contact: Contact, lead: CampaignLead, shared: bool) -> int:
+    """Queue the mails to the lead and to the volunteer; returns how many were queued."""
+    skill = SKILLS.get(a.skill, a.skill)
+    kv = session.get(Kreisverband, lead.kv_id)
+    place = session.get(Plz, lead.plz)
+    queued = 0
+    if valid_address(lead.contact_email):
+        if shared:
+            who = (f"{contact.first_name} {contact.last_name}\nE-Mail: {contact.email or '–'}\n"
+                   f"Telefon: {contact.phone or '–'}\n\nBitte melde dich bei ihr oder ihm.")
+        else:
+            who = ("Die Person hat der Weitergabe ihrer Daten noch nicht zugestimmt. Das Linksaktiv-Team "
+                   "fragt sie jetzt; sobald sie zustimmt, erscheint sie in deinem Cockpit.")
+        body = (f"Hallo {lead.contact_name},\n\ndas Linksaktiv-Team hat eine Helferin / einen Helfer für "
+                f"„{skill}“ an die Wahlkampfleitung {kv.name} vermittelt.\n\n{who}\n\nSolidarische Grüße\n"
+                f"dein Linksaktiv-Team\n")
+        enqueue(session, lead.contact_email, f"Neue Unterstützung für „{skill}“", body, "service", "assignment", a.id)
+        queued += 1
+    # The volunteer is written to only with an active consent for volunteering (DESIGN §2).
+    if valid_address(contact.email) and _has_consent(session, contact.id, "volunteering"):
+        ask = ("Die Wahlkampfleitung meldet sich bei dir." if shared else
+               "Dürfen wir deinen Namen und deine Kontaktdaten an die Wahlkampfleitung weitergeben? "
+               "Antworte einfach auf diese Mail.")
+        body = (f"Hallo {contact.first_name},\n\ndanke für dein Angebot! Die Wahlkampfleitung {kv.name} "
+                f"({place.place if place else lead.plz}) sucht Unterstützung für „{skill}“.\n\n{ask}\n\n"
+                f"Solidarische Grüße\ndein Linksaktiv-Team\n")
+        enqueue(session, contact.email, f"Mithelfen: „{skill}“ in {kv.name}", body, "volunteering", "assignment", a.id)
+        queued += 1
+    return queued
+
+
+def accept(session: Session, scope: Scope, ids) -> HandoverResult:
+    """Accept proposals (→ contacted): hand over where consent allows, notify both sides; audited."""
+    require_role(scope, *MATCH_ROLES)
+    rows, now = _load(session, scope, ids), utcnow()
+    shared = ask = 0
+    for a in rows:
+        workflow.apply_transition(a, "contacted", now)
+        contact = session.get(Contact, session.get(VolunteerOffer, a.offer_id).contact_id)
+        lead = session.get(CampaignLead, a.lead_id)
+        ok = _share(session, scope, a, contact, lead)
+        shared, ask = shared + ok, ask + (not ok)
+        mails = _notify(session, a, contact, lead, ok)
+        audit.record(session, scope, "assignment_accept", "assignment", a.id, shared=ok, mails=mails)
+    if len(rows) > 1:
+        audit.record(session, scope, "assignment_batch", "assignment", "", action_name="accept", count=len(rows))
+    session.commit()
+    return HandoverResult(len(rows), shared, ask)
+
+
+def hand_over(session: Session, scope: Scope, assignment_id: int) -> bool:
+    """Retry the handover of an accepted assignment (after the volunteer agreed); True when shared."""
+    require_role(scope, *MATCH_ROLES)
+    a = _load(session, scope, [assignment_id])[0]
+    if a.status not in ("contacted", "confirmed"):
+        raise ConflictError("Nur angenommene Vermittlungen können übergeben werden.")
+    contact = session.get(Contact, session.get(VolunteerOffer, a.offer_id).contact_id)
+    ok = _share(session, scope, a, contact, session.get(CampaignLead, a.lead_id))
+    session.commit()
+    return ok
+
+
+def set_status(session: Session, scope: Scope, ids, new_status: str) -> int:
+    """Move assignments to declined, confirmed or cancelled (one or many); audited."""
+    require_role(scope, *MATCH_ROLES)
+    if new_status not in ("declined", "confirmed", "cancelled"):
+        raise ValidationError("Diese Statusänderung gibt es hier nicht.")
+    rows, now = _load(session, scope, ids), utcnow()
+    for a in rows:  # all are checked before the commit: one refused step changes nothing
+        workflow.apply_transition(a, new_status, now)
+        audit.record(session, scope, f"assignment_{new_status}", "assignment", a.id)
+    if len(rows) > 1:
+        audit.record(session, scope, "assignment_batch", "assignment", "", action_name=new_status, count=len(rows))
+    session.commit()
+    return len(rows)
+
+
+def manual_assign(session: Session, scope: Scope, offer_id: int, lead_id: int, skill: str,
+                  today: date | None = None) -> Assignment:
+    """Propose one pair by hand; the same constraints as the matching hold (German errors otherwise)."""
+    require_role(scope, *MATCH_ROLES)
+    today = today or date.today()
+    offers = {o.id: o for o in q.open_offers(session, scope, today)}
+    leads = {ld.id: ld for ld in q.open_leads(session, scope, today)}
+    if offer_id not in offers:
+        raise NotFoundError("Dieses Angebot ist nicht offen (zurückgezogen, abgelaufen, schon vermittelt "
+                            "oder ohne Einwilligung) oder liegt außerhalb deines Bereichs.")
+    if lead_id not in leads:
+        raise NotFoundError("Diese Wahlkampfleitung ist nicht offen oder liegt außerhalb deines Bereichs.")
+    o, ld = offers[offer_id], leads[lead_id]
+    _check_pair(session, o, ld, skill)
+    km = float(haversine_km(o.lat, o.lon, ld.lat, ld.lon))
+    points = fit_points(km, o.radius_km, min(len(o.topics & ld.topics), TOPIC_MAX), o.availability)
+    a = Assignment(offer_id=o.id, lead_id=ld.id, skill=skill, score=fit_percent(points), distance_km=round(km, 1),
+                   reason="manuell: " + explain(o, ld, skill, km), manual=True, status="proposed", proposed_at=utcnow())
+    session.add(a)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a parallel action gave the offer an active assignment
+        session.rollback()
+        raise ConflictError("Dieses Angebot hat inzwischen schon eine aktive Vermittlung.") from exc
+    audit.record(session, scope, "assignment_manual", "assignment", a.id, offer_id=o.id, lead_id=ld.id, skill=skill)
+    session.commit()
+    return a
+
+
+def _check_pair(session: Session, o: SOffer, ld: SLead, skill: str) -> None:
+    if skill not in o.skills:
+        raise ValidationError("Die Person bietet diese Fähigkeit nicht an.")
+    if ld.open_needs.get(skill, 0) <= 0:
+        raise ValidationError("Die Wahlkampfleitung braucht für diese Fähigkeit niemanden mehr.")
+    if o.start > ld.end or ld.start > o.end:
+        raise ValidationError("Die Zeiträume von Angebot und Bedarf überschneiden sich nicht.")
+    if float(haversine_km(o.lat, o.lon, ld.lat, ld.lon)) > o.radius_km:
+        raise ValidationError("Die Wahlkampfleitung liegt außerhalb des Umkreises, den die Person angegeben hat.")
+    if (o.id, ld.id) in q.declined_pairs(session):
+        raise ConflictError("Diese Vermittlung wurde schon einmal abgelehnt.")

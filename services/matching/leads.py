@@ -1,0 +1,127 @@
+"""Campaign leads (Wahlkampfleitungen): create, edit, and what each still needs per skill."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.enums import SKILLS, TOPICS
+from db.models import CampaignLead, Kreisverband, LeadNeed
+from db.queries import matching as q
+from services import audit
+from services.errors import NotFoundError, PermissionDenied, ValidationError
+from services.geo import resolve_plz
+from services.mail.outbox import valid_address
+from services.matching.workflow import ACTIVE
+from services.scope import Scope, apply_area, require_role
+
+LEAD_ROLES = ("admin", "team", "land", "kreis")
+MAX_NEED = 500
+
+
+@dataclass
+class LeadInput:
+    """What the lead form sends."""
+
+    kv_id: int
+    contact_name: str
+    plz: str
+    period_start: date
+    period_end: date
+    needs: dict[str, int] = field(default_factory=dict)
+    contact_email: str = ""
+    contact_phone: str = ""
+    topics: list[str] = field(default_factory=list)
+    note: str = ""
+    active: bool = True
+
+
+def kv_choices(session: Session, scope: Scope) -> dict[int, str]:
+    """The KVs the user may keep leads for (kreis: its own; land: its LV; team: all)."""
+    stmt = apply_area(select(Kreisverband.id, Kreisverband.name), scope, Kreisverband.id,
+                      Kreisverband.land_code).order_by(Kreisverband.name)
+    return dict(session.execute(stmt).all())
+
+
+def leads(session: Session, scope: Scope) -> list[CampaignLead]:
+    """The campaign leads in the user's area, by KV name."""
+    require_role(scope, *LEAD_ROLES)
+    stmt = (select(CampaignLead).join(Kreisverband, Kreisverband.id == CampaignLead.kv_id)
+            .where(CampaignLead.id.in_(q.leads_in_area(scope))).order_by(Kreisverband.name, CampaignLead.id))
+    return list(session.scalars(stmt))
+
+
+def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
+    if data.kv_id not in kv_choices(session, scope):
+        raise PermissionDenied("Für diesen Kreisverband darfst du keine Wahlkampfleitung pflegen.")
+    if not data.contact_name.strip():
+        raise ValidationError("Bitte gib eine Ansprechperson an.")
+    if data.contact_email and not valid_address(data.contact_email.strip()):
+        raise ValidationError("Die E-Mail-Adresse der Ansprechperson ist ungültig.")
+    resolve_plz(session, data.plz)
+    if data.period_end < data.period_start:
+        raise ValidationError("Das Ende des Zeitraums liegt vor seinem Anfang.")
+    if unknown := [s for s in data.needs if s not in SKILLS]:
+        raise ValidationError(f"Unbekannte Fähigkeit: {', '.join(unknown)}.")
+    if unknown := [t for t in data.topics if t not in TOPICS]:
+        raise ValidationError(f"Unbekanntes Thema: {', '.join(unknown)}.")
+    for s, n in data.needs.items():
+        if not isinstance(n, int) or n < 0 or n > MAX_NEED:
+            raise ValidationError(f"Bedarf für {SKILLS[s]} muss eine ganze Zahl zwischen 0 und {MAX_NEED} sein.")
+
+
+def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | None = None) -> int:
+    """Create or update a lead with its needs; refuses to cut a need below its active assignments."""
+    require_role(scope, *LEAD_ROLES)
+    _validate(session, scope, data)
+    if lead_id is None:
+        lead = CampaignLead(kv_id=data.kv_id)
+        session.add(lead)
+    else:
+        lead = session.scalar(select(CampaignLead).where(CampaignLead.id == lead_id,
+                                                         CampaignLead.id.in_(q.leads_in_area(scope))))
+        if lead is None:
+            raise NotFoundError("Diese Wahlkampfleitung gibt es nicht oder sie liegt außerhalb deines Bereichs.")
+        taken: dict[str, int] = {}
+        for (_, skill, status), n in q.active_counts(session, [lead_id]).items():
+            if status in ACTIVE:
+                taken[skill] = taken.get(skill, 0) + n
+        for skill, n in taken.items():
+            if data.needs.get(skill, 0) < n:
+                raise ValidationError(f"Für {SKILLS.get(skill, skill)} sind schon {n} Personen vorgeschlagen oder "
+                                      "vermittelt; storniere sie zuerst, bevor du den Bedarf senkst.")
+        lead.kv_id = data.kv_id
+    lead.contact_name, lead.contact_email = data.contact_name.strip(), data.contact_email.strip()
+    lead.contact_phone, lead.plz = data.contact_phone.strip(), data.plz.strip()
+    lead.period_start, lead.period_end = data.period_start, data.period_end
+    lead.topics, lead.note, lead.active = ",".join(sorted(set(data.topics))), data.note.strip(), data.active
+    wanted = {s: n for s, n in data.needs.items() if n > 0}
+    lead.needs[:] = [nd for nd in lead.needs if nd.skill in wanted]
+    for nd in lead.needs:
+        nd.needed = wanted.pop(nd.skill)
+    lead.needs.extend(LeadNeed(skill=s, needed=n) for s, n in wanted.items())
+    session.flush()
+    audit.record(session, scope, "lead_create" if lead_id is None else "lead_update", "campaign_lead", lead.id,
+                 kv_id=data.kv_id, needed=sum(data.needs.values()))
+    session.commit()
+    return lead.id
+
+
+def needs_frame(session: Session, scope: Scope) -> pd.DataFrame:
+    """Per lead and skill: needed, proposed, contacted, confirmed, still open."""
+    rows = leads(session, scope)
+    counts = q.active_counts(session, [ld.id for ld in rows]) if rows else {}
+    kv = kv_choices(session, scope) if rows else {}
+    out = []
+    for ld in rows:
+        for nd in sorted(ld.needs, key=lambda n: n.skill):
+            got = {st: counts.get((ld.id, nd.skill, st), 0) for st in ACTIVE}
+            out.append({"lead_id": ld.id, "Kreisverband": kv.get(ld.kv_id, ""), "Ansprechperson": ld.contact_name,
+                        "PLZ": ld.plz, "Fähigkeit": SKILLS.get(nd.skill, nd.skill), "benötigt": nd.needed,
+                        "vorgeschlagen": got["proposed"], "kontaktiert": got["contacted"],
+                        "bestätigt": got["confirmed"], "offen": max(nd.needed - sum(got.values()), 0)})
+    return pd.DataFrame(out, columns=["lead_id", "Kreisverband", "Ansprechperson", "PLZ", "Fähigkeit", "benötigt",
+                                      "vorgeschlagen", "kontaktiert", "bestätigt", "offen"])
