@@ -14,7 +14,7 @@ from services.errors import ValidationError
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 PLACES_SEPARATOR = "|"  # plz.places holds all place names of a PLZ joined by this
-_PLZ_RE = re.compile(r"\d{5}")
+_PLZ_RE = re.compile(r"[0-9]{5}")  # ASCII only: \d would accept other digits
 
 
 @dataclass(frozen=True)

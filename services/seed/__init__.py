@@ -21,7 +21,7 @@ from services.seed.contacts import CHUNK, ContactContext, generate_chunk
 from services.seed.pools import build_pools
 from services.seed.structure import build_edition, build_leads, build_offices, load_geo
 from services.seed.users import DEMO_PASSWORD, DEMO_USERS, demo_user_rows
-from services.seed.writer import BulkWriter, reset_database
+from services.seed.writer import BULK_TABLES, BulkWriter, reset_database
 
 __all__ = ["seed_demo", "reset_demo", "DEMO_PASSWORD", "DEMO_USERS", "default_now"]
 
@@ -99,7 +99,9 @@ def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Pr
                     n = min(CHUNK, contacts + 1 - first)
                     # One independent stream per fixed-size chunk: same seed and size, same rows.
                     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(100 + i,)))
-                    for table, (cols, rows) in generate_chunk(rng, ctx, first, n, next_ids).items():
+                    chunk = generate_chunk(rng, ctx, first, n, next_ids)
+                    for table in BULK_TABLES:  # parents first: small seeds keep their foreign keys
+                        cols, rows = chunk[table]
                         writer.insert(table, cols, rows)
                         counts[table] = counts.get(table, 0) + len(rows)
                     report(0.05 + span * (first + n - 1) / contacts,
