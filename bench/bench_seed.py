@@ -1,0 +1,140 @@
+"""Benchmark: seed N contacts into fresh SQLite and PostgreSQL, then resolve all PLZ and nearest offices.
+
+    python -m bench.bench_seed [--contacts 1000000] [--only sqlite|postgresql] [--keep]
+
+PostgreSQL: env BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/bench);
+the database is created if missing and its public schema is dropped and rebuilt.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sqlalchemy import inspect, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from db.engine import make_engine  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from scripts.seed_demo import TextProgress  # noqa: E402
+from services.geo import nearest, recompute_nearest_offices, resolve_plz  # noqa: E402
+from services.seed import seed_demo  # noqa: E402
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
+RESOLVE_ALL_SQL = """
+SELECT p.plz, p.place, p.places, p.lat, p.lon, k.ags AS kreis_ags, k.name AS kreis_name,
+       v.id AS kv_id, v.name AS kv_name, l.code AS land_code, l.name AS land_name,
+       p.nearest_office_id, o.name AS nearest_office_name, p.nearest_office_km
+FROM plz p JOIN kreis k ON k.ags = p.kreis_ags JOIN kreisverband v ON v.id = k.kv_id
+JOIN land l ON l.code = k.land_code LEFT JOIN office o ON o.id = p.nearest_office_id
+"""
+
+
+def fresh_pg(url: str) -> str:
+    """Create the benchmark database if missing and empty its public schema."""
+    parsed = make_url(url)
+    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}):
+            conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+    eng = make_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    eng.dispose()
+    return url
+
+
+def timed(label: str, fn, *args, **kwargs):
+    """Run fn, print its wall time, return its result."""
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    print(f"  {label:<48} {time.perf_counter() - t0:8.3f} s", flush=True)
+    return out
+
+
+def run(backend: str, url: str, contacts: int) -> None:
+    """Seed and measure one database."""
+    print(f"\n== {backend}: {make_url(url).render_as_string(hide_password=True)}", flush=True)
+    engine = make_engine(url)
+    timed("migrate (alembic upgrade head)", upgrade, engine)
+    t0 = time.perf_counter()
+    counts = seed_demo(engine, contacts=contacts, seed=42, progress=TextProgress())
+    print(f"  {'SEED ' + format(contacts, ',') + ' contacts (all rows)':<48} {time.perf_counter() - t0:8.3f} s")
+    with engine.connect() as conn:
+        tables = sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
+        rows = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
+    print("  row counts: " + ", ".join(f"{t}={n:,}" for t, n in rows.items() if n))
+    print(f"  rows written by the seed: {sum(counts.values()):,}")
+    with engine.connect() as conn:
+        df = timed("resolve all PLZ (one query -> DataFrame)", pd.read_sql, text(RESOLVE_ALL_SQL), conn)
+    print(f"    {len(df):,} PLZ, {df['kv_id'].nunique()} KV, "
+          f"{(df['nearest_office_km'] > 15).sum():,} PLZ without office within 15 km")
+    with Session(engine) as session:
+        sample = df["plz"].sample(1000, random_state=1).tolist()
+        t0 = time.perf_counter()
+        for code in sample:
+            resolve_plz(session, code)
+        mean_ms = (time.perf_counter() - t0) / len(sample) * 1000
+        print(f"  {'resolve_plz() one by one, mean of 1,000':<48} {mean_ms:8.3f} ms")
+    with Session(engine) as session:
+        n = timed("recompute_nearest_offices (all PLZ, commit)", lambda: _recompute(session))
+    print(f"    {n:,} PLZ updated")
+    with engine.connect() as conn:
+        pts = timed("load 1 point per contact (contact JOIN plz)", _contact_points, conn)
+        offices = conn.execute(text("SELECT lat, lon FROM office WHERE active = :t"), {"t": True}).fetchall()
+    off = np.array(offices, dtype=float)
+    idx, km = timed(f"nearest office, {len(pts):,} points x {len(off)} offices (cKDTree)", nearest, pts, off)
+    print(f"    median {np.median(km):.1f} km, {(km > 15).mean() * 100:.1f} % of contacts beyond 15 km")
+    engine.dispose()
+
+
+def _recompute(session: Session) -> int:
+    n = recompute_nearest_offices(session)
+    session.commit()
+    return n
+
+
+def _contact_points(conn) -> np.ndarray:
+    rows = conn.exec_driver_sql("SELECT p.lat, p.lon FROM contact c JOIN plz p ON p.plz = c.plz").fetchall()
+    return np.array(rows, dtype=float).reshape(-1, 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark on the selected databases."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    args = parser.parse_args(argv)
+    print(f"bench_seed: {args.contacts:,} contacts, {os.cpu_count()} CPUs", flush=True)
+    if args.only in (None, "sqlite"):
+        tmp = Path(tempfile.mkdtemp(prefix="bench_seed_"))
+        path = tmp / "bench.sqlite"
+        try:
+            run("sqlite", f"sqlite:///{path}", args.contacts)
+            print(f"  file size {path.stat().st_size / 1e6:,.0f} MB")
+        finally:
+            if not args.keep:
+                for p in tmp.glob("bench.sqlite*"):
+                    p.unlink()
+                tmp.rmdir()
+    if args.only in (None, "postgresql"):
+        run("postgresql", fresh_pg(os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG)), args.contacts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
