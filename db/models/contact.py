@@ -38,7 +38,7 @@ class Contact(Base):
     member_since: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
     topics: Mapped[list["ContactTopic"]] = relationship(cascade="all, delete-orphan")
     consents: Mapped[list["Consent"]] = relationship(cascade="all, delete-orphan")
