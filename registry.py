@@ -23,6 +23,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/uebersicht.py", "Übersicht", ":material/dashboard:", "Arbeit", ALL_ROLES, "uebersicht", True),
     PageSpec("pages/kontakte.py", "Linksaktive", ":material/groups:", "Arbeit", PERSON_ROLES, "linksaktive"),
+    PageSpec("pages/karte.py", "Karte", ":material/map:", "Arbeit", ALL_ROLES, "karte"),
     PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", ALL_ROLES, "konto"),
     PageSpec("pages/admin_users.py", "Benutzer:innen", ":material/group:", "Verwaltung", ("admin",), "benutzer"),
     PageSpec("pages/admin_offices.py", "Geschäftsstellen", ":material/store:", "Verwaltung", ("admin",), "geschaeftsstellen"),
