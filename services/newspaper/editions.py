@@ -71,12 +71,30 @@ def set_stock(session: Session, scope: Scope, edition_id: int, copies_in_stock: 
     session.commit()
 
 
-def editions(session: Session) -> list[NewspaperEdition]:
+@dataclass(frozen=True)
+class EditionInfo:
+    """An edition as pages keep it across reruns (no database object)."""
+
+    id: int
+    title: str
+    campaign: str
+    edition_date: date
+    copies_in_stock: int
+    copies_per_bundle: int
+
+
+def editions(session: Session) -> list[EditionInfo]:
     """All editions, newest first."""
-    return q.list_editions(session)
+    return [EditionInfo(e.id, e.title, e.campaign, e.edition_date, e.copies_in_stock, e.copies_per_bundle)
+            for e in q.list_editions(session)]
 
 
-def edition_label(edition: NewspaperEdition) -> str:
+def order_ids(session: Session, edition_id: int, status: str) -> list[int]:
+    """Ids of all the edition's orders in a status (for a bulk action on all of them)."""
+    return q.order_ids_in_status(session, edition_id, status)
+
+
+def edition_label(edition) -> str:
     """How an edition is named in select boxes."""
     return f"{edition.title} ({edition.edition_date:%d.%m.%Y})"
 

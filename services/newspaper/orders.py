@@ -59,6 +59,16 @@ def load_facts(session: Session, scope: Scope, contact_id: int, edition_id: int 
     return ContactFacts(**data)
 
 
+def open_for_order(session: Session, scope: Scope, contact_id: int, edition_id: int,
+                   audit_open: bool = True) -> ContactFacts:
+    """Load one contact for the order form; opening the person is audited (once per pick)."""
+    facts = load_facts(session, scope, contact_id, edition_id)
+    if audit_open:
+        audit.record(session, scope, "contact_open", "contact", contact_id, context="newspaper_order")
+        session.commit()
+    return facts
+
+
 def available_copies(session: Session, edition_id: int) -> int:
     """Copies of the stock not yet set aside."""
     return _edition(session, edition_id).copies_in_stock - q.reserved_copies(session, edition_id)

@@ -1,0 +1,68 @@
+"""Zeitungsausgaben (team): create editions, set the stock, see where the copies go."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import appctx
+from components.figures import metric_row
+from db.enums import ORDER_STATUSES
+from services.errors import UserError
+from services.newspaper import editions as ed_service
+from services.newspaper.orders import STOCK_NOTE
+
+user = appctx.guard("pages/zeitung_ausgaben.py")
+st.title("Zeitungsausgaben")
+st.caption(STOCK_NOTE)
+
+try:
+    with st.expander("Neue Ausgabe anlegen", expanded=False):
+        with st.form("np_new_edition", clear_on_submit=True):
+            title = st.text_input("Titel")
+            campaign = st.text_input("Kampagne")
+            c1, c2, c3 = st.columns(3)
+            day = c1.date_input("Erscheinungsdatum", value=date.today(), format="DD.MM.YYYY")
+            stock = c2.number_input("Exemplare auf Lager", 0, 10_000_000, 10_000, step=500)
+            bundle = c3.number_input("Exemplare pro Bündel", 1, 1000, 50)
+            if st.form_submit_button("Ausgabe anlegen", type="primary"):
+                with appctx.db_session() as s:
+                    new_id = ed_service.create_edition(s, user.scope, title, campaign, day, int(stock), int(bundle))
+                st.success(f"Ausgabe {new_id} angelegt.")
+
+    with appctx.db_session() as s:
+        all_editions = ed_service.editions(s)
+    if not all_editions:
+        st.info("Es gibt noch keine Ausgabe.")
+        st.stop()
+    labels = {e.id: ed_service.edition_label(e) for e in all_editions}
+    edition_id = st.selectbox("Ausgabe", list(labels), format_func=labels.get, key="np_ed_edition")
+    with appctx.db_session() as s:
+        fig = ed_service.figures(s, user.scope, edition_id)
+    metric_row([("auf Lager", fig.copies_in_stock), ("bestellt (zurückgelegt)", fig.reserved),
+                ("frei", fig.available), ("versandt", fig.shipped)])
+
+    with st.form("np_stock"):
+        new_stock = st.number_input("Bestand ändern (Exemplare)", 0, 10_000_000, fig.copies_in_stock, step=500)
+        if st.form_submit_button("Bestand speichern"):
+            with appctx.db_session() as s:
+                ed_service.set_stock(s, user.scope, edition_id, int(new_stock))
+            st.success("Bestand gespeichert.")
+            st.rerun()
+
+    st.subheader("Bestellungen nach Status")
+    st.dataframe(pd.DataFrame({"Status": [ORDER_STATUSES[k] for k in fig.by_status],
+                               "Bestellungen": [n for n, _ in fig.by_status.values()],
+                               "Exemplare": [c for _, c in fig.by_status.values()]}),
+                 hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Nach Land")
+        st.dataframe(fig.by_land, hide_index=True, width="stretch")
+    with right:
+        st.subheader("Nach Kreisverband")
+        st.dataframe(fig.by_kv, hide_index=True, width="stretch")
+    if not fig.by_land.empty:
+        st.subheader("Wohin die Exemplare gehen")
+        st.bar_chart(fig.by_land, x="Land", y="Exemplare bestellt", color="#E3000F", horizontal=True)
+except UserError as exc:
+    appctx.show_error(exc)

@@ -1,0 +1,81 @@
+"""Sammelbestellung: the newspaper for everyone in a region without an office in reach."""
+import streamlit as st
+
+import appctx
+from components.figures import metric_row
+from db.enums import STATUSES, TOPICS
+from db.queries.newspaper import BatchFilter
+from services.errors import ConflictError, UserError
+from services.newspaper import editions as ed_service
+from services.newspaper import orders
+from services.newspaper.regions import region_choices
+from services.settings import get_settings
+
+user = appctx.guard("pages/zeitung_sammel.py")
+st.title("Sammelbestellung")
+st.caption("Alle Linksaktiven einer Region ohne Geschäftsstelle in Reichweite, mit Einwilligung für die "
+           "Zeitung per Post und vollständiger Adresse, die für diese Ausgabe noch keine Bestellung haben.")
+
+with appctx.db_session() as s:
+    all_editions = ed_service.editions(s)
+    lands, kvs = region_choices(s, user.scope)
+if not all_editions:
+    st.info("Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
+    st.stop()
+labels = {e.id: ed_service.edition_label(e) for e in all_editions}
+edition_id = st.selectbox("Ausgabe", list(labels), format_func=labels.get, key="np_batch_edition")
+
+c1, c2 = st.columns(2)
+land_opts = ([None] if user.role != "land" else []) + [code for code, _ in lands]
+land_names = dict(lands)
+land = c1.selectbox("Land", land_opts, format_func=lambda c: "Ganz Deutschland" if c is None else land_names[c])
+kv_opts = [None] + [kid for kid, _, lc in kvs if land is None or lc == land]
+kv_names = {kid: name for kid, name, _ in kvs}
+kv = c2.selectbox("Kreisverband", kv_opts, format_func=lambda k: "alle" if k is None else kv_names[k])
+c3, c4, c5 = st.columns(3)
+topic = c3.selectbox("Thema (optional)", [None, *TOPICS], format_func=lambda t: "egal" if t is None else TOPICS[t])
+status = c4.selectbox("Status (optional)", [None, *STATUSES],
+                      format_func=lambda t: "egal" if t is None else STATUSES[t])
+bundles = int(c5.number_input("Bündel pro Person", 1, orders.MAX_BUNDLES, 1))
+reach = st.slider("Reichweite einer Geschäftsstelle (km)", 5, 60, int(get_settings().office_reach_km))
+flt = BatchFilter(reach_km=float(reach), land_code=land, kv_id=kv, topic=topic, status=status)
+params = (edition_id, flt, bundles)
+st.caption(orders.STOCK_NOTE + " Beim Bestätigen wird alles neu gezählt: Weichen die Zahlen von der Vorschau "
+           "ab, wird nichts bestellt und die neue Vorschau gezeigt.")
+
+
+def _preview():
+    with appctx.db_session() as s:
+        st.session_state["np_batch_preview"] = (params, orders.preview_batch(s, user.scope, edition_id, flt, bundles))
+
+
+try:
+    if st.button("Vorschau berechnen", icon=":material/preview:"):
+        _preview()
+    stored = st.session_state.get("np_batch_preview")
+    if stored and stored[0] != params:
+        st.info("Die Auswahl hat sich geändert. Bitte berechne die Vorschau neu.")
+    elif stored:
+        pv = stored[1]
+        metric_row([("Personen", pv.people), ("Exemplare", pv.copies), ("frei jetzt", pv.available),
+                    ("frei danach", pv.stock_left_after)])
+        if not pv.sample.empty:
+            st.dataframe(pv.sample.drop(columns=["id"]), hide_index=True, width="stretch")
+        if not pv.fits:
+            st.error("Der Bestand reicht für diese Auswahl nicht. Grenze die Auswahl ein.")
+        elif pv.people == 0:
+            st.info("Für diese Auswahl gibt es niemanden, der noch keine Bestellung hat.")
+        elif st.button(f"{pv.people} Bestellungen anlegen", type="primary"):
+            try:
+                with appctx.db_session() as s:
+                    made = orders.confirm_batch(s, user.scope, edition_id, flt, bundles, pv.people, pv.copies)
+                st.session_state.pop("np_batch_preview", None)
+                st.success(f"{made} Bestellungen mit {pv.copies} Exemplaren angelegt.")
+            except ConflictError as exc:
+                appctx.show_error(exc)
+                _preview()
+                new = st.session_state["np_batch_preview"][1]
+                st.warning(f"Aktuelle Zahlen: {new.people} Personen, {new.copies} Exemplare, danach frei "
+                           f"{new.stock_left_after}. Prüfe sie und bestätige erneut.")
+except UserError as exc:
+    appctx.show_error(exc)

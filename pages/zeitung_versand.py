@@ -1,0 +1,66 @@
+"""Zeitungsversand (team): approve, pack, ship orders in bulk and download the shipping documents."""
+import streamlit as st
+
+import appctx
+from db.enums import ORDER_STATUSES
+from services.errors import UserError
+from services.newspaper import editions as ed_service
+from services.newspaper import workflow
+from services.newspaper.documents import DOCUMENT_STATUSES, build_document
+from services.newspaper.listing import order_table
+
+user = appctx.guard("pages/zeitung_versand.py")
+st.title("Zeitungsversand")
+
+with appctx.db_session() as s:
+    all_editions = ed_service.editions(s)
+if not all_editions:
+    st.info("Es gibt noch keine Ausgabe. Lege sie unter „Zeitungsausgaben“ an.")
+    st.stop()
+labels = {e.id: ed_service.edition_label(e) for e in all_editions}
+edition_id = st.selectbox("Ausgabe", list(labels), format_func=labels.get, key="np_ship_edition")
+
+try:
+    with appctx.db_session() as s:
+        fig = ed_service.figures(s, user.scope, edition_id)
+    st.caption(" · ".join(f"{ORDER_STATUSES[k]}: {n}" for k, (n, _) in fig.by_status.items()))
+
+    st.subheader("Status ändern")
+    c1, c2 = st.columns(2)
+    source = c1.selectbox("Bestellungen im Status", [k for k, v in workflow.TRANSITIONS.items() if v],
+                          format_func=ORDER_STATUSES.get, key="np_ship_source")
+    target = c2.selectbox("setzen auf", sorted(workflow.TRANSITIONS[source]), format_func=ORDER_STATUSES.get,
+                          key="np_ship_target")
+    with appctx.db_session() as s:
+        table = order_table(s, user.scope, edition_id, [source])
+    chosen = st.multiselect("Nur diese Bestellungen (leer = alle im Status)", table["Nr."].tolist(),
+                            format_func=lambda i: f"{i} · {table.set_index('Nr.').at[i, 'Name']}",
+                            key="np_ship_chosen")
+    tracking = st.text_input("Sendungsnummer (optional)", key="np_ship_tracking") if target == "shipped" else ""
+    n_all = fig.by_status[source][0]
+    n = len(chosen) if chosen else n_all
+    if st.button(f"{n} Bestellungen auf „{ORDER_STATUSES[target]}“ setzen", disabled=n == 0, type="primary"):
+        with appctx.db_session() as s:
+            ids = chosen or ed_service.order_ids(s, edition_id, source)
+            done = workflow.transition_orders(s, user.scope, ids, target, tracking)
+        st.success(f"{done} Bestellungen sind jetzt „{ORDER_STATUSES[target]}“.")
+        st.rerun()
+    st.dataframe(table, hide_index=True, width="stretch")
+
+    st.subheader("Versanddokumente")
+    doc_statuses = st.multiselect("Bestellungen im Status", list(ORDER_STATUSES), default=list(DOCUMENT_STATUSES),
+                                  format_func=ORDER_STATUSES.get, key="np_doc_statuses")
+    st.caption("Jeder Download wird im Audit-Log vermerkt.")
+    cols = st.columns(3)
+    for col, (kind, label) in zip(cols, [("labels", "Adressetiketten (PDF)"), ("packing", "Packliste (CSV)"),
+                                         ("postal", "CSV für Post-Einlieferung")]):
+        if col.button(f"{label} erzeugen", key=f"np_doc_{kind}"):
+            with appctx.db_session() as s:
+                st.session_state[f"np_doc_{kind}_data"] = build_document(s, user.scope, edition_id, kind,
+                                                                         doc_statuses)
+        stored = st.session_state.get(f"np_doc_{kind}_data")
+        if stored:
+            data, name, mime = stored
+            col.download_button(f"{label} herunterladen", data, file_name=name, mime=mime, key=f"np_dl_{kind}")
+except UserError as exc:
+    appctx.show_error(exc)
