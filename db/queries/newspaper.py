@@ -119,9 +119,12 @@ def insert_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilt
                        Contact.plz, Contact.city, Contact.kv_id, Contact.land_code, literal(True, Boolean),
                        literal("", String), literal("requested", String), literal("", String),
                        literal(user_id, Integer), literal(at, UTCDateTime))
-    made = session.execute(insert(DispatchOrder).from_select(cols, src)).rowcount
+    session.execute(insert(DispatchOrder).from_select(cols, src))
+    # rowcount of INSERT ... SELECT is -1 through psycopg here: count the rows this batch made instead.
+    made = session.scalar(select(func.count()).select_from(DispatchOrder).where(
+        DispatchOrder.edition_id == edition_id, DispatchOrder.requested_at == literal(at, UTCDateTime)))
     add_timeline(session, edition_id, at, user_id)
-    return int(made)
+    return int(made or 0)
 
 
 def add_timeline(session: Session, edition_id: int, at: datetime, user_id: int | None) -> None:
