@@ -1,0 +1,64 @@
+"""Übersicht figures equal direct counts; leitung's are suppressed (no value 1–4 anywhere)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from db.models import Contact, ContactTopic, Plz
+from db.types import utcnow
+from services.overview import build_overview
+from services.scope import Scope
+from tests.integration.helpers import kv_of, user_scope
+
+
+def _count(session, *conds):
+    return session.scalar(select(func.count()).select_from(Contact).where(*conds))
+
+
+def test_kv_leipzig_figures_equal_direct_counts(session):
+    scope = user_scope(session, "kv-leipzig")
+    kv = kv_of(session, "14713")
+    now = utcnow()
+    ov = build_overview(session, scope, 15.0, now=now)
+    assert ov.total == _count(session, Contact.kv_id == kv) > 0
+    for status in ("contact", "active", "member"):
+        assert ov.by_status[status] == _count(session, Contact.kv_id == kv, Contact.status == status)
+    assert ov.new_7 == _count(session, Contact.kv_id == kv, Contact.created_at >= now - timedelta(days=7))
+    assert ov.new_30 == _count(session, Contact.kv_id == kv, Contact.created_at >= now - timedelta(days=30))
+    for source, n in ov.by_source.items():
+        assert n == _count(session, Contact.kv_id == kv, Contact.source == source)
+    for topic, n in ov.by_topic.items():
+        assert n == session.scalar(select(func.count()).select_from(ContactTopic)
+                                   .join(Contact, Contact.id == ContactTopic.contact_id)
+                                   .where(Contact.kv_id == kv, ContactTopic.topic == topic))
+    far = _count(session, Contact.kv_id == kv, Contact.plz.in_(
+        select(Plz.plz).where((Plz.nearest_office_km > 15.0) | Plz.nearest_office_km.is_(None))))
+    assert ov.without_office == far
+    assert int(ov.weekly["Neue Linksaktive"].sum()) <= ov.total
+    assert not ov.suppressed
+
+
+def test_land_and_team_totals(session):
+    assert build_overview(session, user_scope(session, "lv-sachsen"), 15.0).total == _count(session, Contact.land_code == "14")
+    assert build_overview(session, user_scope(session, "team"), 15.0).total == _count(session)
+
+
+def _all_values(ov):
+    values = [ov.total, ov.new_7, ov.new_30, ov.without_office, *ov.by_status.values(),
+              *ov.by_source.values(), *ov.by_topic.values()]
+    values += [v for v in ov.weekly["Neue Linksaktive"].tolist()]
+    return values
+
+
+def test_leitung_figures_are_suppressed(session):
+    ov = build_overview(session, Scope("leitung", user_id=6, username="leitung"), 15.0)
+    assert ov.suppressed and ov.notes
+    assert not [v for v in _all_values(ov) if v is not None and 0 < v < 5]
+    assert ov.total == _count(session)
+
+
+def test_leitung_in_a_tiny_area_sees_only_hidden_or_large_numbers(session):
+    # With a reach of 0 km almost every contact is 'without office'; small splits must still hide.
+    ov = build_overview(session, Scope("leitung"), 0.0)
+    assert not [v for v in _all_values(ov) if v is not None and 0 < v < 5]
