@@ -46,12 +46,32 @@ def kv_choices(session: Session, scope: Scope) -> dict[int, str]:
     return dict(session.execute(stmt).all())
 
 
-def leads(session: Session, scope: Scope) -> list[CampaignLead]:
+@dataclass(frozen=True)
+class LeadView:
+    """A lead as plain data (safe to keep after the session closed)."""
+
+    id: int
+    kv_id: int
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    plz: str
+    period_start: date
+    period_end: date
+    topics: tuple[str, ...]
+    note: str
+    active: bool
+    needs: dict[str, int]
+
+
+def leads(session: Session, scope: Scope) -> list[LeadView]:
     """The campaign leads in the user's area, by KV name."""
     require_role(scope, *LEAD_ROLES)
     stmt = (select(CampaignLead).join(Kreisverband, Kreisverband.id == CampaignLead.kv_id)
             .where(CampaignLead.id.in_(q.leads_in_area(scope))).order_by(Kreisverband.name, CampaignLead.id))
-    return list(session.scalars(stmt))
+    return [LeadView(ld.id, ld.kv_id, ld.contact_name, ld.contact_email, ld.contact_phone, ld.plz, ld.period_start,
+                     ld.period_end, tuple(t for t in (ld.topics or "").split(",") if t), ld.note, ld.active,
+                     {nd.skill: nd.needed for nd in ld.needs}) for ld in session.scalars(stmt)]
 
 
 def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
@@ -117,11 +137,11 @@ def needs_frame(session: Session, scope: Scope) -> pd.DataFrame:
     kv = kv_choices(session, scope) if rows else {}
     out = []
     for ld in rows:
-        for nd in sorted(ld.needs, key=lambda n: n.skill):
-            got = {st: counts.get((ld.id, nd.skill, st), 0) for st in ACTIVE}
+        for skill, needed in sorted(ld.needs.items()):
+            got = {st: counts.get((ld.id, skill, st), 0) for st in ACTIVE}
             out.append({"lead_id": ld.id, "Kreisverband": kv.get(ld.kv_id, ""), "Ansprechperson": ld.contact_name,
-                        "PLZ": ld.plz, "Fähigkeit": SKILLS.get(nd.skill, nd.skill), "benötigt": nd.needed,
+                        "PLZ": ld.plz, "Fähigkeit": SKILLS.get(skill, skill), "benötigt": needed,
                         "vorgeschlagen": got["proposed"], "kontaktiert": got["contacted"],
-                        "bestätigt": got["confirmed"], "offen": max(nd.needed - sum(got.values()), 0)})
+                        "bestätigt": got["confirmed"], "offen": max(needed - sum(got.values()), 0)})
     return pd.DataFrame(out, columns=["lead_id", "Kreisverband", "Ansprechperson", "PLZ", "Fähigkeit", "benötigt",
                                       "vorgeschlagen", "kontaktiert", "bestätigt", "offen"])

@@ -1,0 +1,77 @@
+"""Hilfsangebote: what volunteers offer; record one for a person with consent, or withdraw it."""
+from datetime import date, timedelta
+
+import streamlit as st
+
+import appctx
+from db.enums import AVAILABILITY, SKILLS
+from services.errors import UserError
+from services.formatting import format_date
+from services.matching.offers import OfferInput, create_offer, offers_frame, volunteers, withdraw_offer
+
+user = appctx.guard("pages/helfer_angebote.py")
+st.title("Hilfsangebote")
+st.caption(f"Gebiet: {user.area} · Nur Personen mit Einwilligung zur Mithilfe.")
+
+show_old = st.checkbox("auch zurückgezogene Angebote zeigen")
+try:
+    with appctx.db_session() as s:
+        df = offers_frame(s, user.scope, include_withdrawn=show_old)
+except UserError as exc:
+    appctx.show_error(exc)
+    st.stop()
+
+st.metric("Angebote", len(df))
+if not df.empty:
+    view = df.assign(Person=df.last_name + ", " + df.first_name, Zeitraum=[
+        f"{format_date(a)} – {format_date(b)}" for a, b in zip(df.period_start, df.period_end)],
+        Verfügbarkeit=[", ".join(AVAILABILITY.get(a, a) for a in str(v).split(",") if a) for v in df.availability])
+    st.dataframe(view[["id", "Person", "plz", "skills", "Verfügbarkeit", "travel_radius_km", "hours_per_week",
+                       "Zeitraum", "state", "note"]].rename(columns={
+        "id": "Nr.", "plz": "PLZ", "skills": "Fähigkeiten", "travel_radius_km": "Umkreis (km)",
+        "hours_per_week": "Std./Woche", "state": "Stand", "note": "Notiz"}), hide_index=True, width="stretch")
+
+st.subheader("Neues Angebot erfassen")
+query = st.text_input("Person suchen (Name)", key="offer_person_query")
+try:
+    with appctx.db_session() as s:
+        people = volunteers(s, user.scope, query)
+except UserError as exc:
+    appctx.show_error(exc)
+    people = {}
+if not people:
+    st.info("Keine Person mit Einwilligung zur Mithilfe gefunden.")
+else:
+    with st.form("offer_form"):
+        contact_id = st.selectbox("Person", list(people), format_func=people.get)
+        skills = st.multiselect("Fähigkeiten", list(SKILLS), format_func=SKILLS.get)
+        avail = st.multiselect("Verfügbarkeit", list(AVAILABILITY), format_func=AVAILABILITY.get)
+        c1, c2, c3, c4 = st.columns(4)
+        radius = c1.number_input("Umkreis (km)", min_value=0, max_value=300, value=15)
+        hours = c2.number_input("Stunden pro Woche", min_value=0.5, max_value=60.0, value=2.0, step=0.5)
+        start = c3.date_input("Von", value=date.today(), format="DD.MM.YYYY")
+        end = c4.date_input("Bis", value=date.today() + timedelta(days=90), format="DD.MM.YYYY")
+        note = st.text_area("Notiz")
+        if st.form_submit_button("Angebot speichern", type="primary"):
+            try:
+                with appctx.db_session() as s:
+                    oid = create_offer(s, user.scope, contact_id, OfferInput(
+                        skills=skills, period_start=start, period_end=end, availability=avail,
+                        travel_radius_km=float(radius), hours_per_week=float(hours), note=note))
+                st.success(f"Angebot {oid} gespeichert.")
+            except UserError as exc:
+                appctx.show_error(exc)
+
+open_ids = [int(i) for i in df.loc[df.state != "zurückgezogen", "id"]] if not df.empty else []
+if open_ids:
+    st.subheader("Angebot zurückziehen")
+    st.caption("Zurückgezogene Angebote bleiben in der Historie; eine laufende Vermittlung wird storniert.")
+    c1, c2 = st.columns([3, 1])
+    oid = c1.selectbox("Angebot Nr.", open_ids, key="withdraw_pick")
+    if c2.button("Zurückziehen"):
+        try:
+            with appctx.db_session() as s:
+                n = withdraw_offer(s, user.scope, oid)
+            st.success(f"Angebot {oid} zurückgezogen" + (f", {n} Vermittlung storniert." if n else "."))
+        except UserError as exc:
+            appctx.show_error(exc)

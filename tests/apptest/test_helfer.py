@@ -1,0 +1,66 @@
+"""AppTest for the Helfer:innen pages, every role."""
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest.conftest import ROLES_USERS, all_text
+
+PAGES = {
+    "pages/helfer_bedarf.py": ("admin", "team", "land", "kreis"),
+    "pages/helfer_angebote.py": ("admin", "team", "land", "kreis"),
+    "pages/helfer_vermittlung.py": ("admin", "team", "land"),
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+@pytest.mark.parametrize("role", list(ROLES_USERS))
+def test_page_per_role(run_page, path, role):
+    if role not in PAGES[path]:
+        # Switching to a page the role lacks raises: the navigation does not even offer it.
+        with pytest.raises(ValueError):
+            run_page(path, ROLES_USERS[role])
+        return
+    at = run_page(path, ROLES_USERS[role])
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    text = all_text(at)
+    if path == "pages/helfer_bedarf.py":
+        assert "Bedarf je Fähigkeit" in text
+        if role == "kreis":
+            # Only the user's own KV can be chosen for a lead.
+            kv_box = next(sb for sb in at.selectbox if sb.label == "Kreisverband")
+            assert len(kv_box.options) == 1
+    elif path == "pages/helfer_angebote.py":
+        assert "Neues Angebot erfassen" in text
+    else:
+        assert "Vorschläge" in text
+
+
+def test_team_runs_matching_and_accepts(run_page):
+    at = run_page("pages/helfer_vermittlung.py", "team")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "Passung optimal" in text and "Passung gierig" in text and "Offene Bedarfe optimal" in text
+    assert not at.error, [e.value for e in at.error]
+    accept_all = next(b for b in at.button if b.label.startswith("Alle "))
+    accept_all.click().run()
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "angenommen" in text and "Angenommen (" in text
+
+
+def test_land_matching_stays_in_its_land(run_page):
+    at = run_page("pages/helfer_vermittlung.py", "lv-sachsen")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert "Vorschläge" in all_text(at)
+
+
+def test_kreis_lead_form_rejects_bad_plz(run_page):
+    at = run_page("pages/helfer_bedarf.py", "kv-leipzig")
+    name = next(t for t in at.text_input if t.label == "Ansprechperson")
+    name.input("Erika Muster")
+    next(t for t in at.text_input if t.label == "PLZ").input("123")
+    next(b for b in at.button if b.label == "Speichern").click().run()
+    assert any("PLZ" in e.value for e in at.error)
