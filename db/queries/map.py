@@ -1,0 +1,109 @@
+"""Read queries behind the Karte: contact counts per PLZ, places, offices, Kreise, persons of one PLZ."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Contact, ContactTopic, Kreis, Kreisverband, Office, Plz
+from services.scope import Scope, apply_area, apply_scope
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """Which contacts the map counts; empty tuples mean 'all'. Hashable (a cache key)."""
+
+    statuses: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    created_since: datetime | None = None
+    land_code: str | None = None
+    kv_id: int | None = None
+
+
+def _filtered(stmt, f: ContactFilter):
+    if f.statuses:
+        stmt = stmt.where(Contact.status.in_(f.statuses))
+    if f.sources:
+        stmt = stmt.where(Contact.source.in_(f.sources))
+    if f.created_since is not None:
+        stmt = stmt.where(Contact.created_at >= f.created_since)
+    if f.land_code:
+        stmt = stmt.where(Contact.land_code == f.land_code)
+    if f.kv_id is not None:
+        stmt = stmt.where(Contact.kv_id == f.kv_id)
+    if f.topics:
+        stmt = stmt.where(Contact.id.in_(
+            select(ContactTopic.contact_id).where(ContactTopic.topic.in_(f.topics))))
+    return stmt
+
+
+def _area(stmt, scope: Scope, f: ContactFilter):
+    return _filtered(apply_area(stmt, scope, Contact.kv_id, Contact.land_code), f)
+
+
+def counts_by_plz_status(session: Session, scope: Scope, f: ContactFilter) -> pd.DataFrame:
+    """Filtered contacts in the scope's area per PLZ and status: columns plz, status, n."""
+    stmt = _area(select(Contact.plz, Contact.status, func.count().label("n"))
+                 .group_by(Contact.plz, Contact.status), scope, f)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "status", "n"])
+
+
+def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_codes=None) -> pd.DataFrame:
+    """Filtered contacts per PLZ and topic (a contact counts once per topic): plz, topic, n."""
+    stmt = (select(Contact.plz, ContactTopic.topic, func.count().label("n"))
+            .join(ContactTopic, ContactTopic.contact_id == Contact.id)
+            .group_by(Contact.plz, ContactTopic.topic))
+    if plz_codes is not None:
+        if not len(plz_codes):
+            return pd.DataFrame(columns=["plz", "topic", "n"])
+        stmt = stmt.where(Contact.plz.in_(list(plz_codes)))
+    return pd.DataFrame(session.execute(_area(stmt, scope, f)).all(), columns=["plz", "topic", "n"])
+
+
+def contact_version(session: Session) -> tuple:
+    """A cheap fingerprint of the contact table: changes when contacts are added, removed or edited."""
+    row = session.execute(select(func.count(), func.max(Contact.id), func.max(Contact.updated_at))).one()
+    return tuple(row)
+
+
+def plz_places(session: Session) -> pd.DataFrame:
+    """All PLZ with place, Kreis and centroid: plz, place, kreis_ags, lat, lon."""
+    stmt = select(Plz.plz, Plz.place, Plz.kreis_ags, Plz.lat, Plz.lon)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "place", "kreis_ags", "lat", "lon"])
+
+
+def active_offices(session: Session) -> pd.DataFrame:
+    """Open offices with their KV and Land: id, name, kind, street, plz, city, lat, lon, opening_hours, kv_id, land_code."""
+    stmt = (select(Office.id, Office.name, Office.kind, Office.street, Office.plz, Office.city, Office.lat,
+                   Office.lon, Office.opening_hours, Office.kv_id, Kreisverband.land_code)
+            .join(Kreisverband, Kreisverband.id == Office.kv_id)
+            .where(Office.active.is_(True)).order_by(Office.id))
+    cols = ["id", "name", "kind", "street", "plz", "city", "lat", "lon", "opening_hours", "kv_id", "land_code"]
+    return pd.DataFrame(session.execute(stmt).all(), columns=cols)
+
+
+def kreise(session: Session) -> pd.DataFrame:
+    """All Kreise: ags, name, land_code, kv_id, population, lat, lon."""
+    stmt = select(Kreis.ags, Kreis.name, Kreis.land_code, Kreis.kv_id, Kreis.population, Kreis.lat, Kreis.lon)
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["ags", "name", "land_code", "kv_id", "population", "lat", "lon"])
+
+
+def kreisverbaende(session: Session) -> pd.DataFrame:
+    """All Kreisverbände: id, name, land_code (for the filter choices)."""
+    stmt = select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code).order_by(Kreisverband.name)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["id", "name", "land_code"])
+
+
+def contacts_in_plz(session: Session, scope: Scope, f: ContactFilter, plz: str, limit: int = 1000) -> pd.DataFrame:
+    """The persons of one PLZ the scope may see (filtered): id, first_name, last_name, status, source, created_at."""
+    stmt = (select(Contact.id, Contact.first_name, Contact.last_name, Contact.status, Contact.source,
+                   Contact.created_at)
+            .where(Contact.plz == plz).order_by(Contact.last_name, Contact.first_name, Contact.id).limit(limit))
+    stmt = _filtered(apply_scope(stmt, scope), f)
+    return pd.DataFrame(session.execute(stmt).all(),
+                        columns=["id", "first_name", "last_name", "status", "source", "created_at"])

@@ -1,0 +1,127 @@
+"""Karte: where Linksaktive live without a party office in reach (aggregates; leitung suppressed)."""
+from datetime import datetime, time, timezone
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import appctx
+from components.map import build_map
+from components.static_assets import missing_vendor_files
+from db.enums import SOURCES, STATUSES, TOPICS
+from db.queries.map import ContactFilter
+from services import mapdata
+from services.errors import UserError
+from services.geodata import attribution_html, kreise_geojson, laender_table
+from services.settings import get_settings
+
+user = appctx.guard("pages/karte.py")
+scope = user.scope
+settings = get_settings()
+st.title("Karte")
+st.caption(f"Gebiet: {user.area} · Linksaktive ohne Geschäftsstelle in Reichweite, je PLZ und Kreis")
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _kv_choices() -> pd.DataFrame:
+    from db.queries.map import kreisverbaende
+
+    with appctx.db_session() as s:
+        return kreisverbaende(s)
+
+
+@st.cache_data(show_spinner=False)
+def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
+    wanted = set(ags)
+    return [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
+
+
+with st.expander("Filter", expanded=False, icon=":material/filter_alt:"):
+    c1, c2, c3 = st.columns(3)
+    statuses = c1.multiselect("Status", list(STATUSES), format_func=STATUSES.get, placeholder="alle")
+    topics = c2.multiselect("Thema", list(TOPICS), format_func=TOPICS.get, placeholder="alle")
+    sources = c3.multiselect("Quelle", list(SOURCES), format_func=SOURCES.get, placeholder="alle")
+    c4, c5, c6 = st.columns(3)
+    since = c4.date_input("Angelegt seit", value=None, format="DD.MM.YYYY")
+    kvs = _kv_choices()
+    land_code, kv_id = None, None
+    if scope.role in ("team", "admin", "leitung"):
+        laender = laender_table()
+        land_code = c5.selectbox("Land", [None, *laender["code"]], placeholder="ganz Deutschland",
+                                 format_func=lambda c: "ganz Deutschland" if c is None else
+                                 laender.set_index("code").loc[c, "name"])
+    if scope.role in ("team", "admin", "leitung", "land"):
+        area = scope.land_code or land_code
+        options = kvs if not area else kvs[kvs["land_code"] == area]
+        names = dict(zip(options["id"], options["name"]))
+        kv_id = c6.selectbox("Kreisverband", [None, *names], format_func=lambda i: "alle" if i is None else names[i])
+
+c7, c8, c9 = st.columns([2, 2, 1])
+reach = c7.slider("Reichweite einer Geschäftsstelle (km)", 5, 60, int(settings.office_reach_km),
+                  help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite.")
+color_by = c8.radio("Kreise einfärben nach", ["rate", "count"], horizontal=True,
+                    format_func={"rate": "je 10.000 Einwohner:innen", "count": "Anzahl"}.get)
+show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen")
+
+since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
+flt = ContactFilter(statuses=tuple(statuses), topics=tuple(topics), sources=tuple(sources), created_since=since_dt,
+                    land_code=land_code, kv_id=kv_id)
+try:
+    with appctx.db_session() as s:
+        view = mapdata.build_view(s, scope, flt, float(reach))
+except UserError as exc:
+    appctx.show_error(exc)
+    st.stop()
+
+if missing_vendor_files():
+    st.warning("Die Kartenbibliothek fehlt auf dem Server (static/vendor). Bitte wende dich an die Administration.")
+if view.suppressed:
+    st.info("Du siehst nur Auswertungen: Zahlen unter 5 sind ausgeblendet, PLZ mit weniger als 5 Linksaktiven "
+            "erscheinen nicht.", icon=":material/shield:")
+
+left, right = st.columns([3, 2], gap="medium")
+with left:
+    fmap = build_map(view, _kreis_shapes(tuple(view.kreis_ags)), tile_url=settings.tile_url,
+                     tile_attribution=settings.tile_attribution, data_attribution=attribution_html(),
+                     color_by=color_by, show_heat=show_heat)
+    # returned_objects=[]: panning and zooming must not rerun the page.
+    st_folium(fmap, returned_objects=[], height=640, use_container_width=True, key="karte_map")
+
+with right:
+    from services.formatting import format_int
+
+    st.subheader("Weiße Flecken")
+    st.metric(f"Linksaktive ohne Büro im Umkreis von {reach} km", format_int(view.far_total),
+              help=f"von {format_int(view.total)} Linksaktiven im Gebiet")
+    tab_plz, tab_kreise = st.tabs(["PLZ-Gebiete", "Kreise"])
+    for tab, table, kind in ((tab_plz, view.plz_table, "plz"), (tab_kreise, view.kreis_table, "kreise")):
+        with tab:
+            shown = table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
+            st.dataframe(shown, hide_index=True, height=360, width="stretch")
+
+            def _export(table=shown, kind=kind) -> bytes:
+                # Runs when the button is clicked: the export is audited then, not on every rerun.
+                with appctx.db_session() as s:
+                    return mapdata.export_csv(s, scope, table, kind)
+
+            st.download_button("Als CSV exportieren", data=_export, file_name=f"weisse_flecken_{kind}.csv",
+                               mime="text/csv", icon=":material/download:", key=f"export_{kind}",
+                               on_click="ignore", disabled=table.empty)
+
+if scope.sees_persons and not view.plz_table.empty:
+    st.subheader("Linksaktive einer PLZ")
+    with st.form("plz_persons"):
+        plz = st.selectbox("PLZ-Gebiet", view.plz_table["PLZ"].tolist(),
+                           format_func=lambda p: f"{p} {dict(zip(view.plz_table['PLZ'], view.plz_table['Ort']))[p]}")
+        show = st.form_submit_button("Linksaktive anzeigen", icon=":material/group:")
+    if show:
+        try:
+            with appctx.db_session() as s:
+                persons = mapdata.plz_persons(s, scope, flt, plz)
+        except UserError as exc:
+            appctx.show_error(exc)
+        else:
+            persons["Quelle"] = persons["Quelle"].map(SOURCES).fillna(persons["Quelle"])
+            st.dataframe(persons, hide_index=True, width="stretch",
+                         column_config={"Angelegt": st.column_config.DatetimeColumn(format="DD.MM.YYYY")})
+            st.caption(f"{len(persons)} Linksaktive · der Abruf ist protokolliert.")

@@ -1,0 +1,254 @@
+"""The Karte's data: per-PLZ and per-Kreis aggregates, white spots, offices; leitung suppressed.
+
+Counting happens in the database (GROUP BY PLZ); the reach analysis then runs on ~8,300 PLZ
+in memory. Aggregates are cached per area, filter and contact-table fingerprint, so changing
+only the reach or reopening the page does not count a million rows again.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db.enums import STATUSES, TOPICS
+from db.queries import map as q
+from db.queries.map import ContactFilter
+from services import audit
+from services.errors import PermissionDenied, ValidationError
+from services.export import safe_csv
+from services.geo import normalize_plz
+from services.scope import Scope, require_persons
+from services.suppression import suppress_breakdown, suppress_value
+from services.whitespots import analyse, far_only, kreis_summary
+
+MIN_REACH_KM, MAX_REACH_KM = 1.0, 200.0
+TOP_TOPICS = 3
+_CACHE_SIZE = 32
+_cache: OrderedDict = OrderedDict()
+_lock = threading.Lock()
+
+
+@dataclass
+class MapView:
+    """Everything the map and the Weiße-Flecken tables show; None counts are hidden (< 5)."""
+
+    reach_km: float
+    suppressed: bool
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    kreis_ags: list[str]
+    kreise: list[dict]
+    offices: list[dict]
+    spots: list[dict]
+    heat: list[list[float]]
+    total: int | None
+    far_total: int | None
+    plz_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    kreis_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def clear_cache() -> None:
+    """Forget all cached aggregates (tests, after bulk loads)."""
+    with _lock:
+        _cache.clear()
+
+
+def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> ContactFilter:
+    """The filter narrowed to the user's scope; a Land or KV outside it is refused."""
+    kvs = q.kreisverbaende(session)
+    if scope.role == "kreis":
+        if f.kv_id not in (None, scope.kv_id):
+            raise PermissionDenied("Du kannst nur die Karte deines Kreisverbands öffnen.")
+        return replace(f, kv_id=scope.kv_id, land_code=None)
+    if scope.role == "land":
+        if f.land_code not in (None, scope.land_code):
+            raise PermissionDenied("Du kannst nur die Karte deines Landesverbands öffnen.")
+        f = replace(f, land_code=scope.land_code)
+    if f.kv_id is not None:
+        row = kvs[kvs["id"] == f.kv_id]
+        if row.empty:
+            raise ValidationError("Diesen Kreisverband gibt es nicht.")
+        if f.land_code and row.iloc[0]["land_code"] != f.land_code:
+            raise ValidationError("Der Kreisverband liegt nicht im gewählten Land.")
+    return f
+
+
+def _area_key(scope: Scope) -> tuple:
+    return (scope.level, scope.kv_id if scope.role == "kreis" else None,
+            scope.land_code if scope.role == "land" else None)
+
+
+def _cached(key: tuple, compute):
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    with _lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def _base_key(session: Session, scope: Scope, f: ContactFilter) -> tuple:
+    url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    return (url, _area_key(scope), f, q.contact_version(session))
+
+
+def plz_counts(session: Session, scope: Scope, f: ContactFilter, base_key: tuple | None = None) -> pd.DataFrame:
+    """Per PLZ: count and one column per status (cached while contacts and filter are unchanged)."""
+    key = ("plz", *(base_key or _base_key(session, scope, f)))
+
+    def compute():
+        raw = q.counts_by_plz_status(session, scope, f)
+        wide = raw.pivot_table(index="plz", columns="status", values="n", aggfunc="sum", fill_value=0)
+        wide = wide.reindex(columns=list(STATUSES), fill_value=0).astype("int64")
+        wide["count"] = wide.sum(axis=1)
+        return wide.reset_index()
+
+    return _cached(key, compute)
+
+
+def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], base_key: tuple) -> dict[str, list]:
+    key = ("topics", *base_key, hash(tuple(sorted(codes))))
+
+    def compute():
+        raw = q.topic_counts_by_plz(session, scope, f, codes).sort_values(["plz", "n"], ascending=[True, False])
+        out: dict[str, list] = {}
+        for plz, grp in raw.groupby("plz", sort=False):
+            out[plz] = [(TOPICS.get(t, t), int(n)) for t, n in zip(grp["topic"], grp["n"])]
+        return out
+
+    return _cached(key, compute)
+
+
+def _bounds(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+    if places.empty:
+        return (47.27, 5.87), (55.06, 15.04)  # Germany
+    pad = 0.05
+    return ((float(places["lat"].min()) - pad, float(places["lon"].min()) - pad),
+            (float(places["lat"].max()) + pad, float(places["lon"].max()) + pad))
+
+
+def _offices_near(offices: pd.DataFrame, bounds, reach_km: float) -> pd.DataFrame:
+    (s, w), (n, e) = bounds
+    pad = reach_km / 111.0
+    inside = offices["lat"].between(s - pad, n + pad) & offices["lon"].between(w - 2 * pad, e + 2 * pad)
+    return offices[inside]
+
+
+def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float) -> MapView:
+    """All data of the Karte for the scope and filter; for leitung every count passes suppression."""
+    if not MIN_REACH_KM <= float(reach_km) <= MAX_REACH_KM:
+        raise ValidationError(f"Die Reichweite muss zwischen {MIN_REACH_KM:.0f} und {MAX_REACH_KM:.0f} km liegen.")
+    f = effective_filter(session, scope, f)
+    kreise = q.kreise(session)
+    if f.kv_id is not None:
+        kreise = kreise[kreise["kv_id"] == f.kv_id]
+    elif f.land_code:
+        kreise = kreise[kreise["land_code"] == f.land_code]
+    places = q.plz_places(session)
+    places = places[places["kreis_ags"].isin(kreise["ags"])]
+    offices = q.active_offices(session)
+    base_key = _base_key(session, scope, f)
+    counts = plz_counts(session, scope, f, base_key)
+    per_plz = places.merge(counts, on="plz", how="left")
+    per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
+    analysed = analyse(per_plz, offices, reach_km)
+    far = far_only(analysed)
+    topics = _topics(session, scope, f, far["plz"].tolist(), base_key)
+    by_kreis = kreis_summary(analysed, kreise, offices, reach_km)
+    bounds = _bounds(places)
+    view = MapView(reach_km=float(reach_km), suppressed=not scope.sees_persons, bounds=bounds,
+                   kreis_ags=kreise["ags"].tolist(), kreise=[], offices=[], spots=[], heat=[],
+                   total=int(per_plz["count"].sum()), far_total=int(far["count"].sum()))
+    view.offices = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
+    spots = [_spot(r, topics.get(r["plz"], []), view.suppressed) for r in far.to_dict("records")]
+    view.spots = [sp for sp in spots if sp["count"] is not None]  # a hidden PLZ is not shown at all
+    view.kreise = [_kreis(r, view.suppressed) for r in by_kreis.to_dict("records")]
+    view.heat = _heat(analysed, view.suppressed)
+    if view.suppressed:
+        view.total, view.far_total = suppress_value(view.total), suppress_value(view.far_total)
+    view.plz_table = _plz_table(view.spots)
+    view.kreis_table = _kreis_table(view.kreise)
+    return view
+
+
+def _spot(r: dict, topics: list, suppressed: bool) -> dict:
+    spot = {"plz": r["plz"], "place": r["place"], "kreis_ags": r["kreis_ags"], "lat": r["lat"], "lon": r["lon"],
+            "count": int(r["count"]), **{k: int(r[k]) for k in STATUSES},
+            "topics": topics[:TOP_TOPICS], "office_name": r["office_name"], "km": float(r["km"])}
+    if suppressed:
+        parts, spot["count"] = suppress_breakdown({k: spot[k] for k in STATUSES}, spot["count"])
+        spot.update(parts)
+        spot["topics"] = [(t, suppress_value(n)) for t, n in spot["topics"] if suppress_value(n) is not None]
+    return spot
+
+
+def _kreis(r: dict, suppressed: bool) -> dict:
+    k = {"ags": r["ags"], "name": r["name"], "land_code": r["land_code"], "count": int(r["count"]),
+         "far_count": int(r["far_count"]), "per_10k": None if pd.isna(r["per_10k"]) else float(r["per_10k"]),
+         "office_name": r["office_name"], "km": float(r["km"])}
+    if suppressed:
+        # In reach + without = total: hide so that no hidden part can be recomputed.
+        parts, k["count"] = suppress_breakdown({"far": k["far_count"], "near": k["count"] - k["far_count"]},
+                                               k["count"])
+        k["far_count"] = parts["far"]
+        if k["count"] is None:
+            k["per_10k"] = None
+    return k
+
+
+def _heat(analysed: pd.DataFrame, suppressed: bool) -> list[list[float]]:
+    pts = analysed[analysed["count"] >= (5 if suppressed else 1)]
+    if pts.empty:
+        return []
+    top = float(pts["count"].quantile(0.95)) or 1.0
+    w = (pts["count"] / top).clip(upper=1.0).round(3)
+    return [[round(a, 4), round(b, 4), c] for a, b, c in zip(pts["lat"], pts["lon"], w)]
+
+
+def _plz_table(spots: list[dict]) -> pd.DataFrame:
+    rows = [{"PLZ": s["plz"], "Ort": s["place"], "Linksaktive ohne Büro": s["count"],
+             **{STATUSES[k]: s[k] for k in STATUSES},
+             "Nächste Geschäftsstelle": s["office_name"] or "", "Entfernung (km)": round(s["km"], 1)}
+            for s in spots if s["count"] is not None]
+    cols = ["PLZ", "Ort", "Linksaktive ohne Büro", *STATUSES.values(), "Nächste Geschäftsstelle", "Entfernung (km)"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _kreis_table(kreise: list[dict]) -> pd.DataFrame:
+    rows = [{"Kreis": k["name"], "AGS": k["ags"], "Linksaktive ohne Büro": k["far_count"],
+             "Linksaktive gesamt": k["count"], "je 10.000 Einw.": k["per_10k"],
+             "Nächste Geschäftsstelle (vom Kreismittelpunkt)": k["office_name"] or "",
+             "Entfernung (km)": round(k["km"], 1)}
+            for k in kreise if k["far_count"]]
+    df = pd.DataFrame(rows, columns=["Kreis", "AGS", "Linksaktive ohne Büro", "Linksaktive gesamt",
+                                     "je 10.000 Einw.", "Nächste Geschäftsstelle (vom Kreismittelpunkt)",
+                                     "Entfernung (km)"])
+    return df.sort_values("Linksaktive ohne Büro", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> pd.DataFrame:
+    """The Linksaktive of one PLZ the user may see (filtered); audited. Refused for leitung."""
+    require_persons(scope)
+    code = normalize_plz(plz)
+    f = effective_filter(session, scope, f)
+    df = q.contacts_in_plz(session, scope, f, code)
+    audit.record(session, scope, "map_plz_persons", "plz", code, count=len(df))
+    session.commit()
+    return pd.DataFrame({"Nr.": df["id"], "Vorname": df["first_name"], "Nachname": df["last_name"],
+                         "Status": df["status"].map(STATUSES), "Quelle": df["source"],
+                         "Angelegt": df["created_at"]})
+
+
+def export_csv(session: Session, scope: Scope, table: pd.DataFrame, kind: str) -> bytes:
+    """A Weiße-Flecken table as safe CSV; the export is audited."""
+    if kind not in ("plz", "kreise"):
+        raise ValidationError("Unbekannte Tabelle für den Export.")
+    audit.record(session, scope, "export_whitespots", "map", kind, rows=len(table))
+    session.commit()
+    return safe_csv(table)
