@@ -1,0 +1,93 @@
+"""Admin pages in AppTest: create a user, deactivate, unlock; CSV import errors in German."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from db.engine import make_engine
+from db.models import AuditEvent, User
+from db.types import utcnow
+from services.runtime import session_scope
+from tests.apptest.conftest import all_text
+from tests.apptest.helpers import open_page
+
+
+def _by_label(elements, label):
+    return next(e for e in elements if e.label == label)
+
+
+def _user(app_db, username):
+    eng = make_engine(app_db)
+    with session_scope(eng) as s:
+        user = s.scalar(select(User).where(User.username == username))
+        s.expunge_all()
+    eng.dispose()
+    return user
+
+
+def test_admin_creates_deactivates_and_unlocks_a_user(app_db):
+    at = open_page("pages/admin_users.py", "admin")
+    _by_label(at.text_input, "Benutzername").input("apptest-neu")
+    _by_label(at.text_input, "Anzeigename").input("App Test")
+    at.selectbox(key="create_role").select("team")
+    _by_label(at.text_input, "Erstes Passwort").input("ein-langes-passwort")
+    _by_label(at.button, "Anlegen").click().run()
+    assert not at.exception
+    assert "Benutzer:in apptest-neu wurde angelegt." in [s.value for s in at.success], all_text(at)
+    new = _user(app_db, "apptest-neu")
+    assert new.role == "team" and new.active
+
+    at.selectbox(key="edit_user").select(new.id).run()
+    at.button(key="deactivate").click().run()
+    assert "apptest-neu ist deaktiviert." in [s.value for s in at.success]
+    assert not _user(app_db, "apptest-neu").active
+
+    eng = make_engine(app_db)
+    with session_scope(eng) as s:
+        s.get(User, new.id).locked_until = utcnow() + timedelta(minutes=15)
+        s.commit()
+    eng.dispose()
+    at.button(key="unlock").click().run()
+    assert "apptest-neu ist entsperrt." in [s.value for s in at.success]
+    assert _user(app_db, "apptest-neu").locked_until is None
+
+    eng = make_engine(app_db)
+    with session_scope(eng) as s:
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(new.id))).all()
+    eng.dispose()
+    assert {"user_created", "user_deactivated", "user_unlocked"} <= set(actions)
+
+
+def test_duplicate_user_shows_german_error(app_db):
+    at = open_page("pages/admin_users.py", "admin")
+    _by_label(at.text_input, "Benutzername").input("team")
+    _by_label(at.text_input, "Erstes Passwort").input("ein-langes-passwort")
+    _by_label(at.button, "Anlegen").click().run()
+    assert any("gibt es schon" in e.value for e in at.error)
+
+
+def test_csv_import_error_shown_in_german(app_db):
+    at = open_page("pages/admin_offices.py", "admin")
+    at.text_area(key="csv_text").input("name;art;plz\nBüro A;Kiosk;04109\nBüro B;;123\n")
+    at.button(key="import_csv").click().run()
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "Es wurde nichts importiert" in errors
+    assert "Zeile 2" in errors and "Kiosk" in errors and "Zeile 3" in errors and "fünf Ziffern" in errors
+
+
+def test_csv_import_success(app_db):
+    at = open_page("pages/admin_offices.py", "admin")
+    at.text_area(key="csv_text").input("name,plz,oeffnungszeiten\nApptest-Büro,01067,Mo 10-12\n")
+    at.button(key="import_csv").click().run()
+    assert "1 Geschäftsstellen importiert." in [s.value for s in at.success]
+
+
+def test_kv_and_audit_pages_render(app_db):
+    at = open_page("pages/admin_kv.py", "admin")
+    assert not at.exception and at.dataframe
+    at = open_page("pages/admin_audit.py", "admin")
+    assert not at.exception
+    at.selectbox(key="audit_action").select("user_created").run()
+    assert not at.exception

@@ -1,0 +1,36 @@
+"""Übersicht in AppTest: figures for each role; leitung sees suppression notes and no small values."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.apptest.conftest import ROLES_USERS
+from tests.apptest.helpers import open_page
+
+
+@pytest.mark.parametrize("role", list(ROLES_USERS))
+def test_uebersicht_shows_figures(app_db, role):
+    at = open_page("pages/uebersicht.py", ROLES_USERS[role])
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Übersicht"]
+    labels = [m.label for m in at.metric]
+    assert labels[:3] == ["Linksaktive", "davon aktiv", "davon Mitglieder"]
+    assert at.dataframe
+
+
+def test_uebersicht_area_caption(app_db):
+    at = open_page("pages/uebersicht.py", "kv-leipzig")
+    assert "Gebiet: KV Leipzig" in [c.value for c in at.caption]
+
+
+def test_leitung_sees_no_value_below_five(app_db):
+    at = open_page("pages/uebersicht.py", "leitung")
+    assert any("ausgeblendet" in i.value for i in at.info)
+    values = [m.value for m in at.metric]
+    for df in at.dataframe:
+        if "Anzahl" in df.value:
+            values += list(df.value["Anzahl"])
+    for v in values:
+        if re.fullmatch(r"\d+", str(v)):
+            assert not 1 <= int(v) <= 4, values
