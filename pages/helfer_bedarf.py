@@ -1,4 +1,5 @@
 """Helfer:innen-Bedarf: campaign leads state what they need; they see who was handed to them."""
+import re
 from datetime import date, timedelta
 
 import streamlit as st
@@ -10,6 +11,13 @@ from services.matching.leads import LeadInput, kv_choices, leads, needs_frame, s
 from services.matching.views import assignments_view
 
 user = appctx.guard("pages/helfer_bedarf.py")
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally in Markdown (no links, emphasis or HTML from data)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~:$])", r"\\\1", str(text))
+
+
 st.title("Helfer:innen-Bedarf")
 st.caption(f"Gebiet: {user.area} · Wahlkampfleitungen sagen, welche Unterstützung sie brauchen.")
 
@@ -33,9 +41,10 @@ st.subheader("Vermittelte Helfer:innen")
 if helpers.empty:
     st.info("Noch keine angenommenen Vermittlungen.")
 else:
-    st.dataframe(helpers[["kv", "skill_label", "status_label", "person", "kontakt", "distance_km"]].rename(columns={
-        "kv": "Kreisverband", "skill_label": "Fähigkeit", "status_label": "Status", "person": "Person",
-        "kontakt": "Kontakt", "distance_km": "Entfernung (km)"}), hide_index=True, width="stretch")
+    for h in helpers.itertuples():
+        # Names come from the database: escape Markdown so they render as plain text.
+        st.markdown(f"**{md_escape(h.person)}** · {h.skill_label} · {h.status_label} · {h.kv}"
+                    + (f" · {md_escape(h.kontakt)}" if h.kontakt else "") + f" · {h.distance_km:g} km")
     if not helpers["sichtbar"].all():
         st.caption("Name und Kontaktdaten erscheinen erst, wenn die Person der Weitergabe an deinen "
                    "Kreisverband zugestimmt hat. Das Linksaktiv-Team fragt sie.")

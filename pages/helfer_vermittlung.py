@@ -69,6 +69,10 @@ COLS = {"id": "Nr.", "kv": "Kreisverband", "skill_label": "Fähigkeit", "person"
         "distance_km": "km", "reason": "Begründung"}
 
 st.subheader(f"Vorschläge ({len(proposed)})")
+kv_names = sorted(set(proposed["kv"]))
+kv_pick = st.selectbox("Vorschläge für Kreisverband", ["alle", *kv_names], key="proposal_kv")
+if kv_pick != "alle":
+    proposed = proposed[proposed["kv"] == kv_pick]
 if proposed.empty:
     st.info("Keine offenen Vorschläge. Berechne die Vermittlung.")
 else:
