@@ -93,7 +93,7 @@ def run(backend: str, url: str, contacts: int) -> None:
         n = timed("recompute_nearest_offices (all PLZ, commit)", lambda: _recompute(session))
     print(f"    {n:,} PLZ updated")
     with engine.connect() as conn:
-        pts = timed("load 1 point per contact (contact JOIN plz)", _contact_points, conn)
+        pts = timed("load contact points (count per PLZ, expand)", _contact_points, conn)
         offices = conn.execute(text("SELECT lat, lon FROM office WHERE active = :t"), {"t": True}).fetchall()
     off = np.array(offices, dtype=float)
     idx, km = timed(f"nearest office, {len(pts):,} points x {len(off)} offices (cKDTree)", nearest, pts, off)
@@ -108,8 +108,12 @@ def _recompute(session: Session) -> int:
 
 
 def _contact_points(conn) -> np.ndarray:
-    rows = conn.exec_driver_sql("SELECT p.lat, p.lon FROM contact c JOIN plz p ON p.plz = c.plz").fetchall()
-    return np.array(rows, dtype=float).reshape(-1, 2)
+    # Contacts sit on their PLZ centroid (DESIGN §2): count per PLZ, then one point per contact.
+    rows = conn.exec_driver_sql(
+        "SELECT p.lat, p.lon, c.n FROM (SELECT plz, COUNT(*) AS n FROM contact GROUP BY plz) c "
+        "JOIN plz p ON p.plz = c.plz").fetchall()
+    arr = np.array(rows, dtype=float).reshape(-1, 3)
+    return np.repeat(arr[:, :2], arr[:, 2].astype(np.int64), axis=0)
 
 
 def main(argv: list[str] | None = None) -> int:

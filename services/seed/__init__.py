@@ -6,8 +6,9 @@ a failed seed leaves nothing behind.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from sqlalchemy import Engine, text
@@ -83,7 +84,7 @@ def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Pr
                 if taken:
                     raise ConflictError("Die Datenbank enthält schon Daten. Zum Neuaufbau mit --reset starten.")
                 report(0.01, "Lade Länder, Kreise, Kreisverbände und PLZ")
-                session = Session(bind=conn)
+                session = Session(bind=conn)  # joins conn's transaction
                 load_reference_data(session, merge_small_kvs=merge_small_kvs)
                 geo = load_geo(session)
                 writer = BulkWriter(conn)
@@ -93,13 +94,8 @@ def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Pr
                 if big:
                     writer.drop_bulk_indexes()
                 ctx = ContactContext.build(geo, pools, clock, rng_context)
-                next_ids = {"consent": 1, "activity": 1, "offer": 1}
                 span = 0.84 if big else 0.94
-                for i, first in enumerate(range(1, contacts + 1, CHUNK)):
-                    n = min(CHUNK, contacts + 1 - first)
-                    # One independent stream per fixed-size chunk: same seed and size, same rows.
-                    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(100 + i,)))
-                    chunk = generate_chunk(rng, ctx, first, n, next_ids)
+                for first, n, chunk in _generated_chunks(seed, ctx, contacts):
                     for table in BULK_TABLES:  # parents first: small seeds keep their foreign keys
                         cols, rows = chunk[table]
                         writer.insert(table, cols, rows)
@@ -117,6 +113,25 @@ def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Pr
                 _sqlite_pragmas(conn, False)
     report(1.0, "Fertig")
     return counts
+
+
+def _generated_chunks(seed: int, ctx: ContactContext, contacts: int) -> Iterator[tuple[int, int, dict]]:
+    """(first id, size, rows) per chunk; the next chunk is generated while the caller writes this one."""
+    next_ids = {"consent": 1, "activity": 1, "offer": 1}
+    plan = [(i, first, min(CHUNK, contacts + 1 - first)) for i, first in enumerate(range(1, contacts + 1, CHUNK))]
+
+    def make(i: int, first: int, n: int) -> tuple[int, int, dict]:
+        # One independent stream per fixed-size chunk: same seed and size, same rows.
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(100 + i,)))
+        return first, n, generate_chunk(rng, ctx, first, n, next_ids)
+
+    # One worker runs the chunks strictly in order, so next_ids advance deterministically.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(make, *plan[0]) if plan else None
+        for k in range(len(plan)):
+            done = pending.result()
+            pending = pool.submit(make, *plan[k + 1]) if k + 1 < len(plan) else None
+            yield done
 
 
 def _seed_structure(writer: BulkWriter, session: Session, geo, pools, clock: Clock, rng, contacts: int,

@@ -78,7 +78,7 @@ class BulkWriter:
     def rebuild_indexes(self, progress=None) -> None:
         """Recreate what drop_bulk_indexes removed (exact original definitions)."""
         if self.dialect == "postgresql":
-            self._exec("SET LOCAL maintenance_work_mem = '256MB'")
+            self._exec("SET LOCAL maintenance_work_mem = '1GB'")
         total = len(self._indexes) + len(self._fks)
         for i, (_, sql) in enumerate(self._indexes):
             self._exec(sql)
