@@ -34,6 +34,20 @@ def _sort_key(session: Session, column):
     return func.lower(column).collate("C") if _is_pg(session) else column.collate("NOCASE")
 
 
+def _order_key(session: Session, filtered: bool):
+    """ORDER BY key: the indexed expression without a filter; with one, the same order unindexed.
+
+    Walking the sort index and filtering is fast only when hits are dense; for a search the
+    planners otherwise walk a million rows to find 26 rare names. Filtering first (prefix range,
+    PLZ, trigram) and sorting the few hits is fast in both cases.
+    """
+    if not filtered:
+        return _sort_key(session, Contact.last_name)
+    if _is_pg(session):
+        return (func.lower(Contact.last_name) + literal("")).collate("C")
+    return (Contact.last_name + literal("")).collate("NOCASE")
+
+
 def _prefix(session: Session, column, text: str):
     """column starts with text, case-insensitive, written as a range so the sort index serves it."""
     key = _sort_key(session, column)
@@ -54,22 +68,30 @@ def search_filter(session: Session, query: str):
     if not q:
         return None
     if _PLZ_PREFIX.fullmatch(q):
-        return Contact.plz.like(q + "%")
+        # A range, not LIKE: SQLite's LIKE is case-insensitive and would skip the binary plz index.
+        return and_(Contact.plz >= q, Contact.plz < _next_prefix(q))
     if "@" in q:
         return _prefix(session, Contact.email, q)
     words = q.split(" ")
+    cond = _name_filter(session, words)
+    longest = max(words, key=len)
+    if _is_pg(session) and len(longest) >= 3:
+        # Implied by the prefixes; lets PostgreSQL pre-filter with the trigram index.
+        haystack = func.lower(Contact.first_name + literal(" ") + Contact.last_name + literal(" ") + Contact.email)
+        cond = and_(haystack.like("%" + _like_escape(longest.lower()) + "%", escape="\\"), cond)
+    return cond
+
+
+def _name_filter(session: Session, words: list[str]):
+    """Prefix(es) on last and first name: one word matches either, two words both (any order)."""
+    q = " ".join(words)
     if len(words) >= 2:
         first, last = words[0], " ".join(words[1:])
         # "Anna Müller" or "Müller Anna": both prefixes must match, in either order.
         return or_(and_(_prefix(session, Contact.first_name, first), _prefix(session, Contact.last_name, last)),
                    and_(_prefix(session, Contact.last_name, words[0]),
                         _prefix(session, Contact.first_name, " ".join(words[1:]))))
-    cond = or_(_prefix(session, Contact.last_name, q), _prefix(session, Contact.first_name, q))
-    if _is_pg(session) and len(q) >= 3:
-        # Implied by the prefixes; lets PostgreSQL pre-filter rare names with the trigram index.
-        haystack = func.lower(Contact.first_name + literal(" ") + Contact.last_name + literal(" ") + Contact.email)
-        cond = and_(haystack.like("%" + _like_escape(q.lower()) + "%", escape="\\"), cond)
-    return cond
+    return or_(_prefix(session, Contact.last_name, q), _prefix(session, Contact.first_name, q))
 
 
 def search(session: Session, scope: Scope, query: str, page: int = 0,
@@ -81,7 +103,7 @@ def search(session: Session, scope: Scope, query: str, page: int = 0,
     if cond is not None:
         stmt = stmt.where(cond)
     stmt = apply_scope(stmt, scope)
-    stmt = stmt.order_by(_sort_key(session, Contact.last_name), Contact.id)
+    stmt = stmt.order_by(_order_key(session, cond is not None), Contact.id)
     # One row more than a page tells whether a next page exists without counting all matches.
     rows = session.execute(stmt.offset(max(page, 0) * page_size).limit(page_size + 1)).all()
     return [tuple(r) for r in rows[:page_size]], len(rows) > page_size
