@@ -103,21 +103,31 @@ if username:
         st.session_state.pop("cockpit_user", None)
         st.session_state["login_error"] = "Deine Sitzung ist abgelaufen. Bitte melde dich neu an."
 
+if user is not None:
+    with st.sidebar:
+        st.markdown(f"**{user.display_name}**  \n{appctx.ROLE_LABELS[user.role]} · {user.area}")
+        authenticator.logout("Abmelden", location="sidebar", key="abmelden", callback=_logout)
+    if not st.session_state.get("authentication_status"):
+        user = None  # logged out just now: show the login page in this same run
+
 if user is None:
     st.navigation([st.Page(_login_page, title="Anmelden", icon=":material/login:")], position="hidden").run()
     st.stop()
 
 st.session_state["cockpit_user"] = user
-sections: dict[str, list] = {}
+pages: dict[str, list] = {}
 for spec in pages_for(user.role):
-    sections.setdefault(spec.section, []).append(
+    pages.setdefault(spec.section, []).append(
         st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default))
+current = st.navigation(pages, position="hidden")
 
 with st.sidebar:
-    st.markdown(f"**{user.display_name}**  \n{appctx.ROLE_LABELS[user.role]} · {user.area}")
-    authenticator.logout("Abmelden", location="sidebar", key="logout", callback=_logout)
+    for section, entries in pages.items():
+        st.caption(section)
+        for page in entries:
+            st.page_link(page)
 
 try:
-    st.navigation(sections).run()
+    current.run()
 except UserError as exc:
     appctx.show_error(exc)

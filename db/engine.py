@@ -18,9 +18,12 @@ def _setup_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
+    # IMMEDIATE: a deferred read transaction that later writes fails at once with
+    # "database is locked" when another connection wrote meanwhile (WAL snapshot rule);
+    # taking the write lock up front makes concurrent reruns wait (busy_timeout) instead.
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs) -> Engine:

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, shot, start_app
+from tests.e2e.conftest import login, shot, start_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def test_leitung_sees_only_aggregates(app_server, browser_page):
     login(page, app_server, "leitung")
     expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
     expect(page.get_by_text("Zahlen unter 5 sind ausgeblendet")).to_be_visible()
-    nav = page.get_by_test_id("stSidebarNav")
+    nav = page.get_by_test_id("stSidebar")
     expect(nav).to_be_visible()
     expect(nav.get_by_text("Linksaktive", exact=True)).to_have_count(0)
     expect(nav.get_by_text("Benutzer:innen", exact=True)).to_have_count(0)
@@ -65,6 +65,7 @@ def test_five_wrong_passwords_lock_kv_goerlitz(seeded_db_url, app_server_factory
         page.get_by_role("textbox", name="Benutzername", exact=True).fill("kv-goerlitz")
         page.get_by_label("Passwort", exact=True).fill("falsches-passwort")
         page.get_by_role("button", name="Anmelden").click()
+        wait_idle(page)
         expect(page.get_by_text(re.compile("falsch|gesperrt"))).to_be_visible()
     expect(page.get_by_text("gesperrt")).to_be_visible()
     page.get_by_role("textbox", name="Benutzername", exact=True).fill("kv-goerlitz")
