@@ -130,6 +130,8 @@ def browser_page(browser):
 def login(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
     """Open the app and submit the login form (no wait for the result)."""
     page.goto(base)
+    expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
+    wait_idle(page)  # a click during the first run is lost
     page.get_by_role("textbox", name="Benutzername", exact=True).fill(username)
     page.get_by_label("Passwort", exact=True).fill(password)
     page.get_by_role("button", name="Anmelden").click()

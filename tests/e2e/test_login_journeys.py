@@ -33,7 +33,7 @@ def test_kv_leipzig_sees_its_overview_and_logs_out(app_server, browser_page):
     expect(page.get_by_text("Gebiet: KV Leipzig")).to_be_visible()
     expect(page.get_by_text("Linksaktive").first).to_be_visible()
     shot(page, "01_kv_leipzig_uebersicht")
-    page.get_by_role("button", name="Abmelden").click()
+    page.get_by_role("button", name="Abmelden", exact=True).click()
     expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
     shot(page, "02_kv_leipzig_logged_out")
 
