@@ -223,3 +223,31 @@ def test_seed_refuses_a_filled_database(empty_engine):
     seed_demo(empty_engine, contacts=50, seed=1)
     with pytest.raises(ConflictError):
         seed_demo(empty_engine, contacts=50, seed=1)
+
+
+def _schema_objects(engine) -> dict[str, list]:
+    with engine.connect() as conn:
+        insp = inspect(conn)
+        out = {}
+        for table in ("contact", "contact_topic", "consent", "activity", "volunteer_offer", "offer_skill"):
+            out[table] = (sorted(i["name"] for i in insp.get_indexes(table)),
+                          sorted(fk["name"] for fk in insp.get_foreign_keys(table)),
+                          sorted(str(c["name"]) for c in insp.get_check_constraints(table)))
+        return out
+
+
+def test_big_seed_rebuilds_indexes_and_constraints(empty_engine):
+    from services.seed import _REBUILD_INDEXES_FROM
+
+    before = _schema_objects(empty_engine)
+    counts = seed_demo(empty_engine, contacts=_REBUILD_INDEXES_FROM, seed=3)
+    assert counts["contact"] == _REBUILD_INDEXES_FROM
+    assert _schema_objects(empty_engine) == before
+    with empty_engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+        bad = conn.execute(text("SELECT COUNT(*) FROM contact WHERE status NOT IN ('contact','active','member')"))
+        assert bad.scalar_one() == 0
