@@ -234,7 +234,7 @@ def build_map(view, geo_features: list[dict], *, tile_url: str, tile_attribution
     """Assemble the map from a services.mapdata.MapView (plain data) and the Kreis polygons in view."""
     (south, west), (north, east) = view.bounds
     m = LocalMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
-                 max_zoom=18, min_zoom=5, control_scale=True, prefer_canvas=True)
+                 max_zoom=18, min_zoom=5, control_scale=True)
     if tile_url:
         folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18,
                          control=False).add_to(m)
@@ -253,7 +253,7 @@ def build_map(view, geo_features: list[dict], *, tile_url: str, tile_attribution
         LocalHeatMap(view.heat, name="Alle Linksaktiven (Dichte)", show=show_heat, radius=18, blur=15,
                      min_opacity=0.3).add_to(m)
     MapExtras(data_attribution, legend_html(color_by, bins, view.reach_km, view.suppressed)).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     return m
 

@@ -12,6 +12,7 @@ from db.enums import SOURCES, STATUSES, TOPICS
 from db.queries.map import ContactFilter
 from services import mapdata
 from services.errors import UserError
+from services.export import safe_csv
 from services.geodata import attribution_html, kreise_geojson, laender_table
 from services.settings import get_settings
 
@@ -99,14 +100,14 @@ with right:
             shown = table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
             st.dataframe(shown, hide_index=True, height=360, width="stretch")
 
-            def _export(table=shown, kind=kind) -> bytes:
-                # Runs when the button is clicked: the export is audited then, not on every rerun.
+            def _audit_export(rows=len(shown), kind=kind) -> None:
+                # Runs when the file is downloaded (before the rerun): the export is audited then.
                 with appctx.db_session() as s:
-                    return mapdata.export_csv(s, scope, table, kind)
+                    mapdata.record_export(s, scope, kind, rows)
 
-            st.download_button("Als CSV exportieren", data=_export, file_name=f"weisse_flecken_{kind}.csv",
+            st.download_button("Als CSV exportieren", data=safe_csv(shown), file_name=f"weisse_flecken_{kind}.csv",
                                mime="text/csv", icon=":material/download:", key=f"export_{kind}",
-                               on_click="ignore", disabled=table.empty)
+                               on_click=_audit_export, disabled=table.empty)
 
 if scope.sees_persons and not view.plz_table.empty:
     st.subheader("Linksaktive einer PLZ")

@@ -245,10 +245,15 @@ def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> p
                          "Angelegt": df["created_at"]})
 
 
-def export_csv(session: Session, scope: Scope, table: pd.DataFrame, kind: str) -> bytes:
-    """A Weiße-Flecken table as safe CSV; the export is audited."""
+def record_export(session: Session, scope: Scope, kind: str, rows: int) -> None:
+    """Audit the download of a Weiße-Flecken table."""
     if kind not in ("plz", "kreise"):
         raise ValidationError("Unbekannte Tabelle für den Export.")
-    audit.record(session, scope, "export_whitespots", "map", kind, rows=len(table))
+    audit.record(session, scope, "export_whitespots", "map", kind, rows=int(rows))
     session.commit()
+
+
+def export_csv(session: Session, scope: Scope, table: pd.DataFrame, kind: str) -> bytes:
+    """A Weiße-Flecken table as safe CSV; the export is audited."""
+    record_export(session, scope, kind, len(table))
     return safe_csv(table)
