@@ -70,3 +70,24 @@ def test_malformed_plz_is_rejected_before_any_query(bad):
 
 def test_normalize_plz_strips_and_keeps_leading_zero():
     assert normalize_plz(" 01067 ") == "01067"
+
+
+def test_kv_plan_merges_a_few_small_neighbours():
+    from services.geodata import kreise_table
+    from services.reference import PROTECTED_AGS, kv_plan, merge_pairs
+
+    kreise = kreise_table()
+    pairs = merge_pairs(kreise)
+    assert len(pairs) == 6 and pairs == merge_pairs(kreise)  # deterministic
+    land = dict(zip(kreise["ags"], kreise["land_code"]))
+    flat = [a for pair in pairs for a in pair]
+    assert len(set(flat)) == 12 and not set(flat) & PROTECTED_AGS
+    assert all(land[a] == land[b] for a, b in pairs)
+    plan = kv_plan(kreise, merge_small_kvs=True)
+    assert len(plan) == 400 and plan["ags"].is_unique and plan["kv_id"].nunique() == 394
+    names = plan.drop_duplicates("kv_id")["kv_name"]
+    assert names.is_unique and names.str.startswith("KV ").all() and names.str.contains("/").sum() == 6
+    by_ags = dict(zip(plan["ags"], plan["kv_name"]))
+    assert by_ags["14713"] == "KV Leipzig" and by_ags["14729"] == "KV Landkreis Leipzig"
+    assert by_ags["14626"] == "KV Görlitz"
+    assert kv_plan(kreise, merge_small_kvs=False)["kv_id"].nunique() == 400
