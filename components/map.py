@@ -129,12 +129,24 @@ def _round_coords(coords, digits: int):
     return [_round_coords(c, digits) for c in coords]
 
 
+_COARSE: dict[int, dict] = {}
+
+
+def _coarse_geometry(feat: dict) -> dict:
+    # Rounded once per feature object and process (the shapes are read-only, cached data).
+    key = id(feat["geometry"])
+    if key not in _COARSE:
+        _COARSE[key] = {"type": feat["geometry"]["type"],
+                        "coordinates": _round_coords(feat["geometry"]["coordinates"], 3)}
+    return _COARSE[key]
+
+
 def kreis_features(geo_features: list[dict], kreise: list[dict], by: str) -> tuple[list[dict], list[float]]:
     """Kreis polygons coloured by 'rate' (per 10,000 inhabitants) or 'count'; returns features and bins.
 
     Many Kreise (a national map) travel with 3 decimals (~100 m), enough at that zoom.
     """
-    digits = 3 if len(geo_features) > 50 else 4
+    coarse = len(geo_features) > 50
     key = "per_10k" if by == "rate" else "count"
     bins = _bins([k[key] for k in kreise])
     rows = {k["ags"]: k for k in kreise}
@@ -146,8 +158,7 @@ def kreis_features(geo_features: list[dict], kreise: list[dict], by: str) -> tup
         popup = (f"<b>{escape(k['name'])}</b><br>Linksaktive: {_n(k['count'])}"
                  f"<br>je 10.000 Einw.: {_num(k['per_10k'])}"
                  f"<br>ohne Büro in Reichweite: {_n(k['far_count'])}")
-        geometry = feat["geometry"] if digits == 4 else {
-            "type": feat["geometry"]["type"], "coordinates": _round_coords(feat["geometry"]["coordinates"], digits)}
+        geometry = _coarse_geometry(feat) if coarse else feat["geometry"]
         out.append({"type": "Feature", "geometry": geometry,
                     "properties": {"s": {"fillColor": _color(k[key], bins)}, "p": popup,
                                    "t": escape(k["name"])}})

@@ -69,7 +69,7 @@ flt = ContactFilter(statuses=tuple(statuses), topics=tuple(topics), sources=tupl
                     land_code=land_code, kv_id=kv_id)
 try:
     with appctx.db_session() as s:
-        view = mapdata.build_view(s, scope, flt, float(reach))
+        view = mapdata.build_view(s, scope, flt, float(reach), background=True)
 except UserError as exc:
     appctx.show_error(exc)
     st.stop()
@@ -79,6 +79,9 @@ if missing_vendor_files():
 if view.suppressed:
     st.info("Du siehst nur Auswertungen: Zahlen unter 5 sind ausgeblendet, PLZ mit weniger als 5 Linksaktiven "
             "erscheinen nicht.", icon=":material/shield:")
+
+if view.topics_pending:
+    st.caption("Die Themen je PLZ werden gerade berechnet und erscheinen beim nächsten Laden in den Popups.")
 
 left, right = st.columns([3, 2], gap="medium")
 with left:

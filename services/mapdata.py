@@ -6,11 +6,14 @@ only the reach or reopening the page does not count a million rows again.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from db.enums import STATUSES, TOPICS
@@ -29,6 +32,7 @@ TOP_TOPICS = 3
 _CACHE_SIZE = 32
 _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,6 +49,7 @@ class MapView:
     heat: list[list[float]]
     total: int | None
     far_total: int | None
+    topics_pending: bool = False
     plz_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     kreis_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -112,17 +117,44 @@ def plz_counts(session: Session, scope: Scope, f: ContactFilter, base_key: tuple
     return _cached(key, compute)
 
 
-def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], base_key: tuple) -> dict[str, list]:
+_pending: set = set()
+
+
+def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], base_key: tuple,
+            background: bool = False) -> dict[str, list] | None:
+    """Top topics per PLZ; with background=True a cold cache is filled in a thread and None returned."""
     key = ("topics", *base_key, hash(tuple(sorted(codes))))
 
-    def compute():
-        raw = q.topic_counts_by_plz(session, scope, f, codes).sort_values(["plz", "n"], ascending=[True, False])
+    def compute(sess: Session = session):
+        raw = q.topic_counts_by_plz(sess, scope, f, codes).sort_values(["plz", "n"], ascending=[True, False])
         out: dict[str, list] = {}
         for plz, grp in raw.groupby("plz", sort=False):
             out[plz] = [(TOPICS.get(t, t), int(n)) for t, n in zip(grp["topic"], grp["n"])]
         return out
 
-    return _cached(key, compute)
+    bind = session.get_bind()
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None or not background or not isinstance(bind, Engine):
+        return hit if hit is not None else _cached(key, compute)
+    # Joining ~2M topic rows takes seconds at a million contacts: the map must not wait for it.
+    with _lock:
+        if key in _pending:
+            return None
+        _pending.add(key)
+
+    def work():
+        try:
+            with Session(bind) as own:
+                _cached(key, lambda: compute(own))
+        except OperationalError as exc:  # e.g. SQLite busy: the next page load tries again
+            log.warning("Themen je PLZ nicht berechnet: %s", exc.__class__.__name__)
+        finally:
+            with _lock:
+                _pending.discard(key)
+
+    threading.Thread(target=work, name="karte-topics", daemon=True).start()
+    return None
 
 
 def _bounds(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -140,8 +172,11 @@ def _offices_near(offices: pd.DataFrame, bounds, reach_km: float) -> pd.DataFram
     return offices[inside]
 
 
-def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float) -> MapView:
-    """All data of the Karte for the scope and filter; for leitung every count passes suppression."""
+def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float, background: bool = False) -> MapView:
+    """All data of the Karte for the scope and filter; for leitung every count passes suppression.
+
+    background=True: topic splits missing from the cache are computed in a thread (topics_pending).
+    """
     if not MIN_REACH_KM <= float(reach_km) <= MAX_REACH_KM:
         raise ValidationError(f"Die Reichweite muss zwischen {MIN_REACH_KM:.0f} und {MAX_REACH_KM:.0f} km liegen.")
     f = effective_filter(session, scope, f)
@@ -159,12 +194,14 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
     analysed = analyse(per_plz, offices, reach_km)
     far = far_only(analysed)
-    topics = _topics(session, scope, f, far["plz"].tolist(), base_key)
+    topics = _topics(session, scope, f, far["plz"].tolist(), base_key, background)
     by_kreis = kreis_summary(analysed, kreise, offices, reach_km)
     bounds = _bounds(places)
     view = MapView(reach_km=float(reach_km), suppressed=not scope.sees_persons, bounds=bounds,
                    kreis_ags=kreise["ags"].tolist(), kreise=[], offices=[], spots=[], heat=[],
-                   total=int(per_plz["count"].sum()), far_total=int(far["count"].sum()))
+                   total=int(per_plz["count"].sum()), far_total=int(far["count"].sum()),
+                   topics_pending=topics is None)
+    topics = topics or {}
     view.offices = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
     spots = [_spot(r, topics.get(r["plz"], []), view.suppressed) for r in far.to_dict("records")]
     view.spots = [sp for sp in spots if sp["count"] is not None]  # a hidden PLZ is not shown at all
