@@ -122,8 +122,11 @@ def visible_people(session: Session, scope: Scope, contact_ids) -> dict[int, tup
     return {r.id: (f"{r.first_name} {r.last_name}", r.email, r.phone) for r in session.execute(stmt)}
 
 
-def open_by_kreis(session: Session, scope: Scope, today: date) -> pd.DataFrame:
-    """Per Kreis: helpers still needed by open leads and open offers (counts only, area-wide)."""
+def open_by_kreis(session: Session, scope: Scope, today: date, keep_empty: bool = False) -> pd.DataFrame:
+    """Per Kreis: helpers still needed by open leads and open offers (counts only, area-wide).
+
+    keep_empty keeps Kreise without either, so a map of the area has every Kreis.
+    """
     leads = open_leads(session, scope, today)
     need_rows = session.execute(select(CampaignLead.id, Plz.kreis_ags).join(Plz, Plz.plz == CampaignLead.plz)
                                 .where(CampaignLead.id.in_([ld.id for ld in leads]))).all()
@@ -138,9 +141,11 @@ def open_by_kreis(session: Session, scope: Scope, today: date) -> pd.DataFrame:
                active_consent_filter("volunteering", None), ~_has_active_assignment())
         .group_by(Contact.kreis_ags), scope, Contact.kv_id, Contact.land_code)
     offers = dict(session.execute(offer_stmt).all())
-    kreise = apply_area(select(Kreis.ags, Kreis.name, Kreis.lat, Kreis.lon).join(
+    kreise = apply_area(select(Kreis.ags, Kreis.name, Kreis.land_code, Kreis.lat, Kreis.lon).join(
         Kreisverband, Kreisverband.id == Kreis.kv_id), scope, Kreis.kv_id, Kreis.land_code)
     df = pd.read_sql(kreise, session.connection())
     df["offene_bedarfe"] = df["ags"].map(needs).fillna(0).astype(int)
     df["offene_angebote"] = df["ags"].map(offers).fillna(0).astype(int)
+    if keep_empty:
+        return df.sort_values("ags").reset_index(drop=True)
     return df[(df.offene_bedarfe > 0) | (df.offene_angebote > 0)].reset_index(drop=True)
