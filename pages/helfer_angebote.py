@@ -6,22 +6,34 @@ import streamlit as st
 import appctx
 from db.enums import AVAILABILITY, SKILLS
 from services.errors import UserError
-from services.formatting import format_date
-from services.matching.offers import OfferInput, create_offer, offers_frame, volunteers, withdraw_offer
+from services.formatting import format_date, format_int
+from services.matching.offers import (
+    OfferInput, count_offers, create_offer, offers_frame, volunteers, withdraw_offer,
+)
 
 user = appctx.guard("pages/helfer_angebote.py")
 st.title("Hilfsangebote")
 st.caption(f"Gebiet: {user.area} · Nur Personen mit Einwilligung zur Mithilfe.")
 
-show_old = st.checkbox("auch zurückgezogene Angebote zeigen")
+PAGE_SIZE = 50
+
+
+def _first_page() -> None:
+    st.session_state["offers_page"] = 0
+
+
+show_old = st.checkbox("auch zurückgezogene Angebote zeigen", key="offers_show_old", on_change=_first_page)
 try:
     with appctx.db_session() as s:
-        df = offers_frame(s, user.scope, include_withdrawn=show_old)
+        total = count_offers(s, user.scope, include_withdrawn=show_old)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(int(st.session_state.get("offers_page", 0)), 0), pages - 1)
+        df = offers_frame(s, user.scope, include_withdrawn=show_old, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
 except UserError as exc:
     appctx.show_error(exc)
     st.stop()
 
-st.metric("Angebote", len(df))
+st.metric("Angebote", format_int(total))
 if not df.empty:
     view = df.assign(Person=df.last_name + ", " + df.first_name, Zeitraum=[
         f"{format_date(a)} – {format_date(b)}" for a, b in zip(df.period_start, df.period_end)],
@@ -30,6 +42,16 @@ if not df.empty:
                        "Zeitraum", "state", "note"]].rename(columns={
         "id": "Nr.", "plz": "PLZ", "skills": "Fähigkeiten", "travel_radius_km": "Umkreis (km)",
         "hours_per_week": "Std./Woche", "state": "Stand", "note": "Notiz"}), hide_index=True, width="stretch")
+if total > PAGE_SIZE:
+    c1, c2, c3 = st.columns([1, 3, 1])
+    if c1.button("Zurück", icon=":material/chevron_left:", disabled=page == 0, key="offers_prev"):
+        st.session_state["offers_page"] = page - 1
+        st.rerun()
+    c2.caption(f"Seite {page + 1} von {pages} · Angebote {format_int(page * PAGE_SIZE + 1)}–"
+               f"{format_int(page * PAGE_SIZE + len(df))} von {format_int(total)}")
+    if c3.button("Weiter", icon=":material/chevron_right:", disabled=page >= pages - 1, key="offers_next"):
+        st.session_state["offers_page"] = page + 1
+        st.rerun()
 
 st.subheader("Neues Angebot erfassen")
 query = st.text_input("Person suchen (Name)", key="offer_person_query")
@@ -65,7 +87,8 @@ else:
 open_ids = [int(i) for i in df.loc[df.state != "zurückgezogen", "id"]] if not df.empty else []
 if open_ids:
     st.subheader("Angebot zurückziehen")
-    st.caption("Zurückgezogene Angebote bleiben in der Historie; eine laufende Vermittlung wird storniert.")
+    st.caption("Zurückgezogene Angebote bleiben in der Historie; eine laufende Vermittlung wird storniert. "
+               "Zur Auswahl stehen die Angebote der angezeigten Seite.")
     c1, c2 = st.columns([3, 1])
     oid = c1.selectbox("Angebot Nr.", open_ids, key="withdraw_pick")
     if c2.button("Zurückziehen"):

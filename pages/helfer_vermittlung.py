@@ -101,9 +101,9 @@ else:
     c1, c2, c3, c4 = st.columns(4)
     aid = c1.selectbox("Vermittlung Nr.", [int(i) for i in accepted["id"]], key="accepted_pick")
     if c2.button("bestätigen"):
-        act(set_status, [aid], "confirmed", message="Vermittlung bestätigt.")
+        act(set_status, [aid], "confirmed", message="Vermittlung bestätigt.", send=True)
     if c3.button("stornieren"):
-        act(set_status, [aid], "cancelled", message="Vermittlung storniert.")
+        act(set_status, [aid], "cancelled", message="Vermittlung storniert.", send=True)
     if c4.button("Weitergabe nachholen"):
         act(hand_over, aid, message="Weitergabe geprüft.")
 
@@ -126,4 +126,5 @@ else:
                           "offene Angebote": top["offene_angebote"]})
     st.bar_chart(chart, x="Kreis", y=["offene Bedarfe", "offene Angebote"], color=["#E3000F", "#7b3294"],
                  stack=False)
-    st.caption("Die 25 Kreise mit dem größten offenen Bedarf (nur Anzahlen, keine Personen).")
+    st.caption("Die 25 Kreise mit dem größten offenen Bedarf (nur Anzahlen, keine Personen). Alle Kreise "
+               "mit der Lücke zwischen Bedarf und Angeboten zeigt die Helfer:innen-Karte.")

@@ -21,7 +21,7 @@ from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.geo import haversine_km
 from services.mail.outbox import enqueue, valid_address
-from services.matching import workflow
+from services.matching import notify, workflow
 from services.matching.run import MATCH_ROLES, fit_percent
 from services.matching.solver import TOPIC_MAX, explain, fit_points
 from services.matching.solver import Lead as SLead
@@ -139,14 +139,16 @@ def hand_over(session: Session, scope: Scope, assignment_id: int) -> bool:
 
 
 def set_status(session: Session, scope: Scope, ids, new_status: str) -> int:
-    """Move assignments to declined, confirmed or cancelled (one or many); audited."""
+    """Move assignments to declined, confirmed or cancelled (one or many); audited; mails on confirm/cancel."""
     require_role(scope, *MATCH_ROLES)
     if new_status not in ("declined", "confirmed", "cancelled"):
         raise ValidationError("Diese Statusänderung gibt es hier nicht.")
     rows, now = _load(session, scope, ids), utcnow()
     for a in rows:  # all are checked before the commit: one refused step changes nothing
+        old = a.status
         workflow.apply_transition(a, new_status, now)
-        audit.record(session, scope, f"assignment_{new_status}", "assignment", a.id)
+        mails = notify.status_mails(session, a, old, new_status)
+        audit.record(session, scope, f"assignment_{new_status}", "assignment", a.id, mails=mails)
     if len(rows) > 1:
         audit.record(session, scope, "assignment_batch", "assignment", "", action_name=new_status, count=len(rows))
     session.commit()

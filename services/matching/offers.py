@@ -14,7 +14,7 @@ from db.queries.consent import active_consent_filter
 from db.types import utcnow
 from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
-from services.matching import workflow
+from services.matching import notify, workflow
 from services.scope import Scope, apply_scope, require_persons
 
 NO_CONSENT = "Diese Person hat keine aktive Einwilligung zur Mithilfe; ein Angebot kann nicht erfasst werden."
@@ -95,14 +95,31 @@ def withdraw_offer(session: Session, scope: Scope, offer_id: int) -> int:
     active = list(session.scalars(select(Assignment).where(Assignment.offer_id == offer_id,
                                                            Assignment.status.in_(workflow.ACTIVE))))
     for a in active:
+        old = a.status
         workflow.apply_transition(a, "cancelled", now)
+        # The lead learns that the helper is gone; the volunteer withdrew and needs no mail.
+        notify.status_mails(session, a, old, "cancelled", to_volunteer=False)
     audit.record(session, scope, "offer_withdraw", "volunteer_offer", offer_id, cancelled=len(active))
     session.commit()
     return len(active)
 
 
-def offers_frame(session: Session, scope: Scope, include_withdrawn: bool = False, limit: int = 1000) -> pd.DataFrame:
-    """Offers in scope, newest first, with skills and state (offen / vermittelt / abgelaufen / zurückgezogen)."""
+def _offers_select(scope: Scope, include_withdrawn: bool, *cols):
+    stmt = apply_scope(select(*cols).select_from(VolunteerOffer).join(Contact, Contact.id == VolunteerOffer.contact_id),
+                       scope)
+    return stmt if include_withdrawn else stmt.where(VolunteerOffer.withdrawn_at.is_(None))
+
+
+def count_offers(session: Session, scope: Scope, include_withdrawn: bool = False) -> int:
+    """How many offers in scope the list pages through."""
+    return int(session.scalar(_offers_select(scope, include_withdrawn, func.count(VolunteerOffer.id))))
+
+
+def offers_frame(session: Session, scope: Scope, include_withdrawn: bool = False, limit: int = 50,
+                 offset: int = 0) -> pd.DataFrame:
+    """One page of offers in scope, newest first, with skills and state (offen / vermittelt / abgelaufen / zurückgezogen)."""
+    if limit < 1 or offset < 0:
+        raise ValidationError("Ungültige Seite.")
     stmt = apply_scope(
         select(VolunteerOffer.id, VolunteerOffer.contact_id, Contact.first_name, Contact.last_name, Contact.plz,
                VolunteerOffer.availability, VolunteerOffer.travel_radius_km, VolunteerOffer.period_start,
@@ -111,8 +128,9 @@ def offers_frame(session: Session, scope: Scope, include_withdrawn: bool = False
         .join(Contact, Contact.id == VolunteerOffer.contact_id), scope)
     if not include_withdrawn:
         stmt = stmt.where(VolunteerOffer.withdrawn_at.is_(None))
-    df = pd.read_sql(stmt.order_by(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc()).limit(limit),
-                     session.connection())
+    # created_at, id: a total order, so pages neither repeat nor skip an offer.
+    df = pd.read_sql(stmt.order_by(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc())
+                     .limit(limit).offset(offset), session.connection())
     ids = [int(i) for i in df["id"]]
     skills: dict[int, list[str]] = {}
     busy: set[int] = set()

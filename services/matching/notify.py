@@ -1,0 +1,80 @@
+"""Mails about an accepted assignment that is confirmed or cancelled, queued in the outbox.
+
+The lead is always told (a service mail to the address the KV entered); the volunteer only with
+an active `volunteering` consent (DESIGN §2). The lead's mail names the volunteer only when the
+lead's KV may see the person (own KV or an explicit share).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.enums import SKILLS
+from db.models import Assignment, CampaignLead, Contact, ContactShare, Kreisverband, Plz, VolunteerOffer
+from db.queries.consent import active_consent_filter
+from services.mail.outbox import enqueue, valid_address
+
+# A proposal was never announced to anyone: only accepted assignments get mails when they end.
+NOTIFIED_BEFORE = ("contacted", "confirmed")
+SIGNATURE = "\n\nSolidarische Grüße\ndein Linksaktiv-Team\n"
+
+
+def has_consent(session: Session, contact_id: int, purpose: str) -> bool:
+    """Whether the contact has an active consent for purpose."""
+    return session.scalar(select(Contact.id).where(Contact.id == contact_id,
+                                                   active_consent_filter(purpose, None))) is not None
+
+
+def lead_sees(session: Session, contact: Contact, lead: CampaignLead) -> bool:
+    """Whether the lead's KV may see the volunteer (own KV or an active share)."""
+    if contact.kv_id == lead.kv_id:
+        return True
+    return session.scalar(select(ContactShare.id).where(
+        ContactShare.contact_id == contact.id, ContactShare.kv_id == lead.kv_id,
+        ContactShare.revoked_at.is_(None))) is not None
+
+
+def _lead_body(a: Assignment, new_status: str, lead: CampaignLead, kv: str, skill: str, who: str) -> str:
+    if new_status == "confirmed":
+        text = (f"die Vermittlung Nr. {a.id} für „{skill}“ an die Wahlkampfleitung {kv} ist bestätigt."
+                + (f"\n\nDeine Unterstützung: {who}" if who else ""))
+    else:
+        text = (f"die Vermittlung Nr. {a.id} für „{skill}“ an die Wahlkampfleitung {kv} ist storniert"
+                + (f" ({who})" if who else "") + ". Das Linksaktiv-Team sucht, wenn möglich, jemand anderen.")
+    return f"Hallo {lead.contact_name},\n\n{text}{SIGNATURE}"
+
+
+def _volunteer_body(new_status: str, contact: Contact, kv: str, place: str, skill: str) -> str:
+    if new_status == "confirmed":
+        text = (f"dein Einsatz für „{skill}“ bei der Wahlkampfleitung {kv} ({place}) ist bestätigt. "
+                "Danke, dass du mithilfst!")
+    else:
+        text = (f"dein Einsatz für „{skill}“ bei der Wahlkampfleitung {kv} ({place}) findet nicht statt; "
+                "die Vermittlung ist storniert. Dein Hilfsangebot bleibt bestehen, solange du es nicht "
+                "zurückziehst – wir melden uns, wenn es woanders passt.")
+    return f"Hallo {contact.first_name},\n\n{text}{SIGNATURE}"
+
+
+def status_mails(session: Session, a: Assignment, old_status: str, new_status: str,
+                 to_volunteer: bool = True) -> int:
+    """Queue the mails for an assignment moved from old_status to confirmed or cancelled; returns the count."""
+    if new_status not in ("confirmed", "cancelled") or old_status not in NOTIFIED_BEFORE:
+        return 0
+    lead = session.get(CampaignLead, a.lead_id)
+    contact = session.get(Contact, session.get(VolunteerOffer, a.offer_id).contact_id)
+    kv = session.get(Kreisverband, lead.kv_id).name
+    place_row = session.get(Plz, lead.plz)
+    place = place_row.place if place_row is not None else lead.plz
+    skill = SKILLS.get(a.skill, a.skill)
+    verb = "Bestätigt" if new_status == "confirmed" else "Storniert"
+    queued = 0
+    if valid_address(lead.contact_email):
+        who = f"{contact.first_name} {contact.last_name}" if lead_sees(session, contact, lead) else ""
+        enqueue(session, lead.contact_email, f"{verb}: Unterstützung für „{skill}“",
+                _lead_body(a, new_status, lead, kv, skill, who), "service", "assignment", a.id)
+        queued += 1
+    if to_volunteer and valid_address(contact.email) and has_consent(session, contact.id, "volunteering"):
+        enqueue(session, contact.email, f"{verb}: „{skill}“ in {kv}",
+                _volunteer_body(new_status, contact, kv, place, skill), "volunteering", "assignment", a.id)
+        queued += 1
+    return queued
