@@ -5,7 +5,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _setup_sqlite(engine: Engine) -> None:
+def _setup_sqlite(engine: Engine, read_only: bool) -> None:
     # pysqlite recipe: let SQLAlchemy own transactions so DDL is transactional and
     # SAVEPOINTs work; WAL + busy_timeout let the app and a seeder share the file.
     @event.listens_for(engine, "connect")
@@ -16,23 +16,28 @@ def _setup_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cur.execute("PRAGMA query_only=ON")
         cur.close()
 
     # IMMEDIATE: a deferred read transaction that later writes fails at once with
     # "database is locked" when another connection wrote meanwhile (WAL snapshot rule);
     # taking the write lock up front makes concurrent reruns wait (busy_timeout) instead.
+    # A read-only engine keeps deferred BEGIN: its long reads must not hold the write lock.
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin)
 
 
-def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine for SQLite or PostgreSQL with the settings this project needs."""
+def make_engine(url: str, read_only: bool = False, **kwargs) -> Engine:
+    """Create an engine for SQLite or PostgreSQL; read_only engines refuse writes (SQLite)."""
     if url.startswith("sqlite"):
         if url in ("sqlite://", "sqlite:///:memory:"):
             raise ValueError("In-memory SQLite is not shared across threads; use a file.")
         engine = create_engine(url, **kwargs)
-        _setup_sqlite(engine)
+        _setup_sqlite(engine, read_only)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]

@@ -23,6 +23,7 @@ from services import audit
 from services.errors import PermissionDenied, ValidationError
 from services.export import safe_csv
 from services.geo import normalize_plz
+from services.runtime import read_only_engine
 from services.scope import Scope, require_persons
 from services.suppression import suppress_breakdown, suppress_value
 from services.whitespots import analyse, far_only, kreis_summary
@@ -145,7 +146,7 @@ def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], 
 
     def work():
         try:
-            with Session(bind) as own:
+            with Session(read_only_engine(bind)) as own:
                 _cached(key, lambda: compute(own))
         except OperationalError as exc:  # e.g. SQLite busy: the next page load tries again
             log.warning("Themen je PLZ nicht berechnet: %s", exc.__class__.__name__)

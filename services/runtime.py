@@ -38,3 +38,15 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+@lru_cache(maxsize=4)
+def _read_only_for(url: str) -> Engine:
+    return make_engine(url, read_only=True)
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """An engine on the same database for long reads (on SQLite it never takes the write lock)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return _read_only_for(engine.url.render_as_string(hide_password=False))
