@@ -90,7 +90,7 @@ def circle_features(rows: list[dict], col: str) -> list[dict]:
             continue
         out.append({"type": "Feature",
                     "geometry": {"type": "Point", "coordinates": [round(r["lon"], 4), round(r["lat"], 4)]},
-                    "properties": {"s": {"radius": round(4 + 16 * math.sqrt(int(r[col]) / top), 1)},
+                    "properties": {"s": {"radius": round(3 + 9 * math.sqrt(int(r[col]) / top), 1)},
                                    "p": popup_html(r), "t": escape(str(r["name"]))}})
     return out
 
@@ -119,8 +119,11 @@ def build_needs_map(data, geo_features: list[dict], *, tile_url: str, tile_attri
                          control=False).add_to(m)
     PropertyGeoJson(kreis_gap_features(geo_features, rows), "Lücke je Kreis",
                     {"color": "#666", "weight": 0.6, "fillOpacity": 0.6}).add_to(m)
+    # The gap colours already tell where helpers are missing; for leitung many gaps are hidden,
+    # so the needs circles start switched on there only.
     PropertyGeoJson(circle_features(rows, "offene_bedarfe"), "Offene Bedarfe",
-                    {"color": "#fff", "weight": 1, "fillColor": NEED_COLOR, "fillOpacity": 0.7}).add_to(m)
+                    {"color": "#fff", "weight": 0.8, "fillColor": NEED_COLOR, "fillOpacity": 0.6},
+                    show=bool(data.suppressed)).add_to(m)
     # Offers as rings, so both circles of a Kreis stay visible on the same centroid.
     PropertyGeoJson(circle_features(rows, "offene_angebote"), "Offene Angebote",
                     {"color": OFFER_COLOR, "weight": 2.5, "fill": False}).add_to(m)
