@@ -10,6 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_DB_PATH = ROOT / "data" / "cockpit.sqlite"
 EXAMPLE_COOKIE_KEY = "change-me-to-a-random-string-of-at-least-32-bytes"
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEMO_COOKIE_KEY = "demo-only-cookie-key-0123456789abcdef0123456789"
 
 
@@ -28,7 +29,7 @@ class Settings:
     cookie_expiry_days: float = 1.0
     office_reach_km: float = 15.0
     demo_contacts: int = 5000
-    tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    tile_url: str = DEFAULT_TILE_URL
     tile_attribution: str = "© OpenStreetMap-Mitwirkende"
     max_calls_per_30_days: int = 4
     idle_timeout_minutes: int = 60
@@ -90,7 +91,7 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         cookie_expiry_days=float(get("COOKIE_EXPIRY_DAYS", 1.0)),
         office_reach_km=float(get("OFFICE_REACH_KM", 15.0)),
         demo_contacts=int(get("DEMO_CONTACTS", 5000)),
-        tile_url=get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        tile_url=_tile_url(env, secrets),
         tile_attribution=get("TILE_ATTRIBUTION", "© OpenStreetMap-Mitwirkende"),
         max_calls_per_30_days=int(get("MAX_CALLS_PER_30_DAYS", 4)),
         idle_timeout_minutes=int(get("IDLE_TIMEOUT_MINUTES", 60)),
@@ -101,6 +102,12 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         smtp_starttls=_truthy(get("SMTP_STARTTLS", "0")),
         mail_from=get("MAIL_FROM", "linksaktiv@example.org"),
     )
+
+
+def _tile_url(env: dict, secrets: dict) -> str:
+    # Unlike other settings, an explicitly empty TILE_URL (or "off") means: no tiles at all.
+    raw = env["TILE_URL"] if "TILE_URL" in env else secrets.get("TILE_URL", DEFAULT_TILE_URL)
+    return "" if str(raw).strip().lower() in {"", "off", "none", "aus"} else str(raw)
 
 
 @lru_cache(maxsize=1)

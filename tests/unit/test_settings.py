@@ -36,3 +36,15 @@ def test_demo_mode_can_be_asked_for_explicitly(tmp_path):
     s = load_settings(env={"DATABASE_URL": "sqlite:////tmp/x.sqlite", "DEMO_MODE": "1"},
                       secrets_path=tmp_path / "none.toml")
     assert s.demo_mode and s.database_url == "sqlite:////tmp/x.sqlite"
+
+
+@pytest.mark.parametrize("value", ["", "off", "none"])
+def test_explicitly_empty_tile_url_switches_tiles_off(tmp_path, value):
+    s = load_settings(env={"TILE_URL": value}, secrets_path=tmp_path / "none.toml")
+    assert s.tile_url == ""
+
+
+def test_tile_url_defaults_to_openstreetmap_and_can_be_the_partys_own(tmp_path):
+    assert "openstreetmap" in load_settings(env={}, secrets_path=tmp_path / "n.toml").tile_url
+    own = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert load_settings(env={"TILE_URL": own}, secrets_path=tmp_path / "n.toml").tile_url == own
