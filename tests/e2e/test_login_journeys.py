@@ -52,6 +52,12 @@ def test_leitung_sees_only_aggregates(app_server, browser_page):
     assert not re.search(r"@example\.(org|net|com)", body)
     assert not re.search(r"\+49 15\d", body)
     shot(page, "03_leitung_uebersicht")
+    # Typing the address of a page outside the role's registry entries does not open it.
+    page.goto(app_server + "/linksaktive")
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    expect(page.get_by_role("heading", name="Linksaktive", exact=True)).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Suche")).to_have_count(0)
 
 
 def test_five_wrong_passwords_lock_kv_goerlitz(seeded_db_url, app_server_factory, browser_page, tmp_path):
