@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base
@@ -18,6 +18,9 @@ class Contact(Base):
         Index("ix_contact_land_status", "land_code", "status"),
         Index("ix_contact_plz_status", "plz", "status"),
         Index("ix_contact_kv_created", "kv_id", "created_at"),
+        # Newspaper batch: contacts with a complete address per PLZ (migration 0006).
+        Index("ix_contact_plz_address", "plz", sqlite_where=text("street <> '' AND city <> ''"),
+              postgresql_where=text("street <> '' AND city <> ''")),
         # Name-search indexes differ per database; they are created in the migration.
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,6 +62,8 @@ class Consent(Base):
     __table_args__ = (
         Index("ix_consent_lookup", "contact_id", "purpose", "channel", "granted_at"),
         Index("ix_consent_purpose_channel", "purpose", "channel", "contact_id"),
+        # Covers "latest record decides" for one purpose/channel (migration 0006).
+        Index("ix_consent_pc_latest", "purpose", "channel", "contact_id", "granted_at", "id", "withdrawn_at"),
         CheckConstraint(
             "purpose IN ('information','call_to_action','newspaper','volunteering','pass_to_branch')",
             name="purpose",
