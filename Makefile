@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install seed bench clean
+.PHONY: run test install seed
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,5 +22,3 @@ test: install
 seed: install
 	$(BIN)/python -m scripts.seed_demo --contacts $(or $(CONTACTS),5000)
 
-bench: install
-	$(BIN)/python -m bench.run_all

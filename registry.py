@@ -32,11 +32,11 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/helfer_angebote.py", "Hilfsangebote", ":material/volunteer_activism:", "Helfer:innen", PERSON_ROLES, "helfer-angebote"),
     PageSpec("pages/helfer_vermittlung.py", "Vermittlung", ":material/hub:", "Helfer:innen", ("admin", "team", "land"), "helfer-vermittlung"),
     PageSpec("pages/helfer_karte.py", "Helfer:innen-Karte", ":material/travel_explore:", "Helfer:innen", ALL_ROLES, "helfer-karte"),
-    PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", ALL_ROLES, "konto"),
     PageSpec("pages/admin_users.py", "Benutzer:innen", ":material/group:", "Verwaltung", ("admin",), "benutzer"),
     PageSpec("pages/admin_offices.py", "Geschäftsstellen", ":material/store:", "Verwaltung", ("admin",), "geschaeftsstellen"),
     PageSpec("pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", ("admin",), "kreisverbaende"),
     PageSpec("pages/admin_audit.py", "Audit-Log", ":material/history:", "Verwaltung", ("admin",), "audit"),
+    PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", ALL_ROLES, "konto"),
 )
 
 
