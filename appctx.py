@@ -69,3 +69,15 @@ def guard(path: str) -> CurrentUser:
 def show_error(error: UserError) -> None:
     """Show a service's German error message."""
     st.error(str(error), icon=":material/error:")
+
+
+def run_action(user: CurrentUser, fn, *args, success: str):
+    """Run service fn(session, scope, *args) in one session; show success or its German error."""
+    try:
+        with db_session() as session:
+            result = fn(session, user.scope, *args)
+    except UserError as exc:
+        show_error(exc)
+        return None
+    st.success(success)
+    return result

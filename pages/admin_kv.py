@@ -5,7 +5,6 @@ import streamlit as st
 import appctx
 from services import kv_coverage
 from services.accounts import land_choices
-from services.errors import UserError
 
 user = appctx.guard("pages/admin_kv.py")
 st.title("Kreisverbände")
@@ -14,13 +13,9 @@ st.caption("Jeder Kreis gehört zu genau einem Kreisverband. Wechselt ein Kreis,
 
 
 def _act(fn, *args, success: str) -> None:
-    try:
-        with appctx.db_session() as s:
-            result = fn(s, user.scope, *args)
-        st.success(success if not isinstance(result, kv_coverage.MoveResult) else
-                   f"{success} {result.contacts_moved} Linksaktive und {result.offices_moved} Geschäftsstellen wechseln mit.")
-    except UserError as exc:
-        appctx.show_error(exc)
+    result = appctx.run_action(user, fn, *args, success=success)
+    if isinstance(result, kv_coverage.MoveResult):
+        st.info(f"{result.contacts_moved} Linksaktive und {result.offices_moved} Geschäftsstellen wechseln mit.")
 
 
 with appctx.db_session() as s:

@@ -11,14 +11,6 @@ st.title("Geschäftsstellen")
 st.caption("Nach jeder Änderung wird für jede PLZ die nächste Geschäftsstelle neu berechnet.")
 
 
-def _act(fn, *args, success: str) -> None:
-    try:
-        with appctx.db_session() as s:
-            fn(s, user.scope, *args)
-        st.success(success)
-    except UserError as exc:
-        appctx.show_error(exc)
-
 
 def _office_form(key: str, row=None) -> offices.OfficeData | None:
     get = (lambda c, d="": row[c] if row is not None else d)
@@ -42,7 +34,7 @@ def _office_form(key: str, row=None) -> offices.OfficeData | None:
 with st.expander("Neue Geschäftsstelle", icon=":material/add_business:"):
     data = _office_form("create_office")
     if data is not None:
-        _act(offices.create_office, data, success=f"{data.name} wurde angelegt.")
+        appctx.run_action(user, offices.create_office, data, success=f"{data.name} wurde angelegt.")
 
 with st.expander("CSV-Import", icon=":material/upload_file:"):
     st.markdown("Spalten: `" + ";".join(offices.CSV_COLUMNS) + "` — `;` oder `,` getrennt, UTF-8. "
@@ -74,9 +66,9 @@ if chosen is not None:
     row = df[df["id"] == chosen].iloc[0]
     data = _office_form(f"edit_office_{chosen}", row)
     if data is not None:
-        _act(offices.edit_office, chosen, data, success="Änderung gespeichert.")
+        appctx.run_action(user, offices.edit_office, chosen, data, success="Änderung gespeichert.")
     if row["active"]:
         if st.button("Geschäftsstelle schließen", key="close_office"):
-            _act(offices.close_office, chosen, success=f"{row['name']} ist geschlossen.")
+            appctx.run_action(user, offices.close_office, chosen, success=f"{row['name']} ist geschlossen.")
     elif st.button("Wieder öffnen", key="reopen_office"):
-        _act(offices.set_office_open, chosen, True, success=f"{row['name']} ist wieder geöffnet.")
+        appctx.run_action(user, offices.set_office_open, chosen, True, success=f"{row['name']} ist wieder geöffnet.")

@@ -5,20 +5,11 @@ import streamlit as st
 import appctx
 from db.enums import ROLES
 from services import accounts
-from services.errors import UserError
 from services.formatting import format_datetime
 
 user = appctx.guard("pages/admin_users.py")
 st.title("Benutzer:innen")
 
-
-def _act(fn, *args, success: str) -> None:
-    try:
-        with appctx.db_session() as s:
-            fn(s, user.scope, *args)
-        st.success(success)
-    except UserError as exc:
-        appctx.show_error(exc)
 
 
 with appctx.db_session() as s:
@@ -37,7 +28,7 @@ with st.expander("Neue:n Benutzer:in anlegen", icon=":material/person_add:"):
                           format_func=lambda k: "–" if k is None else kvs[k], key="create_kv")
         password = st.text_input("Erstes Passwort", type="password", help="Mindestens 10 Zeichen.")
         if st.form_submit_button("Anlegen"):
-            _act(accounts.create_user, username, display, role, password, email, land, kv,
+            appctx.run_action(user, accounts.create_user, username, display, role, password, email, land, kv,
                  success=f"Benutzer:in {username.strip().lower()} wurde angelegt.")
 
 with appctx.db_session() as s:
@@ -58,21 +49,21 @@ if chosen is not None:
     cols = st.columns(4)
     if target.active:
         if cols[0].button("Deaktivieren", key="deactivate"):
-            _act(accounts.deactivate, target.id, success=f"{target.username} ist deaktiviert.")
+            appctx.run_action(user, accounts.deactivate, target.id, success=f"{target.username} ist deaktiviert.")
     elif cols[0].button("Reaktivieren", key="reactivate"):
-        _act(accounts.reactivate, target.id, success=f"{target.username} ist wieder aktiv.")
+        appctx.run_action(user, accounts.reactivate, target.id, success=f"{target.username} ist wieder aktiv.")
     if cols[1].button("Entsperren", key="unlock"):
-        _act(accounts.unlock, target.id, success=f"{target.username} ist entsperrt.")
+        appctx.run_action(user, accounts.unlock, target.id, success=f"{target.username} ist entsperrt.")
     if cols[2].button("Überall abmelden", key="revoke"):
-        _act(accounts.log_out_everywhere, target.id, success=f"{target.username} ist überall abgemeldet.")
+        appctx.run_action(user, accounts.log_out_everywhere, target.id, success=f"{target.username} ist überall abgemeldet.")
     with st.form("role_form"):
         new_role = st.selectbox("Rolle", list(ROLES), index=list(ROLES).index(target.role), format_func=ROLES.get)
         new_land = st.selectbox("Landesverband", [None, *lands], format_func=lambda c: "–" if c is None else lands[c])
         new_kv = st.selectbox("Kreisverband", [None, *kvs], format_func=lambda k: "–" if k is None else kvs[k])
         if st.form_submit_button("Rolle und Gebiet speichern"):
-            _act(accounts.set_role_and_area, target.id, new_role, new_land, new_kv,
+            appctx.run_action(user, accounts.set_role_and_area, target.id, new_role, new_land, new_kv,
                  success=f"Rolle von {target.username} gespeichert.")
     with st.form("reset_form", clear_on_submit=True):
         new_pw = st.text_input("Neues Passwort", type="password")
         if st.form_submit_button("Passwort zurücksetzen"):
-            _act(accounts.reset_password, target.id, new_pw, success=f"Passwort von {target.username} ist neu gesetzt.")
+            appctx.run_action(user, accounts.reset_password, target.id, new_pw, success=f"Passwort von {target.username} ist neu gesetzt.")
