@@ -51,9 +51,9 @@ try:
     doc_statuses = st.multiselect("Bestellungen im Status", list(ORDER_STATUSES), default=list(DOCUMENT_STATUSES),
                                   format_func=ORDER_STATUSES.get, key="np_doc_statuses")
     st.caption("Jeder Download wird im Audit-Log vermerkt.")
-    cols = st.columns(3)
-    for col, (kind, label) in zip(cols, [("labels", "Adressetiketten (PDF)"), ("packing", "Packliste (CSV)"),
-                                         ("postal", "CSV für Post-Einlieferung")]):
+    docs = [("labels", "Adressetiketten (PDF)"), ("packing_pdf", "Packliste (PDF)"), ("packing", "Packliste (CSV)"),
+            ("postal", "CSV für Post-Einlieferung")]
+    for col, (kind, label) in zip(st.columns(len(docs)), docs):
         if col.button(f"{label} erzeugen", key=f"np_doc_{kind}"):
             with appctx.db_session() as s:
                 st.session_state[f"np_doc_{kind}_data"] = build_document(s, user.scope, edition_id, kind,

@@ -152,8 +152,9 @@ def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None,
     stmt = (select(DispatchOrder.id, DispatchOrder.status, DispatchOrder.ship_name, DispatchOrder.ship_street,
                    DispatchOrder.ship_plz, DispatchOrder.ship_city, DispatchOrder.copies,
                    DispatchOrder.free_shipping, DispatchOrder.override_reason, DispatchOrder.tracking_number,
-                   DispatchOrder.requested_at, Kreisverband.name.label("kv"))
+                   DispatchOrder.requested_at, Kreisverband.name.label("kv"), Land.name.label("land"))
             .join(Kreisverband, Kreisverband.id == DispatchOrder.kv_id)
+            .join(Land, Land.code == DispatchOrder.land_code)
             .where(DispatchOrder.edition_id == edition_id))
     if statuses:
         stmt = stmt.where(DispatchOrder.status.in_(list(statuses)))
@@ -161,7 +162,7 @@ def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None,
     stmt = stmt.order_by(DispatchOrder.ship_plz, DispatchOrder.id).limit(limit)
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["id", "status", "name", "street", "plz", "city", "copies", "free_shipping",
-                                 "override_reason", "tracking_number", "requested_at", "kv"])
+                                 "override_reason", "tracking_number", "requested_at", "kv", "land"])
 
 
 def edition_figures(session: Session, scope: Scope, edition_id: int) -> dict:

@@ -9,10 +9,13 @@ from fpdf import FPDF
 from sqlalchemy.orm import Session
 
 from db.enums import ORDER_STATUSES
+from db.models import NewspaperEdition
 from db.queries import newspaper as q
+from db.types import utcnow
 from services import audit
 from services.errors import ValidationError
 from services.export import safe_csv
+from services.newspaper.packing_pdf import packing_pdf
 from services.scope import Scope, require_role
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
@@ -24,6 +27,7 @@ DOCUMENT_STATUSES = ("approved", "packed")
 _HOUSE_NO = re.compile(r"^(.*?)\s+(\d+\s*[A-Za-z]?(?:\s*[-/]\s*\d+\s*[A-Za-z]?)?)$")
 KINDS = {"labels": ("etiketten", "application/pdf", "pdf"),
          "packing": ("packliste", "text/csv", "csv"),
+         "packing_pdf": ("packliste", "application/pdf", "pdf"),
          "postal": ("post-upload", "text/csv", "csv")}
 
 
@@ -118,6 +122,9 @@ def build_document(session: Session, scope: Scope, edition_id: int, kind: str,
         data = labels_pdf(list(orders[["name", "street", "plz", "city"]].itertuples(index=False, name=None)))
     elif kind == "packing":
         data = safe_csv(packing_frame(orders))
+    elif kind == "packing_pdf":
+        edition = session.get(NewspaperEdition, edition_id)
+        data = packing_pdf(orders, edition.copies_per_bundle, edition.title, utcnow())
     else:
         data = safe_csv(postal_frame(orders))
     stem, mime, ext = KINDS[kind]

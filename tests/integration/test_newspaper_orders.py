@@ -162,3 +162,17 @@ def test_workflow_and_documents(session):
     assert orders.available_copies(session, ed) == 100_000 - (len(ids) - 1) * 10
     with pytest.raises(PermissionDenied):
         workflow.transition_orders(session, _user_scope(session, "kv-goerlitz"), ids[2:3], "approved")
+
+
+def test_packing_list_pdf_is_audited(session):
+    ed = _edition(session)
+    flt = BatchFilter(reach_km=REACH, land_code="14")
+    pv = orders.preview_batch(session, TEAM, ed, flt, bundles=2)
+    orders.confirm_batch(session, TEAM, ed, flt, 2, pv.people, pv.copies)
+    data, name, mime = build_document(session, TEAM, ed, "packing_pdf", ["requested"])
+    assert data.startswith(b"%PDF") and name == f"zeitung-{ed}-packliste.pdf" and mime == "application/pdf"
+    from tests.unit.test_newspaper_documents import pdf_text
+    text = pdf_text(data)
+    assert f"Gesamt: {pv.people} Bestellungen" in text and "Sachsen · Kreisverband" in text
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "newspaper_export_packing_pdf"))
+    assert event is not None and event.object_id == str(ed)
