@@ -3,13 +3,18 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 import appctx
+from components.edition_map import build_edition_map
 from components.figures import metric_row
 from db.enums import ORDER_STATUSES
 from services.errors import UserError
+from services.geodata import attribution_html, kreise_geojson
+from services.newspaper import edition_map
 from services.newspaper import editions as ed_service
 from services.newspaper.orders import STOCK_NOTE
+from services.settings import get_settings
 
 user = appctx.guard("pages/zeitung_ausgaben.py")
 st.title("Zeitungsausgaben")
@@ -63,6 +68,14 @@ try:
         st.dataframe(fig.by_kv, hide_index=True, width="stretch")
     if not fig.by_land.empty:
         st.subheader("Wohin die Exemplare gehen")
+        with appctx.db_session() as s:
+            per_kreis = edition_map.copies_per_kreis(s, user.scope, edition_id)
+        settings = get_settings()
+        fmap = build_edition_map(kreise_geojson()["features"], per_kreis, tile_url=settings.tile_url,
+                                 tile_attribution=settings.tile_attribution, data_attribution=attribution_html())
+        # returned_objects=[]: panning and zooming must not rerun the page.
+        st_folium(fmap, returned_objects=[], height=520, use_container_width=True, key="np_ed_map")
+        st.caption("Kreise nach der Versand-PLZ der Bestellungen (ohne stornierte und zurückgekommene).")
         st.bar_chart(fig.by_land, x="Land", y="Exemplare bestellt", color="#E3000F", horizontal=True)
 except UserError as exc:
     appctx.show_error(exc)

@@ -213,3 +213,13 @@ def regions(session: Session, scope: Scope) -> tuple[list[tuple[str, str]], list
         lands = lands.where(Land.code == select(Kreisverband.land_code).where(
             Kreisverband.id == scope.kv_id).scalar_subquery())
     return [tuple(r) for r in session.execute(lands)], [tuple(r) for r in session.execute(kvs)]
+
+
+def copies_by_kreis(session: Session, scope: Scope, edition_id: int) -> list[tuple[str, int, int]]:
+    """(Kreis AGS, orders, copies) of the edition's live orders by shipping PLZ, in the scope's area."""
+    stmt = (select(Plz.kreis_ags, func.count(), func.coalesce(func.sum(DispatchOrder.copies), 0))
+            .join(Plz, Plz.plz == DispatchOrder.ship_plz)
+            .where(DispatchOrder.edition_id == edition_id, DispatchOrder.status.not_in(RELEASED))
+            .group_by(Plz.kreis_ags))
+    stmt = apply_area(stmt, scope, DispatchOrder.kv_id, DispatchOrder.land_code)
+    return [(ags, int(n), int(c)) for ags, n, c in session.execute(stmt)]

@@ -1,0 +1,90 @@
+"""Map of an edition's copies per Kreis, built with the Karte's self-served folium helpers (no DB)."""
+from __future__ import annotations
+
+from html import escape
+
+import folium
+
+from components.map import HIDDEN_FILL, PALETTE, LocalMap, MapExtras, PropertyGeoJson
+from services.formatting import format_int
+
+BOUNDS_DE = ((47.2, 5.8), (55.1, 15.1))
+
+
+def _round(coords, digits: int = 3):
+    # ~100 m is plenty for a national choropleth and halves the page.
+    if coords and isinstance(coords[0], (int, float)):
+        return [round(c, digits) for c in coords]
+    return [_round(c, digits) for c in coords]
+
+
+def copy_bins(values: list[int]) -> list[int]:
+    """Class limits (quantiles) for the copy counts; empty when there is nothing to colour."""
+    vals = sorted(v for v in values if v > 0)
+    if not vals:
+        return []
+    return sorted({vals[min(len(vals) - 1, len(vals) * k // len(PALETTE))] for k in range(1, len(PALETTE))})
+
+
+def _fill(copies: int, bins: list[int]) -> str:
+    return PALETTE[min(sum(1 for b in bins if copies >= b), len(PALETTE) - 1)]
+
+
+_ROUNDED: dict[int, dict] = {}
+
+
+def _geometry(feat: dict) -> dict:
+    # Rounded once per shape object and process (the shapes are cached, read-only data).
+    key = id(feat["geometry"])
+    if key not in _ROUNDED:
+        _ROUNDED[key] = {"type": feat["geometry"]["type"], "coordinates": _round(feat["geometry"]["coordinates"])}
+    return _ROUNDED[key]
+
+
+def edition_features(shapes: list[dict], rows: list[dict]) -> tuple[list[dict], list[int]]:
+    """Every Kreis, coloured by copies (grey without orders), with escaped popups; returns features and bins."""
+    by_ags = {r["ags"]: r for r in rows}
+    bins = copy_bins([r["copies"] for r in rows])
+    out = []
+    for feat in shapes:
+        r = by_ags.get(feat["properties"]["ags"])
+        name = escape(str(r["name"] if r else feat["properties"].get("name", "")))
+        if r is None:
+            props = {"s": {"fillColor": HIDDEN_FILL, "fillOpacity": 0.25}, "t": name}
+        else:
+            props = {"s": {"fillColor": _fill(r["copies"], bins)}, "t": name,
+                     "p": (f"<b>{name}</b><br>Bestellungen: {escape(format_int(r['orders']))}"
+                           f"<br>Exemplare: {escape(format_int(r['copies']))}")}
+        out.append({"type": "Feature", "geometry": _geometry(feat), "properties": props})
+    return out, bins
+
+
+def legend(bins: list[int]) -> str:
+    """Legend HTML: colour classes of copies per Kreis."""
+    bounds = [1, *bins]
+    rows = ["<b>Exemplare je Kreis</b>"]
+    for i, lo in enumerate(bounds):
+        hi = f" bis {escape(format_int(bounds[i + 1] - 1))}" if i + 1 < len(bounds) else " und mehr"
+        rows.append(f"<span style='background:{PALETTE[i]};display:inline-block;width:12px;height:12px'></span>"
+                    f" {escape(format_int(lo))}{hi}")
+    rows.append(f"<span style='background:{HIDDEN_FILL};display:inline-block;width:12px;height:12px'></span>"
+                " keine Bestellung")
+    return "<br>".join(rows)
+
+
+def build_edition_map(shapes: list[dict], rows: list[dict], *, tile_url: str, tile_attribution: str,
+                      data_attribution: str) -> folium.Map:
+    """Choropleth of copies per Kreis (all Kreise drawn grey, those with orders coloured)."""
+    (south, west), (north, east) = BOUNDS_DE
+    m = LocalMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
+                 max_zoom=18, min_zoom=5, control_scale=True)
+    if tile_url:
+        folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18,
+                         control=False).add_to(m)
+    features, bins = edition_features(shapes, rows)
+    PropertyGeoJson(features, "Exemplare je Kreis",
+                    {"color": "#666", "weight": 0.6, "fillOpacity": 0.7}).add_to(m)
+    MapExtras(data_attribution, legend(bins)).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    return m
