@@ -9,6 +9,7 @@ import streamlit_authenticator as stauth
 import appctx
 from registry import pages_for
 from services import auth
+from db.types import utcnow
 from services.accounts import area_label
 from services.errors import UserError
 from services.settings import ConfigError, get_settings
@@ -60,6 +61,9 @@ def _login_page() -> None:
     st.title("Linksaktiv Cockpit")
     st.caption("Das Organizing-Werkzeug für Linksaktiv. Bitte melde dich an.")
     st.session_state.pop("login_error", None)
+    notice = st.session_state.pop("session_notice", None)
+    if notice:
+        st.warning(notice)
     try:
         authenticator.login(location="main", fields=LOGIN_FIELDS, key="login")
     except stauth.LoginError:
@@ -77,6 +81,7 @@ def _logout(_info=None) -> None:
         with appctx.db_session() as s:
             auth.record_logout(s, user.id, user.username)
     st.session_state.pop("cockpit_user", None)
+    st.session_state.pop("cockpit_login_at", None)
 
 
 if not st.session_state.get("authentication_status"):
@@ -90,9 +95,11 @@ if not st.session_state.get("authentication_status"):
 username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
 user = None
 if username:
+    # When this browser session logged in (the cookie's issue time, or now after the form):
+    # "log out everywhere" ends every session that began before it.
+    login_at = st.session_state.setdefault("cockpit_login_at", _token_issued_at() or utcnow())
     with appctx.db_session() as s:
-        db_user = auth.load_active_user(s, username, settings.idle_timeout_minutes,
-                                        token_issued_at=_token_issued_at())
+        db_user = auth.load_active_user(s, username, settings.idle_timeout_minutes, token_issued_at=login_at)
         if db_user is not None:
             user = appctx.CurrentUser(db_user.id, db_user.username, db_user.display_name, db_user.role,
                                       db_user.kv_id, db_user.land_code, area_label(s, db_user))
@@ -101,7 +108,8 @@ if username:
         authenticator.authentication_controller.logout()
         authenticator.cookie_controller.delete_cookie()
         st.session_state.pop("cockpit_user", None)
-        st.session_state["login_error"] = "Deine Sitzung ist abgelaufen. Bitte melde dich neu an."
+        st.session_state.pop("cockpit_login_at", None)
+        st.session_state["session_notice"] = "Deine Sitzung ist abgelaufen. Bitte melde dich neu an."
 
 if user is not None:
     with st.sidebar:
