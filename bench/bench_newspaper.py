@@ -18,7 +18,9 @@ from db.models import Contact
 from db.queries import newspaper as q
 from db.queries.newspaper import BatchFilter
 from services.newspaper import editions, orders
+from db.types import utcnow
 from services.newspaper.documents import labels_pdf
+from services.newspaper.packing_pdf import packing_pdf
 from services.scope import Scope
 
 TEAM = Scope(role="team", username="bench")
@@ -58,6 +60,9 @@ def run(url: str, name: str) -> None:
         rows = list(frame[["name", "street", "plz", "city"]].itertuples(index=False, name=None))
         pdf = _timed(f"label PDF for {len(rows):,} addresses", lambda: labels_pdf(rows))
         print(f"    → {len(pdf) / 1e6:.1f} MB, {-(-len(rows) // 24)} sheets")
+        packing = _timed(f"packing list PDF for {len(frame):,} orders",
+                         lambda: packing_pdf(frame, 10, "Bench", utcnow()))
+        print(f"    → {len(packing) / 1e6:.1f} MB")
     finally:
         s.close()
         outer.rollback()

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from db.models import Consent, Contact, Plz
-from db.queries.consent import active_consent_filter
+from db.queries.consent import active_consent_filter, active_consent_filter_fast
 from db.queries.newspaper import BatchFilter, batch_count, batch_select
 from services.scope import Scope
 
@@ -64,6 +64,24 @@ def test_batch_equals_brute_force(session):
     # And the consent filter itself agrees with the brute force on every contact.
     via_filter = set(session.scalars(select(Contact.id).where(active_consent_filter("newspaper", "post"))))
     assert via_filter == _latest_active_in_python(session)
+
+
+def test_fast_consent_filter_equals_the_reference(session):
+    _mix_consents(session)
+    # Also a purpose without channel, and a contact whose only record is withdrawn and re-granted twice.
+    cid = session.scalar(select(Contact.id).order_by(Contact.id.desc()).limit(1))
+    t = datetime(2032, 1, 1, tzinfo=timezone.utc)
+    for k in range(3):
+        session.add(Consent(contact_id=cid, purpose="volunteering", channel=None, granted_at=t + timedelta(days=k),
+                            withdrawn_at=(t + timedelta(days=k, hours=1)) if k != 1 else None))
+    session.flush()
+    for purpose, channel in [("newspaper", "post"), ("newspaper", "email"), ("volunteering", None),
+                             ("call_to_action", "sms")]:
+        ref = set(session.scalars(select(Contact.id).where(active_consent_filter(purpose, channel))))
+        fast = set(session.scalars(select(Contact.id).where(active_consent_filter_fast(purpose, channel))))
+        assert fast == ref, (purpose, channel, len(ref ^ fast))
+    assert cid not in set(session.scalars(select(Contact.id).where(
+        active_consent_filter_fast("volunteering", None))))  # latest of the three is withdrawn
 
 
 def test_sqlite_plan_reads_indexes_only(session):
