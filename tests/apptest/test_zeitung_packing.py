@@ -1,0 +1,40 @@
+"""AppTest: team downloads the packing list as PDF on the Zeitungsversand page (audited)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import make_engine
+from db.models import AuditEvent
+from db.queries.newspaper import BatchFilter
+from services.newspaper import editions, orders
+from services.scope import Scope
+from tests.apptest.conftest import all_text
+from tests.apptest.helpers import open_page
+
+TEAM = Scope(role="team", user_id=None, username="team")
+
+
+def test_team_downloads_packing_list_pdf(app_db):
+    eng = make_engine(app_db)
+    with Session(eng) as s:  # an old edition with Hessen orders: other tests use the newest and Sachsen
+        ed = editions.create_edition(s, TEAM, "Packlistenausgabe", "", date(2002, 1, 1), 1_000_000, 10)
+        flt = BatchFilter(reach_km=15.0, land_code="06")
+        pv = orders.preview_batch(s, TEAM, ed, flt)
+        orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies)
+    at = open_page("pages/zeitung_versand.py", "team")
+    at.selectbox(key="np_ship_edition").set_value(ed).run()
+    at.multiselect(key="np_doc_statuses").set_value(["requested"]).run()
+    [b for b in at.button if b.label == "Packliste (PDF) erzeugen"][0].click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "Keine Bestellungen" not in all_text(at), all_text(at)
+    data, name, mime = at.session_state["np_doc_packing_pdf_data"]
+    assert data.startswith(b"%PDF") and name.endswith("-packliste.pdf") and mime == "application/pdf"
+    with eng.connect() as conn:
+        n = conn.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "newspaper_export_packing_pdf", AuditEvent.object_id == str(ed)))
+    eng.dispose()
+    assert n == 1
