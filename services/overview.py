@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from db.enums import SOURCES, STATUSES, TOPICS
 from db.queries import overview as q
+from db.queries.map import contact_version
 from db.types import utcnow
+from services.cache import LruCache
 from services.scope import Scope
 from services.suppression import hide_small_cells, suppress_breakdown, suppress_value
 
@@ -41,25 +43,48 @@ def _week_frame(raw: pd.DataFrame, start: datetime) -> pd.DataFrame:
     return df[["Woche ab", "Neue Linksaktive"]]
 
 
+_cache = LruCache(64)
+
+
+@dataclass(frozen=True)
+class _ContactFigures:
+    by_status: dict
+    by_source: dict
+    by_topic: dict
+    weekly: pd.DataFrame
+    new_7: int
+    new_30: int
+    per_plz: pd.DataFrame
+
+
 def build_overview(session: Session, scope: Scope, reach_km: float, now: datetime | None = None) -> Overview:
-    """Compute the Übersicht for the scope's area (all Germany for leitung, suppressed)."""
+    """The Übersicht for the scope's area (all Germany for leitung, suppressed)."""
     now = now or utcnow()
-    status = q.counts_by_status(session, scope)
-    by_status = {k: status.get(k, 0) for k in STATUSES}
-    total = sum(by_status.values())
-    by_source = {k: v for k, v in q.counts_by_source(session, scope).items() if k in SOURCES}
-    by_topic = {k: v for k, v in q.counts_by_topic(session, scope).items() if k in TOPICS}
-    start = (now - timedelta(weeks=WEEKS)).replace(hour=0, minute=0, second=0, microsecond=0)
-    weekly = _week_frame(q.weekly_new(session, scope, start), start)
-    per_plz = q.counts_by_plz_with_reach(session, scope)
+    # Contact figures are cached while the contacts are unchanged, for at most 5 minutes (the
+    # 7/30-day figures move with time); distances are read fresh because offices may change.
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True), scope.level, scope.kv_id,
+           scope.land_code, contact_version(session),
+           now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0))
+    fig = _cache.get_or_compute(key, lambda: _contact_figures(session, scope, now))
+    per_plz = fig.per_plz.merge(q.plz_distances(session), on="plz", how="left")
     far = per_plz["km"].isna() | (per_plz["km"] > reach_km)
-    without = int(per_plz.loc[far, "count"].sum())
-    ov = Overview(total=total, by_status=by_status,
-                  new_7=q.count_created_since(session, scope, now - timedelta(days=7)),
-                  new_30=q.count_created_since(session, scope, now - timedelta(days=30)),
-                  by_source=by_source, by_topic=by_topic, weekly=weekly,
-                  without_office=without, reach_km=reach_km)
+    ov = Overview(total=sum(fig.by_status.values()), by_status=fig.by_status, new_7=fig.new_7, new_30=fig.new_30,
+                  by_source=fig.by_source, by_topic=fig.by_topic, weekly=fig.weekly,
+                  without_office=int(per_plz.loc[far, "count"].sum()), reach_km=reach_km)
     return suppress_overview(ov) if not scope.sees_persons else ov
+
+
+def _contact_figures(session: Session, scope: Scope, now: datetime) -> _ContactFigures:
+    status = q.counts_by_status(session, scope)
+    start = (now - timedelta(weeks=WEEKS)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return _ContactFigures(
+        by_status={k: status.get(k, 0) for k in STATUSES},
+        by_source={k: v for k, v in q.counts_by_source(session, scope).items() if k in SOURCES},
+        by_topic={k: v for k, v in q.counts_by_topic(session, scope).items() if k in TOPICS},
+        weekly=_week_frame(q.weekly_new(session, scope, start), start),
+        new_7=q.count_created_since(session, scope, now - timedelta(days=7)),
+        new_30=q.count_created_since(session, scope, now - timedelta(days=30)),
+        per_plz=q.counts_by_plz(session, scope))
 
 
 def suppress_overview(ov: Overview) -> Overview:

@@ -53,9 +53,12 @@ def weekly_new(session: Session, scope: Scope, start: datetime) -> pd.DataFrame:
     return pd.DataFrame(session.execute(stmt).all(), columns=["week", "count"])
 
 
-def counts_by_plz_with_reach(session: Session, scope: Scope) -> pd.DataFrame:
-    """Contacts per PLZ with the PLZ's nearest-office distance: columns plz, count, km."""
-    per_plz = _area(select(Contact.plz.label("plz"), func.count().label("count")).group_by(Contact.plz),
-                    scope).subquery()
-    stmt = select(per_plz.c.plz, per_plz.c.count, Plz.nearest_office_km).join(Plz, Plz.plz == per_plz.c.plz)
-    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "count", "km"])
+def counts_by_plz(session: Session, scope: Scope) -> pd.DataFrame:
+    """Contacts per PLZ in the area: columns plz, count."""
+    stmt = _area(select(Contact.plz, func.count()).group_by(Contact.plz), scope)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "count"])
+
+
+def plz_distances(session: Session) -> pd.DataFrame:
+    """Every PLZ with the distance to its nearest open office (None without offices): plz, km."""
+    return pd.DataFrame(session.execute(select(Plz.plz, Plz.nearest_office_km)).all(), columns=["plz", "km"])

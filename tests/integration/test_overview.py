@@ -62,3 +62,25 @@ def test_leitung_in_a_tiny_area_sees_only_hidden_or_large_numbers(session):
     # With a reach of 0 km almost every contact is 'without office'; small splits must still hide.
     ov = build_overview(session, Scope("leitung"), 0.0)
     assert not [v for v in _all_values(ov) if v is not None and 0 < v < 5]
+
+
+def test_cached_figures_follow_new_contacts_and_office_changes(session):
+    """The Übersicht is cached, but a new contact or a changed office shows at once."""
+    scope = user_scope(session, "kv-leipzig")
+    kv = kv_of(session, "14713")
+    before = build_overview(session, scope, 15.0)
+    sample = session.scalar(select(Contact).where(Contact.kv_id == kv).limit(1))
+    session.add(Contact(first_name="Neu", last_name="Kontakt", plz=sample.plz, city=sample.city,
+                        kreis_ags=sample.kreis_ags, kv_id=kv, land_code=sample.land_code, status="contact",
+                        contact_since=utcnow().date(), source="infostand"))
+    session.flush()
+    after = build_overview(session, scope, 15.0)
+    assert after.total == before.total + 1
+    assert after.new_7 == before.new_7 + 1
+    # The office of a PLZ in reach closes: its contacts now count as without office in reach.
+    near_plz = session.scalar(select(Contact.plz).join(Plz, Plz.plz == Contact.plz)
+                              .where(Contact.kv_id == kv, Plz.nearest_office_km <= 15.0).limit(1))
+    in_plz = _count(session, Contact.kv_id == kv, Contact.plz == near_plz)
+    session.execute(Plz.__table__.update().where(Plz.plz == near_plz).values(nearest_office_km=40.0))
+    later = build_overview(session, scope, 15.0)
+    assert later.without_office == after.without_office + in_plz > after.without_office
