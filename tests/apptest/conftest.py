@@ -32,28 +32,12 @@ def app_db(tmp_path_factory) -> str:
     return url
 
 
-def _login(at: AppTest, username: str) -> None:
-    # AppTest cannot carry cookies: set the authenticator's session keys directly.
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = username
-    at.session_state["name"] = username
-
-
 @pytest.fixture
 def run_page(app_db):
     """run_page(path, username) -> AppTest that shows the page for that user (or the refusal)."""
+    from tests.apptest.helpers import open_page
 
-    def _run(path: str | None, username: str | None, timeout: float = 60) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=timeout)
-        if username:
-            _login(at, username)
-        at.run()
-        if path and path != "pages/uebersicht.py":
-            at.switch_page(path)
-            at.run()
-        return at
-
-    return _run
+    return open_page
 
 
 def all_text(at: AppTest) -> str:
