@@ -46,6 +46,11 @@ def _week_frame(raw: pd.DataFrame, start: datetime) -> pd.DataFrame:
 _cache = LruCache(64)
 
 
+def clear_cache() -> None:
+    """Forget cached figures (benchmarks, tests)."""
+    _cache.clear()
+
+
 @dataclass(frozen=True)
 class _ContactFigures:
     by_status: dict
