@@ -129,13 +129,21 @@ def consent_states(records) -> list[ConsentState]:
 
 def open_contact(session: Session, scope: Scope, contact_id: int) -> ContactCard:
     """The card of a contact in scope; audited as contact_opened; NotFoundError otherwise (commits)."""
+    card = load_card(session, scope, contact_id)
+    audit.record(session, scope, "contact_opened", "contact", card.id)
+    session.commit()
+    return card
+
+
+def load_card(session: Session, scope: Scope, contact_id: int) -> ContactCard:
+    """The card of a contact in scope without an audit event (to redraw it after the user's own change)."""
     require_persons(scope)
     row = q.contact_in_scope(session, scope, contact_id)
     if row is None:
         # Same message for unknown and out-of-scope ids, so the scope does not leak.
         raise NotFoundError(NOT_FOUND)
     c, kreis, kv, land = row
-    card = ContactCard(
+    return ContactCard(
         id=c.id, first_name=c.first_name, last_name=c.last_name, email=c.email, phone=c.phone,
         street=c.street, plz=c.plz, city=c.city, kreis=kreis, kreisverband=kv, land=land, source=c.source,
         status=c.status, contact_since=c.contact_since, active_since=c.active_since,
@@ -148,6 +156,3 @@ def open_contact(session: Session, scope: Scope, contact_id: int) -> ContactCard
                            o.withdrawn_at) for o, skills in q.volunteer_offers(session, c.id)],
         shared_with=q.shared_with(session, c.id),
     )
-    audit.record(session, scope, "contact_opened", "contact", c.id)
-    session.commit()
-    return card
