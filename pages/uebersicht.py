@@ -20,7 +20,7 @@ for note in ov.notes:
     st.info(note)
 metric_row([("Linksaktive", ov.total), ("davon aktiv", ov.by_status["active"]),
             ("davon Mitglieder", ov.by_status["member"]), ("neu (7 Tage)", ov.new_7),
-            ("neu (30 Tage)", ov.new_30), (f"ohne Büro im Umkreis von {reach} km", ov.without_office)])
+            ("neu (30 Tage)", ov.new_30), (f"ohne Büro (> {reach} km)", ov.without_office)])
 
 left, right = st.columns(2)
 with left:
