@@ -1,0 +1,132 @@
+"""Queries for data-subject requests (GDPR Art. 15–21): the request list and everything about one person.
+
+Only the admin reaches these (services/dsr*.py check the role); they read one person by id, so
+there is no area scope to apply.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Activity, Assignment, CallDelivery, CallToAction, CampaignLead, Consent, Contact, ContactShare,
+    ContactTopic, DataSubjectRequest, DispatchOrder, Kreis, Kreisverband, Land, MailOutbox,
+    NewspaperEdition, OfferSkill, VolunteerOffer,
+)
+
+
+def list_requests(session: Session, status: str | None = None) -> list[tuple]:
+    """(request, first_name, last_name, plz) rows, newest first; names are None once erased."""
+    stmt = (select(DataSubjectRequest, Contact.first_name, Contact.last_name, Contact.plz)
+            .outerjoin(Contact, Contact.id == DataSubjectRequest.contact_id)
+            .order_by(DataSubjectRequest.received_at.desc(), DataSubjectRequest.id.desc()))
+    if status:
+        stmt = stmt.where(DataSubjectRequest.status == status)
+    return [tuple(r) for r in session.execute(stmt).all()]
+
+
+def open_request_of(session: Session, contact_id: int, kind: str) -> int | None:
+    """The id of an open request of this kind for the contact, if any."""
+    return session.scalar(select(DataSubjectRequest.id).where(
+        DataSubjectRequest.contact_id == contact_id, DataSubjectRequest.kind == kind,
+        DataSubjectRequest.status == "open"))
+
+
+def contact_with_places(session: Session, contact_id: int):
+    """(contact, Kreis name, KV name, Land name) or None."""
+    stmt = (select(Contact, Kreis.name, Kreisverband.name, Land.name)
+            .join(Kreis, Kreis.ags == Contact.kreis_ags)
+            .join(Kreisverband, Kreisverband.id == Contact.kv_id)
+            .join(Land, Land.code == Contact.land_code)
+            .where(Contact.id == contact_id))
+    return session.execute(stmt).first()
+
+
+def topics(session: Session, contact_id: int) -> list[str]:
+    """Topic codes of the contact."""
+    return list(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == contact_id)
+                                .order_by(ContactTopic.topic)))
+
+
+def consents(session: Session, contact_id: int) -> list[Consent]:
+    """Every consent record, oldest first."""
+    return list(session.scalars(select(Consent).where(Consent.contact_id == contact_id)
+                                .order_by(Consent.granted_at, Consent.id)))
+
+
+def activities(session: Session, contact_id: int) -> list[Activity]:
+    """The whole timeline (no limit), oldest first."""
+    return list(session.scalars(select(Activity).where(Activity.contact_id == contact_id)
+                                .order_by(Activity.occurred_at, Activity.id)))
+
+
+def dispatch_orders(session: Session, contact_id: int) -> list[tuple]:
+    """(order, edition title) of the contact, oldest first."""
+    stmt = (select(DispatchOrder, NewspaperEdition.title)
+            .join(NewspaperEdition, NewspaperEdition.id == DispatchOrder.edition_id)
+            .where(DispatchOrder.contact_id == contact_id).order_by(DispatchOrder.requested_at, DispatchOrder.id))
+    return [tuple(r) for r in session.execute(stmt).all()]
+
+
+def offers(session: Session, contact_id: int) -> list[VolunteerOffer]:
+    """Every volunteer offer of the contact, oldest first."""
+    return list(session.scalars(select(VolunteerOffer).where(VolunteerOffer.contact_id == contact_id)
+                                .order_by(VolunteerOffer.created_at, VolunteerOffer.id)))
+
+
+def offer_skills(session: Session, offer_ids: list[int]) -> dict[int, list[str]]:
+    """Skill codes per offer id."""
+    out: dict[int, list[str]] = {}
+    if offer_ids:
+        for oid, skill in session.execute(select(OfferSkill.offer_id, OfferSkill.skill)
+                                          .where(OfferSkill.offer_id.in_(offer_ids)).order_by(OfferSkill.skill)):
+            out.setdefault(oid, []).append(skill)
+    return out
+
+
+def assignments(session: Session, contact_id: int) -> list[tuple]:
+    """(assignment, lead KV name) for every offer of the contact, oldest first."""
+    stmt = (select(Assignment, Kreisverband.name)
+            .join(VolunteerOffer, VolunteerOffer.id == Assignment.offer_id)
+            .join(CampaignLead, CampaignLead.id == Assignment.lead_id)
+            .join(Kreisverband, Kreisverband.id == CampaignLead.kv_id)
+            .where(VolunteerOffer.contact_id == contact_id).order_by(Assignment.proposed_at, Assignment.id))
+    return [tuple(r) for r in session.execute(stmt).all()]
+
+
+def shares(session: Session, contact_id: int) -> list[tuple]:
+    """(share, KV name) of the contact, oldest first."""
+    stmt = (select(ContactShare, Kreisverband.name).join(Kreisverband, Kreisverband.id == ContactShare.kv_id)
+            .where(ContactShare.contact_id == contact_id).order_by(ContactShare.granted_at, ContactShare.id))
+    return [tuple(r) for r in session.execute(stmt).all()]
+
+
+def call_deliveries(session: Session, contact_id: int) -> list[tuple]:
+    """(delivery, call title) of the contact, oldest first."""
+    stmt = (select(CallDelivery, CallToAction.title).join(CallToAction, CallToAction.id == CallDelivery.call_id)
+            .where(CallDelivery.contact_id == contact_id).order_by(CallDelivery.sent_at, CallDelivery.id))
+    return [tuple(r) for r in session.execute(stmt).all()]
+
+
+def requests_of(session: Session, contact_id: int) -> list[DataSubjectRequest]:
+    """The contact's data-subject requests, oldest first."""
+    return list(session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.contact_id == contact_id)
+                                .order_by(DataSubjectRequest.received_at, DataSubjectRequest.id)))
+
+
+def mail_filter(email: str, assignment_ids: list[int]):
+    """WHERE clause: mails addressed to the person, or about one of their assignments (to the lead)."""
+    conds = []
+    if email.strip():
+        conds.append(func.lower(func.trim(MailOutbox.to_addr)) == email.strip().lower())
+    if assignment_ids:
+        conds.append((MailOutbox.ref_type == "assignment") & MailOutbox.ref_id.in_(assignment_ids))
+    return or_(*conds) if conds else None
+
+
+def mails(session: Session, email: str, assignment_ids: list[int]) -> list[MailOutbox]:
+    """Mails to or about the person, oldest first."""
+    cond = mail_filter(email, assignment_ids)
+    if cond is None:
+        return []
+    return list(session.scalars(select(MailOutbox).where(cond).order_by(MailOutbox.created_at, MailOutbox.id)))

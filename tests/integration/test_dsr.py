@@ -1,0 +1,187 @@
+"""Data-subject requests on SQLite and PostgreSQL: access export, erasure, objection, rectification, roles."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import JSON, String, Text, cast, func, or_, select
+
+from db.models import (
+    Assignment, AuditEvent, Base, Consent, Contact, DataSubjectRequest, DispatchOrder, MailOutbox,
+    NewspaperEdition, VolunteerOffer,
+)
+from db.queries.consent import active_consent_filter
+from services import dsr, dsr_access, dsr_erasure, dsr_objection
+from services.errors import ConflictError, PermissionDenied, ValidationError
+from services.scope import Scope
+from tests.integration.dsr_person import EMAIL, IDENTIFYING, LAST, STREET, make_person
+
+ADMIN = Scope(role="admin", user_id=1, username="admin")
+
+
+def _hits(session, value: str) -> list[tuple[str, str]]:
+    """(table, column) of every text or JSON cell that contains value, case-insensitive, over all tables."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        cols = [c for c in table.c if isinstance(c.type, (String, Text, JSON))]
+        for col in cols:
+            expr = cast(col, Text) if isinstance(col.type, JSON) else col
+            n = session.scalar(select(func.count()).select_from(table)
+                               .where(func.lower(expr).contains(value.lower())))
+            if n:
+                found.append((table.name, col.name))
+    return found
+
+
+def _request(session, person, kind):
+    return dsr.register_request(session, ADMIN, person.contact_id, kind, note=f"Brief von {LAST}")
+
+
+def test_erasure_leaves_no_trace_and_keeps_audit_request_and_stock(session):
+    p = make_person(session)
+    rid = _request(session, p, "erasure")
+    old_rid = _request(session, p, "access")  # an earlier request of the same person keeps its fact
+    for v in IDENTIFYING:
+        assert _hits(session, v), v  # the scan does find the person before
+    audits = session.scalar(select(func.count()).select_from(AuditEvent))
+    orders_before = session.execute(select(func.count(), func.sum(DispatchOrder.copies))
+                                    .where(DispatchOrder.edition_id.in_(p.editions))).one()
+    stock_before = session.scalars(select(NewspaperEdition.copies_in_stock)
+                                   .where(NewspaperEdition.id.in_(p.editions))).all()
+
+    done = dsr_erasure.erase(session, ADMIN, rid, "löschen")
+
+    assert done.orders_cancelled == 2 and done.mails_deleted == 1 and done.blockers == ()
+    for v in IDENTIFYING:
+        assert _hits(session, v) == [], v
+    assert session.get(Contact, p.contact_id) is None
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == audits + 1
+    ev = session.scalars(select(AuditEvent).where(AuditEvent.action == "dsr_erasure_done")
+                         .order_by(AuditEvent.id.desc())).first()
+    assert ev.object_id == str(rid) and ev.details["contact_id"] == p.contact_id
+    for req_id, status in ((rid, "done"), (old_rid, "open")):
+        req = session.get(DataSubjectRequest, req_id)
+        session.refresh(req)
+        assert req.contact_id is None and req.status == status and req.note.startswith("Brief von")
+    rows = session.execute(select(DispatchOrder).where(DispatchOrder.edition_id.in_(p.editions))).scalars().all()
+    assert (len(rows), sum(o.copies for o in rows)) == tuple(orders_before)
+    assert all(o.contact_id is None and o.ship_name == "" and o.ship_street == "" and o.ship_plz == p.plz
+               for o in rows)
+    assert {o.id: o.status for o in rows} == {p.orders["delivered"]: "delivered", p.orders["requested"]: "cancelled",
+                                              p.orders["approved"]: "cancelled"}
+    assert session.scalars(select(NewspaperEdition.copies_in_stock)
+                           .where(NewspaperEdition.id.in_(p.editions))).all() == stock_before
+    assert session.scalar(select(func.count()).select_from(VolunteerOffer).where(VolunteerOffer.id.in_(p.offers))) == 0
+    assert session.get(MailOutbox, p.other_mail_id).body == "Nichts über sie"
+    lead_mails = session.scalars(select(MailOutbox).where(MailOutbox.to_addr == "lea.leitung@example.org")).all()
+    assert {m.status for m in lead_mails} == {"sent", "queued"}
+    assert [m.body for m in lead_mails if m.status == "sent"] == [""]
+    assert "(gelöscht)" in [m.body for m in lead_mails if m.status == "queued"][0]
+
+
+def test_erasure_needs_confirmation_and_refuses_an_announced_assignment(session):
+    p = make_person(session, assignment_status="confirmed")
+    rid = _request(session, p, "erasure")
+    with pytest.raises(ValidationError):
+        dsr_erasure.erase(session, ADMIN, rid, "ja")
+    with pytest.raises(ConflictError, match="Vermittlung"):
+        dsr_erasure.erase(session, ADMIN, rid, p.plz)
+    assert session.get(Contact, p.contact_id) is not None
+    assert session.get(DataSubjectRequest, rid).status == "open"
+    assert session.get(DispatchOrder, p.orders["requested"]).ship_street == STREET
+
+
+def test_access_export_contains_every_related_record(session):
+    p = make_person(session)
+    rid = _request(session, p, "access")
+    payload, name = dsr_access.build_access_export(session, ADMIN, rid)
+    data = json.loads(payload.decode("utf-8"))
+    assert name.startswith(f"auskunft-{rid}-") and name.endswith(".json")
+    assert data["contact"]["email"] == EMAIL and data["contact"]["street"] == STREET
+    assert data["contact"]["contact_since"] == "2024-01-05"
+    assert [t["code"] for t in data["topics"]] == ["miete", "pflege"]
+    assert len(data["consents"]) == 6 and data["consents"][0]["granted_at"].startswith("2024-03-01T10:00:00")
+    assert len(data["activities"]) == 2
+    assert {o["status"] for o in data["dispatch_orders"]} == {"delivered", "requested", "approved"}
+    assert all(o["ship_street"] == STREET and o["edition_title"].startswith("DSR-Test") for o in data["dispatch_orders"])
+    assert [sorted(o["skills"]) for o in data["volunteer_offers"]] == [["infostand", "verteilen"]] * 2
+    assert sorted(a["id"] for a in data["assignments"]) == sorted(p.assignments)
+    assert len(data["contact_shares"]) == 1 and len(data["call_deliveries"]) == 1
+    assert len(data["mails"]) == 5 and p.other_mail_id not in [m["id"] for m in data["mails"]]
+    assert [(r["id"], r["status"]) for r in data["data_subject_requests"]] == [(rid, "done")]
+    req = session.get(DataSubjectRequest, rid)
+    assert req.status == "done" and req.completed_at is not None
+    ev = session.scalars(select(AuditEvent).where(AuditEvent.action == "dsr_access_exported")
+                         .order_by(AuditEvent.id.desc())).first()
+    assert ev.object_id == str(rid) and ev.details["consents"] == 6
+    with pytest.raises(ConflictError):
+        dsr_access.build_access_export(session, ADMIN, rid)  # done is done
+
+
+def _active(session, contact_id):
+    keys = session.execute(select(Consent.purpose, Consent.channel).where(Consent.contact_id == contact_id)
+                           .distinct()).all()
+    return {(pu, ch) for pu, ch in keys
+            if session.scalar(select(Contact.id).where(Contact.id == contact_id, active_consent_filter(pu, ch)))}
+
+
+def test_objection_withdraws_consents_orders_and_offers(session):
+    p = make_person(session)
+    assert _active(session, p.contact_id) == {("information", "email"), ("newspaper", "post"),
+                                              ("volunteering", None), ("pass_to_branch", None)}
+    rid = _request(session, p, "objection")
+    assert dsr_objection.preview(session, ADMIN, rid).consents_withdrawn == 4
+    result = dsr_objection.carry_out_objection(session, ADMIN, rid)
+    assert result == dsr_objection.ObjectionResult(4, 2, 2, 1)
+    assert _active(session, p.contact_id) == set()
+    # The first newspaper record keeps its own, older withdrawal.
+    first = session.scalars(select(Consent).where(Consent.contact_id == p.contact_id, Consent.purpose == "newspaper")
+                            .order_by(Consent.granted_at)).first()
+    assert first.withdrawn_at.date() == date(2024, 3, 4)
+    statuses = {o.id: o.status for o in session.scalars(select(DispatchOrder).where(DispatchOrder.contact_id == p.contact_id))}
+    assert statuses == {p.orders["delivered"]: "delivered", p.orders["requested"]: "cancelled",
+                        p.orders["approved"]: "cancelled"}
+    assert all(o.withdrawn_at is not None for o in session.scalars(select(VolunteerOffer).where(VolunteerOffer.id.in_(p.offers))))
+    assert session.get(Assignment, p.assignments[0]).status == "cancelled"
+    assert session.get(DataSubjectRequest, rid).status == "done"
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "dsr_objection_done", AuditEvent.object_id == str(rid))) == 1
+
+
+def test_register_list_rectify_reject(session):
+    p = make_person(session)
+    rid = dsr.register_request(session, ADMIN, p.contact_id, "rectification", date.today() - timedelta(days=40))
+    with pytest.raises(ConflictError):
+        dsr.register_request(session, ADMIN, p.contact_id, "rectification")
+    with pytest.raises(ValidationError):
+        dsr.register_request(session, ADMIN, p.contact_id, "access", date.today() + timedelta(days=1))
+    row = next(r for r in dsr.list_requests(session, ADMIN, "open") if r.id == rid)
+    assert row.overdue and row.person.startswith(LAST)
+    with pytest.raises(ValidationError):
+        dsr.complete_rectification(session, ADMIN, rid, "  ")
+    dsr.complete_rectification(session, ADMIN, rid, "Telefonnummer korrigiert")
+    assert rid in [r.id for r in dsr.list_requests(session, ADMIN, "done")]
+    rid2 = dsr.register_request(session, ADMIN, p.contact_id, "access")
+    dsr.reject_request(session, ADMIN, rid2, "Identität nicht nachgewiesen")
+    assert session.get(DataSubjectRequest, rid2).status == "rejected"
+
+
+@pytest.mark.parametrize("role", ["team", "land", "kreis", "leitung"])
+def test_non_admin_is_refused(session, role):
+    p = make_person(session)
+    rid = _request(session, p, "erasure")
+    other = Scope(role=role, user_id=2, username="x", kv_id=1, land_code="14")
+    calls = [lambda: dsr.register_request(session, other, p.contact_id, "access"),
+             lambda: dsr.list_requests(session, other),
+             lambda: dsr_access.build_access_export(session, other, rid),
+             lambda: dsr_erasure.plan(session, other, rid),
+             lambda: dsr_erasure.erase(session, other, rid, "LÖSCHEN"),
+             lambda: dsr_objection.carry_out_objection(session, other, rid),
+             lambda: dsr.reject_request(session, other, rid, "nein")]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert session.get(Contact, p.contact_id) is not None
+    assert session.scalar(select(func.count()).select_from(DataSubjectRequest)
+                          .where(or_(DataSubjectRequest.contact_id == p.contact_id))) == 1
