@@ -1,21 +1,58 @@
-"""Linksaktive: find a person in your area and open their card."""
+"""Linksaktive: capture new people, find a person in your area, open and care for their card."""
 import streamlit as st
 
 import appctx
+from components import contact_forms as forms
 from components.contact_card import contact_card
 from components.contact_picker import contact_picker
-from services.contacts import open_contact, search_contacts
+from services.contact_care import STEP_BACK_ROLES, add_activity, grant_consent, step_status, withdraw_consent
+from services.contact_edit import create_contact, set_topics, update_master
+from services.contacts import load_card, open_contact, search_contacts
 from services.errors import UserError
 
 user = appctx.guard("pages/kontakte.py")
 st.title("Linksaktive")
 st.caption(f"Gebiet: {user.area}")
+NEW = "kontakte_new"
 
 
 def _search(query: str, page: int):
     with appctx.db_session() as s:
         return search_contacts(s, user.scope, query, page)
 
+
+def _run(key: str, fn, *args, success: str = "Gespeichert."):
+    """One service call in its own session; on success a fresh form and a rerun that shows the new state."""
+    try:
+        with appctx.db_session() as s:
+            result = fn(s, user.scope, *args)
+    except UserError as exc:
+        appctx.show_error(exc)
+        return
+    forms.done(key)  # first, so an interrupted rerun cannot submit the same form again
+    card = st.session_state.get("kontakte_card")
+    if card is not None:
+        with appctx.db_session() as s:
+            # Redraw the open card with the change; not a new 'opened' event.
+            st.session_state["kontakte_card"] = load_card(s, user.scope, card.id)
+    st.session_state["kontakte_flash"] = success(result) if callable(success) else success
+    st.rerun()
+
+
+def _created(data):
+    def message(created) -> str:
+        # Show the new person in the search below (its widget is drawn after this, in the rerun).
+        st.session_state["kontakte_query"] = data.email.strip() or data.last_name.strip()
+        return f"Erfasst ({created.kreis_name}, {created.kv_name}). Die Suche unten zeigt die Person."
+    return message
+
+
+if flash := st.session_state.pop("kontakte_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+with st.expander("Neue:n Linksaktive:n erfassen", icon=":material/person_add:"):
+    if (data := forms.new_contact_form(NEW)) is not None:
+        _run(NEW, create_contact, data, success=_created(data))
 
 try:
     contact_id = contact_picker(_search, key="kontakte")
@@ -30,5 +67,26 @@ try:
             st.session_state["kontakte_card"] = card
         st.divider()
         contact_card(card)
+        st.subheader("Pflegen", anchor=False)
+        key = f"kontakte_{card.id}"
+        with st.expander("Stammdaten und Adresse ändern", icon=":material/edit:"):
+            if (data := forms.master_form(f"{key}_master", card)) is not None:
+                _run(f"{key}_master", update_master, card.id, data,
+                     success=lambda fields: "Gespeichert." if fields else "Nichts geändert.")
+        with st.expander("Status ändern", icon=":material/trending_up:"):
+            if (step := forms.status_form(f"{key}_status", card, user.role in STEP_BACK_ROLES)) is not None:
+                _run(f"{key}_status", step_status, card.id, *step, success="Status geändert.")
+        with st.expander("Eintrag im Verlauf", icon=":material/edit_note:"):
+            if (entry := forms.activity_form(f"{key}_note")) is not None:
+                _run(f"{key}_note", add_activity, card.id, *entry, success="Eingetragen.")
+        with st.expander("Einwilligungen erteilen oder widerrufen", icon=":material/verified:"):
+            if (consent := forms.grant_form(f"{key}_grant", card.source)) is not None:
+                _run(f"{key}_grant", grant_consent, card.id, consent, success="Einwilligung eingetragen.")
+            st.divider()
+            if (which := forms.withdraw_form(f"{key}_withdraw", card)) is not None:
+                _run(f"{key}_withdraw", withdraw_consent, card.id, *which, success="Widerruf eingetragen.")
+        with st.expander("Themen ändern", icon=":material/label:"):
+            if (topics := forms.topics_form(f"{key}_topics", card)) is not None:
+                _run(f"{key}_topics", set_topics, card.id, topics, success="Themen gespeichert.")
 except UserError as exc:
     appctx.show_error(exc)
