@@ -1,0 +1,101 @@
+"""AppTest: the admin registers a data-subject request and carries out an erasure with confirmation."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import make_engine
+from db.models import AuditEvent, Consent, Contact, DataSubjectRequest, Kreis, Plz
+from tests.apptest.conftest import ROLES_USERS, all_text
+from tests.apptest.helpers import open_page
+
+PAGE = "pages/admin_dsr.py"
+
+
+def _person(app_db: str, last: str) -> int:
+    """A contact of its own (other tests keep their demo contacts), committed."""
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        place = s.scalars(select(Plz).order_by(Plz.plz.desc())).first()
+        kreis = s.get(Kreis, place.kreis_ags)
+        c = Contact(first_name="Ottilie", last_name=last, email=f"{last.lower()}@example.org", phone="0341 555",
+                    street="Am Löschteich 1", plz=place.plz, city=place.place, kreis_ags=kreis.ags,
+                    kv_id=kreis.kv_id, land_code=kreis.land_code, status="contact", contact_since=date(2024, 1, 1),
+                    source="webformular")
+        s.add(c)
+        s.flush()
+        s.add(Consent(contact_id=c.id, purpose="information", channel="email",
+                      granted_at=datetime(2024, 1, 1, tzinfo=timezone.utc)))
+        s.commit()
+        cid = c.id
+    eng.dispose()
+    return cid
+
+
+def _button(at, key):
+    return next(b for b in at.button if b.key == key)
+
+
+def test_admin_registers_and_erases_with_confirmation(app_db):
+    cid = _person(app_db, "Xylophonova")
+    at = open_page(PAGE, "admin")
+    assert not at.exception, at.exception
+    assert "Datenschutz-Anfragen" in [t.value for t in at.title]
+    at.text_input(key="dsr_picker_query").set_value("Xylophonova").run()
+    at.selectbox(key="dsr_picker_choice_0").set_value(cid).run()
+    at.selectbox(key="dsr_kind").set_value("erasure").run()
+    _button(at, "dsr_register").click().run()
+    assert not at.exception, at.exception
+    text = all_text(at)
+    assert "ist erfasst" in text, text
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        rid = s.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.contact_id == cid))
+    at.selectbox(key="dsr_pick_request").set_value(rid).run()
+    assert "Endgültig löschen" in [b.label for b in at.button]
+    at.text_input(key="dsr_confirm").set_value("vielleicht").run()
+    _button(at, "dsr_erase").click().run()
+    assert "Es wurde nichts gelöscht" in all_text(at)
+    with Session(eng) as s:
+        assert s.get(Contact, cid) is not None
+    at.text_input(key="dsr_confirm").set_value("LÖSCHEN").run()
+    _button(at, "dsr_erase").click().run()
+    assert not at.exception, at.exception
+    assert "Die Person ist gelöscht" in all_text(at)
+    with Session(eng) as s:
+        assert s.get(Contact, cid) is None
+        req = s.get(DataSubjectRequest, rid)
+        assert req.status == "done" and req.contact_id is None
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "dsr_erasure_done", AuditEvent.object_id == str(rid))) == 1
+    eng.dispose()
+
+
+def test_admin_creates_access_export(app_db):
+    cid = _person(app_db, "Quappenberg")
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        s.add(DataSubjectRequest(contact_id=cid, kind="access", status="open"))
+        s.commit()
+        rid = s.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.contact_id == cid))
+    at = open_page(PAGE, "admin")
+    at.selectbox(key="dsr_pick_request").set_value(rid).run()
+    _button(at, "dsr_access").click().run()
+    assert not at.exception, at.exception
+    data, name, shown_rid = at.session_state["dsr_export"]
+    assert shown_rid == rid and name.endswith(".json") and b"quappenberg@example.org" in data
+    assert "ist erzeugt" in all_text(at)
+    with Session(eng) as s:
+        assert s.get(DataSubjectRequest, rid).status == "done"
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "dsr_access_exported", AuditEvent.object_id == str(rid))) == 1
+    eng.dispose()
+
+
+@pytest.mark.parametrize("role", ["team", "land", "kreis", "leitung"])
+def test_other_roles_cannot_reach_the_page(app_db, role):
+    with pytest.raises(ValueError):
+        open_page(PAGE, ROLES_USERS[role])
