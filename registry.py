@@ -36,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_offices.py", "Geschäftsstellen", ":material/store:", "Verwaltung", ("admin",), "geschaeftsstellen"),
     PageSpec("pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", ("admin",), "kreisverbaende"),
     PageSpec("pages/admin_audit.py", "Audit-Log", ":material/history:", "Verwaltung", ("admin",), "audit"),
+    PageSpec("pages/admin_dsr.py", "Datenschutz-Anfragen", ":material/privacy_tip:", "Verwaltung", ("admin",), "datenschutz"),
     PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", ALL_ROLES, "konto"),
 )
 
