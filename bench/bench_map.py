@@ -117,6 +117,7 @@ def bench_browser(url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, login, start_app
+    from tests.e2e.test_karte_browser import wait_map_drawn
 
     os.environ.setdefault("REQUIRE_BROWSER", "1")
     proc, base = start_app(url, timeout=600)
@@ -136,11 +137,18 @@ def bench_browser(url: str) -> None:
                 expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
                 t = time.perf_counter()
                 page.get_by_test_id("stSidebar").get_by_text("Karte", exact=True).click()
-                frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-                expect(frame.locator(".leaflet-container")).to_be_visible()
-                expect(frame.locator(".leaflet-overlay-pane path").nth(4000)).to_be_attached()
-                print(f"Chromium: click 'Karte' -> national map drawn ({frame.locator('.leaflet-overlay-pane path').count()} "
-                      f"paths), {attempt}: {time.perf_counter() - t:.2f} s")
+                iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
+                expect(iframe).to_be_attached()
+                t_frame = time.perf_counter() - t
+                drawn = wait_map_drawn(iframe, {"Kreise": 400, "Geschäftsstellen": 100,
+                                                "Ohne Büro in Reichweite (PLZ)": 1000})
+                total = time.perf_counter() - t
+                frame = iframe.element_handle().content_frame()
+                timing = frame.evaluate("() => ({drawn: performance.now(),"
+                                        " html: document.documentElement.outerHTML.length})")
+                print(f"Chromium: click 'Karte' -> national map drawn, {attempt}: {total:.2f} s "
+                      f"(map frame attached after {t_frame:.2f} s, frame alive {timing['drawn'] / 1000:.2f} s "
+                      f"until drawn); shapes {drawn}, frame DOM {timing['html'] / 1e6:.2f} MB")
             browser.close()
     finally:
         proc.terminate()

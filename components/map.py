@@ -9,6 +9,7 @@ import folium
 from folium.plugins import HeatMap
 from jinja2 import Template
 
+from components.simplify import simplify_features
 from components.static_assets import HEAT_JS, ICON_IMAGE_PATH, LEAFLET_CSS, LEAFLET_JS
 from db.enums import OFFICE_KINDS, STATUSES
 from services.formatting import format_int
@@ -44,6 +45,7 @@ class PropertyGeoJson(folium.map.Layer):
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.geoJson({% if this.rows_js %}({{ this.rows_js }})({{ this.payload }}){% else %}{{ this.payload }}{% endif %}, {
+    layerName: {{ this.layer_name }},
     pointToLayer: function (f, latlng) {
         var s = Object.assign({}, {{ this.base }}, f.properties.s || {});
         return {{ 'L.circle' if this.metric_circles else 'L.circleMarker' }}(latlng, s);
@@ -68,6 +70,7 @@ var {{ this.get_name() }} = L.geoJson({% if this.rows_js %}({{ this.rows_js }})(
         """
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PropertyGeoJson"
+        self.layer_name = _json(name)
         self.payload = _json(features if rows_js else {"type": "FeatureCollection", "features": features})
         self.rows_js = rows_js
         self.base = _json(base_style)
@@ -91,6 +94,14 @@ var {{ this.get_name() }} = L.control({position: 'bottomleft'});
     return div;
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+// After the renderer's first frame: shapes per named layer on the map, for tests and benches.
+requestAnimationFrame(function () {
+    var drawn = {};
+    {{ this._parent.get_name() }}.eachLayer(function (l) {
+        if (l.options && l.options.layerName && l.getLayers) { drawn[l.options.layerName] = l.getLayers().length; }
+    });
+    window.mapDrawn = drawn;
+});
 {% endmacro %}
 """)
 
@@ -123,30 +134,28 @@ def _num(value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
-def _round_coords(coords, digits: int):
-    if coords and isinstance(coords[0], (int, float)):
-        return [round(c, digits) for c in coords]
-    return [_round_coords(c, digits) for c in coords]
+_COARSE: dict[tuple, tuple[list, list[dict]]] = {}
+COARSE_TOLERANCE = 0.005  # degrees: under half a pixel at the zoom that shows all of Germany
 
 
-_COARSE: dict[int, dict] = {}
-
-
-def _coarse_geometry(feat: dict) -> dict:
-    # Rounded once per feature object and process (the shapes are read-only, cached data).
-    key = id(feat["geometry"])
+def _coarse(geo_features: list[dict]) -> list[dict]:
+    # Simplified once per set of shapes and process; the originals are kept in the entry so
+    # that their ids (the key) cannot be reused by other objects.
+    key = tuple(id(f["geometry"]) for f in geo_features)
     if key not in _COARSE:
-        _COARSE[key] = {"type": feat["geometry"]["type"],
-                        "coordinates": _round_coords(feat["geometry"]["coordinates"], 3)}
-    return _COARSE[key]
+        if len(_COARSE) >= 4:
+            _COARSE.pop(next(iter(_COARSE)))
+        _COARSE[key] = ([f["geometry"] for f in geo_features], simplify_features(geo_features, COARSE_TOLERANCE))
+    return _COARSE[key][1]
 
 
 def kreis_features(geo_features: list[dict], kreise: list[dict], by: str) -> tuple[list[dict], list[float]]:
     """Kreis polygons coloured by 'rate' (per 10,000 inhabitants) or 'count'; returns features and bins.
 
-    Many Kreise (a national map) travel with 3 decimals (~100 m), enough at that zoom.
+    Many Kreise (a national map) travel simplified (components.simplify), enough at that zoom.
     """
-    coarse = len(geo_features) > 50
+    if len(geo_features) > 50:
+        geo_features = _coarse(geo_features)
     key = "per_10k" if by == "rate" else "count"
     bins = _bins([k[key] for k in kreise])
     rows = {k["ags"]: k for k in kreise}
@@ -158,8 +167,7 @@ def kreis_features(geo_features: list[dict], kreise: list[dict], by: str) -> tup
         popup = (f"<b>{escape(k['name'])}</b><br>Linksaktive: {_n(k['count'])}"
                  f"<br>je 10.000 Einw.: {_num(k['per_10k'])}"
                  f"<br>ohne Büro in Reichweite: {_n(k['far_count'])}")
-        geometry = _coarse_geometry(feat) if coarse else feat["geometry"]
-        out.append({"type": "Feature", "geometry": geometry,
+        out.append({"type": "Feature", "geometry": feat["geometry"],
                     "properties": {"s": {"fillColor": _color(k[key], bins)}, "p": popup,
                                    "t": escape(k["name"])}})
     return out, bins
@@ -244,8 +252,9 @@ def build_map(view, geo_features: list[dict], *, tile_url: str, tile_attribution
               data_attribution: str, color_by: str = "rate", show_heat: bool = False) -> folium.Map:
     """Assemble the map from a services.mapdata.MapView (plain data) and the Kreis polygons in view."""
     (south, west), (north, east) = view.bounds
+    # One canvas instead of ~5,000 SVG elements: the national map draws several times faster.
     m = LocalMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
-                 max_zoom=18, min_zoom=5, control_scale=True)
+                 max_zoom=18, min_zoom=5, control_scale=True, prefer_canvas=True)
     if tile_url:
         folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18,
                          control=False).add_to(m)

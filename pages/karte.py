@@ -115,8 +115,9 @@ with right:
 if scope.sees_persons and not view.plz_table.empty:
     st.subheader("Linksaktive einer PLZ")
     with st.form("plz_persons"):
-        plz = st.selectbox("PLZ-Gebiet", view.plz_table["PLZ"].tolist(),
-                           format_func=lambda p: f"{p} {dict(zip(view.plz_table['PLZ'], view.plz_table['Ort']))[p]}")
+        # One lookup table, not one per option: thousands of PLZ would take seconds per run.
+        places = dict(zip(view.plz_table["PLZ"], view.plz_table["Ort"]))
+        plz = st.selectbox("PLZ-Gebiet", list(places), format_func=lambda p: f"{p} {places[p]}")
         show = st.form_submit_button("Linksaktive anzeigen", icon=":material/group:")
     if show:
         try:

@@ -1,6 +1,8 @@
 """Browser journey: kv-goerlitz opens the Karte, sees offices and circles, filters, exports."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -9,6 +11,53 @@ from tests.e2e.conftest import login, shot
 pytestmark = pytest.mark.e2e
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def wait_map_drawn(iframe, minimum: dict[str, int], timeout_ms: int = 120_000) -> dict:
+    """Wait until the map in the `iframe` locator has drawn and return its shapes per named layer.
+
+    The map draws on one canvas: we wait for that canvas and for window.mapDrawn, which the map
+    script sets after the renderer's first frame, with at least `minimum` shapes per layer.
+    """
+    deadline = time.perf_counter() + timeout_ms / 1000
+    while True:
+        handle = iframe.element_handle()
+        frame = handle.content_frame() if handle else None
+        try:
+            drawn = frame and frame.evaluate(
+                "() => document.querySelector('.leaflet-overlay-pane canvas') && window.mapDrawn || null")
+        except Exception:  # the frame was replaced by a rerun while we asked
+            drawn = None
+        if drawn and all(drawn.get(k, 0) >= n for k, n in minimum.items()):
+            return drawn
+        if time.perf_counter() > deadline:
+            raise AssertionError(f"map not drawn in time: {drawn}")
+        time.sleep(0.05)
+
+
+PAINTED_JS = """() => {
+    const c = document.querySelector('.leaflet-overlay-pane canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4 * 7) { if (d[i] > 0) n++; }
+    return n;
+}"""
+
+# Position (inside the frame) and escaped name of the topmost office well inside the map.
+OFFICE_JS = """() => {
+    const size = window.map.getSize(), box = window.map.getContainer().getBoundingClientRect();
+    let best = null;
+    window.map.eachLayer(l => {
+        if (!(l.options && l.options.layerName === 'Geschäftsstellen')) return;
+        l.eachLayer(o => {
+            const p = window.map.latLngToContainerPoint(o.getLatLng());
+            if (p.x > 60 && p.y > 60 && p.x < size.x - 60 && p.y < size.y - 60 && (!best || p.y < best.y)) {
+                best = {x: box.left + p.x, y: box.top + p.y, name: o.feature.properties.t};
+            }
+        });
+    });
+    return best;
+}"""
 
 
 def open_karte(page, base: str, username: str):
@@ -35,8 +84,25 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     frame = open_karte(page, app_server, "kv-goerlitz")
     expect(frame.locator(".leaflet-container")).to_be_visible()
-    expect(frame.locator(".leaflet-overlay-pane path.leaflet-interactive").first).to_be_attached()
-    assert frame.locator(".leaflet-overlay-pane path").count() >= 3  # Kreis, office dots, PLZ circles
+    iframe = page.locator(MAP_IFRAME)
+    drawn = wait_map_drawn(iframe, {"Kreise": 1, "Geschäftsstellen": 1, "Reichweite (15 km)": 1,
+                                    "Ohne Büro in Reichweite (PLZ)": 1})
+    assert drawn["Kreise"] <= 3, drawn  # only the KV's own Kreis
+    inner = iframe.element_handle().content_frame()
+    painted = 0
+    for _ in range(50):  # the canvas is drawn again once the frame has its final height
+        painted = inner.evaluate(PAINTED_JS)
+        if painted > 2000:
+            break
+        page.wait_for_timeout(100)
+    assert painted > 2000, painted  # the canvas really holds the shapes
+    # Popups work on canvas shapes too: click an office.
+    office = inner.evaluate(OFFICE_JS)
+    assert office, "no office inside the map view"
+    iframe.scroll_into_view_if_needed()
+    box = iframe.bounding_box()
+    page.mouse.click(box["x"] + office["x"], box["y"] + office["y"])
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text(office["name"].split("&")[0][:20])
     expect(frame.locator(".karte-legend")).to_contain_text("Geschäftsstelle")
     expect(frame.locator(".leaflet-control-attribution")).to_contain_text("GeoBasis-DE")
     shot(page, "karte_01_kv_goerlitz")
@@ -58,7 +124,7 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     page.keyboard.press("Escape")
     expect(status).to_contain_text("Kontakt")
     expect(page.locator(MAP_IFRAME)).to_have_count(1)  # the stale map of the previous run is gone
-    expect(page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane path").first).to_be_attached()
+    wait_map_drawn(page.locator(MAP_IFRAME), {"Kreise": 1, "Geschäftsstellen": 1})
     shot(page, "karte_02_filtered_status")
 
     with page.expect_download() as info:
