@@ -9,6 +9,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from db.models import Contact, DataSubjectRequest
@@ -135,12 +136,21 @@ def load_open(session: Session, request_id: int, kind: str | None = None) -> Dat
     return req
 
 
-def close(req: DataSubjectRequest, status: str, note: str | None = None) -> None:
-    """Mark a request done or rejected now (the caller audits and commits)."""
-    req.status = status
-    req.completed_at = utcnow()
+def close(session: Session, req: DataSubjectRequest, status: str, note: str | None = None) -> None:
+    """Mark an open request done or rejected now, as the action's first write (the caller audits and commits).
+
+    The status condition makes it atomic: of two admins acting at the same moment, the second
+    gets a ConflictError and changes nothing.
+    """
+    values = {"status": status, "completed_at": utcnow()}
     if note:
-        req.note = f"{req.note}\n{note}".strip() if req.note else note
+        values["note"] = f"{req.note}\n{note}".strip() if req.note else note
+    result = session.execute(update(DataSubjectRequest).where(
+        DataSubjectRequest.id == req.id, DataSubjectRequest.status == "open").values(**values))
+    if result.rowcount != 1:
+        session.rollback()
+        raise ConflictError("Jemand hat diese Anfrage gerade bearbeitet. Bitte lade die Seite neu; "
+                            "es wurde nichts geändert.")
 
 
 def complete_rectification(session: Session, scope: Scope, request_id: int, note: str) -> None:
@@ -148,7 +158,7 @@ def complete_rectification(session: Session, scope: Scope, request_id: int, note
     require_role(scope, "admin")
     note = _clean_note(note, required=True, what="an, was berichtigt wurde (ohne die Daten selbst)")
     req = load_open(session, request_id, "rectification")
-    close(req, "done", note)
+    close(session, req, "done", note)
     audit.record(session, scope, "dsr_rectification_done", "data_subject_request", req.id,
                  contact_id=req.contact_id)
     session.commit()
@@ -163,7 +173,7 @@ def reject_request(session: Session, scope: Scope, request_id: int, reason: str)
         raise NotFoundError("Diese Anfrage gibt es nicht.")
     if req.status != "open":
         raise ConflictError(f"Diese Anfrage ist schon {STATUSES.get(req.status, req.status)}.")
-    close(req, "rejected", reason)
+    close(session, req, "rejected", reason)
     audit.record(session, scope, "dsr_rejected", "data_subject_request", req.id, contact_id=req.contact_id,
                  kind=req.kind)
     session.commit()

@@ -82,8 +82,7 @@ def build_access_export(session: Session, scope: Scope, request_id: int) -> tupl
     req = load_open(session, request_id, "access")
     contact_id = req.contact_id
     now = utcnow()
-    close(req, "done")
-    session.flush()  # the request itself appears as done in the export
+    close(session, req, "done")  # the request itself appears as done in the export
     data = {"export": {"format_version": FORMAT_VERSION, "generated_at": now.isoformat(), "request_id": req.id,
                        "legal_basis": "Art. 15 DSGVO", "controller": "Linksaktiv Cockpit",
                        "times": "UTC (ISO 8601)"}}

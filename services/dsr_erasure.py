@@ -102,6 +102,8 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
         raise ConflictError("Die Löschung ist noch nicht möglich. " + " ".join(done.blockers)
                             + " Es wurde nichts gelöscht.")
     cid, now = done.contact_id, utcnow()
+    req = session.get(DataSubjectRequest, request_id)
+    close(session, req, "done")
     c = session.get(Contact, cid)
     values = _identifiers(c)
     assignment_ids = [a.id for a, _ in q.assignments(session, cid)]
@@ -117,8 +119,6 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
     for other in q.requests_of(session, cid):
         other.note = scrub(other.note or "", values)
         other.contact_id = None
-    req = session.get(DataSubjectRequest, request_id)
-    close(req, "done")
     session.flush()
     session.execute(delete(Contact).where(Contact.id == cid).execution_options(synchronize_session=False))
     session.expunge(c)

@@ -68,6 +68,7 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
     require_role(scope, "admin")
     req = load_open(session, request_id, "objection")
     cid, now = req.contact_id, utcnow()
+    close(session, req, "done")
     consents = withdraw_all_consents(session, cid, now)
     orders = session.execute(
         update(DispatchOrder).where(DispatchOrder.contact_id == cid, DispatchOrder.status.in_(CANCELLABLE_ORDERS))
@@ -84,7 +85,6 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
             # The lead learns the helper is gone; the person objected and gets no mail.
             notify.status_mails(session, a, old, "cancelled", to_volunteer=False)
             cancelled += 1
-    close(req, "done")
     result = ObjectionResult(consents, orders, len(offers), cancelled)
     audit.record(session, scope, "dsr_objection_done", "data_subject_request", req.id, contact_id=cid,
                  consents_withdrawn=consents, orders_cancelled=orders, offers_withdrawn=len(offers),

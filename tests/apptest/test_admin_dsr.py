@@ -99,3 +99,24 @@ def test_admin_creates_access_export(app_db):
 def test_other_roles_cannot_reach_the_page(app_db, role):
     with pytest.raises(ValueError):
         open_page(PAGE, ROLES_USERS[role])
+
+
+def test_admin_carries_out_objection_and_sees_overdue(app_db):
+    cid = _person(app_db, "Widerspruchlich")
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        s.add(DataSubjectRequest(contact_id=cid, kind="objection", status="open",
+                                 received_at=datetime(2020, 1, 2, tzinfo=timezone.utc)))
+        s.commit()
+        rid = s.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.contact_id == cid))
+    at = open_page(PAGE, "admin")
+    assert "überfällig" in all_text(at)
+    at.selectbox(key="dsr_pick_request").set_value(rid).run()
+    assert "Widerruft 1 aktive Einwilligungen" in all_text(at)
+    _button(at, "dsr_object").click().run()
+    assert not at.exception, at.exception
+    assert "Widerspruch umgesetzt: 1 Einwilligungen widerrufen" in all_text(at)
+    with Session(eng) as s:
+        assert s.get(DataSubjectRequest, rid).status == "done"
+        assert s.scalar(select(Consent.withdrawn_at).where(Consent.contact_id == cid)) is not None
+    eng.dispose()

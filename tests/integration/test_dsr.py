@@ -5,7 +5,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import JSON, String, Text, cast, func, or_, select
+from sqlalchemy import JSON, String, Text, cast, func, or_, select, update
 
 from db.models import (
     Assignment, AuditEvent, Base, Consent, Contact, DataSubjectRequest, DispatchOrder, MailOutbox,
@@ -185,3 +185,14 @@ def test_non_admin_is_refused(session, role):
     assert session.get(Contact, p.contact_id) is not None
     assert session.scalar(select(func.count()).select_from(DataSubjectRequest)
                           .where(or_(DataSubjectRequest.contact_id == p.contact_id))) == 1
+
+
+def test_a_request_closed_meanwhile_is_not_carried_out_twice(session):
+    p = make_person(session)
+    rid = _request(session, p, "objection")
+    req = dsr.load_open(session, rid, "objection")
+    # A colleague closes it between loading and acting (bypassing this session's copy).
+    session.execute(update(DataSubjectRequest).where(DataSubjectRequest.id == rid).values(status="rejected")
+                    .execution_options(synchronize_session=False))
+    with pytest.raises(ConflictError, match="gerade bearbeitet"):
+        dsr.close(session, req, "done")
