@@ -9,10 +9,11 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Activity, Assignment, CallDelivery, CallToAction, CampaignLead, Consent, Contact, ContactShare,
-    ContactTopic, DataSubjectRequest, DispatchOrder, Kreis, Kreisverband, Land, MailOutbox,
+    Activity, Assignment, CallDelivery, CallToAction, CampaignLead, Contact, ContactShare,
+    DataSubjectRequest, DispatchOrder, Kreis, Kreisverband, Land, MailOutbox,
     NewspaperEdition, OfferSkill, VolunteerOffer,
 )
+from db.queries.contacts import consents, topics  # noqa: F401 - re-exported: part of the person's record
 
 
 def list_requests(session: Session, status: str | None = None) -> list[tuple]:
@@ -40,18 +41,6 @@ def contact_with_places(session: Session, contact_id: int):
             .join(Land, Land.code == Contact.land_code)
             .where(Contact.id == contact_id))
     return session.execute(stmt).first()
-
-
-def topics(session: Session, contact_id: int) -> list[str]:
-    """Topic codes of the contact."""
-    return list(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == contact_id)
-                                .order_by(ContactTopic.topic)))
-
-
-def consents(session: Session, contact_id: int) -> list[Consent]:
-    """Every consent record, oldest first."""
-    return list(session.scalars(select(Consent).where(Consent.contact_id == contact_id)
-                                .order_by(Consent.granted_at, Consent.id)))
 
 
 def activities(session: Session, contact_id: int) -> list[Activity]:
