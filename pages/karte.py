@@ -98,10 +98,17 @@ with right:
     st.metric(f"Linksaktive ohne Büro im Umkreis von {reach} km", format_int(view.far_total),
               help=f"von {format_int(view.total)} Linksaktiven im Gebiet")
     tab_plz, tab_kreise = st.tabs(["PLZ-Gebiete", "Kreise"])
+    clicked_plz = None
     for tab, table, kind in ((tab_plz, view.plz_table, "plz"), (tab_kreise, view.kreis_table, "kreise")):
         with tab:
             shown = table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
-            st.dataframe(shown, hide_index=True, height=360, width="stretch")
+            clickable = kind == "plz" and scope.sees_persons
+            event = st.dataframe(shown, hide_index=True, height=360, width="stretch", key=f"table_{kind}",
+                                 on_select="rerun" if clickable else "ignore", selection_mode="single-row")
+            if clickable and event.selection.rows:
+                clicked_plz = str(shown.iloc[event.selection.rows[0]]["PLZ"])
+            if clickable:
+                st.caption("Klick auf eine Zeile zeigt die Linksaktiven dieser PLZ.")
 
             def _audit_export(rows=len(shown), kind=kind) -> None:
                 # Runs when the file is downloaded (before the rerun): the export is audited then.
@@ -119,14 +126,30 @@ if scope.sees_persons and not view.plz_table.empty:
         places = dict(zip(view.plz_table["PLZ"], view.plz_table["Ort"]))
         plz = st.selectbox("PLZ-Gebiet", list(places), format_func=lambda p: f"{p} {places[p]}")
         show = st.form_submit_button("Linksaktive anzeigen", icon=":material/group:")
+    listed = st.session_state.get("karte_persons")
+    last_click = st.session_state.get("karte_last_click")
+    st.session_state["karte_last_click"] = clicked_plz
     if show:
+        wanted = plz
+    elif clicked_plz and clicked_plz != last_click:
+        wanted = clicked_plz
+    else:
+        wanted = listed[0][0] if listed else None
+    # Fetch (and audit) once per requested PLZ and filter; later reruns show the kept list.
+    if wanted and (listed is None or listed[0] != (wanted, flt, reach)):
         try:
             with appctx.db_session() as s:
-                persons = mapdata.plz_persons(s, scope, flt, plz)
+                persons = mapdata.plz_persons(s, scope, flt, wanted)
         except UserError as exc:
             appctx.show_error(exc)
-        else:
+            persons = None
+        if persons is not None:
             persons["Quelle"] = persons["Quelle"].map(SOURCES).fillna(persons["Quelle"])
-            st.dataframe(persons, hide_index=True, width="stretch",
-                         column_config={"Angelegt": st.column_config.DatetimeColumn(format="DD.MM.YYYY")})
-            st.caption(f"{len(persons)} Linksaktive · der Abruf ist protokolliert.")
+            listed = ((wanted, flt, reach), persons)
+            st.session_state["karte_persons"] = listed
+    if wanted and listed is not None and listed[0][0] == wanted:
+        persons = listed[1]
+        st.markdown(f"**PLZ {wanted} {places.get(wanted, '')}**")
+        st.dataframe(persons, hide_index=True, width="stretch",
+                     column_config={"Angelegt": st.column_config.DatetimeColumn(format="DD.MM.YYYY")})
+        st.caption(f"{len(persons)} Linksaktive · der Abruf ist protokolliert.")

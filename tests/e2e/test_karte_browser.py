@@ -1,6 +1,7 @@
 """Browser journey: kv-goerlitz opens the Karte, sees offices and circles, filters, exports."""
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -126,6 +127,15 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     expect(page.locator(MAP_IFRAME)).to_have_count(1)  # the stale map of the previous run is gone
     wait_map_drawn(page.locator(MAP_IFRAME), {"Kreise": 1, "Geschäftsstellen": 1})
     shot(page, "karte_02_filtered_status")
+
+    # A click on a row of the Weiße-Flecken table lists that PLZ's Linksaktive (scoped, audited).
+    table = page.get_by_test_id("stDataFrame").first
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # selection cell of the first data row
+    expect(page.get_by_text("der Abruf ist protokolliert")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^PLZ \d{5} "))).to_be_visible()
+    shot(page, "karte_03_plz_persons")
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Als CSV exportieren").first.click()
