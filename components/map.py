@@ -86,6 +86,8 @@ class MapExtras(folium.MacroElement):
 L.Icon.Default.imagePath = {{ this.icon_path }};
 {{ this._parent.get_name() }}.attributionControl.setPrefix(false);
 {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution }});
+// The credits of five sources are long: keep them small so they do not cover the legend.
+{{ this._parent.get_name() }}.attributionControl.getContainer().style.cssText = 'font-size:9px;line-height:1.25;max-width:60%';
 var {{ this.get_name() }} = L.control({position: 'bottomleft'});
 {{ this.get_name() }}.onAdd = function () {
     var div = L.DomUtil.create('div', 'karte-legend');
