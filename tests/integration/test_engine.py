@@ -12,13 +12,16 @@ from sqlalchemy.orm import Session
 from db.engine import make_engine
 from db.models import User
 from services.runtime import read_only_engine
+from tests.conftest import fresh_database
 
 
 @pytest.fixture
-def sqlite_engine(engine):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite locking behaviour")
-    eng = make_engine(engine.url.render_as_string(hide_password=False))
+def sqlite_engine(tmp_path):
+    """A migrated SQLite file with one user (the locking rules are SQLite's own)."""
+    eng = make_engine(fresh_database("sqlite", tmp_path, suffix="locking"))
+    with Session(eng) as s:
+        s.add(User(username="team", display_name="Team", password_hash="x", role="team"))
+        s.commit()
     yield eng
     eng.dispose()
 
@@ -53,7 +56,7 @@ def test_read_then_write_waits_instead_of_failing(sqlite_engine):
 def test_read_only_engine_does_not_block_writers_and_refuses_writes(sqlite_engine):
     reader_engine = read_only_engine(sqlite_engine)
     with Session(reader_engine) as reader:
-        assert reader.scalar(select(func.count()).select_from(User)) >= 6  # read transaction open
+        assert reader.scalar(select(func.count()).select_from(User)) == 1  # read transaction open
         with Session(sqlite_engine) as writer:  # must not wait for the reader
             writer.execute(update(User).where(User.username == "team").values(failed_logins=0))
             writer.commit()
