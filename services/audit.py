@@ -26,12 +26,14 @@ def _check(value, key: str):
 
 def record(session: Session, actor, action: str, object_type: str = "", object_id="", **details) -> AuditEvent:
     """Add an audit event to the session (committed with the action it describes)."""
+    # The object id is checked like the details: a name or an e-mail there would survive an erasure.
+    object_id = _check("" if object_id is None else str(object_id), "object_id")
     event = AuditEvent(
         user_id=getattr(actor, "user_id", None),
         username=getattr(actor, "username", "") or "",
         action=action,
         object_type=object_type,
-        object_id="" if object_id is None else str(object_id),
+        object_id=object_id,
         details={k: _check(v, k) for k, v in details.items()},
     )
     session.add(event)

@@ -35,3 +35,13 @@ def test_anonymous_actor():
 def test_personal_looking_details_are_refused(value):
     with pytest.raises(ValueError):
         audit.record(FakeSession(), None, "x", detail=value)
+
+
+@pytest.mark.parametrize("value", ["Anna Müller", "anna@example.org", "x" * 65])
+def test_personal_looking_object_id_is_refused(value):
+    with pytest.raises(ValueError):
+        audit.record(FakeSession(), None, "contact_opened", "contact", value)
+
+
+def test_codes_as_object_id_are_fine():
+    assert audit.record(FakeSession(), None, "map_plz_persons", "plz", "04109").object_id == "04109"
