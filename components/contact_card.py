@@ -28,7 +28,7 @@ def _status_line(card) -> str:
 
 def contact_card(card) -> None:
     """Show one contact's card."""
-    st.subheader(f"{card.first_name} {card.last_name}", anchor=False)
+    st.subheader(f"{md(card.first_name)} {md(card.last_name)}", anchor=False)
     st.caption(f"Status: {STATUSES.get(card.status, card.status)} · {_status_line(card)}")
     master, consent, timeline, orders, offers = st.tabs(
         ["Stammdaten", "Einwilligungen", "Verlauf", "Zeitungen", "Hilfsangebote"])
