@@ -43,7 +43,7 @@ if helpers.empty:
 else:
     for h in helpers.itertuples():
         # Names come from the database: escape Markdown so they render as plain text.
-        st.markdown(f"**{md_escape(h.person)}** · {h.skill_label} · {h.status_label} · {h.kv}"
+        st.markdown(f"**{md_escape(h.person)}** · {h.skill_label} · {h.status_label} · {md_escape(h.kv)}"
                     + (f" · {md_escape(h.kontakt)}" if h.kontakt else "") + f" · {h.distance_km:g} km")
     if not helpers["sichtbar"].all():
         st.caption("Name und Kontaktdaten erscheinen erst, wenn die Person der Weitergabe an deinen "

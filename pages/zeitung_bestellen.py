@@ -2,6 +2,7 @@
 import streamlit as st
 
 import appctx
+from components.contact_card import md
 from components.contact_picker import contact_picker
 from services.contacts import search_contacts
 from services.errors import UserError
@@ -55,9 +56,9 @@ try:
         if verdict.missing:
             st.error("Keine Bestellung möglich:\n\n" + "\n".join(f"- {m}" for m in verdict.missing))
         elif verdict.office_in_reach:
-            st.info(f"Abholung: {facts.nearest_office_name} ist nur {facts.nearest_office_km:.1f} km entfernt "
+            st.info(f"Abholung: {md(facts.nearest_office_name)} ist nur {facts.nearest_office_km:.1f} km entfernt "
                     f"(Reichweite {reach:.0f} km). Die Zeitung liegt dort bereit."
-                    + (f" Öffnungszeiten: {facts.nearest_office_hours}" if facts.nearest_office_hours else ""))
+                    + (f" Öffnungszeiten: {md(facts.nearest_office_hours)}" if facts.nearest_office_hours else ""))
             if user.role in ("team", "admin"):
                 with st.form("np_override"):
                     bundles = st.number_input("Bündel", 1, orders.MAX_BUNDLES, 1, key="np_override_bundles")
