@@ -7,6 +7,7 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 import appctx
+from components.text import md
 from registry import pages_for
 from services import auth
 from db.types import utcnow
@@ -113,7 +114,7 @@ if username:
 
 if user is not None:
     with st.sidebar:
-        st.markdown(f"**{user.display_name}**  \n{appctx.ROLE_LABELS[user.role]} · {user.area}")
+        st.markdown(f"**{md(user.display_name)}**  \n{appctx.ROLE_LABELS[user.role]} · {md(user.area)}")
         authenticator.logout("Abmelden", location="sidebar", key="abmelden", callback=_logout)
     if not st.session_state.get("authentication_status"):
         user = None  # logged out just now: show the login page in this same run

@@ -1,20 +1,12 @@
 """Renders a ContactCard (master data, status, topics, consents, timeline, orders, offers). No DB access."""
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
+from components.text import md
 from db.enums import ACTIVITY_KINDS, CHANNELS, ORDER_STATUSES, PURPOSES, SKILLS, SOURCES, STATUSES, TOPICS
 from services.formatting import format_date, format_datetime
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
-def md(text) -> str:
-    """Escape database text for st.markdown (no injected links, HTML or formatting)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
 
 
 def _status_line(card) -> str:

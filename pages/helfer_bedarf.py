@@ -1,21 +1,16 @@
 """Helfer:innen-Bedarf: campaign leads state what they need; they see who was handed to them."""
-import re
 from datetime import date, timedelta
 
 import streamlit as st
 
 import appctx
+from components.text import md
 from db.enums import SKILLS, TOPICS
 from services.errors import UserError
 from services.matching.leads import LeadInput, kv_choices, leads, needs_frame, save_lead
 from services.matching.views import assignments_view
 
 user = appctx.guard("pages/helfer_bedarf.py")
-
-
-def md_escape(text: str) -> str:
-    """Text shown literally in Markdown (no links, emphasis or HTML from data)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!<>|~:$])", r"\\\1", str(text))
 
 
 st.title("Helfer:innen-Bedarf")
@@ -43,8 +38,8 @@ if helpers.empty:
 else:
     for h in helpers.itertuples():
         # Names come from the database: escape Markdown so they render as plain text.
-        st.markdown(f"**{md_escape(h.person)}** · {h.skill_label} · {h.status_label} · {md_escape(h.kv)}"
-                    + (f" · {md_escape(h.kontakt)}" if h.kontakt else "") + f" · {h.distance_km:g} km")
+        st.markdown(f"**{md(h.person)}** · {h.skill_label} · {h.status_label} · {md(h.kv)}"
+                    + (f" · {md(h.kontakt)}" if h.kontakt else "") + f" · {h.distance_km:g} km")
     if not helpers["sichtbar"].all():
         st.caption("Name und Kontaktdaten erscheinen erst, wenn die Person der Weitergabe an deinen "
                    "Kreisverband zugestimmt hat. Das Linksaktiv-Team fragt sie.")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import appctx
-from components.contact_card import md
+from components.text import md
 from components.contact_picker import contact_picker
 from services.contacts import search_contacts
 from services.errors import UserError
