@@ -12,7 +12,7 @@ from db.enums import SKILLS, TOPICS
 from db.models import CampaignLead, Kreisverband, LeadNeed
 from db.queries import matching as q
 from services import audit
-from services.errors import NotFoundError, PermissionDenied, ValidationError
+from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.geo import resolve_plz
 from services.mail.outbox import valid_address
 from services.matching.workflow import ACTIVE
@@ -93,11 +93,22 @@ def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
             raise ValidationError(f"Bedarf für {SKILLS[s]} muss eine ganze Zahl zwischen 0 und {MAX_NEED} sein.")
 
 
+def _refuse_duplicate_lead(session: Session, data: LeadInput) -> None:
+    # A form sent twice must not create the same Wahlkampfleitung twice (DESIGN §3.4).
+    same = session.scalar(select(CampaignLead.id).where(
+        CampaignLead.kv_id == data.kv_id, CampaignLead.contact_name == data.contact_name.strip(),
+        CampaignLead.period_start == data.period_start, CampaignLead.period_end == data.period_end))
+    if same is not None:
+        raise ConflictError("Diese Wahlkampfleitung ist schon erfasst (gleiche Person und gleicher Zeitraum). "
+                            "Es wurde nichts doppelt angelegt; ändere sie in der Liste.")
+
+
 def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | None = None) -> int:
     """Create or update a lead with its needs; refuses to cut a need below its active assignments."""
     require_role(scope, *LEAD_ROLES)
     _validate(session, scope, data)
     if lead_id is None:
+        _refuse_duplicate_lead(session, data)
         lead = CampaignLead(kv_id=data.kv_id)
         session.add(lead)
     else:

@@ -57,6 +57,18 @@ def _validate(data: OfferInput) -> None:
         raise ValidationError("Die Stunden pro Woche müssen zwischen 0 und 60 liegen.")
 
 
+def _refuse_duplicate_offer(session: Session, contact_id: int, data: OfferInput) -> None:
+    # A form sent twice (or from two tabs) must not record the same offer twice (DESIGN §3.4).
+    open_offers = session.scalars(select(VolunteerOffer).where(
+        VolunteerOffer.contact_id == contact_id, VolunteerOffer.withdrawn_at.is_(None),
+        VolunteerOffer.period_start == data.period_start, VolunteerOffer.period_end == data.period_end))
+    wanted = set(data.skills)
+    for offer in open_offers:
+        if {s.skill for s in offer.skills} == wanted:
+            raise ConflictError("Dieses Hilfsangebot ist schon erfasst (gleiche Fähigkeiten und gleicher Zeitraum). "
+                                "Es wurde nichts doppelt angelegt.")
+
+
 def create_offer(session: Session, scope: Scope, contact_id: int, data: OfferInput) -> int:
     """Record an offer for a contact in scope that has an active volunteering consent; audited."""
     require_persons(scope)
@@ -67,6 +79,7 @@ def create_offer(session: Session, scope: Scope, contact_id: int, data: OfferInp
     if session.scalar(select(Contact.id).where(Contact.id == contact_id,
                                                active_consent_filter("volunteering", None))) is None:
         raise ValidationError(NO_CONSENT)
+    _refuse_duplicate_offer(session, contact_id, data)
     offer = VolunteerOffer(contact_id=contact_id, availability=",".join(a for a in AVAILABILITY if a in data.availability),
                            travel_radius_km=float(data.travel_radius_km), period_start=data.period_start,
                            period_end=data.period_end, hours_per_week=float(data.hours_per_week),

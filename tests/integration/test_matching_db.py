@@ -173,6 +173,8 @@ def test_lead_crud_and_offer_lifecycle(session, leipzig):
                            period_end=date.today() + timedelta(days=30), needs={"infostand": 2},
                            contact_email="erika@example.org", topics=["miete"])
     lead_id = leads.save_lead(session, leipzig, data)
+    with pytest.raises(ConflictError):  # the same form sent twice
+        leads.save_lead(session, leipzig, data)
     frame = leads.needs_frame(session, leipzig)
     assert (frame.lead_id == lead_id).sum() == 1 and set(frame["Kreisverband"]) == {leads.kv_choices(session, leipzig)[kv_id]}
     other_kv = session.scalar(select(Kreisverband.id).where(Kreisverband.id != kv_id))
@@ -185,9 +187,12 @@ def test_lead_crud_and_offer_lifecycle(session, leipzig):
     vols = offers.volunteers(session, leipzig)
     assert vols
     cid = next(iter(vols))
-    oid = offers.create_offer(session, leipzig, cid, offers.OfferInput(
-        skills=["infostand"], period_start=date.today(), period_end=date.today() + timedelta(days=20),
-        availability=["weekend"], travel_radius_km=50))
+    offer_input = offers.OfferInput(skills=["infostand"], period_start=date.today(),
+                                    period_end=date.today() + timedelta(days=20), availability=["weekend"],
+                                    travel_radius_km=50)
+    oid = offers.create_offer(session, leipzig, cid, offer_input)
+    with pytest.raises(ConflictError):  # the same form sent twice
+        offers.create_offer(session, leipzig, cid, offer_input)
     df = offers.offers_frame(session, leipzig)
     assert df.loc[df.id == oid, "state"].item() == "offen"
     assert offers.withdraw_offer(session, leipzig, oid) == 0
@@ -195,6 +200,7 @@ def test_lead_crud_and_offer_lifecycle(session, leipzig):
     assert oid in set(offers.offers_frame(session, leipzig, include_withdrawn=True).id)
     with pytest.raises(ConflictError):
         offers.withdraw_offer(session, leipzig, oid)
+    assert offers.create_offer(session, leipzig, cid, offer_input) != oid  # offered again after withdrawing
     no_consent = session.scalar(apply_scope(select(Contact.id).where(~active_consent_filter("volunteering", None)),
                                             leipzig))
     with pytest.raises(ValidationError):
