@@ -151,7 +151,8 @@ def _coarse(geo_features: list[dict]) -> list[dict]:
     return _COARSE[key][1]
 
 
-def kreis_features(geo_features: list[dict], kreise: list[dict], by: str) -> tuple[list[dict], list[float]]:
+def kreis_features(geo_features: list[dict], kreise: list[dict], by: str,
+                   far_label: str = "ohne Büro in Reichweite") -> tuple[list[dict], list[float]]:
     """Kreis polygons coloured by 'rate' (per 10,000 inhabitants) or 'count'; returns features and bins.
 
     Many Kreise (a national map) travel simplified (components.simplify), enough at that zoom.
@@ -168,7 +169,7 @@ def kreis_features(geo_features: list[dict], kreise: list[dict], by: str) -> tup
             continue
         popup = (f"<b>{escape(k['name'])}</b><br>Linksaktive: {_n(k['count'])}"
                  f"<br>je 10.000 Einw.: {_num(k['per_10k'])}"
-                 f"<br>ohne Büro in Reichweite: {_n(k['far_count'])}")
+                 f"<br>{escape(far_label)}: {_n(k['far_count'])}")
         out.append({"type": "Feature", "geometry": feat["geometry"],
                     "properties": {"s": {"fillColor": _color(k[key], bins)}, "p": popup,
                                    "t": escape(k["name"])}})
@@ -260,7 +261,10 @@ def build_map(view, geo_features: list[dict], *, tile_url: str, tile_attribution
     if tile_url:
         folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18,
                          control=False).add_to(m)
-    kreise, bins = kreis_features(geo_features, view.kreise, color_by)
+    # leitung's Kreis far figure is the sum of its visible circles (nothing hidden inside it).
+    far_label = ("ohne Büro in Reichweite (in PLZ-Gebieten mit mindestens 5)" if view.suppressed
+                 else "ohne Büro in Reichweite")
+    kreise, bins = kreis_features(geo_features, view.kreise, color_by, far_label)
     PropertyGeoJson(kreise, "Kreise", {"color": "#666", "weight": 0.6, "fillOpacity": 0.55}).add_to(m)
     PropertyGeoJson(reach_features(view.offices), f"Reichweite ({_num(view.reach_km, 0)} km)",
                     {"radius": view.reach_km * 1000, "color": REACH_COLOR, "weight": 1, "fillOpacity": 0.06,
@@ -272,7 +276,8 @@ def build_map(view, geo_features: list[dict], *, tile_url: str, tile_attribution
                     {"color": PLZ_COLOR, "weight": 1, "fillColor": PLZ_COLOR, "fillOpacity": 0.45},
                     popup_js=PLZ_POPUP_JS, rows_js=PLZ_ROWS_JS).add_to(m)
     if view.heat:
-        LocalHeatMap(view.heat, name="Alle Linksaktiven (Dichte)", show=show_heat, radius=18, blur=15,
+        LocalHeatMap(view.heat, name="Alle Linksaktiven (Dichte, 5 Stufen)" if view.suppressed
+                     else "Alle Linksaktiven (Dichte)", show=show_heat, radius=18, blur=15,
                      min_opacity=0.3).add_to(m)
     MapExtras(data_attribution, legend_html(color_by, bins, view.reach_km, view.suppressed)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)

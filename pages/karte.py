@@ -31,35 +31,51 @@ def _kv_choices() -> pd.DataFrame:
         return kreisverbaende(s)
 
 
+def _land_select(col) -> str | None:
+    laender = laender_table()
+    names = dict(zip(laender["code"], laender["name"]))
+    return col.selectbox("Land", [None, *names], placeholder="ganz Deutschland",
+                         format_func=lambda c: "ganz Deutschland" if c is None else names[c])
+
+
+def _km(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
 @st.cache_data(show_spinner=False)
 def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
     wanted = set(ags)
     return [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
 
 
-with st.expander("Filter", expanded=False, icon=":material/filter_alt:"):
-    c1, c2, c3 = st.columns(3)
-    statuses = c1.multiselect("Status", list(STATUSES), format_func=STATUSES.get, placeholder="alle")
-    topics = c2.multiselect("Thema", list(TOPICS), format_func=TOPICS.get, placeholder="alle")
-    sources = c3.multiselect("Quelle", list(SOURCES), format_func=SOURCES.get, placeholder="alle")
-    c4, c5, c6 = st.columns(3)
-    since = c4.date_input("Angelegt seit", value=None, format="DD.MM.YYYY")
-    kvs = _kv_choices()
-    land_code, kv_id = None, None
-    if scope.role in ("team", "admin", "leitung"):
-        laender = laender_table()
-        land_code = c5.selectbox("Land", [None, *laender["code"]], placeholder="ganz Deutschland",
-                                 format_func=lambda c: "ganz Deutschland" if c is None else
-                                 laender.set_index("code").loc[c, "name"])
-    if scope.role in ("team", "admin", "leitung", "land"):
-        area = scope.land_code or land_code
-        options = kvs if not area else kvs[kvs["land_code"] == area]
-        names = dict(zip(options["id"], options["name"]))
-        kv_id = c6.selectbox("Kreisverband", [None, *names], format_func=lambda i: "alle" if i is None else names[i])
-
-c7, c8, c9 = st.columns([2, 2, 1])
-reach = c7.slider("Reichweite einer Geschäftsstelle (km)", 5, 60, int(settings.office_reach_km),
-                  help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite.")
+FIXED_VIEW = "Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen."
+statuses, topics, sources, since, land_code, kv_id = [], [], [], None, None, None
+reach = int(settings.office_reach_km)
+if scope.sees_persons:
+    with st.expander("Filter", expanded=False, icon=":material/filter_alt:"):
+        c1, c2, c3 = st.columns(3)
+        statuses = c1.multiselect("Status", list(STATUSES), format_func=STATUSES.get, placeholder="alle")
+        topics = c2.multiselect("Thema", list(TOPICS), format_func=TOPICS.get, placeholder="alle")
+        sources = c3.multiselect("Quelle", list(SOURCES), format_func=SOURCES.get, placeholder="alle")
+        c4, c5, c6 = st.columns(3)
+        since = c4.date_input("Angelegt seit", value=None, format="DD.MM.YYYY")
+        kvs = _kv_choices()
+        if scope.role in ("team", "admin"):
+            land_code = _land_select(c5)
+        if scope.role in ("team", "admin", "land"):
+            area = scope.land_code or land_code
+            options = kvs if not area else kvs[kvs["land_code"] == area]
+            names = dict(zip(options["id"], options["name"]))
+            kv_id = c6.selectbox("Kreisverband", [None, *names],
+                                 format_func=lambda i: "alle" if i is None else names[i])
+    c7, c8, c9 = st.columns([2, 2, 1])
+    reach = c7.slider("Reichweite einer Geschäftsstelle (km)", 5, 60, int(settings.office_reach_km),
+                      help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in "
+                           "Reichweite.")
+else:
+    c7, c8, c9 = st.columns([2, 2, 1])
+    land_code = _land_select(c7)
+    st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {_km(settings.office_reach_km)} km.")
 color_by = c8.radio("Kreise einfärben nach", ["rate", "count"], horizontal=True,
                     format_func={"rate": "je 10.000 Einwohner:innen", "count": "Anzahl"}.get)
 show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen")
@@ -95,7 +111,10 @@ with right:
     from services.formatting import format_int
 
     st.subheader("Weiße Flecken")
-    st.metric(f"Linksaktive ohne Büro im Umkreis von {reach} km", format_int(view.far_total),
+    far_label = f"Linksaktive ohne Büro im Umkreis von {_km(view.reach_km)} km"
+    if view.suppressed:
+        far_label += " (in PLZ-Gebieten mit mindestens 5)"
+    st.metric(far_label, format_int(view.far_total),
               help=f"von {format_int(view.total)} Linksaktiven im Gebiet")
     tab_plz, tab_kreise = st.tabs(["PLZ-Gebiete", "Kreise"])
     clicked_plz = None

@@ -11,16 +11,23 @@ user = appctx.guard("pages/uebersicht.py")
 st.title("Übersicht")
 st.caption(f"Gebiet: {user.area}")
 
-reach = st.slider("Erreichbarkeit einer Geschäftsstelle (km)", 5, 60, int(get_settings().office_reach_km),
-                  help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite.")
+reach = get_settings().office_reach_km
+if user.scope.sees_persons:
+    reach = st.slider("Erreichbarkeit einer Geschäftsstelle (km)", 5, 60, int(reach),
+                      help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in "
+                           "Reichweite.")
+else:
+    st.caption("Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen "
+               "lassen.")
 with appctx.db_session() as s:
     ov = build_overview(s, user.scope, float(reach))
+far_label = f"ohne Büro (> {ov.reach_km:g} km)" if not ov.suppressed else f"ohne Büro (> {ov.reach_km:g} km, PLZ ab 5)"
 
 for note in ov.notes:
     st.info(note)
 metric_row([("Linksaktive", ov.total), ("davon aktiv", ov.by_status["active"]),
             ("davon Mitglieder", ov.by_status["member"]), ("neu (7 Tage)", ov.new_7),
-            ("neu (30 Tage)", ov.new_30), (f"ohne Büro (> {reach} km)", ov.without_office)])
+            ("neu (30 Tage)", ov.new_30), (far_label, ov.without_office)])
 
 left, right = st.columns(2)
 with left:

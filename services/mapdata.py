@@ -25,11 +25,12 @@ from services.export import safe_csv
 from services.geo import normalize_plz
 from services.runtime import read_only_engine
 from services.scope import Scope, require_persons
-from services.suppression import suppress_breakdown, suppress_value
+from services.settings import get_settings
+from services import mapfigures as mf
+from services.suppression import MIN_COUNT
 from services.whitespots import analyse, far_only, kreis_summary
 
 MIN_REACH_KM, MAX_REACH_KM = 1.0, 200.0
-TOP_TOPICS = 3
 _CACHE_SIZE = 32
 _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
@@ -62,7 +63,10 @@ def clear_cache() -> None:
 
 
 def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> ContactFilter:
-    """The filter narrowed to the user's scope; a Land or KV outside it is refused."""
+    """The filter narrowed to the user's scope; a Land or KV outside it is refused; leitung: Land only."""
+    if not scope.sees_persons:
+        # leitung: one fixed view per Land; other filters would let views be subtracted.
+        return ContactFilter(land_code=f.land_code)
     kvs = q.kreisverbaende(session)
     if scope.role == "kreis":
         if f.kv_id not in (None, scope.kv_id):
@@ -176,98 +180,58 @@ def _offices_near(offices: pd.DataFrame, bounds, reach_km: float) -> pd.DataFram
 def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float, background: bool = False) -> MapView:
     """All data of the Karte for the scope and filter; for leitung every count passes suppression.
 
-    background=True: topic splits missing from the cache are computed in a thread (topics_pending).
+    leitung gets one fixed view (configured reach, no filter but the Land): comparing views with
+    another reach or filter would reveal small groups. background=True: topic splits missing from
+    the cache are computed in a thread (topics_pending).
     """
+    suppressed = not scope.sees_persons
+    if suppressed:
+        reach_km = get_settings().office_reach_km
     if not MIN_REACH_KM <= float(reach_km) <= MAX_REACH_KM:
         raise ValidationError(f"Die Reichweite muss zwischen {MIN_REACH_KM:.0f} und {MAX_REACH_KM:.0f} km liegen.")
     f = effective_filter(session, scope, f)
+    # leitung: counted and suppressed nationally, then cut to the Land, so that a Land view and
+    # the national view hide the same Kreise and cannot be played against each other.
+    count_f = replace(f, land_code=None) if suppressed else f
     kreise = q.kreise(session)
     if f.kv_id is not None:
         kreise = kreise[kreise["kv_id"] == f.kv_id]
-    elif f.land_code:
+    elif f.land_code and not suppressed:
         kreise = kreise[kreise["land_code"] == f.land_code]
     places = q.plz_places(session)
     places = places[places["kreis_ags"].isin(kreise["ags"])]
     offices = q.active_offices(session)
-    base_key = _base_key(session, scope, f)
-    counts = plz_counts(session, scope, f, base_key)
+    base_key = _base_key(session, scope, count_f)
+    counts = plz_counts(session, scope, count_f, base_key)
     per_plz = places.merge(counts, on="plz", how="left")
     per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
     analysed = analyse(per_plz, offices, reach_km)
     far = far_only(analysed)
-    topics = _topics(session, scope, f, far["plz"].tolist(), base_key, background)
+    if suppressed:
+        far = far[far["count"] >= MIN_COUNT]  # a hidden PLZ is not shown at all
+    topics = _topics(session, scope, count_f, far["plz"].tolist(), base_key, background)
     by_kreis = kreis_summary(analysed, kreise, offices, reach_km)
+    pending, topics = topics is None, topics or {}
+    spots = [mf.spot(r, topics.get(r["plz"], []), suppressed) for r in far.to_dict("records")]
+    kreis_rows = [mf.kreis(r) for r in by_kreis.to_dict("records")]
+    total, far_total = int(per_plz["count"].sum()), int(far["count"].sum())
+    heat = mf.heat(analysed, suppressed)
+    if suppressed:
+        kreis_rows, total, far_total = mf.protect_kreise(kreis_rows, spots, f.land_code)
+        keep = set(kreise.loc[kreise["land_code"] == f.land_code, "ags"]) if f.land_code else None
+        if keep is not None:
+            kreise = kreise[kreise["ags"].isin(keep)]
+            places = places[places["kreis_ags"].isin(keep)]
+            spots = [sp for sp in spots if sp["kreis_ags"] in keep]
+            heat = mf.heat(analysed[analysed["kreis_ags"].isin(keep)], suppressed)
     bounds = _bounds(places)
-    view = MapView(reach_km=float(reach_km), suppressed=not scope.sees_persons, bounds=bounds,
-                   kreis_ags=kreise["ags"].tolist(), kreise=[], offices=[], spots=[], heat=[],
-                   total=int(per_plz["count"].sum()), far_total=int(far["count"].sum()),
-                   topics_pending=topics is None)
-    topics = topics or {}
+    view = MapView(reach_km=float(reach_km), suppressed=suppressed, bounds=bounds,
+                   kreis_ags=kreise["ags"].tolist(), kreise=kreis_rows, offices=[], spots=spots, heat=heat,
+                   total=total, far_total=far_total, topics_pending=pending)
     view.offices = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
-    spots = [_spot(r, topics.get(r["plz"], []), view.suppressed) for r in far.to_dict("records")]
-    view.spots = [sp for sp in spots if sp["count"] is not None]  # a hidden PLZ is not shown at all
-    view.kreise = [_kreis(r, view.suppressed) for r in by_kreis.to_dict("records")]
-    view.heat = _heat(analysed, view.suppressed)
-    if view.suppressed:
-        view.total, view.far_total = suppress_value(view.total), suppress_value(view.far_total)
-    view.plz_table = _plz_table(view.spots)
-    view.kreis_table = _kreis_table(view.kreise)
+    view.plz_table = mf.plz_table(view.spots)
+    view.kreis_table = mf.kreis_table(view.kreise, suppressed)
     return view
-
-
-def _spot(r: dict, topics: list, suppressed: bool) -> dict:
-    spot = {"plz": r["plz"], "place": r["place"], "kreis_ags": r["kreis_ags"], "lat": r["lat"], "lon": r["lon"],
-            "count": int(r["count"]), **{k: int(r[k]) for k in STATUSES},
-            "topics": topics[:TOP_TOPICS], "office_name": r["office_name"], "km": float(r["km"])}
-    if suppressed:
-        parts, spot["count"] = suppress_breakdown({k: spot[k] for k in STATUSES}, spot["count"])
-        spot.update(parts)
-        spot["topics"] = [(t, suppress_value(n)) for t, n in spot["topics"] if suppress_value(n) is not None]
-    return spot
-
-
-def _kreis(r: dict, suppressed: bool) -> dict:
-    k = {"ags": r["ags"], "name": r["name"], "land_code": r["land_code"], "count": int(r["count"]),
-         "far_count": int(r["far_count"]), "per_10k": None if pd.isna(r["per_10k"]) else float(r["per_10k"]),
-         "office_name": r["office_name"], "km": float(r["km"])}
-    if suppressed:
-        # In reach + without = total: hide so that no hidden part can be recomputed.
-        parts, k["count"] = suppress_breakdown({"far": k["far_count"], "near": k["count"] - k["far_count"]},
-                                               k["count"])
-        k["far_count"] = parts["far"]
-        if k["count"] is None:
-            k["per_10k"] = None
-    return k
-
-
-def _heat(analysed: pd.DataFrame, suppressed: bool) -> list[list[float]]:
-    pts = analysed[analysed["count"] >= (5 if suppressed else 1)]
-    if pts.empty:
-        return []
-    top = float(pts["count"].quantile(0.95)) or 1.0
-    w = (pts["count"] / top).clip(upper=1.0).round(3)
-    return [[round(a, 4), round(b, 4), c] for a, b, c in zip(pts["lat"], pts["lon"], w)]
-
-
-def _plz_table(spots: list[dict]) -> pd.DataFrame:
-    rows = [{"PLZ": s["plz"], "Ort": s["place"], "Linksaktive ohne Büro": s["count"],
-             **{STATUSES[k]: s[k] for k in STATUSES},
-             "Nächste Geschäftsstelle": s["office_name"] or "", "Entfernung (km)": round(s["km"], 1)}
-            for s in spots if s["count"] is not None]
-    cols = ["PLZ", "Ort", "Linksaktive ohne Büro", *STATUSES.values(), "Nächste Geschäftsstelle", "Entfernung (km)"]
-    return pd.DataFrame(rows, columns=cols)
-
-
-def _kreis_table(kreise: list[dict]) -> pd.DataFrame:
-    rows = [{"Kreis": k["name"], "AGS": k["ags"], "Linksaktive ohne Büro": k["far_count"],
-             "Linksaktive gesamt": k["count"], "je 10.000 Einw.": k["per_10k"],
-             "Nächste Geschäftsstelle (vom Kreismittelpunkt)": k["office_name"] or "",
-             "Entfernung (km)": round(k["km"], 1)}
-            for k in kreise if k["far_count"]]
-    df = pd.DataFrame(rows, columns=["Kreis", "AGS", "Linksaktive ohne Büro", "Linksaktive gesamt",
-                                     "je 10.000 Einw.", "Nächste Geschäftsstelle (vom Kreismittelpunkt)",
-                                     "Entfernung (km)"])
-    return df.sort_values("Linksaktive ohne Büro", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> pd.DataFrame:

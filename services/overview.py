@@ -13,7 +13,8 @@ from db.queries.map import contact_version
 from db.types import utcnow
 from services.cache import LruCache
 from services.scope import Scope
-from services.suppression import hide_small_cells, suppress_breakdown, suppress_value
+from services.settings import get_settings
+from services.suppression import MIN_COUNT, hide_small_cells, suppress_breakdown, suppress_value
 
 WEEKS = 26
 
@@ -63,8 +64,14 @@ class _ContactFigures:
 
 
 def build_overview(session: Session, scope: Scope, reach_km: float, now: datetime | None = None) -> Overview:
-    """The Übersicht for the scope's area (all Germany for leitung, suppressed)."""
+    """The Übersicht for the scope's area (all Germany for leitung, suppressed).
+
+    A scope that does not see persons always gets the configured reach: comparing two reaches
+    would reveal the contacts of the PLZ in between.
+    """
     now = now or utcnow()
+    if not scope.sees_persons:
+        reach_km = get_settings().office_reach_km
     # Contact figures are cached while the contacts are unchanged, for at most 5 minutes (the
     # 7/30-day figures move with time); distances are read fresh because offices may change.
     key = (session.get_bind().engine.url.render_as_string(hide_password=True), scope.level, scope.kv_id,
@@ -73,6 +80,9 @@ def build_overview(session: Session, scope: Scope, reach_km: float, now: datetim
     fig = _cache.get_or_compute(key, lambda: _contact_figures(session, scope, now))
     per_plz = fig.per_plz.merge(q.plz_distances(session), on="plz", how="left")
     far = per_plz["km"].isna() | (per_plz["km"] > reach_km)
+    if not scope.sees_persons:
+        # As on the Karte: only PLZ with at least 5 count, so both pages show the same figure.
+        far &= per_plz["count"] >= MIN_COUNT
     ov = Overview(total=sum(fig.by_status.values()), by_status=fig.by_status, new_7=fig.new_7, new_30=fig.new_30,
                   by_source=fig.by_source, by_topic=fig.by_topic, weekly=fig.weekly,
                   without_office=int(per_plz.loc[far, "count"].sum()), reach_km=reach_km)

@@ -49,3 +49,61 @@ def hide_small_cells(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
     for col in cols:
         out[col] = out[col].astype("object").where(out[col].fillna(0) >= MIN_COUNT, None)
     return out
+
+
+def _small(n: int) -> bool:
+    return 0 < n < MIN_COUNT
+
+
+def suppress_hierarchy(cells: Mapping[str, tuple[int, int]], groups: Mapping[str, list[str]]
+                       ) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """Totals of cells (Kreise) and of groups of them (area, Länder) safe to show side by side.
+
+    cells: key -> (total, rest), rest = total minus the part already shown elsewhere (for a
+    Kreis: its visible PLZ circles). A cell is hidden when its total is below 5 or its rest
+    is 1–4. Within every group, whose total and rest are shown too, the hidden cells must
+    not be recomputable: never exactly one positive hidden cell, and neither their totals
+    nor their rests may sum to 1–4; otherwise the smallest fitting visible cell is hidden
+    as well, and a group that cannot be protected hides its total and all its cells.
+    Returns (cell -> shown total or None, group -> shown total or None).
+    """
+    total = {k: int(t) for k, (t, _) in cells.items()}
+    rest = {k: int(r) for k, (_, r) in cells.items()}
+    hidden = {k for k in cells if total[k] < MIN_COUNT or _small(rest[k])}
+    group_hidden: set[str] = set()
+    changed = True
+    while changed:  # every pass hides at least one more figure, so this ends
+        changed = False
+        for g, keys in groups.items():
+            if g in group_hidden:
+                continue
+            if sum(total[k] for k in keys) < MIN_COUNT or _small(sum(rest[k] for k in keys)):
+                group_hidden.add(g)
+                hidden.update(keys)
+                changed = True
+                continue
+            h = [k for k in keys if k in hidden]
+            positive = sum(1 for k in h if total[k] > 0)
+            rest_small = _small(sum(rest[k] for k in h))
+            if positive != 1 and not _small(sum(total[k] for k in h)) and not rest_small:
+                continue
+            # A visible cell has rest 0 or >= 5: only the latter can lift a small rest sum.
+            fitting = [k for k in keys if k not in hidden and (rest[k] > 0 or not rest_small)]
+            if fitting:
+                hidden.add(min(fitting, key=lambda k: (total[k], k)))
+            else:
+                group_hidden.add(g)
+                hidden.update(keys)
+            changed = True
+    shown = {k: None if k in hidden else total[k] for k in cells}
+    group_totals = {g: None if g in group_hidden else sum(total[k] for k in keys) for g, keys in groups.items()}
+    return shown, group_totals
+
+
+def quantile_classes(values: list[int], classes: int = 5) -> list[int]:
+    """Class 1..classes of each value by quantiles of all values: a rank band, never the count."""
+    if not values:
+        return []
+    ordered = sorted(values)
+    cuts = [ordered[min(len(ordered) - 1, len(ordered) * i // classes)] for i in range(1, classes)]
+    return [1 + sum(1 for c in cuts if v >= c) for v in values]
