@@ -113,3 +113,32 @@ def test_office_name_with_script_is_escaped(run_page, app_db):
         with eng.begin() as conn:
             conn.execute(text("UPDATE office SET name = :n WHERE id = :i"), {"n": old[1], "i": old[0]})
         eng.dispose()
+
+
+FIXED_VIEW = "Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen."
+
+
+def test_leitung_has_no_reach_slider_no_filters_and_no_small_count_in_the_map(run_page):
+    at = run_page(PAGE, ROLES_USERS["leitung"])
+    assert not at.exception, at.exception
+    assert not at.slider and not at.multiselect and not at.date_input
+    assert [sb.label for sb in at.selectbox] == ["Land"]
+    assert FIXED_VIEW in all_text(at)
+    script, _ = _map_script(at)
+    # Kreis popups: totals and far figures; PLZ rows: counts and status splits.
+    shown = re.findall(r"(?:Linksaktive|mindestens 5\)): (\d[\d.]*)", script)
+    assert shown, "no Kreis figure in the map"
+    for row in _plz_rows(script):
+        shown += [row[4], *row[5]]
+    numbers = [int(v.replace(".", "")) for v in shown if v != "&lt; 5"]
+    assert not [n for n in numbers if 1 <= n <= 4], numbers
+    weights = re.search(r"L\.heatLayer\(\s*(\[\[.*?\]\])", script, flags=re.S)
+    assert weights, "no heat layer in the map"
+    assert {p[2] for p in json.loads(weights.group(1))} <= {0.2, 0.4, 0.6, 0.8, 1.0}
+
+
+def test_staff_keep_reach_and_filters(run_page):
+    at = run_page(PAGE, ROLES_USERS["team"])
+    assert [s.label for s in at.slider] == ["Reichweite einer Geschäftsstelle (km)"]
+    assert {m.label for m in at.multiselect} == {"Status", "Thema", "Quelle"}
+    assert FIXED_VIEW not in all_text(at)

@@ -34,3 +34,10 @@ def test_leitung_sees_no_value_below_five(app_db):
     for v in values:
         if re.fullmatch(r"\d+", str(v)):
             assert not 1 <= int(v) <= 4, values
+
+
+def test_leitung_has_no_reach_slider_others_do(app_db):
+    at = open_page("pages/uebersicht.py", "leitung")
+    assert not at.slider
+    assert any("feste Auswertung" in c.value for c in at.caption)
+    assert open_page("pages/uebersicht.py", "team").slider

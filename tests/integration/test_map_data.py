@@ -95,3 +95,43 @@ def test_cache_sees_new_contacts(session):
                         source="infostand"))
     session.flush()
     assert mapdata.build_view(session, scope, ContactFilter(), 15.0).total == before + 1
+
+
+def test_leitung_gets_one_fixed_view_with_consistent_sums(session):
+    from datetime import datetime, timezone
+
+    from services.settings import get_settings
+
+    scope = _scope(session, "leitung")
+    fixed = mapdata.build_view(session, scope, ContactFilter(), get_settings().office_reach_km)
+    other = mapdata.build_view(session, scope, ContactFilter(
+        statuses=("member",), topics=("miete",), sources=("infostand",), kv_id=1,
+        created_since=datetime(2030, 1, 1, tzinfo=timezone.utc)), 40.0)
+    assert other.reach_km == fixed.reach_km == get_settings().office_reach_km
+    assert (other.total, other.far_total, other.kreise, other.heat) == (fixed.total, fixed.far_total,
+                                                                        fixed.kreise, fixed.heat)
+    assert [s["plz"] for s in other.spots] == [s["plz"] for s in fixed.spots]
+    assert fixed.total == session.scalar(select(func.count()).select_from(Contact))
+    circles: dict[str, int] = {}
+    for s in fixed.spots:
+        circles[s["kreis_ags"]] = circles.get(s["kreis_ags"], 0) + s["count"]
+    for k in fixed.kreise:
+        assert (k["far_count"] or 0) == circles.get(k["ags"], 0)
+        if k["count"] is not None:
+            assert not 0 < k["count"] - (k["far_count"] or 0) < 5
+    assert (fixed.far_total or 0) == sum(circles.values())
+    hidden = [k for k in fixed.kreise if k["count"] is None]
+    residual = fixed.total - sum(k["count"] for k in fixed.kreise if k["count"] is not None)
+    assert not 0 < residual < 5 and sum(1 for k in hidden if k["per_10k"] is not None) == 0
+    assert {w for *_, w in fixed.heat} <= {0.2, 0.4, 0.6, 0.8, 1.0}
+    # The tables show the map's numbers.
+    assert list(fixed.plz_table["Linksaktive ohne Büro"]) == [s["count"] for s in fixed.spots]
+    far_col = [c for c in fixed.kreis_table.columns if c.startswith("Linksaktive ohne Büro")][0]
+    assert "mindestens 5" in far_col
+    assert sorted(fixed.kreis_table[far_col]) == sorted(k["far_count"] for k in fixed.kreise if k["far_count"])
+    # A Land view hides the same Kreise as the national one (no playing one against the other).
+    land = mapdata.build_view(session, scope, ContactFilter(land_code="14"), 5.0)
+    national = {k["ags"]: k["count"] for k in fixed.kreise}
+    assert land.kreise and all(national[k["ags"]] == k["count"] for k in land.kreise)
+    assert land.total in (None, session.scalar(select(func.count()).select_from(Contact)
+                                               .where(Contact.land_code == "14")))

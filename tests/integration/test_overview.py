@@ -58,10 +58,24 @@ def test_leitung_figures_are_suppressed(session):
     assert ov.total == _count(session)
 
 
-def test_leitung_in_a_tiny_area_sees_only_hidden_or_large_numbers(session):
-    # With a reach of 0 km almost every contact is 'without office'; small splits must still hide.
-    ov = build_overview(session, Scope("leitung"), 0.0)
-    assert not [v for v in _all_values(ov) if v is not None and 0 < v < 5]
+def test_leitung_always_gets_the_configured_reach(session):
+    # Another reach would let leitung subtract two views; the service ignores it, whatever the page sends.
+    from services.settings import get_settings
+
+    fixed = build_overview(session, Scope("leitung"), get_settings().office_reach_km)
+    for reach in (0.0, 14.0, 40.0):
+        ov = build_overview(session, Scope("leitung"), reach)
+        assert ov.reach_km == get_settings().office_reach_km and ov.without_office == fixed.without_office
+        assert not [v for v in _all_values(ov) if v is not None and 0 < v < 5]
+
+
+def test_leitung_without_office_equals_the_karte(session):
+    from db.queries.map import ContactFilter
+    from services import mapdata
+
+    scope = user_scope(session, "leitung")
+    ov = build_overview(session, scope, 15.0)
+    assert ov.without_office == mapdata.build_view(session, scope, ContactFilter(), 15.0).far_total
 
 
 def test_cached_figures_follow_new_contacts_and_office_changes(session):
