@@ -45,7 +45,7 @@ class PropertyGeoJson(folium.map.Layer):
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.geoJson({% if this.rows_js %}({{ this.rows_js }})({{ this.payload }}){% else %}{{ this.payload }}{% endif %}, {
-    layerName: {{ this.layer_name }},
+    layerName: {{ this.layer_name_js }},
     pointToLayer: function (f, latlng) {
         var s = Object.assign({}, {{ this.base }}, f.properties.s || {});
         return {{ 'L.circle' if this.metric_circles else 'L.circleMarker' }}(latlng, s);
@@ -70,7 +70,8 @@ var {{ this.get_name() }} = L.geoJson({% if this.rows_js %}({{ this.rows_js }})(
         """
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PropertyGeoJson"
-        self.layer_name = _json(name)
+        # folium's LayerControl shows layer_name: keep it plain and give the script a JSON copy.
+        self.layer_name_js = _json(name)
         self.payload = _json(features if rows_js else {"type": "FeatureCollection", "features": features})
         self.rows_js = rows_js
         self.base = _json(base_style)
