@@ -13,8 +13,9 @@ st.title("Datenschutz-Anfragen")
 st.caption("Auskunft (Art. 15), Berichtigung (Art. 16), Löschung (Art. 17) und Widerspruch (Art. 21 DSGVO). "
            "Antwortfrist: ein Monat ab Eingang (Art. 12 Abs. 3). Jeder Schritt steht im Audit-Log – "
            "dort nur mit Nummern, nie mit Namen.")
+flash_slot = st.empty()  # one fixed slot: widgets below keep their places whether it is filled or not
 if flash := st.session_state.pop("dsr_flash", None):
-    st.success(flash)
+    flash_slot.success(flash)
 
 
 def _act(fn, *args, success):
@@ -69,8 +70,10 @@ else:
 
 if export := st.session_state.get("dsr_export"):
     data, name, rid = export
+    # The export is personal data: once downloaded it is dropped from the server session.
     st.download_button(f"Auskunft Nr. {rid} herunterladen (JSON)", data, file_name=name, mime="application/json",
-                       key="dsr_download", icon=":material/download:")
+                       key="dsr_download", icon=":material/download:",
+                       on_click=lambda: st.session_state.pop("dsr_export", None))
 
 st.subheader("Anfrage bearbeiten")
 if not open_rows:
