@@ -128,13 +128,16 @@ def browser_page(browser):
 
 
 def login(page, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
-    """Open the app and submit the login form (no wait for the result)."""
+    """Open the app, log in and wait until the logged-in page has finished its run."""
     page.goto(base)
     expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
     wait_idle(page)  # a click during the first run is lost
     page.get_by_role("textbox", name="Benutzername", exact=True).fill(username)
     page.get_by_label("Passwort", exact=True).fill(password)
     page.get_by_role("button", name="Anmelden").click()
+    # The run after login also sets the cookie (a component rerun): a click before it ends is lost.
+    expect(page.get_by_role("button", name="Abmelden", exact=True)).to_be_visible()
+    wait_idle(page)
 
 
 def shot(page, name: str) -> Path:

@@ -133,8 +133,9 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     table.scroll_into_view_if_needed()
     box = table.bounding_box()
     page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # selection cell of the first data row
-    expect(page.get_by_text("der Abruf ist protokolliert")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"^PLZ \d{5} "))).to_be_visible()
+    # .first: while the rerun finishes, Streamlit can briefly show the old and the new element.
+    expect(page.get_by_text("der Abruf ist protokolliert").first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^PLZ \d{5} ")).first).to_be_visible()
     shot(page, "karte_03_plz_persons")
 
     with page.expect_download() as info:
