@@ -61,9 +61,9 @@ def new_contact_form(key: str) -> ContactInput | None:
         left, right = st.columns(2)
         status = left.selectbox("Status", list(STATUSES), format_func=STATUSES.get, key=f"{k}_status")
         source = right.selectbox("Quelle", list(SOURCES), format_func=SOURCES.get, key=f"{k}_source")
-        topics = st.multiselect("Themen", list(TOPICS), format_func=TOPICS.get, key=f"{k}_topics")
+        topics = st.multiselect("Themen", list(TOPICS), format_func=TOPICS.get, key=f"{k}_topics", placeholder="Bitte auswählen")
         consents = st.multiselect("Einwilligungen, die die Person gegeben hat", CONSENT_OPTIONS,
-                                  format_func=consent_label, key=f"{k}_consents")
+                                  format_func=consent_label, key=f"{k}_consents", placeholder="Bitte auswählen")
         evidence = st.text_input("Nachweis der Einwilligungen", key=f"{k}_evidence",
                                  placeholder="z. B. Unterschrift auf Infostand-Liste vom 03.05.2025")
         if not st.form_submit_button("Erfassen", type="primary", icon=":material/person_add:"):
@@ -148,7 +148,7 @@ def topics_form(key: str, card) -> list[str] | None:
     k = form_key(key)
     with st.form(k, clear_on_submit=False):
         topics = st.multiselect("Themen", list(TOPICS), default=[t for t in card.topics if t in TOPICS],
-                                format_func=TOPICS.get, key=f"{k}_topics")
+                                format_func=TOPICS.get, key=f"{k}_topics", placeholder="Bitte auswählen")
         if not st.form_submit_button("Themen speichern", icon=":material/label:"):
             return None
     return topics

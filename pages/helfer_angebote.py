@@ -66,8 +66,8 @@ if not people:
 else:
     with st.form("offer_form"):
         contact_id = st.selectbox("Person", list(people), format_func=people.get)
-        skills = st.multiselect("Fähigkeiten", list(SKILLS), format_func=SKILLS.get)
-        avail = st.multiselect("Verfügbarkeit", list(AVAILABILITY), format_func=AVAILABILITY.get)
+        skills = st.multiselect("Fähigkeiten", list(SKILLS), format_func=SKILLS.get, placeholder="Bitte auswählen")
+        avail = st.multiselect("Verfügbarkeit", list(AVAILABILITY), format_func=AVAILABILITY.get, placeholder="Bitte auswählen")
         c1, c2, c3, c4 = st.columns(4)
         radius = c1.number_input("Umkreis (km)", min_value=0, max_value=300, value=15)
         hours = c2.number_input("Stunden pro Woche", min_value=0.5, max_value=60.0, value=2.0, step=0.5)

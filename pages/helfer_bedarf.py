@@ -61,7 +61,7 @@ with st.form(f"lead_form_{choice}"):
     start = c2.date_input("Von", value=cur.period_start if cur else date.today(), format="DD.MM.YYYY")
     end = c3.date_input("Bis", value=cur.period_end if cur else date.today() + timedelta(days=60), format="DD.MM.YYYY")
     topics = st.multiselect("Themen", list(TOPICS), format_func=TOPICS.get,
-                            default=[t for t in (cur.topics if cur else ()) if t in TOPICS])
+                            default=[t for t in (cur.topics if cur else ()) if t in TOPICS], placeholder="Bitte auswählen")
     st.markdown("**Helfer:innen gebraucht je Fähigkeit**")
     cols = st.columns(4)
     needs = {sk: int(cols[i % 4].number_input(label, min_value=0, max_value=500, step=1, value=needs_now.get(sk, 0)))

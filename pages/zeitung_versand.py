@@ -35,7 +35,7 @@ try:
         table = order_table(s, user.scope, edition_id, [source])
     chosen = st.multiselect("Nur diese Bestellungen (leer = alle im Status)", table["Nr."].tolist(),
                             format_func=lambda i: f"{i} · {table.set_index('Nr.').at[i, 'Name']}",
-                            key="np_ship_chosen")
+                            key="np_ship_chosen", placeholder="Bitte auswählen")
     tracking = st.text_input("Sendungsnummer (optional)", key="np_ship_tracking") if target == "shipped" else ""
     n_all = fig.by_status[source][0]
     n = len(chosen) if chosen else n_all
@@ -49,7 +49,7 @@ try:
 
     st.subheader("Versanddokumente")
     doc_statuses = st.multiselect("Bestellungen im Status", list(ORDER_STATUSES), default=list(DOCUMENT_STATUSES),
-                                  format_func=ORDER_STATUSES.get, key="np_doc_statuses")
+                                  format_func=ORDER_STATUSES.get, key="np_doc_statuses", placeholder="Bitte auswählen")
     st.caption("Jeder Download wird im Audit-Log vermerkt.")
     docs = [("labels", "Adressetiketten (PDF)"), ("packing_pdf", "Packliste (PDF)"), ("packing", "Packliste (CSV)"),
             ("postal", "CSV für Post-Einlieferung")]
