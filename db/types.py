@@ -14,6 +14,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
+        """Aware datetimes become naive UTC."""
         if value is None:
             return None
         if value.tzinfo is not None:
@@ -21,6 +22,7 @@ class UTCDateTime(TypeDecorator):
         return value
 
     def process_result_value(self, value, dialect):
+        """Stored naive UTC comes back aware."""
         if value is None:
             return None
         if isinstance(value, str):  # raw SQLite text from aggregate queries
