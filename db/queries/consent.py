@@ -12,25 +12,6 @@ def active_consent_filter(purpose: str, channel: str | None, contact=Contact):
 
     Usable in any select over Contact (or an alias passed as contact). "Latest" is by granted_at,
     ties broken by id, so a later withdrawal or re-grant always decides (DESIGN §2).
-    """
-    c = aliased(Consent)
-    later = aliased(Consent)
-    channel_match = c.channel.is_(None) if channel is None else c.channel == channel
-    later_channel = later.channel.is_(None) if channel is None else later.channel == channel
-    newer = exists(
-        select(later.id).where(
-            later.contact_id == c.contact_id, later.purpose == purpose, later_channel,
-            or_(later.granted_at > c.granted_at, and_(later.granted_at == c.granted_at, later.id > c.id)),
-        )
-    )
-    return exists(
-        select(c.id).where(c.contact_id == contact.id, c.purpose == purpose, channel_match,
-                           c.withdrawn_at.is_(None), ~newer)
-    )
-
-
-def active_consent_filter_fast(purpose: str, channel: str | None, contact=Contact):
-    """Same set as active_consent_filter, cheaper for batches: the "newer" test looks at withdrawn records only.
 
     The latest record is active iff some active record has no withdrawn record after it: if the
     latest is active it is such a record; if a record has no withdrawal after it, every record

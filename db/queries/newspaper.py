@@ -10,7 +10,7 @@ from sqlalchemy import (Boolean, Integer, Select, String, exists, func, insert, 
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
-from db.queries.consent import active_consent_filter, active_consent_filter_fast
+from db.queries.consent import active_consent_filter
 from db.types import UTCDateTime
 from services.scope import Scope, apply_area, apply_scope, require_persons
 
@@ -89,7 +89,7 @@ def batch_select(scope: Scope, edition_id: int, flt: BatchFilter, *columns) -> S
     stmt = (select(*columns).select_from(Contact).join(Plz, Plz.plz == Contact.plz)
             .where(or_(Plz.nearest_office_km.is_(None), Plz.nearest_office_km > flt.reach_km),
                    *_complete_address(),
-                   active_consent_filter_fast("newspaper", "post"), ~_open_order_exists(edition_id)))
+                   active_consent_filter("newspaper", "post"), ~_open_order_exists(edition_id)))
     if flt.land_code:
         stmt = stmt.where(Contact.land_code == flt.land_code)
     if flt.kv_id:
