@@ -71,13 +71,32 @@ def show_error(error: UserError) -> None:
     st.error(str(error), icon=":material/error:")
 
 
-def run_action(user: CurrentUser, fn, *args, success: str):
-    """Run service fn(session, scope, *args) in one session; show success or its German error."""
+def show_flash(key: str) -> None:
+    """A fixed slot here, filled with the message an action left for after its rerun.
+
+    The slot exists whether filled or not: widgets below keep their places, so expanders do
+    not count as new (and close, hiding an error shown inside) when the message goes away.
+    """
+    slot = st.empty()
+    if message := st.session_state.pop(key, None):
+        slot.success(message, icon=":material/check_circle:")
+
+
+def run_action(user: CurrentUser, fn, *args, success, flash_key: str | None = None):
+    """Run service fn(session, scope, *args) in one session; show its German error, or success.
+
+    success is a text or a function of the result. With flash_key the page reruns (so lists
+    show the new state) and show_flash(flash_key) shows the message after the rerun.
+    """
     try:
         with db_session() as session:
             result = fn(session, user.scope, *args)
     except UserError as exc:
         show_error(exc)
         return None
-    st.success(success)
+    message = success(result) if callable(success) else success
+    if flash_key:
+        st.session_state[flash_key] = message
+        st.rerun()
+    st.success(message)
     return result

@@ -13,21 +13,11 @@ st.title("Datenschutz-Anfragen")
 st.caption("Auskunft (Art. 15), Berichtigung (Art. 16), Löschung (Art. 17) und Widerspruch (Art. 21 DSGVO). "
            "Antwortfrist: ein Monat ab Eingang (Art. 12 Abs. 3). Jeder Schritt steht im Audit-Log – "
            "dort nur mit Nummern, nie mit Namen.")
-flash_slot = st.empty()  # one fixed slot: widgets below keep their places whether it is filled or not
-if flash := st.session_state.pop("dsr_flash", None):
-    flash_slot.success(flash)
+appctx.show_flash("dsr_flash")
 
 
 def _act(fn, *args, success):
-    """Run one service action; on success remember the message and rerun so the list is fresh."""
-    try:
-        with appctx.db_session() as s:
-            result = fn(s, user.scope, *args)
-    except UserError as exc:
-        appctx.show_error(exc)
-        return
-    st.session_state["dsr_flash"] = success(result) if callable(success) else success
-    st.rerun()
+    appctx.run_action(user, fn, *args, success=success, flash_key="dsr_flash")
 
 
 def _search(query: str, page: int):

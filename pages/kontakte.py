@@ -47,11 +47,7 @@ def _created(data):
     return message
 
 
-# Always one slot, filled or not: if the message came and went, the expanders below would move
-# up a place, count as new widgets and close, hiding any error shown inside them.
-flash_slot = st.empty()
-if flash := st.session_state.pop("kontakte_flash", None):
-    flash_slot.success(flash, icon=":material/check_circle:")
+appctx.show_flash("kontakte_flash")
 
 with st.expander("Neue:n Linksaktive:n erfassen", icon=":material/person_add:"):
     if (data := forms.new_contact_form(NEW)) is not None:
