@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -20,6 +19,7 @@ from db.enums import STATUSES, TOPICS
 from db.queries import map as q
 from db.queries.map import ContactFilter
 from services import audit
+from services.cache import LruCache
 from services.errors import PermissionDenied, ValidationError
 from services.export import safe_csv
 from services.geo import normalize_plz
@@ -31,9 +31,8 @@ from services.suppression import MIN_COUNT
 from services.whitespots import analyse, far_only, kreis_summary
 
 MIN_REACH_KM, MAX_REACH_KM = 1.0, 200.0
-_CACHE_SIZE = 32
-_cache: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_cache = LruCache(32)
+_lock = threading.Lock()  # guards _pending
 log = logging.getLogger(__name__)
 
 
@@ -58,8 +57,7 @@ class MapView:
 
 def clear_cache() -> None:
     """Forget all cached aggregates (tests, after bulk loads)."""
-    with _lock:
-        _cache.clear()
+    _cache.clear()
 
 
 def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> ContactFilter:
@@ -90,19 +88,6 @@ def _area_key(scope: Scope) -> tuple:
             scope.land_code if scope.role == "land" else None)
 
 
-def _cached(key: tuple, compute):
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = compute()
-    with _lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
-
-
 def _base_key(session: Session, scope: Scope, f: ContactFilter) -> tuple:
     url = session.get_bind().engine.url.render_as_string(hide_password=True)
     return (url, _area_key(scope), f, q.contact_version(session))
@@ -119,7 +104,7 @@ def plz_counts(session: Session, scope: Scope, f: ContactFilter, base_key: tuple
         wide["count"] = wide.sum(axis=1)
         return wide.reset_index()
 
-    return _cached(key, compute)
+    return _cache.get_or_compute(key, compute)
 
 
 _pending: set = set()
@@ -138,10 +123,9 @@ def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], 
         return out
 
     bind = session.get_bind()
-    with _lock:
-        hit = _cache.get(key)
+    hit = _cache.get(key)
     if hit is not None or not background or not isinstance(bind, Engine):
-        return hit if hit is not None else _cached(key, compute)
+        return hit if hit is not None else _cache.get_or_compute(key, compute)
     # Joining ~2M topic rows takes seconds at a million contacts: the map must not wait for it.
     with _lock:
         if key in _pending:
@@ -151,7 +135,7 @@ def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], 
     def work():
         try:
             with Session(read_only_engine(bind)) as own:
-                _cached(key, lambda: compute(own))
+                _cache.get_or_compute(key, lambda: compute(own))
         except OperationalError as exc:  # e.g. SQLite busy: the next page load tries again
             log.warning("Themen je PLZ nicht berechnet: %s", exc.__class__.__name__)
         finally:
