@@ -13,8 +13,8 @@ from ortools.graph.python import min_cost_flow
 from scipy.spatial import cKDTree
 
 from db.enums import AVAILABILITY, SKILLS, TOPICS
+from services.geo import EARTH_RADIUS_KM, haversine_km
 
-EARTH_RADIUS_KM = 6371.0088
 SKILL_CODES = tuple(SKILLS)
 TOPIC_CODES = tuple(TOPICS)
 
@@ -139,7 +139,7 @@ def candidate_edges(offers: list[Offer], leads: list[Lead], excluded: frozenset 
         return empty
     oi = np.repeat(np.arange(len(offers)), counts)
     li = np.fromiter((j for h in hits for j in h), dtype=np.int64, count=int(counts.sum()))
-    km = _haversine(o_lat[oi], o_lon[oi], l_lat[li], l_lon[li])
+    km = haversine_km(o_lat[oi], o_lon[oi], l_lat[li], l_lon[li])
     o_start = np.array([o.start.toordinal() for o in offers]); o_end = np.array([o.end.toordinal() for o in offers])
     l_start = np.array([ld.start.toordinal() for ld in leads]); l_end = np.array([ld.end.toordinal() for ld in leads])
     keep = (km <= radius[oi] + 1e-9) & (o_start[oi] <= l_end[li]) & (l_start[li] <= o_end[oi])
@@ -161,12 +161,6 @@ def candidate_edges(offers: list[Offer], leads: list[Lead], excluded: frozenset 
     sel = np.concatenate(parts)
     sk = np.concatenate([np.full(len(p), k, np.int64) for k, p in enumerate(parts)])
     return Edges(oi[sel], li[sel], sk, base[sel], km[sel])
-
-
-def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = (np.radians(v) for v in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def _slots(leads: list[Lead]) -> tuple[dict[tuple[int, int], int], np.ndarray]:
@@ -261,7 +255,7 @@ def check(solution: Solution, offers: list[Offer], leads: list[Lead], excluded: 
         o, ld = by_o[p.offer_id], by_l[p.lead_id]
         per_offer[p.offer_id] = per_offer.get(p.offer_id, 0) + 1
         per_slot[(p.lead_id, p.skill)] = per_slot.get((p.lead_id, p.skill), 0) + 1
-        km = float(_haversine(np.array(o.lat), np.array(o.lon), np.array(ld.lat), np.array(ld.lon)))
+        km = float(haversine_km(o.lat, o.lon, ld.lat, ld.lon))
         if p.skill not in o.skills:
             problems.append(f"offer {o.id} lacks skill {p.skill}")
         if km > o.radius_km + 1e-6:

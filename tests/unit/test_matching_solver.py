@@ -96,12 +96,11 @@ def test_edges_are_exactly_the_feasible_pairs():
                       BASE + timedelta(rng.randint(70, 90)), {s: rng.randint(0, 2) for s in SKILLS}) for j in range(3)]
         edges = candidate_edges(offers, leads)
         got = {(int(a), int(b), int(c)) for a, b, c in zip(edges.offer, edges.lead, edges.skill)}
-        from services.matching.solver import _haversine
-        import numpy as np
+        from services.geo import haversine_km
         want = set()
         for i, o in enumerate(offers):
             for j, ld in enumerate(leads):
-                km = float(_haversine(np.array(o.lat), np.array(o.lon), np.array(ld.lat), np.array(ld.lon)))
+                km = float(haversine_km(o.lat, o.lon, ld.lat, ld.lon))
                 if km <= o.radius_km and o.start <= ld.end and ld.start <= o.end:
                     want |= {(i, j, SKILL_CODES.index(s)) for s in o.skills if ld.open_needs.get(s, 0) > 0}
         assert got == want
