@@ -27,7 +27,7 @@ except ConfigError as exc:
     st.error(str(exc))
     st.stop()
 
-engine = appctx.cockpit_engine()
+appctx.cockpit_engine()  # migrates (and seeds in demo mode) before anything reads
 with appctx.db_session() as s:
     creds = auth.credentials(s)
 

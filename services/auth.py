@@ -12,6 +12,8 @@ from db.models import User
 from db.types import utcnow
 from services import audit
 from services.errors import ValidationError
+from services.formatting import format_datetime
+from services.scope import Scope
 
 MAX_FAILED = 5
 LOCK_MINUTES = 15
@@ -79,20 +81,16 @@ def check_login(session: Session, username: str, password: str, now: datetime | 
     user.failed_logins = 0
     user.locked_until = None
     user.last_activity_at = now
-    audit.record(session, _Actor(user.id, user.username), "login", "user", user.id)
+    audit.record(session, _actor(user), "login", "user", user.id)
     session.commit()
     return LoginResult(True)
 
 
-@dataclass(frozen=True)
-class _Actor:
-    user_id: int
-    username: str
+def _actor(user: User) -> Scope:
+    return Scope(role=user.role, user_id=user.id, username=user.username)
 
 
 def _locked_message(until: datetime) -> str:
-    from services.formatting import format_datetime
-
     return (f"Dein Konto ist nach zu vielen Fehlversuchen bis {format_datetime(until)} Uhr gesperrt. "
             "Versuche es danach noch einmal oder bitte die Administration, es zu entsperren.")
 
@@ -133,7 +131,7 @@ def record_logout(session: Session, user_id: int, username: str) -> None:
     user = session.get(User, user_id)
     if user is not None:
         user.last_activity_at = None
-    audit.record(session, _Actor(user_id, username), "logout", "user", user_id)
+    audit.record(session, Scope(role="", user_id=user_id, username=username), "logout", "user", user_id)
     session.commit()
 
 
@@ -147,5 +145,5 @@ def change_own_password(session: Session, user_id: int, old: str, new: str, repe
     if new == old:
         raise ValidationError("Das neue Passwort muss sich vom bisherigen unterscheiden.")
     user.password_hash = hash_password(new)
-    audit.record(session, _Actor(user.id, user.username), "password_changed", "user", user.id)
+    audit.record(session, _actor(user), "password_changed", "user", user.id)
     session.commit()
