@@ -21,8 +21,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "cancelled": frozenset(),
     "returned": frozenset(),
 }
-# Orders in these states no longer hold copies of the stock.
-RELEASED_STATUSES = ("cancelled", "returned")
 TIMESTAMP_COLUMN = {"approved": "approved_at", "packed": "packed_at", "shipped": "shipped_at",
                     "delivered": "delivered_at", "cancelled": "cancelled_at", "returned": "returned_at"}
 MAX_TRACKING_LEN = 60
@@ -61,9 +59,8 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
     found = sum(n for _, n in rows)
     if found != len(ids):
         raise NotFoundError(f"{len(ids) - found} der gewählten Bestellungen gibt es nicht (mehr).")
-    for old, n in rows:
-        if not allowed(old, new_status):
-            check_transition(old, new_status)
+    for old, _ in rows:
+        check_transition(old, new_status)
     olds = [old for old, _ in rows]
     values = {"status": new_status, TIMESTAMP_COLUMN[new_status]: utcnow()}
     if tracking:
