@@ -65,7 +65,6 @@ def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> Contac
     if not scope.sees_persons:
         # leitung: one fixed view per Land; other filters would let views be subtracted.
         return ContactFilter(land_code=f.land_code)
-    kvs = q.kreisverbaende(session)
     if scope.role == "kreis":
         if f.kv_id not in (None, scope.kv_id):
             raise PermissionDenied("Du kannst nur die Karte deines Kreisverbands öffnen.")
@@ -75,6 +74,7 @@ def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> Contac
             raise PermissionDenied("Du kannst nur die Karte deines Landesverbands öffnen.")
         f = replace(f, land_code=scope.land_code)
     if f.kv_id is not None:
+        kvs = q.kreisverbaende(session)
         row = kvs[kvs["id"] == f.kv_id]
         if row.empty:
             raise ValidationError("Diesen Kreisverband gibt es nicht.")
@@ -199,7 +199,7 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     spots = [mf.spot(r, topics.get(r["plz"], []), suppressed) for r in far.to_dict("records")]
     kreis_rows = [mf.kreis(r) for r in by_kreis.to_dict("records")]
     total, far_total = int(per_plz["count"].sum()), int(far["count"].sum())
-    heat = mf.heat(analysed, suppressed)
+    heat_rows = analysed
     if suppressed:
         kreis_rows, total, far_total = mf.protect_kreise(kreis_rows, spots, f.land_code)
         keep = set(kreise.loc[kreise["land_code"] == f.land_code, "ags"]) if f.land_code else None
@@ -207,15 +207,14 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
             kreise = kreise[kreise["ags"].isin(keep)]
             places = places[places["kreis_ags"].isin(keep)]
             spots = [sp for sp in spots if sp["kreis_ags"] in keep]
-            heat = mf.heat(analysed[analysed["kreis_ags"].isin(keep)], suppressed)
+            heat_rows = analysed[analysed["kreis_ags"].isin(keep)]
     bounds = _bounds(places)
-    view = MapView(reach_km=float(reach_km), suppressed=suppressed, bounds=bounds,
-                   kreis_ags=kreise["ags"].tolist(), kreise=kreis_rows, offices=[], spots=spots, heat=heat,
-                   total=total, far_total=far_total, topics_pending=pending)
-    view.offices = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
-    view.plz_table = mf.plz_table(view.spots)
-    view.kreis_table = mf.kreis_table(view.kreise, suppressed)
-    return view
+    near = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
+    return MapView(reach_km=float(reach_km), suppressed=suppressed, bounds=bounds,
+                   kreis_ags=kreise["ags"].tolist(), kreise=kreis_rows, offices=near, spots=spots,
+                   heat=mf.heat(heat_rows, suppressed), total=total, far_total=far_total,
+                   topics_pending=pending, plz_table=mf.plz_table(spots),
+                   kreis_table=mf.kreis_table(kreis_rows, suppressed))
 
 
 def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> pd.DataFrame:
