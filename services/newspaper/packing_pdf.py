@@ -8,7 +8,7 @@ import pandas as pd
 from fpdf import FPDF
 
 from services.errors import ValidationError
-from services.formatting import format_datetime
+from services.formatting import format_datetime, format_int
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 FONT = "DejaVu"
@@ -18,10 +18,6 @@ COLUMNS = (("Nr.", 20, "R"), ("Name", 62, "L"), ("PLZ", 14, "L"), ("Ort", 50, "L
 ROW_H = 5.6
 MARGIN = 12.0
 BOTTOM = 297.0 - MARGIN - 2 * ROW_H  # room for the page total line
-
-
-def _fmt(n: int) -> str:
-    return f"{int(n):,}".replace(",", ".")
 
 
 def _clip(pdf: FPDF, text: str, width: float) -> str:
@@ -58,8 +54,8 @@ class _Packing:
         pdf.set_font(FONT, "B", 8.5)
         pdf.set_y(max(pdf.get_y(), BOTTOM))
         pdf.cell(sum(w for _, w, _ in COLUMNS[:4]), ROW_H, "Summe dieser Seite", border="T")
-        pdf.cell(COLUMNS[4][1], ROW_H, _fmt(self.page_copies), border="T", align="R")
-        pdf.cell(COLUMNS[5][1], ROW_H, _fmt(self.page_bundles), border="T", align="R")
+        pdf.cell(COLUMNS[4][1], ROW_H, format_int(self.page_copies), border="T", align="R")
+        pdf.cell(COLUMNS[5][1], ROW_H, format_int(self.page_bundles), border="T", align="R")
 
     def ensure_room(self, rows: int = 1) -> None:
         if self.pdf.get_y() + rows * ROW_H > BOTTOM:
@@ -82,8 +78,8 @@ class _Packing:
         pdf.cell(text_w if not heading else text_w + COLUMNS[4][1] + COLUMNS[5][1], ROW_H,
                  _clip(pdf, label, text_w), fill=heading)
         if not heading:
-            pdf.cell(COLUMNS[4][1], ROW_H, _fmt(copies), align="R")
-            pdf.cell(COLUMNS[5][1], ROW_H, _fmt(bundles), align="R")
+            pdf.cell(COLUMNS[4][1], ROW_H, format_int(copies), align="R")
+            pdf.cell(COLUMNS[5][1], ROW_H, format_int(bundles), align="R")
         pdf.ln(ROW_H)
 
 
@@ -108,13 +104,14 @@ def packing_pdf(orders: pd.DataFrame, copies_per_bundle: int, title: str, at: da
         writer.label_line(f"{land} · Kreisverband {kv}")
         for row in group.itertuples(index=False):
             writer.ensure_room()
-            writer.line([str(int(row.id)), row.name, row.plz, row.city, _fmt(row.copies), _fmt(row.bundles)])
+            writer.line([str(int(row.id)), row.name, row.plz, row.city, format_int(row.copies),
+                         format_int(row.bundles)])
             writer.page_copies += int(row.copies)
             writer.page_bundles += int(row.bundles)
         writer.ensure_room()
-        writer.label_line(f"Summe {kv}: {_fmt(len(group))} Bestellungen", group["copies"].sum(),
+        writer.label_line(f"Summe {kv}: {format_int(len(group))} Bestellungen", group["copies"].sum(),
                           group["bundles"].sum())
     writer.ensure_room()
-    writer.label_line(f"Gesamt: {_fmt(len(df))} Bestellungen", df["copies"].sum(), df["bundles"].sum())
+    writer.label_line(f"Gesamt: {format_int(len(df))} Bestellungen", df["copies"].sum(), df["bundles"].sum())
     writer.page_total()
     return bytes(pdf.output())
