@@ -29,7 +29,6 @@ class BatchPreview:
     copies: int
     available: int
     stock_left_after: int
-    copies_per_person: int
     sample: pd.DataFrame
 
     @property
@@ -69,9 +68,13 @@ def open_for_order(session: Session, scope: Scope, contact_id: int, edition_id: 
     return facts
 
 
+def _available(session: Session, edition: NewspaperEdition) -> int:
+    return edition.copies_in_stock - q.reserved_copies(session, edition.id)
+
+
 def available_copies(session: Session, edition_id: int) -> int:
     """Copies of the stock not yet set aside."""
-    return _edition(session, edition_id).copies_in_stock - q.reserved_copies(session, edition_id)
+    return _available(session, _edition(session, edition_id))
 
 
 def create_single_order(session: Session, scope: Scope, edition_id: int, contact_id: int, bundles: int,
@@ -93,7 +96,7 @@ def create_single_order(session: Session, scope: Scope, edition_id: int, contact
                 f"{facts.nearest_office_name} ist nur {facts.nearest_office_km:.1f} km entfernt: "
                 "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen.")
         reason = validate_override(override_reason)
-    available = edition.copies_in_stock - q.reserved_copies(session, edition_id)
+    available = _available(session, edition)
     if copies > available:
         raise ConflictError(f"Nicht genug Bestand: {available} Exemplare frei, {copies} angefragt.")
     order = DispatchOrder(
@@ -127,9 +130,9 @@ def preview_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFil
     edition = _edition(session, edition_id)
     per_person = _copies(edition, bundles)
     people = q.batch_count(session, scope, edition_id, flt)
-    available = edition.copies_in_stock - q.reserved_copies(session, edition_id)
+    available = _available(session, edition)
     return BatchPreview(people=people, copies=people * per_person, available=available,
-                        stock_left_after=available - people * per_person, copies_per_person=per_person,
+                        stock_left_after=available - people * per_person,
                         sample=q.batch_sample(session, scope, edition_id, flt))
 
 
@@ -142,7 +145,7 @@ def confirm_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFil
         raise NotFoundError("Diese Ausgabe gibt es nicht.")
     per_person = _copies(edition, bundles)
     people = q.batch_count(session, scope, edition_id, flt)
-    available = edition.copies_in_stock - q.reserved_copies(session, edition_id)
+    available = _available(session, edition)
     if people != expected_people or people * per_person != expected_copies:
         raise ConflictError(
             f"Die Zahlen haben sich seit der Vorschau geändert: jetzt {people} Personen und "
