@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 import numpy as np
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
 from services.errors import ConflictError
@@ -60,18 +61,25 @@ def _sqlite_pragmas(conn, loading: bool) -> None:
             raw.execute(f"PRAGMA {pragma}")
 
 
-def reset_demo(engine: Engine) -> None:
-    """Delete all rows of all tables (the schema stays)."""
+@contextmanager
+def _loading_connection(engine: Engine) -> Iterator[tuple[Connection, bool]]:
+    """A connection (and whether it is SQLite) with SQLite's bulk-load pragmas, restored afterwards."""
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
         if sqlite:
             _sqlite_pragmas(conn, True)
         try:
-            with conn.begin():
-                reset_database(conn)
+            yield conn, sqlite
         finally:
             if sqlite:
                 _sqlite_pragmas(conn, False)
+
+
+def reset_demo(engine: Engine) -> None:
+    """Delete all rows of all tables (the schema stays)."""
+    with _loading_connection(engine) as (conn, _sqlite):
+        with conn.begin():
+            reset_database(conn)
 
 
 def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Progress | None = None,
@@ -85,49 +93,42 @@ def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Pr
     rng_structure, rng_context = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     pools = build_pools(seed)
     counts: dict[str, int] = {}
-    with engine.connect() as conn:
-        sqlite = conn.dialect.name == "sqlite"
-        if sqlite:
-            _sqlite_pragmas(conn, True)
-        try:
-            with conn.begin():
-                taken = conn.execute(text(
-                    "SELECT (SELECT COUNT(*) FROM contact) + (SELECT COUNT(*) FROM office) "
-                    "+ (SELECT COUNT(*) FROM app_user)")).scalar_one()
-                if taken:
-                    raise ConflictError("Die Datenbank enthält schon Daten. Zum Neuaufbau mit --reset starten.")
-                report(0.01, "Lade Länder, Kreise, Kreisverbände und PLZ")
-                session = Session(bind=conn)  # joins conn's transaction
-                load_reference_data(session, merge_small_kvs=merge_small_kvs)
-                geo = load_geo(session)
-                writer = BulkWriter(conn)
-                _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
-                report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
-                big = contacts >= _REBUILD_INDEXES_FROM
-                if big:
-                    writer.drop_bulk_indexes()
-                    if sqlite:
-                        # SQLite evaluates CHECK ... IN (...) slowly (a third of the load time); the
-                        # generator draws from the same enums, and small seeds (tests) keep the checks.
-                        conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
-                ctx = ContactContext.build(geo, pools, clock, rng_context)
-                span = 0.84 if big else 0.94
-                for first, n, chunk in _generated_chunks(seed, ctx, contacts):
-                    for table in BULK_TABLES:  # parents first: small seeds keep their foreign keys
-                        cols, rows = chunk[table]
-                        writer.insert(table, cols, rows)
-                        counts[table] = counts.get(table, 0) + len(rows)
-                    report(0.05 + span * (first + n - 1) / contacts,
-                           f"Kontakte {first + n - 1:,}/{contacts:,}".replace(",", "."))
-                if big:
-                    writer.rebuild_indexes(lambda f: report(0.89 + 0.09 * f, "Baue Indizes neu"))
-                report(0.98, "Statistiken aktualisieren")
+    with _loading_connection(engine) as (conn, sqlite):
+        with conn.begin():
+            taken = conn.execute(text(
+                "SELECT (SELECT COUNT(*) FROM contact) + (SELECT COUNT(*) FROM office) "
+                "+ (SELECT COUNT(*) FROM app_user)")).scalar_one()
+            if taken:
+                raise ConflictError("Die Datenbank enthält schon Daten. Zum Neuaufbau mit --reset starten.")
+            report(0.01, "Lade Länder, Kreise, Kreisverbände und PLZ")
+            session = Session(bind=conn)  # joins conn's transaction
+            load_reference_data(session, merge_small_kvs=merge_small_kvs)
+            geo = load_geo(session)
+            writer = BulkWriter(conn)
+            _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
+            report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
+            big = contacts >= _REBUILD_INDEXES_FROM
+            if big:
+                writer.drop_bulk_indexes()
                 if sqlite:
-                    conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-                writer.finish()
-        finally:
+                    # SQLite evaluates CHECK ... IN (...) slowly (a third of the load time); the
+                    # generator draws from the same enums, and small seeds (tests) keep the checks.
+                    conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
+            ctx = ContactContext.build(geo, pools, clock, rng_context)
+            span = 0.84 if big else 0.94
+            for first, n, chunk in _generated_chunks(seed, ctx, contacts):
+                for table in BULK_TABLES:  # parents first: small seeds keep their foreign keys
+                    cols, rows = chunk[table]
+                    writer.insert(table, cols, rows)
+                    counts[table] = counts.get(table, 0) + len(rows)
+                report(0.05 + span * (first + n - 1) / contacts,
+                       f"Kontakte {first + n - 1:,}/{contacts:,}".replace(",", "."))
+            if big:
+                writer.rebuild_indexes(lambda f: report(0.89 + 0.09 * f, "Baue Indizes neu"))
+            report(0.98, "Statistiken aktualisieren")
             if sqlite:
-                _sqlite_pragmas(conn, False)
+                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            writer.finish()
     if engine.dialect.name == "postgresql" and contacts >= _REBUILD_INDEXES_FROM:
         # Bulk-loaded pages are not yet all-visible: without VACUUM no count can use an
         # index-only scan, and autovacuum may be off or slow to come.
