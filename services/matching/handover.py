@@ -12,15 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.enums import SKILLS
-from db.models import Assignment, CampaignLead, Contact, ContactShare, Kreisverband, Plz, VolunteerOffer
+from db.models import Assignment, CampaignLead, Contact, ContactShare, VolunteerOffer
 from db.queries import matching as q
-from db.queries.consent import active_consent_filter
 from db.types import utcnow
 from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.geo import haversine_km
-from services.mail.outbox import enqueue, valid_address
 from services.matching import notify, workflow
 from services.matching.run import MATCH_ROLES, fit_percent
 from services.matching.solver import TOPIC_MAX, explain, fit_points
@@ -41,10 +38,6 @@ class HandoverResult:
     ask_first: int
 
 
-def _has_consent(session: Session, contact_id: int, purpose: str) -> bool:
-    return session.scalar(select(Contact.id).where(Contact.id == contact_id, active_consent_filter(purpose, None))) is not None
-
-
 def _load(session: Session, scope: Scope, ids) -> list[Assignment]:
     """Assignments by id inside the scope (lead in the area, volunteer visible); NotFoundError otherwise."""
     ids = sorted({int(i) for i in ids})
@@ -62,11 +55,9 @@ def _share(session: Session, scope: Scope, a: Assignment, contact: Contact, lead
     """Create the ContactShare for the lead's KV when consent allows; True when the KV sees the person."""
     if contact.kv_id == lead.kv_id:
         return True
-    if not _has_consent(session, contact.id, "pass_to_branch"):
+    if not notify.has_consent(session, contact.id, "pass_to_branch"):
         return False
-    exists = session.scalar(select(ContactShare.id).where(
-        ContactShare.contact_id == contact.id, ContactShare.kv_id == lead.kv_id, ContactShare.revoked_at.is_(None)))
-    if exists is None:
+    if not notify.lead_sees(session, contact, lead):
         share = ContactShare(contact_id=contact.id, kv_id=lead.kv_id, reason="volunteer_handover", ref_id=a.id,
                              granted_by=scope.user_id, granted_at=utcnow())
         session.add(share)
@@ -74,37 +65,6 @@ def _share(session: Session, scope: Scope, a: Assignment, contact: Contact, lead
         audit.record(session, scope, "volunteer_handover", "contact", contact.id, kv_id=lead.kv_id,
                      assignment_id=a.id, share_id=share.id)
     return True
-
-
-def _notify(session: Session, a: Assignment, contact: Contact, lead: CampaignLead, shared: bool) -> int:
-    """Queue the mails to the lead and to the volunteer; returns how many were queued."""
-    skill = SKILLS.get(a.skill, a.skill)
-    kv = session.get(Kreisverband, lead.kv_id)
-    place = session.get(Plz, lead.plz)
-    queued = 0
-    if valid_address(lead.contact_email):
-        if shared:
-            who = (f"{contact.first_name} {contact.last_name}\nE-Mail: {contact.email or '–'}\n"
-                   f"Telefon: {contact.phone or '–'}\n\nBitte melde dich bei ihr oder ihm.")
-        else:
-            who = ("Die Person hat der Weitergabe ihrer Daten noch nicht zugestimmt. Das Linksaktiv-Team "
-                   "fragt sie jetzt; sobald sie zustimmt, erscheint sie in deinem Cockpit.")
-        body = (f"Hallo {lead.contact_name},\n\ndas Linksaktiv-Team hat eine Helferin / einen Helfer für "
-                f"„{skill}“ an die Wahlkampfleitung {kv.name} vermittelt.\n\n{who}\n\nSolidarische Grüße\n"
-                f"dein Linksaktiv-Team\n")
-        enqueue(session, lead.contact_email, f"Neue Unterstützung für „{skill}“", body, "service", "assignment", a.id)
-        queued += 1
-    # The volunteer is written to only with an active consent for volunteering (DESIGN §2).
-    if valid_address(contact.email) and _has_consent(session, contact.id, "volunteering"):
-        ask = ("Die Wahlkampfleitung meldet sich bei dir." if shared else
-               "Dürfen wir deinen Namen und deine Kontaktdaten an die Wahlkampfleitung weitergeben? "
-               "Antworte einfach auf diese Mail.")
-        body = (f"Hallo {contact.first_name},\n\ndanke für dein Angebot! Die Wahlkampfleitung {kv.name} "
-                f"({place.place if place else lead.plz}) sucht Unterstützung für „{skill}“.\n\n{ask}\n\n"
-                f"Solidarische Grüße\ndein Linksaktiv-Team\n")
-        enqueue(session, contact.email, f"Mithelfen: „{skill}“ in {kv.name}", body, "volunteering", "assignment", a.id)
-        queued += 1
-    return queued
 
 
 def accept(session: Session, scope: Scope, ids) -> HandoverResult:
@@ -118,7 +78,7 @@ def accept(session: Session, scope: Scope, ids) -> HandoverResult:
         lead = session.get(CampaignLead, a.lead_id)
         ok = _share(session, scope, a, contact, lead)
         shared, ask = shared + ok, ask + (not ok)
-        mails = _notify(session, a, contact, lead, ok)
+        mails = notify.accepted_mails(session, a, contact, lead, ok)
         audit.record(session, scope, "assignment_accept", "assignment", a.id, shared=ok, mails=mails)
     if len(rows) > 1:
         audit.record(session, scope, "assignment_batch", "assignment", "", action_name="accept", count=len(rows))

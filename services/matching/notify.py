@@ -1,4 +1,4 @@
-"""Mails about an accepted assignment that is confirmed or cancelled, queued in the outbox.
+"""Mails about an assignment that is accepted, confirmed or cancelled, queued in the outbox.
 
 The lead is always told (a service mail to the address the KV entered); the volunteer only with
 an active `volunteering` consent (DESIGN §2). The lead's mail names the volunteer only when the
@@ -34,6 +34,39 @@ def lead_sees(session: Session, contact: Contact, lead: CampaignLead) -> bool:
         ContactShare.revoked_at.is_(None))) is not None
 
 
+def _context(session: Session, a: Assignment, lead: CampaignLead) -> tuple[str, str, str]:
+    """KV name, the lead's place (or PLZ) and the skill label that every assignment mail names."""
+    place_row = session.get(Plz, lead.plz)
+    return (session.get(Kreisverband, lead.kv_id).name, place_row.place if place_row is not None else lead.plz,
+            SKILLS.get(a.skill, a.skill))
+
+
+def accepted_mails(session: Session, a: Assignment, contact: Contact, lead: CampaignLead, shared: bool) -> int:
+    """Queue the mails to the lead and to the volunteer for an accepted proposal; returns the count."""
+    kv, place, skill = _context(session, a, lead)
+    queued = 0
+    if valid_address(lead.contact_email):
+        if shared:
+            who = (f"{contact.first_name} {contact.last_name}\nE-Mail: {contact.email or '–'}\n"
+                   f"Telefon: {contact.phone or '–'}\n\nBitte melde dich bei ihr oder ihm.")
+        else:
+            who = ("Die Person hat der Weitergabe ihrer Daten noch nicht zugestimmt. Das Linksaktiv-Team "
+                   "fragt sie jetzt; sobald sie zustimmt, erscheint sie in deinem Cockpit.")
+        body = (f"Hallo {lead.contact_name},\n\ndas Linksaktiv-Team hat eine Helferin / einen Helfer für "
+                f"„{skill}“ an die Wahlkampfleitung {kv} vermittelt.\n\n{who}{SIGNATURE}")
+        enqueue(session, lead.contact_email, f"Neue Unterstützung für „{skill}“", body, "service", "assignment", a.id)
+        queued += 1
+    if valid_address(contact.email) and has_consent(session, contact.id, "volunteering"):
+        ask = ("Die Wahlkampfleitung meldet sich bei dir." if shared else
+               "Dürfen wir deinen Namen und deine Kontaktdaten an die Wahlkampfleitung weitergeben? "
+               "Antworte einfach auf diese Mail.")
+        body = (f"Hallo {contact.first_name},\n\ndanke für dein Angebot! Die Wahlkampfleitung {kv} "
+                f"({place}) sucht Unterstützung für „{skill}“.\n\n{ask}{SIGNATURE}")
+        enqueue(session, contact.email, f"Mithelfen: „{skill}“ in {kv}", body, "volunteering", "assignment", a.id)
+        queued += 1
+    return queued
+
+
 def _lead_body(a: Assignment, new_status: str, lead: CampaignLead, kv: str, skill: str, who: str) -> str:
     if new_status == "confirmed":
         text = (f"die Vermittlung Nr. {a.id} für „{skill}“ an die Wahlkampfleitung {kv} ist bestätigt."
@@ -62,10 +95,7 @@ def status_mails(session: Session, a: Assignment, old_status: str, new_status: s
         return 0
     lead = session.get(CampaignLead, a.lead_id)
     contact = session.get(Contact, session.get(VolunteerOffer, a.offer_id).contact_id)
-    kv = session.get(Kreisverband, lead.kv_id).name
-    place_row = session.get(Plz, lead.plz)
-    place = place_row.place if place_row is not None else lead.plz
-    skill = SKILLS.get(a.skill, a.skill)
+    kv, place, skill = _context(session, a, lead)
     verb = "Bestätigt" if new_status == "confirmed" else "Storniert"
     queued = 0
     if valid_address(lead.contact_email):

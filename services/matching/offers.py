@@ -76,8 +76,7 @@ def create_offer(session: Session, scope: Scope, contact_id: int, data: OfferInp
     contact = session.scalar(apply_scope(select(Contact).where(Contact.id == contact_id), scope))
     if contact is None:
         raise NotFoundError("Diese Person gibt es nicht oder sie liegt außerhalb deines Bereichs.")
-    if session.scalar(select(Contact.id).where(Contact.id == contact_id,
-                                               active_consent_filter("volunteering", None))) is None:
+    if not notify.has_consent(session, contact_id, "volunteering"):
         raise ValidationError(NO_CONSENT)
     _refuse_duplicate_offer(session, contact_id, data)
     offer = VolunteerOffer(contact_id=contact_id, availability=",".join(a for a in AVAILABILITY if a in data.availability),
