@@ -7,6 +7,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Kreis, Kreisverband, Land, Plz
+from services import geodata
 from services.geo import PLACES_SEPARATOR, haversine_km
 
 # Kreise the demo users and tests rely on keep a KV of their own.
@@ -15,18 +16,6 @@ MERGE_COUNT = 6
 _MERGE_MAX_KM = 60.0
 _MERGE_MAX_POPULATION = 250_000
 _RURAL_KINDS = ("Landkreis", "Kreis")
-
-
-def _geo_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    try:
-        from services import geodata
-        return geodata.laender_table(), geodata.kreise_table(), geodata.plz_table()
-    except ImportError:  # the shared loader is optional; the CSVs are the source
-        from pathlib import Path
-        geo = Path(__file__).resolve().parents[1] / "data" / "geo"
-        read = lambda name, cols: pd.read_csv(geo / name, dtype={c: str for c in cols}, keep_default_na=False)  # noqa: E731
-        return (read("laender.csv", ["code"]), read("kreise.csv", ["ags", "land_code"]),
-                read("plz.csv", ["plz", "places", "kreis_ags"]))
 
 
 def merge_pairs(kreise: pd.DataFrame, count: int = MERGE_COUNT) -> list[tuple[str, str]]:
@@ -89,7 +78,7 @@ def load_reference_data(session: Session, merge_small_kvs: bool = True) -> bool:
     """Insert Länder, Kreise, KVs and PLZ unless already loaded; returns True if it loaded them."""
     if session.execute(select(func.count()).select_from(Land)).scalar_one() > 0:
         return False
-    laender, kreise, plz = _geo_tables()
+    laender, kreise, plz = geodata.laender_table(), geodata.kreise_table(), geodata.plz_table()
     plan = kv_plan(kreise, merge_small_kvs)
     session.execute(insert(Land), [
         {"code": r.code, "name": r.name, "abbr": r.abbr} for r in laender.itertuples()
