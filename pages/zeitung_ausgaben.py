@@ -19,6 +19,7 @@ from services.settings import get_settings
 user = appctx.guard("pages/zeitung_ausgaben.py")
 st.title("Zeitungsausgaben")
 st.caption(STOCK_NOTE)
+appctx.show_flash("np_ed_flash")
 
 try:
     with st.expander("Neue Ausgabe anlegen", expanded=False):
@@ -49,10 +50,9 @@ try:
     with st.form("np_stock"):
         new_stock = st.number_input("Bestand ändern (Exemplare)", 0, 10_000_000, fig.copies_in_stock, step=500)
         if st.form_submit_button("Bestand speichern"):
-            with appctx.db_session() as s:
-                ed_service.set_stock(s, user.scope, edition_id, int(new_stock))
-            st.success("Bestand gespeichert.")
-            st.rerun()
+            # flash_key: the message survives the rerun that shows the new figures.
+            appctx.run_action(user, ed_service.set_stock, edition_id, int(new_stock),
+                              success="Bestand gespeichert.", flash_key="np_ed_flash")
 
     st.subheader("Bestellungen nach Status")
     st.dataframe(pd.DataFrame({"Status": [ORDER_STATUSES[k] for k in fig.by_status],

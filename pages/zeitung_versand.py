@@ -11,6 +11,7 @@ from services.newspaper.listing import order_table
 
 user = appctx.guard("pages/zeitung_versand.py")
 st.title("Zeitungsversand")
+appctx.show_flash("np_ship_flash")
 
 with appctx.db_session() as s:
     all_editions = ed_service.editions(s)
@@ -33,18 +34,20 @@ try:
                           key="np_ship_target")
     with appctx.db_session() as s:
         table = order_table(s, user.scope, edition_id, [source])
+    names = dict(zip(table["Nr."], table["Name"]))
     chosen = st.multiselect("Nur diese Bestellungen (leer = alle im Status)", table["Nr."].tolist(),
-                            format_func=lambda i: f"{i} · {table.set_index('Nr.').at[i, 'Name']}",
+                            format_func=lambda i: f"{i} · {names.get(i, '')}",
                             key="np_ship_chosen", placeholder="Bitte auswählen")
     tracking = st.text_input("Sendungsnummer (optional)", key="np_ship_tracking") if target == "shipped" else ""
     n_all = fig.by_status[source][0]
     n = len(chosen) if chosen else n_all
     if st.button(f"{n} Bestellungen auf „{ORDER_STATUSES[target]}“ setzen", disabled=n == 0, type="primary"):
-        with appctx.db_session() as s:
-            ids = chosen or ed_service.order_ids(s, edition_id, source)
-            done = workflow.transition_orders(s, user.scope, ids, target, tracking)
-        st.success(f"{done} Bestellungen sind jetzt „{ORDER_STATUSES[target]}“.")
-        st.rerun()
+        def _move(s, scope):
+            return workflow.transition_orders(s, scope, chosen or ed_service.order_ids(s, edition_id, source),
+                                              target, tracking)
+        # flash_key: the message survives the rerun that shows the new lists.
+        appctx.run_action(user, _move, flash_key="np_ship_flash",
+                          success=lambda done: f"{done} Bestellungen sind jetzt „{ORDER_STATUSES[target]}“.")
     st.dataframe(table, hide_index=True, width="stretch")
 
     st.subheader("Versanddokumente")
