@@ -132,14 +132,10 @@ def offers_frame(session: Session, scope: Scope, include_withdrawn: bool = False
     """One page of offers in scope, newest first, with skills and state (offen / vermittelt / abgelaufen / zurückgezogen)."""
     if limit < 1 or offset < 0:
         raise ValidationError("Ungültige Seite.")
-    stmt = apply_scope(
-        select(VolunteerOffer.id, VolunteerOffer.contact_id, Contact.first_name, Contact.last_name, Contact.plz,
-               VolunteerOffer.availability, VolunteerOffer.travel_radius_km, VolunteerOffer.period_start,
-               VolunteerOffer.period_end, VolunteerOffer.hours_per_week, VolunteerOffer.note,
-               VolunteerOffer.created_at, VolunteerOffer.withdrawn_at)
-        .join(Contact, Contact.id == VolunteerOffer.contact_id), scope)
-    if not include_withdrawn:
-        stmt = stmt.where(VolunteerOffer.withdrawn_at.is_(None))
+    stmt = _offers_select(scope, include_withdrawn, VolunteerOffer.id, VolunteerOffer.contact_id, Contact.first_name,
+                          Contact.last_name, Contact.plz, VolunteerOffer.availability, VolunteerOffer.travel_radius_km,
+                          VolunteerOffer.period_start, VolunteerOffer.period_end, VolunteerOffer.hours_per_week,
+                          VolunteerOffer.note, VolunteerOffer.created_at, VolunteerOffer.withdrawn_at)
     # created_at, id: a total order, so pages neither repeat nor skip an offer.
     df = pd.read_sql(stmt.order_by(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc())
                      .limit(limit).offset(offset), session.connection())
