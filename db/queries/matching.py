@@ -68,6 +68,15 @@ def active_counts(session: Session, lead_ids=None) -> dict[tuple[int, str, str],
     return {(lid, sk, st): n for lid, sk, st, n in session.execute(stmt)}
 
 
+def taken_counts(session: Session, lead_ids) -> dict[tuple[int, str], int]:
+    """Active assignments (proposed, contacted, confirmed) per (lead, skill): the part of a need already met."""
+    taken: dict[tuple[int, str], int] = defaultdict(int)
+    for (lid, skill, status), n in active_counts(session, lead_ids).items():
+        if status in ACTIVE:
+            taken[(lid, skill)] += n
+    return taken
+
+
 def open_leads(session: Session, scope: Scope, today: date) -> list[Lead]:
     """Active leads in the area whose period is not over, with need minus active assignments."""
     area = leads_in_area(scope)
@@ -80,10 +89,7 @@ def open_leads(session: Session, scope: Scope, today: date) -> list[Lead]:
     for lid, skill, n in session.execute(select(LeadNeed.lead_id, LeadNeed.skill, LeadNeed.needed)
                                          .where(LeadNeed.lead_id.in_(area))):
         needs[lid][skill] = n
-    taken = defaultdict(int)
-    for (lid, skill, status), n in active_counts(session, area).items():
-        if status in ACTIVE:
-            taken[(lid, skill)] += n
+    taken = taken_counts(session, area)
     return [Lead(id=r.id, lat=r.lat, lon=r.lon, start=r.period_start, end=r.period_end,
                  open_needs={s: max(n - taken[(r.id, s)], 0) for s, n in needs[r.id].items()},
                  topics=frozenset(t for t in (r.topics or "").split(",") if t)) for r in rows]

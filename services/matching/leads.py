@@ -116,11 +116,7 @@ def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | No
                                                          CampaignLead.id.in_(q.leads_in_area(scope))))
         if lead is None:
             raise NotFoundError("Diese Wahlkampfleitung gibt es nicht oder sie liegt außerhalb deines Bereichs.")
-        taken: dict[str, int] = {}
-        for (_, skill, status), n in q.active_counts(session, [lead_id]).items():
-            if status in ACTIVE:
-                taken[skill] = taken.get(skill, 0) + n
-        for skill, n in taken.items():
+        for (_, skill), n in q.taken_counts(session, [lead_id]).items():
             if data.needs.get(skill, 0) < n:
                 raise ValidationError(f"Für {SKILLS.get(skill, skill)} sind schon {n} Personen vorgeschlagen oder "
                                       "vermittelt; storniere sie zuerst, bevor du den Bedarf senkst.")
