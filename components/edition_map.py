@@ -5,7 +5,7 @@ from html import escape
 
 import folium
 
-from components.map import HIDDEN_FILL, PALETTE, LocalMap, MapExtras, PropertyGeoJson
+from components.map import HIDDEN_FILL, PALETTE, LocalMap, MapExtras, PropertyGeoJson, _bins, _color
 from services.formatting import format_int
 
 BOUNDS_DE = ((47.2, 5.8), (55.1, 15.1))
@@ -20,14 +20,7 @@ def _round(coords, digits: int = 3):
 
 def copy_bins(values: list[int]) -> list[int]:
     """Class limits (quantiles) for the copy counts; empty when there is nothing to colour."""
-    vals = sorted(v for v in values if v > 0)
-    if not vals:
-        return []
-    return sorted({vals[min(len(vals) - 1, len(vals) * k // len(PALETTE))] for k in range(1, len(PALETTE))})
-
-
-def _fill(copies: int, bins: list[int]) -> str:
-    return PALETTE[min(sum(1 for b in bins if copies >= b), len(PALETTE) - 1)]
+    return _bins([v for v in values if v > 0])  # the Karte's classes, so both maps read alike
 
 
 _ROUNDED: dict[int, dict] = {}
@@ -52,7 +45,7 @@ def edition_features(shapes: list[dict], rows: list[dict]) -> tuple[list[dict], 
         if r is None:
             props = {"s": {"fillColor": HIDDEN_FILL, "fillOpacity": 0.25}, "t": name}
         else:
-            props = {"s": {"fillColor": _fill(r["copies"], bins)}, "t": name,
+            props = {"s": {"fillColor": _color(r["copies"], bins)}, "t": name,
                      "p": (f"<b>{name}</b><br>Bestellungen: {escape(format_int(r['orders']))}"
                            f"<br>Exemplare: {escape(format_int(r['copies']))}")}
         out.append({"type": "Feature", "geometry": _geometry(feat), "properties": props})
