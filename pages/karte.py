@@ -7,12 +7,14 @@ from streamlit_folium import st_folium
 
 import appctx
 from components.map import build_map
+from components.text import md
 from components.static_assets import missing_vendor_files
 from db.enums import SOURCES, STATUSES, TOPICS
 from db.queries.map import ContactFilter
 from services import mapdata
 from services.errors import UserError
 from services.export import safe_csv
+from services.formatting import format_int
 from services.geodata import attribution_html, kreise_geojson, laender_table
 from services.settings import get_settings
 
@@ -25,10 +27,8 @@ st.caption(f"Gebiet: {user.area} · Linksaktive ohne Geschäftsstelle in Reichwe
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _kv_choices() -> pd.DataFrame:
-    from db.queries.map import kreisverbaende
-
     with appctx.db_session() as s:
-        return kreisverbaende(s)
+        return mapdata.kv_choices(s)
 
 
 def _land_select(col) -> str | None:
@@ -108,8 +108,6 @@ with left:
     st_folium(fmap, returned_objects=[], height=640, use_container_width=True, key="karte_map")
 
 with right:
-    from services.formatting import format_int
-
     st.subheader("Weiße Flecken")
     far_label = f"Linksaktive ohne Büro im Umkreis von {_km(view.reach_km)} km"
     if view.suppressed:
@@ -163,12 +161,11 @@ if scope.sees_persons and not view.plz_table.empty:
             appctx.show_error(exc)
             persons = None
         if persons is not None:
-            persons["Quelle"] = persons["Quelle"].map(SOURCES).fillna(persons["Quelle"])
             listed = ((wanted, flt, reach), persons)
             st.session_state["karte_persons"] = listed
     if wanted and listed is not None and listed[0][0] == wanted:
         persons = listed[1]
-        st.markdown(f"**PLZ {wanted} {places.get(wanted, '')}**")
+        st.markdown(f"**PLZ {md(wanted)} {md(places.get(wanted, ''))}**")
         st.dataframe(persons, hide_index=True, width="stretch",
                      column_config={"Angelegt": st.column_config.DatetimeColumn(format="DD.MM.YYYY")})
         st.caption(f"{len(persons)} Linksaktive · der Abruf ist protokolliert.")

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from db.enums import STATUSES, TOPICS
+from db.enums import SOURCES, STATUSES, TOPICS
 from db.queries import map as q
 from db.queries.map import ContactFilter
 from services import audit
@@ -81,6 +81,11 @@ def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> Contac
         if f.land_code and row.iloc[0]["land_code"] != f.land_code:
             raise ValidationError("Der Kreisverband liegt nicht im gewählten Land.")
     return f
+
+
+def kv_choices(session: Session) -> pd.DataFrame:
+    """All Kreisverbände (id, name, land_code) for the Karte's filter."""
+    return q.kreisverbaende(session)
 
 
 def _area_key(scope: Scope) -> tuple:
@@ -226,7 +231,8 @@ def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> p
     audit.record(session, scope, "map_plz_persons", "plz", code, count=len(df))
     session.commit()
     return pd.DataFrame({"Nr.": df["id"], "Vorname": df["first_name"], "Nachname": df["last_name"],
-                         "Status": df["status"].map(STATUSES), "Quelle": df["source"],
+                         "Status": df["status"].map(STATUSES),
+                         "Quelle": df["source"].map(SOURCES).fillna(df["source"]),
                          "Angelegt": df["created_at"]})
 
 
