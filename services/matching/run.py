@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from db.models import Assignment
@@ -68,8 +68,3 @@ def run_matching(session: Session, scope: Scope, today: date | None = None) -> M
     return MatchRun(optimal, greedy, len(offers), len(leads), len(edges), removed, optimal.placed,
                     time.perf_counter() - t0)
 
-
-def proposal_count(session: Session, scope: Scope) -> int:
-    """Open proposals in the area (for the page's summary)."""
-    return len(session.execute(select(Assignment.id).where(
-        Assignment.status == "proposed", Assignment.lead_id.in_(q.leads_in_area(scope)))).all())
