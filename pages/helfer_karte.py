@@ -56,7 +56,8 @@ with right:
         st.info("In deinem Gebiet gibt es keine offenen Bedarfe oder Angebote" +
                 (" (oder nur weniger als 5)." if data.suppressed else "."))
     else:
-        lands = dict(zip(laender_table()["code"], laender_table()["name"]))
+        laender = laender_table()
+        lands = dict(zip(laender["code"], laender["name"]))
         shown = table.assign(Land=table["land_code"].map(lands))[
             ["name", "Land", "offene_bedarfe", "offene_angebote", "luecke"]].rename(columns={
                 "name": "Kreis", "offene_bedarfe": "Offene Bedarfe", "offene_angebote": "Offene Angebote",

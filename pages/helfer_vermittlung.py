@@ -5,6 +5,7 @@ import streamlit as st
 import appctx
 from db.enums import SKILLS
 from services.errors import UserError
+from services.formatting import format_int
 from services.mail.sender import deliver_due
 from services.matching.handover import ASK_FIRST, accept, hand_over, manual_assign, set_status
 from services.matching.run import run_matching
@@ -47,8 +48,8 @@ run = st.session_state.get("helfer_run")
 if run is not None:
     st.subheader("Ergebnis der letzten Berechnung")
     c = st.columns(4)
-    c[0].metric("Passung optimal", f"{run.optimal.total_fit:,}".replace(",", "."))
-    c[1].metric("Passung gierig (Vergleich)", f"{run.greedy.total_fit:,}".replace(",", "."),
+    c[0].metric("Passung optimal", format_int(run.optimal.total_fit))
+    c[1].metric("Passung gierig (Vergleich)", format_int(run.greedy.total_fit),
                 delta=f"{(run.ratio or 0) * 100:.1f} % des Optimums".replace(".", ","), delta_color="off")
     c[2].metric("Offene Bedarfe optimal", run.optimal.needs_left_open)
     c[3].metric("Offene Bedarfe gierig", run.greedy.needs_left_open)
@@ -120,8 +121,7 @@ st.subheader("Offene Bedarfe und Angebote je Kreis")
 if by_kreis.empty:
     st.info("Keine offenen Bedarfe oder Angebote.")
 else:
-    top = by_kreis.assign(gap=by_kreis.offene_bedarfe - by_kreis.offene_angebote).sort_values(
-        "offene_bedarfe", ascending=False).head(25)
+    top = by_kreis.sort_values("offene_bedarfe", ascending=False).head(25)
     chart = pd.DataFrame({"Kreis": top["name"], "offene Bedarfe": top["offene_bedarfe"],
                           "offene Angebote": top["offene_angebote"]})
     st.bar_chart(chart, x="Kreis", y=["offene Bedarfe", "offene Angebote"], color=["#E3000F", "#7b3294"],
