@@ -42,7 +42,9 @@ def _km(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-@st.cache_data(show_spinner=False)
+# cache_resource, not cache_data: the same (read-only) shape objects each run, so the simplified
+# national outlines (components.map, keyed by object identity) are computed once, not per rerun.
+@st.cache_resource(show_spinner=False)
 def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
     wanted = set(ags)
     return [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
