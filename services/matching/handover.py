@@ -128,8 +128,7 @@ def manual_assign(session: Session, scope: Scope, offer_id: int, lead_id: int, s
     if lead_id not in leads:
         raise NotFoundError("Diese Wahlkampfleitung ist nicht offen oder liegt außerhalb deines Bereichs.")
     o, ld = offers[offer_id], leads[lead_id]
-    _check_pair(session, o, ld, skill)
-    km = float(haversine_km(o.lat, o.lon, ld.lat, ld.lon))
+    km = _check_pair(session, o, ld, skill)
     points = fit_points(km, o.radius_km, min(len(o.topics & ld.topics), TOPIC_MAX), o.availability)
     a = Assignment(offer_id=o.id, lead_id=ld.id, skill=skill, score=fit_percent(points), distance_km=round(km, 1),
                    reason="manuell: " + explain(o, ld, skill, km), manual=True, status="proposed", proposed_at=utcnow())
@@ -144,14 +143,17 @@ def manual_assign(session: Session, scope: Scope, offer_id: int, lead_id: int, s
     return a
 
 
-def _check_pair(session: Session, o: SOffer, ld: SLead, skill: str) -> None:
+def _check_pair(session: Session, o: SOffer, ld: SLead, skill: str) -> float:
+    """German error unless the pair meets the matching's constraints; returns its distance in km."""
     if skill not in o.skills:
         raise ValidationError("Die Person bietet diese Fähigkeit nicht an.")
     if ld.open_needs.get(skill, 0) <= 0:
         raise ValidationError("Die Wahlkampfleitung braucht für diese Fähigkeit niemanden mehr.")
     if o.start > ld.end or ld.start > o.end:
         raise ValidationError("Die Zeiträume von Angebot und Bedarf überschneiden sich nicht.")
-    if float(haversine_km(o.lat, o.lon, ld.lat, ld.lon)) > o.radius_km:
+    km = float(haversine_km(o.lat, o.lon, ld.lat, ld.lon))
+    if km > o.radius_km:
         raise ValidationError("Die Wahlkampfleitung liegt außerhalb des Umkreises, den die Person angegeben hat.")
     if (o.id, ld.id) in q.declined_pairs(session):
         raise ConflictError("Diese Vermittlung wurde schon einmal abgelehnt.")
+    return km
