@@ -18,9 +18,10 @@ st.caption(f"Gebiet: {user.area} · Wahlkampfleitungen sagen, welche Unterstütz
 
 try:
     with appctx.db_session() as s:
-        frame = needs_frame(s, user.scope)
-        all_leads = {ld.id: ld for ld in leads(s, user.scope)}
+        lead_rows = leads(s, user.scope)
         kvs = kv_choices(s, user.scope)
+        frame = needs_frame(s, user.scope, lead_rows, kvs)
+        all_leads = {ld.id: ld for ld in lead_rows}
         helpers = assignments_view(s, user.scope, statuses=("contacted", "confirmed"))
 except UserError as exc:
     appctx.show_error(exc)

@@ -137,11 +137,12 @@ def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | No
     return lead.id
 
 
-def needs_frame(session: Session, scope: Scope) -> pd.DataFrame:
-    """Per lead and skill: needed, proposed, contacted, confirmed, still open."""
-    rows = leads(session, scope)
+def needs_frame(session: Session, scope: Scope, rows: list[LeadView] | None = None,
+                kv: dict[int, str] | None = None) -> pd.DataFrame:
+    """Per lead and skill: needed, proposed, contacted, confirmed, still open (pass leads/KVs already loaded)."""
+    rows = leads(session, scope) if rows is None else rows
     counts = q.active_counts(session, [ld.id for ld in rows]) if rows else {}
-    kv = kv_choices(session, scope) if rows else {}
+    kv = (kv_choices(session, scope) if rows else {}) if kv is None else kv
     out = []
     for ld in rows:
         for skill, needed in sorted(ld.needs.items()):
