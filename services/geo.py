@@ -110,13 +110,18 @@ def recompute_nearest_offices(session: Session) -> int:
     codes = [r[0] for r in plz_rows]
     if not off_rows:
         session.execute(text("UPDATE plz SET nearest_office_id = NULL, nearest_office_km = NULL"))
+        session.expire_all()
         return len(codes)
     points = np.array([(r[1], r[2]) for r in plz_rows], dtype=float)
     offices = np.array([(r[1], r[2]) for r in off_rows], dtype=float)
     office_ids = np.array([r[0] for r in off_rows], dtype=np.int64)
     idx, km = nearest(points, offices)
-    params = list(zip(office_ids[idx].tolist(), np.round(km, 3).tolist(), codes))
+    # Full precision: the Karte recomputes distances live, and a rounded 15.0003 km stored as
+    # 15.0 would count a place as in reach on the Übersicht but not on the map.
+    params = list(zip(office_ids[idx].tolist(), km.tolist(), codes))
     _bulk_update_nearest(session, params)
+    # The update bypasses the ORM: loaded Plz objects must not keep their old values.
+    session.expire_all()
     return len(codes)
 
 

@@ -100,8 +100,6 @@ def _clean(session: Session, data: OfficeData, kvs: dict[str, int]) -> tuple[dic
 
 def _after_change(session: Session, scope: Scope, action: str, office_id, **details) -> None:
     recompute_nearest_offices(session)
-    # The recompute writes through the raw connection: drop stale Plz objects from the identity map.
-    session.expire_all()
     audit.record(session, scope, action, "office", office_id, **details)
     session.commit()
 
