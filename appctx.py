@@ -67,8 +67,13 @@ def guard(path: str) -> CurrentUser:
 
 
 def show_error(error: UserError) -> None:
-    """Show a service's German error message."""
-    st.error(str(error), icon=":material/error:")
+    """Show a service's German error message.
+
+    Messages may quote database values (an office's name, a PLZ): brackets are escaped so no
+    value can become a Markdown link or an image loaded from another host.
+    """
+    text = str(error).replace("[", "\\[").replace("]", "\\]")
+    st.error(text, icon=":material/error:")
 
 
 def show_flash(key: str) -> None:
