@@ -21,6 +21,8 @@ def wait_map_drawn(iframe, minimum: dict[str, int], timeout_ms: int = 120_000) -
     script sets after the renderer's first frame, with at least `minimum` shapes per layer.
     """
     deadline = time.perf_counter() + timeout_ms / 1000
+    # During a rerun Streamlit can briefly hold the old map iframe beside the new one.
+    expect(iframe).to_have_count(1)
     while True:
         handle = iframe.element_handle()
         frame = handle.content_frame() if handle else None
