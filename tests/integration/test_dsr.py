@@ -12,6 +12,7 @@ from db.models import (
     NewspaperEdition, VolunteerOffer,
 )
 from db.queries.consent import active_consent_filter
+from db.types import utcnow
 from services import dsr, dsr_access, dsr_erasure, dsr_objection
 from services.errors import ConflictError, PermissionDenied, ValidationError
 from services.scope import Scope
@@ -155,7 +156,9 @@ def test_register_list_rectify_reject(session):
     with pytest.raises(ConflictError):
         dsr.register_request(session, ADMIN, p.contact_id, "rectification")
     with pytest.raises(ValidationError):
-        dsr.register_request(session, ADMIN, p.contact_id, "access", date.today() + timedelta(days=1))
+        # "Tomorrow" in Berlin, where the service counts days (UTC's date lags an hour or two).
+        dsr.register_request(session, ADMIN, p.contact_id, "access",
+                             dsr.berlin_date(utcnow()) + timedelta(days=1))
     row = next(r for r in dsr.list_requests(session, ADMIN, "open") if r.id == rid)
     assert row.overdue and row.person.startswith(LAST)
     with pytest.raises(ValidationError):
