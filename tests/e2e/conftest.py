@@ -152,3 +152,28 @@ def wait_idle(page) -> None:
     """Wait until Streamlit has finished the current script run (clicks during a run get lost)."""
     page.wait_for_timeout(300)
     expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+
+
+def choose_option(page, combobox, option_name, *, type_text: str | None = None, attempts: int = 4) -> None:
+    """Open a selectbox/multiselect and click an option, retrying when a rerun closes the list.
+
+    A Streamlit rerun still in flight re-renders the widget and closes an open drop-down; the
+    click then waits for an option that never appears. So: wait for the app to be idle, open,
+    (optionally type to filter a long virtualised list), and try again if the option is not there.
+    """
+    option = page.get_by_role("option", name=option_name, exact=isinstance(option_name, str)).first
+    for attempt in range(attempts):
+        wait_idle(page)
+        combobox.scroll_into_view_if_needed()
+        combobox.click()
+        if type_text:
+            page.keyboard.type(type_text)
+        try:
+            expect(option).to_be_visible(timeout=5000)
+        except AssertionError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        return

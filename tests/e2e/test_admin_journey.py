@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, shot, wait_idle
+from tests.e2e.conftest import choose_option, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -15,13 +15,13 @@ def test_admin_creates_user_who_then_logs_in(app_server, browser_page):
     expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
     page.get_by_role("link", name="Benutzer:innen").click()
     expect(page.get_by_role("heading", name="Benutzer:innen")).to_be_visible()
+    wait_idle(page)
     page.get_by_text("Neue:n Benutzer:in anlegen").click()
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Anlegen"))
     form.get_by_role("textbox", name="Benutzername", exact=True).fill("kv-neu")
     form.get_by_role("textbox", name="Anzeigename", exact=True).fill("Neue Kollegin")
     form.get_by_role("textbox", name="E-Mail", exact=True).fill("neu@example.org")
-    form.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="Linksaktiv-Team").click()
+    choose_option(page, form.get_by_test_id("stSelectbox").first.get_by_role("combobox"), "Linksaktiv-Team")
     form.get_by_label("Erstes Passwort", exact=True).fill("ein-langes-passwort-2026")
     form.get_by_role("button", name="Anlegen").click()
     expect(page.get_by_text("Benutzer:in kv-neu wurde angelegt.")).to_be_visible()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, make_session_factory
 from db.models import Assignment, Contact, VolunteerOffer
-from tests.e2e.conftest import login, shot, wait_idle
+from tests.e2e.conftest import choose_option, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -51,8 +51,7 @@ def _pick_person(page, last: str) -> None:
     expect(page.get_by_text("Seite 1 · 1 Treffer auf dieser Seite")).to_be_visible()
     wait_idle(page)
     choice = page.get_by_role("combobox", name=re.compile("Linksaktive:n öffnen"))
-    choice.click()
-    page.get_by_role("option", name=re.compile(re.escape(last))).click()
+    choose_option(page, choice, re.compile(re.escape(last)))
     expect(choice).to_have_value(re.compile(re.escape(last)))  # the selectbox shows its value in its input
     expect(page.get_by_role("button", name="Anfrage erfassen")).to_be_enabled()
 
@@ -60,8 +59,7 @@ def _pick_person(page, last: str) -> None:
 def _choose_kind(page, label: str) -> None:
     wait_idle(page)
     kind = page.get_by_role("combobox", name=re.compile("Art der Anfrage"))
-    kind.click()
-    page.get_by_role("option", name=label, exact=True).click()
+    choose_option(page, kind, label)
     expect(kind).to_have_value(label)
 
 

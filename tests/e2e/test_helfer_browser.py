@@ -14,7 +14,7 @@ from db.models import CampaignLead, Consent, Contact, Kreisverband, OfferSkill, 
 from db.types import utcnow
 from services.geo import haversine_km
 from tests.conftest import TEST_CONTACTS, fresh_database
-from tests.e2e.conftest import chromium_path, login, shot
+from tests.e2e.conftest import choose_option, chromium_path, login, shot
 from tests.integration.test_mail import Inbox, free_port
 
 pytestmark = pytest.mark.e2e
@@ -86,9 +86,7 @@ def test_team_matches_accepts_and_leipzig_sees_helper(app_server_factory, browse
     expect(page.get_by_text("Offene Bedarfe gierig")).to_be_visible()
     shot(page, "helfer_01_team_matching")
     # The selectbox is searchable; its option list is virtualised, so type the name.
-    page.get_by_label("Vorschläge für Kreisverband").click()
-    page.keyboard.type(kv_name)
-    page.get_by_role("option", name=kv_name, exact=True).click()
+    choose_option(page, page.get_by_label("Vorschläge für Kreisverband"), kv_name, type_text=kv_name)
     accept_all = page.get_by_role("button", name="Alle ")
     expect(accept_all).to_be_visible()
     shot(page, "helfer_02_team_proposals_leipzig")

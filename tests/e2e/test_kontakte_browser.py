@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, shot, wait_idle
+from tests.e2e.conftest import choose_option, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -60,10 +60,7 @@ def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
     expect(page.get_by_text("Seite 1 · 1 Treffer auf dieser Seite")).to_be_visible()
     wait_idle(page)
     picker = page.get_by_role("combobox", name=re.compile("Linksaktive:n öffnen"))
-    picker.scroll_into_view_if_needed()
-    picker.click()
-    picker.press_sequentially(last)  # filter the options, then take the match
-    page.get_by_role("option", name=re.compile(re.escape(last))).click()
+    choose_option(page, picker, re.compile(re.escape(last)), type_text=last)  # filter, then take the match
     expect(page.get_by_role("heading", name=f"{first} {last}")).to_be_visible()
     expect(page.get_by_text(email).filter(visible=True).first).to_be_visible()  # not the grid's hidden copy
     shot(page, "kontakte_03_card")

@@ -13,7 +13,7 @@ from db.engine import make_engine
 from db.models import Contact, User
 from db.queries.newspaper import BatchFilter, batch_select
 from services.scope import scope_for
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import choose_option, login, shot
 from tests.unit.test_newspaper_documents import pdf_text
 
 pytestmark = pytest.mark.e2e
@@ -56,8 +56,8 @@ def test_goerlitz_orders_team_ships_labels(seeded_db_url, app_server_factory, br
     search = page.get_by_role("textbox", name="Suche nach Name, E-Mail oder PLZ", exact=True)
     search.fill(person.email)
     search.press("Enter")
-    page.get_by_role("combobox", name=re.compile("Linksaktive:n öffnen")).click()
-    page.get_by_role("option", name=re.compile(re.escape(person.last_name))).first.click()
+    choose_option(page, page.get_by_role("combobox", name=re.compile("Linksaktive:n öffnen")),
+                  re.compile(re.escape(person.last_name)))
     expect(page.get_by_text("Kostenloser Versand")).to_be_visible()
     expect(page.get_by_text(person.street).first).to_be_visible()
     shot(page, "zeitung_01_kv_goerlitz_form")
