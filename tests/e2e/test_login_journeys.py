@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -67,16 +69,37 @@ def test_five_wrong_passwords_lock_kv_goerlitz(seeded_db_url, app_server_factory
     base = app_server_factory(db_url=f"sqlite:///{tmp_path / 'lock.sqlite'}")
     page = browser_page
     page.goto(base)
-    for _ in range(5):
+    expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
+    for attempt in range(1, 6):
+        wait_idle(page)  # a click during a run still in flight is lost
         page.get_by_role("textbox", name="Benutzername", exact=True).fill("kv-goerlitz")
         page.get_by_label("Passwort", exact=True).fill("falsches-passwort")
         page.get_by_role("button", name="Anmelden").click()
+        # The message of the previous attempt is still on the page: wait for the database to count this one.
+        _wait_for_failed_logins(tmp_path / "lock.sqlite", "kv-goerlitz", attempt)
         wait_idle(page)
         expect(page.get_by_text(re.compile("falsch|gesperrt"))).to_be_visible()
     expect(page.get_by_text("gesperrt")).to_be_visible()
+    wait_idle(page)
     page.get_by_role("textbox", name="Benutzername", exact=True).fill("kv-goerlitz")
     page.get_by_label("Passwort", exact=True).fill("linksaktiv-demo")
     page.get_by_role("button", name="Anmelden").click()
     expect(page.get_by_text("gesperrt")).to_be_visible()
     expect(page.get_by_role("heading", name="Übersicht")).to_have_count(0)
     shot(page, "04_kv_goerlitz_locked")
+
+
+def _wait_for_failed_logins(db_path, username: str, expected: int, timeout: float = 20.0) -> None:
+    """Wait until the database counts expected failed logins for username (the app writes them)."""
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        with sqlite3.connect(db_path) as conn:
+            # Count audit events, not app_user.failed_logins: the lock resets that counter.
+            seen = conn.execute(
+                "SELECT count(*) FROM audit_event WHERE action = 'login_failed' AND object_id = "
+                "(SELECT CAST(id AS TEXT) FROM app_user WHERE username = ?)", (username,)).fetchone()[0]
+        if seen == expected:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{username}: {seen} failed logins counted, expected {expected}")
