@@ -6,8 +6,10 @@ from db.enums import ORDER_STATUSES
 from services.errors import UserError
 from services.newspaper import editions as ed_service
 from services.newspaper import workflow
-from services.newspaper.documents import DOCUMENT_STATUSES, build_document
+from services.formatting import format_int
+from services.newspaper.documents import DOCUMENT_STATUSES, MAX_DOCUMENT_ORDERS, build_document
 from services.newspaper.listing import order_table
+from services.newspaper.regions import region_choices
 
 user = appctx.guard("pages/zeitung_versand.py")
 st.title("Zeitungsversand")
@@ -43,27 +45,36 @@ try:
     n = len(chosen) if chosen else n_all
     if st.button(f"{n} Bestellungen auf „{ORDER_STATUSES[target]}“ setzen", disabled=n == 0, type="primary"):
         def _move(s, scope):
-            return workflow.transition_orders(s, scope, chosen or ed_service.order_ids(s, edition_id, source),
-                                              target, tracking)
+            if chosen:
+                return workflow.transition_orders(s, scope, chosen, target, tracking)
+            return workflow.transition_all(s, scope, edition_id, source, target, n_all, tracking)
         # flash_key: the message survives the rerun that shows the new lists.
         appctx.run_action(user, _move, flash_key="np_ship_flash",
                           success=lambda done: f"{done} Bestellungen sind jetzt „{ORDER_STATUSES[target]}“.")
     st.dataframe(table, hide_index=True, width="stretch")
 
     st.subheader("Versanddokumente")
-    doc_statuses = st.multiselect("Bestellungen im Status", list(ORDER_STATUSES), default=list(DOCUMENT_STATUSES),
+    with appctx.db_session() as s:
+        lands = dict(region_choices(s, user.scope)[0])
+    d1, d2 = st.columns(2)
+    doc_statuses = d1.multiselect("Bestellungen im Status", list(ORDER_STATUSES), default=list(DOCUMENT_STATUSES),
                                   format_func=ORDER_STATUSES.get, key="np_doc_statuses", placeholder="Bitte auswählen")
-    st.caption("Jeder Download wird im Audit-Log vermerkt.")
+    doc_land = d2.selectbox("Bundesland", [None, *lands], format_func=lambda c: lands.get(c, "ganz Deutschland"),
+                            key="np_doc_land")
+    st.caption(f"Ein Dokument fasst bis zu {format_int(MAX_DOCUMENT_ORDERS)} Bestellungen; für mehr teile den "
+               "Versand nach Bundesland auf. Jeder Download wird im Audit-Log vermerkt.")
     docs = [("labels", "Adressetiketten (PDF)"), ("packing_pdf", "Packliste (PDF)"), ("packing", "Packliste (CSV)"),
             ("postal", "CSV für Post-Einlieferung")]
+    # A document built for other settings is not offered: it would not hold what the form shows.
+    wanted = (edition_id, tuple(doc_statuses), doc_land)
     for col, (kind, label) in zip(st.columns(len(docs)), docs):
         if col.button(f"{label} erzeugen", key=f"np_doc_{kind}"):
             with appctx.db_session() as s:
-                st.session_state[f"np_doc_{kind}_data"] = build_document(s, user.scope, edition_id, kind,
-                                                                         doc_statuses)
+                st.session_state[f"np_doc_{kind}_data"] = (
+                    wanted, build_document(s, user.scope, edition_id, kind, doc_statuses, doc_land))
         stored = st.session_state.get(f"np_doc_{kind}_data")
-        if stored:
-            data, name, mime = stored
+        if stored and stored[0] == wanted:
+            data, name, mime = stored[1]
             col.download_button(f"{label} herunterladen", data, file_name=name, mime=mime, key=f"np_dl_{kind}")
 except UserError as exc:
     appctx.show_error(exc)

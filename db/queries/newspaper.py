@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import (Boolean, Integer, Select, String, exists, func, insert, literal, literal_column, or_, select,
-                        text)
+                        text, update)
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
@@ -146,19 +146,34 @@ def add_timeline(session: Session, edition_id: int, at: datetime, user_id: int |
         ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], src))
 
 
-def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None, limit: int = 2000) -> pd.DataFrame:
-    """Orders of an edition in the scope's area (newest first), for lists and documents."""
+def _orders_where(stmt, scope: Scope, edition_id: int, statuses, land_code: str | None):
+    # The orders of one edition in the scope's area, optionally in some statuses and one Land.
+    stmt = stmt.where(DispatchOrder.edition_id == edition_id)
+    if statuses:
+        stmt = stmt.where(DispatchOrder.status.in_(list(statuses)))
+    if land_code:
+        stmt = stmt.where(DispatchOrder.land_code == land_code)
+    return apply_area(stmt, scope, DispatchOrder.kv_id, DispatchOrder.land_code)
+
+
+def count_orders(session: Session, scope: Scope, edition_id: int, statuses=None, land_code: str | None = None) -> int:
+    """How many orders of the edition (scope's area, statuses, Land) there are."""
+    require_persons(scope)
+    stmt = _orders_where(select(func.count()).select_from(DispatchOrder), scope, edition_id, statuses, land_code)
+    return int(session.scalar(stmt) or 0)
+
+
+def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None, limit: int = 2000,
+                 land_code: str | None = None) -> pd.DataFrame:
+    """Orders of an edition in the scope's area (sorted by PLZ), for lists and documents."""
     require_persons(scope)
     stmt = (select(DispatchOrder.id, DispatchOrder.status, DispatchOrder.ship_name, DispatchOrder.ship_street,
                    DispatchOrder.ship_plz, DispatchOrder.ship_city, DispatchOrder.copies,
                    DispatchOrder.free_shipping, DispatchOrder.override_reason, DispatchOrder.tracking_number,
                    DispatchOrder.requested_at, Kreisverband.name.label("kv"), Land.name.label("land"))
             .join(Kreisverband, Kreisverband.id == DispatchOrder.kv_id)
-            .join(Land, Land.code == DispatchOrder.land_code)
-            .where(DispatchOrder.edition_id == edition_id))
-    if statuses:
-        stmt = stmt.where(DispatchOrder.status.in_(list(statuses)))
-    stmt = apply_area(stmt, scope, DispatchOrder.kv_id, DispatchOrder.land_code)
+            .join(Land, Land.code == DispatchOrder.land_code))
+    stmt = _orders_where(stmt, scope, edition_id, statuses, land_code)
     stmt = stmt.order_by(DispatchOrder.ship_plz, DispatchOrder.id).limit(limit)
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["id", "status", "name", "street", "plz", "city", "copies", "free_shipping",
@@ -193,11 +208,16 @@ def list_editions(session: Session) -> list[NewspaperEdition]:
                                                                   NewspaperEdition.id.desc())))
 
 
-def order_ids_in_status(session: Session, edition_id: int, status: str, limit: int = 100000) -> list[int]:
-    """Ids of the edition's orders in a status (for bulk actions)."""
-    return list(session.scalars(select(DispatchOrder.id).where(
-        DispatchOrder.edition_id == edition_id, DispatchOrder.status == status)
-        .order_by(DispatchOrder.id).limit(limit)))
+def move_all_in_status(session: Session, edition_id: int, old_status: str, values: dict) -> int:
+    """Set values on every order of the edition in old_status, in one UPDATE; returns how many.
+
+    One statement with the status in its WHERE instead of a list of ids: no parameter limit
+    (psycopg allows 65,535 per statement) and atomic against a colleague acting at the same moment.
+    """
+    result = session.execute(
+        update(DispatchOrder).where(DispatchOrder.edition_id == edition_id, DispatchOrder.status == old_status)
+        .values(**values).execution_options(synchronize_session=False))
+    return int(result.rowcount)
 
 
 

@@ -89,11 +89,6 @@ def editions(session: Session) -> list[EditionInfo]:
             for e in q.list_editions(session)]
 
 
-def order_ids(session: Session, edition_id: int, status: str) -> list[int]:
-    """Ids of all the edition's orders in a status (for a bulk action on all of them)."""
-    return q.order_ids_in_status(session, edition_id, status)
-
-
 def edition_label(edition) -> str:
     """How an edition is named in select boxes."""
     return f"{edition.title} ({edition.edition_date:%d.%m.%Y})"

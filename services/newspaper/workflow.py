@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from db.enums import ORDER_STATUSES
 from db.models import DispatchOrder
+from db.queries import newspaper as q
 from db.types import utcnow
 from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
@@ -48,11 +49,7 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
     ids = sorted({int(i) for i in order_ids})
     if not ids:
         raise ValidationError("Bitte wähle mindestens eine Bestellung aus.")
-    tracking = (tracking_number or "").strip()
-    if tracking and new_status != "shipped":
-        raise ValidationError("Eine Sendungsnummer gibt es nur beim Versand.")
-    if len(tracking) > MAX_TRACKING_LEN:
-        raise ValidationError(f"Die Sendungsnummer darf höchstens {MAX_TRACKING_LEN} Zeichen haben.")
+    tracking = _checked_tracking(new_status, tracking_number)
     rows = session.execute(
         select(DispatchOrder.status, func.count()).where(DispatchOrder.id.in_(ids))
         .group_by(DispatchOrder.status)).all()
@@ -62,9 +59,7 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
     for old, _ in rows:
         check_transition(old, new_status)
     olds = [old for old, _ in rows]
-    values = {"status": new_status, TIMESTAMP_COLUMN[new_status]: utcnow()}
-    if tracking:
-        values["tracking_number"] = tracking
+    values = _new_values(new_status, tracking)
     # The status condition makes the update atomic against a colleague acting at the same moment.
     result = session.execute(
         update(DispatchOrder).where(DispatchOrder.id.in_(ids), DispatchOrder.status.in_(olds))
@@ -78,3 +73,45 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
                  tracking=bool(tracking))
     session.commit()
     return len(ids)
+
+
+def transition_all(session: Session, scope: Scope, edition_id: int, old_status: str, new_status: str,
+                   expected: int, tracking_number: str = "") -> int:
+    """Move every order of the edition in old_status to new_status (all or none), audited.
+
+    expected is the count the page showed on its button: when a colleague has changed the
+    orders since, nothing is changed, so the figure the user confirmed is the one carried out.
+    """
+    require_role(scope, "team", "admin")
+    check_transition(old_status, new_status)
+    tracking = _checked_tracking(new_status, tracking_number)
+    if expected <= 0:
+        raise ValidationError("In diesem Status gibt es keine Bestellungen.")
+    done = q.move_all_in_status(session, edition_id, old_status, _new_values(new_status, tracking))
+    if done != expected:
+        session.rollback()
+        raise ConflictError(
+            f"Im Status „{ORDER_STATUSES[old_status]}“ sind jetzt {done} statt {expected} Bestellungen – "
+            "jemand hat gerade etwas geändert. Bitte prüfe die Liste und versuche es noch einmal; "
+            "es wurde nichts geändert.")
+    audit.record(session, scope, f"newspaper_order_{new_status}", "newspaper_edition", edition_id,
+                 count=done, from_status=old_status, tracking=bool(tracking))
+    session.commit()
+    return done
+
+
+def _checked_tracking(new_status: str, tracking_number: str) -> str:
+    # A tracking number belongs to the shipping step only, and fits the column.
+    tracking = (tracking_number or "").strip()
+    if tracking and new_status != "shipped":
+        raise ValidationError("Eine Sendungsnummer gibt es nur beim Versand.")
+    if len(tracking) > MAX_TRACKING_LEN:
+        raise ValidationError(f"Die Sendungsnummer darf höchstens {MAX_TRACKING_LEN} Zeichen haben.")
+    return tracking
+
+
+def _new_values(new_status: str, tracking: str) -> dict:
+    values = {"status": new_status, TIMESTAMP_COLUMN[new_status]: utcnow()}
+    if tracking:
+        values["tracking_number"] = tracking
+    return values

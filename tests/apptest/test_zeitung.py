@@ -97,14 +97,39 @@ def test_land_batch_preview_and_confirm(app_db):
         assert [m for m in at.metric if m.label == "Personen"][0].value in ("0", "< 5", 0)
 
 
+def _edition_with_requested_orders(app_db) -> int:
+    """A new (old-dated, so not preselected) edition with a batch of requested orders for all of Germany."""
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from services.newspaper import editions, orders
+    from services.scope import Scope
+
+    team = Scope(role="team", user_id=None, username="team")
+    eng = _db(app_db)
+    with Session(eng) as s:
+        ed = editions.create_edition(s, team, "Versandtest", "Test", date(2020, 1, 1), 1_000_000, 10)
+        flt = BatchFilter(reach_km=get_settings().office_reach_km)
+        pv = orders.preview_batch(s, team, ed, flt)
+        orders.confirm_batch(s, team, ed, flt, 1, pv.people, pv.copies)
+    eng.dispose()
+    return ed
+
+
 def test_team_ships_and_downloads_labels(app_db):
+    ed = _edition_with_requested_orders(app_db)
     at = open_page("pages/zeitung_versand.py", "team")
     assert not at.exception, at.exception
+    at.selectbox(key="np_ship_edition").set_value(ed).run()
     at.selectbox(key="np_ship_source").set_value("requested").run()
     go = [b for b in at.button if "setzen" in b.label][0]
+    n = int(go.label.split()[0])  # "<n> Bestellungen auf „freigegeben“ setzen"
+    assert n > 0
     go.click()
     at.run()
     assert not at.exception, at.exception
+    assert f"{n} Bestellungen sind jetzt „freigegeben“." in all_text(at)
     [b for b in at.button if b.label == "Adressetiketten (PDF) erzeugen"][0].click()
     at.run()
     assert not at.exception, at.exception

@@ -164,6 +164,56 @@ def test_workflow_and_documents(session):
         workflow.transition_orders(session, _user_scope(session, "kv-goerlitz"), ids[2:3], "approved")
 
 
+
+def test_move_all_in_status_changes_exactly_what_the_button_said(session):
+    ed = _edition(session)
+    flt = BatchFilter(reach_km=REACH, land_code="14")
+    pv = orders.preview_batch(session, TEAM, ed, flt)
+    orders.confirm_batch(session, TEAM, ed, flt, 1, pv.people, pv.copies)
+    n = pv.people
+    assert n > 2
+
+    def in_status(status):
+        return session.scalar(select(func.count()).select_from(DispatchOrder).where(
+            DispatchOrder.edition_id == ed, DispatchOrder.status == status))
+
+    # A colleague's new order since the page counted: nothing changes, the page says why.
+    with pytest.raises(ConflictError, match=f"jetzt {n} statt {n - 1}"):
+        workflow.transition_all(session, TEAM, ed, "requested", "approved", n - 1)
+    assert in_status("requested") == n and in_status("approved") == 0
+    with pytest.raises(ValidationError, match="kann nicht"):
+        workflow.transition_all(session, TEAM, ed, "requested", "shipped", n)
+    with pytest.raises(PermissionDenied):
+        workflow.transition_all(session, _user_scope(session, "lv-sachsen"), ed, "requested", "approved", n)
+
+    assert workflow.transition_all(session, TEAM, ed, "requested", "approved", n) == n
+    assert in_status("approved") == n
+    assert workflow.transition_all(session, TEAM, ed, "approved", "packed", n) == n
+    assert workflow.transition_all(session, TEAM, ed, "packed", "shipped", n, tracking_number=" SAMMEL-1 ") == n
+    shipped = session.scalars(select(DispatchOrder).where(DispatchOrder.edition_id == ed)).all()
+    assert {o.tracking_number for o in shipped} == {"SAMMEL-1"} and all(o.shipped_at for o in shipped)
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "newspaper_order_shipped")
+                            .order_by(AuditEvent.id.desc())).first()
+    assert event.object_id == str(ed) and event.details["count"] == n
+
+
+def test_documents_are_never_cut_but_split_by_land(session, monkeypatch):
+    from services.newspaper import documents
+    ed = _edition(session)
+    for land in ("14", "12"):
+        flt = BatchFilter(reach_km=REACH, land_code=land)
+        pv = orders.preview_batch(session, TEAM, ed, flt)
+        orders.confirm_batch(session, TEAM, ed, flt, 1, pv.people, pv.copies)
+    per_land = dict(session.execute(select(DispatchOrder.land_code, func.count()).where(
+        DispatchOrder.edition_id == ed).group_by(DispatchOrder.land_code)).all())
+    assert per_land["14"] > 1 and per_land["12"] > 1
+    monkeypatch.setattr(documents, "MAX_DOCUMENT_ORDERS", max(per_land.values()))
+    with pytest.raises(ValidationError, match="Wähle ein Bundesland"):
+        build_document(session, TEAM, ed, "postal", ["requested"])
+    for land, n in per_land.items():
+        csv, name, _ = build_document(session, TEAM, ed, "postal", ["requested"], land_code=land)
+        assert csv.count(b"\n") == n + 1 and name == f"zeitung-{ed}-{land}-post-upload.csv"
+
 def test_packing_list_pdf_is_audited(session):
     ed = _edition(session)
     flt = BatchFilter(reach_km=REACH, land_code="14")
