@@ -15,6 +15,7 @@ from db.types import utcnow
 from services import audit
 from services.errors import ValidationError
 from services.export import safe_csv
+from services.formatting import format_int
 from services.newspaper.packing_pdf import packing_pdf
 from services.scope import Scope, require_role
 
@@ -24,6 +25,8 @@ TOP = (297.0 - ROWS * LABEL_H) / 2  # 0.5 mm: the sheet's rows are centred verti
 PAD = 5.0
 MAX_SIZE, MIN_SIZE = 10.0, 6.0
 DOCUMENT_STATUSES = ("approved", "packed")
+# About 2,100 label sheets: a print job a shop handles, built in a few seconds and well within memory.
+MAX_DOCUMENT_ORDERS = 50_000
 _HOUSE_NO = re.compile(r"^(.*?)\s+(\d+\s*[A-Za-z]?(?:\s*[-/]\s*\d+\s*[A-Za-z]?)?)$")
 KINDS = {"labels": ("etiketten", "application/pdf", "pdf"),
          "packing": ("packliste", "text/csv", "csv"),
@@ -109,15 +112,21 @@ def postal_frame(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_document(session: Session, scope: Scope, edition_id: int, kind: str,
-                   statuses=DOCUMENT_STATUSES) -> tuple[bytes, str, str]:
+                   statuses=DOCUMENT_STATUSES, land_code: str | None = None) -> tuple[bytes, str, str]:
     """Build one shipping document for the edition's orders in statuses; audited. Returns (data, name, mime)."""
     require_role(scope, "team", "admin")
     if kind not in KINDS:
         raise ValidationError("Unbekannte Dokumentart.")
     statuses = tuple(statuses)
-    orders = q.orders_frame(session, scope, edition_id, statuses, limit=200000)
-    if orders.empty:
+    n = q.count_orders(session, scope, edition_id, statuses, land_code)
+    if n == 0:
         raise ValidationError("Keine Bestellungen in den gewählten Status – es gibt nichts zu drucken.")
+    if n > MAX_DOCUMENT_ORDERS:
+        # Never cut a print run silently: a missing label is a person who gets no newspaper.
+        raise ValidationError(
+            f"Das sind {format_int(n)} Bestellungen – ein Dokument fasst höchstens "
+            f"{format_int(MAX_DOCUMENT_ORDERS)}. Wähle ein Bundesland, um den Versand aufzuteilen.")
+    orders = q.orders_frame(session, scope, edition_id, statuses, limit=n, land_code=land_code)
     if kind == "labels":
         data = labels_pdf(list(orders[["name", "street", "plz", "city"]].itertuples(index=False, name=None)))
     elif kind == "packing":
@@ -129,6 +138,7 @@ def build_document(session: Session, scope: Scope, edition_id: int, kind: str,
         data = safe_csv(postal_frame(orders))
     stem, mime, ext = KINDS[kind]
     audit.record(session, scope, f"newspaper_export_{kind}", "newspaper_edition", edition_id,
-                 rows=len(orders), statuses=list(statuses))
+                 rows=len(orders), statuses=list(statuses), land=land_code or "")
     session.commit()
-    return data, f"zeitung-{edition_id}-{stem}.{ext}", mime
+    part = f"-{land_code}" if land_code else ""
+    return data, f"zeitung-{edition_id}{part}-{stem}.{ext}", mime
