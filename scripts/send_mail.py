@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(args.database_url or settings.database_url)
     while True:
         report = deliver_due(engine, settings)
-        print(f"sent {report.sent}, retry later {report.retry}, failed {report.failed}", flush=True)
+        print(f"sent {report.sent}, retry later {report.retry}, failed {report.failed}, "
+              f"dropped (consent withdrawn) {report.dropped}", flush=True)
         if args.loop <= 0:
             return 0
         time.sleep(args.loop)

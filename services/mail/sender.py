@@ -12,9 +12,11 @@ from sqlalchemy import Engine, select
 
 from db.engine import make_session_factory
 from db.models import MailOutbox
+from db.queries.calls import delivery_consented
 from db.types import utcnow
 
 MAX_ATTEMPTS = 5
+WITHDRAWN = "Nicht gesendet: die Einwilligung für Aktionsaufrufe per E-Mail ist nicht mehr aktiv."
 BASE_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -26,6 +28,15 @@ class DeliveryReport:
     sent: int = 0
     retry: int = 0
     failed: int = 0
+    dropped: int = 0  # not sent: the consent was withdrawn after the mail was queued
+
+
+def _still_consented(session, mail: MailOutbox) -> bool:
+    # Calls to action are checked again at sending time; other mails are service mails to staff
+    # or answers the person asked for.
+    if mail.ref_type != "call_delivery" or mail.ref_id is None:
+        return True
+    return delivery_consented(session, mail.ref_id)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -89,6 +100,12 @@ def deliver_due(engine: Engine, settings, now: datetime | None = None, batch: in
             return report
         try:
             for mail in mails:
+                if not _still_consented(session, mail):
+                    # Consent withdrawn since the mail was queued: it must not go out (DESIGN §2).
+                    mail.status, mail.last_error = "failed", WITHDRAWN
+                    report.dropped += 1
+                    session.commit()
+                    continue
                 try:
                     smtp.send_message(build_message(mail, settings.mail_from, now))
                     mail.status, mail.sent_at, mail.last_error = "sent", now, ""

@@ -1,0 +1,147 @@
+"""Queries of the calls to action (Aktionsaufrufe): audience, deliveries with their mails, responses."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Integer, Select, String, and_, case, exists, func, insert, literal, or_, select, text
+from sqlalchemy.orm import Session
+
+from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Land, MailOutbox
+from db.queries.consent import active_consent_filter
+from db.types import UTCDateTime
+from services.scope import Scope, apply_scope, require_persons
+
+
+def lock_call(session: Session, call_id: int) -> CallToAction | None:
+    """Lock the call for this transaction (row lock on PostgreSQL, write lock on SQLite) and load it."""
+    session.execute(text("UPDATE call_to_action SET title = title WHERE id = :id"), {"id": call_id})
+    return session.get(CallToAction, call_id, populate_existing=True)
+
+
+def calls_in_area(session: Session, scope: Scope) -> list[CallToAction]:
+    """The calls the scope works with, newest first: land its Land's (and its KVs'), team/admin all."""
+    stmt = select(CallToAction).order_by(CallToAction.created_at.desc(), CallToAction.id.desc())
+    if scope.role == "land":
+        stmt = stmt.where(CallToAction.land_code == scope.land_code)
+    return list(session.scalars(stmt))
+
+
+def _region(stmt: Select, call: CallToAction) -> Select:
+    if call.region_level == "kv":
+        return stmt.where(Contact.kv_id == call.kv_id)
+    if call.region_level == "land":
+        return stmt.where(Contact.land_code == call.land_code)
+    return stmt
+
+
+def _reachable(call: CallToAction) -> list:
+    # In the region, interested in one of the call's topics, with an address and an active
+    # consent for calls to action by e-mail, and not yet sent this call.
+    topics = [t for t in call.topics.split(",") if t]
+    return [Contact.email.like("%@%.%"),
+            exists(select(ContactTopic.contact_id).where(ContactTopic.contact_id == Contact.id,
+                                                         ContactTopic.topic.in_(topics))),
+            active_consent_filter("call_to_action", "email"),
+            ~exists(select(CallDelivery.id).where(CallDelivery.call_id == call.id,
+                                                  CallDelivery.contact_id == Contact.id))]
+
+
+def _recent_calls(since: datetime):
+    return (select(func.count(CallDelivery.id)).where(CallDelivery.contact_id == Contact.id,
+                                                      CallDelivery.sent_at >= literal(since, UTCDateTime))
+            .scalar_subquery())
+
+
+def audience_select(scope: Scope, call: CallToAction, since: datetime, max_calls: int, *columns) -> Select:
+    """Contacts the call goes to: reachable, in the scope, and under the limit of calls since `since`."""
+    stmt = _region(select(*columns).select_from(Contact).where(*_reachable(call)), call)
+    return apply_scope(stmt.where(_recent_calls(since) < max_calls), scope)
+
+
+def audience_counts(session: Session, scope: Scope, call: CallToAction, since: datetime,
+                    max_calls: int) -> tuple[int, int]:
+    """(recipients, left out because they already got max_calls calls since `since`)."""
+    at_limit = case((_recent_calls(since) >= max_calls, 1), else_=0).label("at_limit")
+    sub = apply_scope(_region(select(Contact.id, at_limit).where(*_reachable(call)), call), scope).subquery()
+    row = session.execute(select(func.count(), func.coalesce(func.sum(sub.c.at_limit), 0))).one()
+    total, capped = int(row[0]), int(row[1])
+    return total - capped, capped
+
+
+def audience_sample(session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int,
+                    n: int = 10) -> pd.DataFrame:
+    """A few recipients for the preview."""
+    stmt = audience_select(scope, call, since, max_calls, Contact.first_name, Contact.last_name, Contact.plz,
+                           Contact.city).order_by(Contact.id).limit(n)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["Vorname", "Nachname", "PLZ", "Ort"])
+
+
+def insert_deliveries(session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int,
+                      at: datetime, subject: str, body_after_greeting: str, user_id: int | None) -> int:
+    """One delivery, one queued mail and one timeline entry per recipient (INSERT ... SELECT each)."""
+    src = audience_select(scope, call, since, max_calls, literal(call.id, Integer), Contact.id,
+                          literal("email", String), literal(at, UTCDateTime), literal("", String))
+    session.execute(insert(CallDelivery).from_select(
+        ["call_id", "contact_id", "channel", "sent_at", "response"], src))
+    made = int(session.scalar(select(func.count()).select_from(CallDelivery).where(
+        CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))) or 0)
+    fresh = and_(CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))
+    # The greeting is built in the database: the text is the same for everyone but the first name.
+    body = literal("Hallo ", String) + Contact.first_name + literal(body_after_greeting, String)
+    mails = (select(Contact.email, literal(subject, String), body, literal("call_to_action", String),
+                    literal("call_delivery", String), CallDelivery.id, literal("queued", String),
+                    literal(0, Integer), literal("", String), literal(at, UTCDateTime), literal(at, UTCDateTime))
+             .join(Contact, Contact.id == CallDelivery.contact_id).where(fresh))
+    session.execute(insert(MailOutbox).from_select(
+        ["to_addr", "subject", "body", "purpose", "ref_type", "ref_id", "status", "attempts", "last_error",
+         "created_at", "next_attempt_at"], mails))
+    timeline = select(CallDelivery.contact_id, literal("call_to_action", String), literal(at, UTCDateTime),
+                      literal(call.title, String), literal("call_to_action", String),
+                      literal(call.id, Integer), literal(user_id, Integer)).where(fresh)
+    session.execute(insert(Activity).from_select(
+        ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], timeline))
+    return made
+
+
+def delivery_figures(session: Session, scope: Scope, call_id: int) -> tuple[dict[str, int], pd.DataFrame]:
+    """Deliveries of a call in the scope's area: counts by response ('' = none yet) and by Land."""
+    base = apply_scope(select(CallDelivery.response, Land.name, func.count()).select_from(CallDelivery)
+                       .join(Contact, Contact.id == CallDelivery.contact_id)
+                       .join(Land, Land.code == Contact.land_code)
+                       .where(CallDelivery.call_id == call_id).group_by(CallDelivery.response, Land.name), scope)
+    rows = session.execute(base).all()
+    by_response: dict[str, int] = {}
+    for response, _, n in rows:
+        by_response[response] = by_response.get(response, 0) + n
+    by_land = pd.DataFrame([(land, response, n) for response, land, n in rows], columns=["Land", "response", "n"])
+    return by_response, by_land
+
+
+def find_deliveries(session: Session, scope: Scope, call_id: int, search: str, limit: int = 50) -> list[tuple]:
+    """Deliveries of a call in the scope whose recipient matches search (name, e-mail or PLZ)."""
+    require_persons(scope)
+    stmt = (select(CallDelivery.id, Contact.first_name, Contact.last_name, Contact.email, Contact.plz,
+                   CallDelivery.response, CallDelivery.responded_at)
+            .join(Contact, Contact.id == CallDelivery.contact_id).where(CallDelivery.call_id == call_id))
+    term = (search or "").strip()
+    if term:
+        like = f"%{term.lower()}%"
+        full = func.lower(Contact.first_name + literal(" ", String) + Contact.last_name)
+        stmt = stmt.where(or_(full.like(like), func.lower(Contact.email).like(like), Contact.plz == term))
+    stmt = apply_scope(stmt, scope).order_by(Contact.last_name, Contact.first_name, CallDelivery.id).limit(limit)
+    return [tuple(r) for r in session.execute(stmt).all()]
+
+
+def delivery_in_scope(session: Session, scope: Scope, delivery_id: int) -> CallDelivery | None:
+    """The delivery, if its recipient is inside the scope."""
+    stmt = apply_scope(select(CallDelivery).join(Contact, Contact.id == CallDelivery.contact_id)
+                       .where(CallDelivery.id == delivery_id), scope)
+    return session.scalar(stmt)
+
+
+def delivery_consented(session: Session, delivery_id: int) -> bool:
+    """Whether the recipient of a delivery still has an active consent for calls to action by e-mail."""
+    stmt = select(Contact.id).join(CallDelivery, CallDelivery.contact_id == Contact.id).where(
+        CallDelivery.id == delivery_id, active_consent_filter("call_to_action", "email"))
+    return session.scalar(stmt) is not None

@@ -1,0 +1,200 @@
+"""Aktionsaufrufe on SQLite and PostgreSQL: audience, limit, scope, sending once, responses, the sender."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from db.engine import make_session_factory
+from db.models import Activity, AuditEvent, CallDelivery, CallToAction, Consent, Contact, ContactTopic, MailOutbox
+from services import calls
+from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from services.mail.sender import WITHDRAWN, deliver_due
+from services.seed import seed_demo
+from tests.integration.helpers import user_scope
+from tests.integration.test_mail import _settings, smtp_server  # noqa: F401  (fixture)
+
+NOW = datetime(2031, 6, 1, 12, tzinfo=timezone.utc)  # after every seeded consent
+
+
+def _form(**kw) -> calls.CallForm:
+    base = dict(title="Mietendemo", body="Komm zur Demo für bezahlbare Mieten!", mode="online",
+                topics=("miete",), region_level="national")
+    base.update(kw)
+    return calls.CallForm(**base)
+
+
+def _expected(session, topics, land=None, kv=None, exclude=()) -> set[int]:
+    """Brute force: who has a topic, an address, and whose latest call_to_action/email consent is active."""
+    latest: dict[int, Consent] = {}
+    for c in session.scalars(select(Consent).where(Consent.purpose == "call_to_action", Consent.channel == "email")):
+        cur = latest.get(c.contact_id)
+        if cur is None or (c.granted_at, c.id) > (cur.granted_at, cur.id):
+            latest[c.contact_id] = c
+    with_topic = set(session.scalars(select(ContactTopic.contact_id).where(ContactTopic.topic.in_(topics))))
+    out = set()
+    for cid, email, land_code, kv_id in session.execute(select(Contact.id, Contact.email, Contact.land_code,
+                                                               Contact.kv_id)):
+        consent = latest.get(cid)
+        if (cid in with_topic and email and "@" in email and consent is not None and consent.withdrawn_at is None
+                and (land is None or land_code == land) and (kv is None or kv_id == kv) and cid not in exclude):
+            out.add(cid)
+    return out
+
+
+def _delivered(session, call_id) -> set[int]:
+    return set(session.scalars(select(CallDelivery.contact_id).where(CallDelivery.call_id == call_id)))
+
+
+def test_audience_is_topic_address_and_active_consent(session):
+    team = user_scope(session, "team")
+    cid = calls.create_call(session, team, _form(topics=("miete", "pflege")))
+    expected = _expected(session, ["miete", "pflege"])
+    assert len(expected) > 20
+    pv = calls.preview(session, team, cid, now=NOW)
+    assert (pv.recipients, pv.at_limit) == (len(expected), 0) and len(pv.sample) == 10
+    assert calls.send(session, team, cid, pv.recipients, now=NOW) == len(expected)
+    assert _delivered(session, cid) == expected
+
+    mails = session.scalars(select(MailOutbox).where(MailOutbox.ref_type == "call_delivery")).all()
+    assert len(mails) == len(expected) and {m.status for m in mails} == {"queued"}
+    one = session.scalars(select(Contact).where(Contact.id == min(expected))).one()
+    mail = next(m for m in mails if m.to_addr == one.email)
+    assert mail.subject == "Mietendemo" and mail.purpose == "call_to_action"
+    assert mail.body.startswith(f"Hallo {one.first_name},\n\nKomm zur Demo") and "Abmelden" in mail.body
+    assert session.scalar(select(func.count()).select_from(Activity).where(
+        Activity.kind == "call_to_action", Activity.ref_id == cid)) == len(expected)
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "call_send", AuditEvent.object_id == str(cid))) == 1
+
+    # Sent once: a second click, or a page left open, sends nothing.
+    with pytest.raises(ConflictError, match="schon am"):
+        calls.send(session, team, cid, 0, now=NOW)
+    assert len(_delivered(session, cid)) == len(expected)
+
+
+def test_limit_per_30_days(session, monkeypatch):
+    team = user_scope(session, "team")
+    monkeypatch.setattr(calls, "_max_calls", lambda: 1)
+    first = calls.create_call(session, team, _form(topics=("miete",)))
+    calls.send(session, team, first, calls.preview(session, team, first, now=NOW).recipients, now=NOW)
+    got_first = _delivered(session, first)
+    second = calls.create_call(session, team, _form(title="Pflegeaktion", topics=("pflege",)))
+    pflege = _expected(session, ["pflege"])
+    pv = calls.preview(session, team, second, now=NOW + timedelta(days=10))
+    assert pv.at_limit == len(pflege & got_first) > 0
+    assert pv.recipients == len(pflege - got_first)
+    # 31 days later the first call no longer counts.
+    later = calls.preview(session, team, second, now=NOW + timedelta(days=31))
+    assert (later.recipients, later.at_limit) == (len(pflege), 0)
+
+
+def test_changed_audience_sends_nothing(session):
+    team = user_scope(session, "team")
+    cid = calls.create_call(session, team, _form())
+    n = calls.preview(session, team, cid, now=NOW).recipients
+    with pytest.raises(ConflictError, match=f"jetzt {n} statt {n + 1}"):
+        calls.send(session, team, cid, n + 1, now=NOW)
+    assert not _delivered(session, cid)
+    assert session.get(CallToAction, cid).sent_at is None
+
+
+def test_land_staff_work_in_their_land_only(session):
+    lv = user_scope(session, "lv-sachsen")
+    with pytest.raises(ValidationError, match="Bundesweite"):
+        calls.create_call(session, lv, _form())
+    with pytest.raises(ValidationError, match="eigenes Land"):
+        calls.create_call(session, lv, _form(region_level="land", land_code="12"))
+    with pytest.raises(PermissionDenied):
+        calls.create_call(session, user_scope(session, "kv-leipzig"), _form(region_level="land", land_code="14"))
+    own = calls.create_call(session, lv, _form(region_level="land", land_code="14"))
+    kv = session.scalar(select(Contact.kv_id).where(Contact.land_code == "14").limit(1))
+    kv_call = calls.create_call(session, lv, _form(region_level="kv", kv_id=kv))
+    assert session.get(CallToAction, kv_call).land_code == "14"
+    other = calls.create_call(session, user_scope(session, "team"), _form(region_level="land", land_code="12"))
+    assert {c.id for c in calls.calls(session, lv)} >= {own, kv_call} and other not in {
+        c.id for c in calls.calls(session, lv)}
+    with pytest.raises(NotFoundError):
+        calls.preview(session, lv, other, now=NOW)
+
+    n = calls.preview(session, lv, kv_call, now=NOW).recipients
+    calls.send(session, lv, kv_call, n, now=NOW)
+    assert _delivered(session, kv_call) == _expected(session, ["miete"], kv=kv)
+    n = calls.preview(session, lv, own, now=NOW).recipients
+    calls.send(session, lv, own, n, now=NOW)
+    lands = set(session.scalars(select(Contact.land_code).join(CallDelivery, CallDelivery.contact_id == Contact.id)
+                                .where(CallDelivery.call_id == own)))
+    assert lands == {"14"}
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(title="  "), "Titel"),
+    (dict(body=""), "worum es geht"),
+    (dict(topics=()), "mindestens ein Thema"),
+    (dict(link="javascript:alert(1)"), "http"),
+    (dict(mode="on_site"), "Datum"),
+    (dict(start_day=date(2031, 5, 2), end_day=date(2031, 5, 1)), "vor dem Beginn"),
+    (dict(region_level="kv", kv_id=None), "Kreisverband"),
+])
+def test_bad_input_is_refused_and_changes_nothing(session, change, message):
+    team = user_scope(session, "team")
+    before = session.scalar(select(func.count()).select_from(CallToAction))
+    with pytest.raises(ValidationError, match=message):
+        calls.create_call(session, team, _form(**change))
+    assert session.scalar(select(func.count()).select_from(CallToAction)) == before
+
+
+def test_responses_are_recorded_in_scope(session):
+    team = user_scope(session, "team")
+    cid = calls.create_call(session, team, _form(title="Haustürwahlkampf"))
+    calls.send(session, team, cid, calls.preview(session, team, cid, now=NOW).recipients, now=NOW)
+    sachsen = session.scalar(select(CallDelivery.id).join(Contact, Contact.id == CallDelivery.contact_id)
+                             .where(CallDelivery.call_id == cid, Contact.land_code == "14").limit(1))
+    elsewhere = session.scalar(select(CallDelivery.id).join(Contact, Contact.id == CallDelivery.contact_id)
+                               .where(CallDelivery.call_id == cid, Contact.land_code != "14").limit(1))
+    lv = user_scope(session, "lv-sachsen")
+    with pytest.raises(NotFoundError):
+        calls.record_response(session, lv, sachsen, "accepted")  # a national call is not the Land's
+    calls.record_response(session, team, sachsen, "accepted", now=NOW)
+    calls.record_response(session, team, elsewhere, "declined", now=NOW)
+    with pytest.raises(ValidationError):
+        calls.record_response(session, team, elsewhere, "vielleicht")
+    by_response, table = calls.figures(session, team, cid)
+    assert by_response["accepted"] == 1 and by_response["declined"] == 1
+    assert table["erreicht"].sum() == len(_delivered(session, cid))
+    assert table.loc[table["Land"] == "Sachsen", "zugesagt"].iloc[0] == 1
+    delivery = session.get(CallDelivery, sachsen)
+    assert delivery.response == "accepted" and delivery.responded_at is not None
+    note = session.scalars(select(Activity.note).where(Activity.contact_id == delivery.contact_id,
+                                                       Activity.kind == "call_to_action")
+                           .order_by(Activity.id.desc())).first()
+    assert note == "zugesagt: Haustürwahlkampf"
+    hits = calls.find_recipients(session, team, cid, session.get(Contact, delivery.contact_id).email)
+    assert [h[0] for h in hits] == [sachsen] and hits[0][2] == "accepted"
+
+
+def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server):  # noqa: F811
+    ctl, inbox = smtp_server
+    seed_demo(empty_engine, contacts=600, seed=11)
+    with make_session_factory(empty_engine)() as s:
+        team = user_scope(s, "team")
+        cid = calls.create_call(s, team, _form())
+        n = calls.preview(s, team, cid).recipients
+        assert n >= 2
+        calls.send(s, team, cid, n)
+        gone = s.scalars(select(Contact).join(CallDelivery, CallDelivery.contact_id == Contact.id)
+                         .where(CallDelivery.call_id == cid).order_by(Contact.id)).first()
+        gone_addr = gone.email
+        s.add(Consent(contact_id=gone.id, purpose="call_to_action", channel="email", granted_at=NOW,
+                      withdrawn_at=NOW, source="test"))
+        s.commit()
+    report = deliver_due(empty_engine, _settings(ctl.port), now=NOW + timedelta(minutes=1), batch=10_000)
+    assert (report.sent, report.dropped) == (n - 1, 1)
+    assert gone_addr not in {r for rcpt, _ in inbox.messages for r in rcpt}
+    assert all(msg["Subject"] == "Mietendemo" for _, msg in inbox.messages)
+    assert all(msg.get_content().startswith("Hallo ") for _, msg in inbox.messages)
+    with make_session_factory(empty_engine)() as s:
+        dropped = s.scalars(select(MailOutbox).where(MailOutbox.to_addr == gone_addr,
+                                                     MailOutbox.ref_type == "call_delivery")).one()
+        assert (dropped.status, dropped.last_error) == ("failed", WITHDRAWN)
