@@ -207,7 +207,8 @@ def mail_text(call: CallInfo | CallToAction) -> str:
 
 def send(session: Session, scope: Scope, call_id: int, expected: int, now: datetime | None = None) -> int:
     """Send the call to its audience once (deliveries, mails, timeline), if the preview's count still holds."""
-    call = _load(session, scope, call_id, lock=True)  # first statement: two clicks cannot both send
+    q.lock_sending(session)  # first statement: sends run one after another, so the limit holds
+    call = _load(session, scope, call_id, lock=True)
     if call.sent_at is not None:
         raise ConflictError(f"Dieser Aufruf wurde schon am {format_datetime(call.sent_at)} verschickt. "
                             "Es wurde nichts noch einmal gesendet.")

@@ -13,10 +13,21 @@ from db.types import UTCDateTime
 from services.scope import Scope, apply_scope, require_persons
 
 
+# Any fixed number: the key of the PostgreSQL advisory lock that lets one call be sent at a time.
+SEND_LOCK_KEY = 0x4C41_4354
+
+
 def lock_call(session: Session, call_id: int) -> CallToAction | None:
     """Lock the call for this transaction (row lock on PostgreSQL, write lock on SQLite) and load it."""
     session.execute(text("UPDATE call_to_action SET title = title WHERE id = :id"), {"id": call_id})
     return session.get(CallToAction, call_id, populate_existing=True)
+
+
+def lock_sending(session: Session) -> None:
+    """Let one sending transaction at a time count the 30-day limit (two calls sent at once
+    would each see the other's recipients under the limit). SQLite's write lock already does this."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEND_LOCK_KEY})
 
 
 def calls_in_area(session: Session, scope: Scope) -> list[CallToAction]:
