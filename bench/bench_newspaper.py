@@ -17,7 +17,7 @@ from db.engine import make_engine
 from db.models import Contact
 from db.queries import newspaper as q
 from db.queries.newspaper import BatchFilter
-from services.newspaper import editions, orders
+from services.newspaper import editions, orders, workflow
 from db.types import utcnow
 from services.newspaper.documents import labels_pdf
 from services.newspaper.packing_pdf import packing_pdf
@@ -56,7 +56,10 @@ def run(url: str, name: str) -> None:
         made = _timed(f"confirm batch (recount under lock + insert orders and timeline), reach {reach:g} km",
                       lambda: orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies))
         print(f"    → {made:,} orders created")
-        frame = _timed("load 5,000 addresses", lambda: q.orders_frame(s, TEAM, ed, ["requested"], limit=5000))
+        moved = _timed(f"approve all {made:,} requested orders (one UPDATE)",
+                       lambda: workflow.transition_all(s, TEAM, ed, "requested", "approved", made))
+        print(f"    → {moved:,} orders approved")
+        frame = _timed("load 5,000 addresses", lambda: q.orders_frame(s, TEAM, ed, ["approved"], limit=5000))
         rows = list(frame[["name", "street", "plz", "city"]].itertuples(index=False, name=None))
         pdf = _timed(f"label PDF for {len(rows):,} addresses", lambda: labels_pdf(rows))
         print(f"    → {len(pdf) / 1e6:.1f} MB, {-(-len(rows) // 24)} sheets")
