@@ -25,35 +25,54 @@ land_names = dict(lands)
 kv_names = {kid: name for kid, name, _ in kvs}
 levels = ["land", "kv"] if user.role == "land" else list(calls.REGION_LEVELS)
 
+FORM_KEYS = ("cta_title", "cta_body", "cta_topics", "cta_link", "cta_day", "cta_end")
+
+
+def _create() -> None:
+    # A callback runs before the widgets: on success it can empty the form, so a second click
+    # has nothing to submit (the service also refuses an identical draft).
+    get = st.session_state.get
+    day = get("cta_day")
+    form = calls.CallForm(title=get("cta_title", ""), body=get("cta_body", ""), mode=get("cta_mode", "online"),
+                          topics=tuple(get("cta_topics", ())), region_level=get("cta_level"),
+                          land_code=get("cta_land") if get("cta_level") == "land" else None,
+                          kv_id=get("cta_kv") if get("cta_level") == "kv" else None, start_day=day,
+                          start_time=get("cta_time") if day else None, end_day=get("cta_end"), link=get("cta_link", ""))
+    try:
+        with appctx.db_session() as s:
+            calls.create_call(s, user.scope, form)
+    except UserError as exc:
+        st.session_state["cta_error"] = exc
+        return
+    for key in FORM_KEYS:
+        st.session_state.pop(key, None)
+    st.session_state["cta_flash"] = ("Der Aufruf ist als Entwurf angelegt. Prüfe unter „Aufrufe“, wen er erreicht, "
+                                     "und verschicke ihn dort.")
+
+
 tab_list, tab_new = st.tabs(["Aufrufe", "Neuer Aufruf"])
 
 with tab_new:
-    title = st.text_input("Titel (Betreff der Mail)", key="cta_title", max_chars=calls.MAX_TITLE)
-    body = st.text_area("Text", key="cta_body", height=160, max_chars=calls.MAX_BODY,
-                        help="Die Mail beginnt mit „Hallo <Vorname>,“; Ort, Zeit und Link werden angehängt.")
+    st.text_input("Titel (Betreff der Mail)", key="cta_title", max_chars=calls.MAX_TITLE)
+    st.text_area("Text", key="cta_body", height=160, max_chars=calls.MAX_BODY,
+                 help="Die Mail beginnt mit „Hallo <Vorname>,“; Ort, Zeit und Link werden angehängt.")
     c1, c2 = st.columns(2)
-    mode = c1.radio("Art", list(calls.MODES), format_func=calls.MODES.get, horizontal=True, key="cta_mode")
-    topics = c2.multiselect("Themen", list(TOPICS), format_func=TOPICS.get, key="cta_topics",
-                            placeholder="Bitte auswählen")
+    c1.radio("Art", list(calls.MODES), format_func=calls.MODES.get, horizontal=True, key="cta_mode")
+    c2.multiselect("Themen", list(TOPICS), format_func=TOPICS.get, key="cta_topics", placeholder="Bitte auswählen")
     r1, r2 = st.columns(2)
     level = r1.selectbox("Region", levels, format_func=calls.REGION_LEVELS.get, key="cta_level")
-    land = kv = None
     if level == "land":
-        land = r2.selectbox("Land", list(land_names), format_func=land_names.get, key="cta_land")
+        r2.selectbox("Land", list(land_names), format_func=land_names.get, key="cta_land")
     elif level == "kv":
-        kv = r2.selectbox("Kreisverband", list(kv_names), format_func=kv_names.get, key="cta_kv")
+        r2.selectbox("Kreisverband", list(kv_names), format_func=kv_names.get, key="cta_kv")
     d1, d2, d3 = st.columns(3)
-    start_day = d1.date_input("Datum (optional bei online)", value=None, format="DD.MM.YYYY", key="cta_day")
-    start_time = d2.time_input("Uhrzeit", value=time(18, 0), key="cta_time")
-    end_day = d3.date_input("bis (optional)", value=None, format="DD.MM.YYYY", key="cta_end")
-    link = st.text_input("Link (optional)", key="cta_link", placeholder="https://")
-    if st.button("Aufruf anlegen", type="primary", key="cta_create"):
-        form = calls.CallForm(title=title, body=body, mode=mode, topics=tuple(topics), region_level=level,
-                              land_code=land, kv_id=kv, start_day=start_day,
-                              start_time=start_time if start_day else None, end_day=end_day, link=link)
-        appctx.run_action(user, calls.create_call, form, flash_key="cta_flash",
-                          success="Der Aufruf ist als Entwurf angelegt. Prüfe unter „Aufrufe“, wen er "
-                                  "erreicht, und verschicke ihn dort.")
+    d1.date_input("Datum (optional bei online)", value=None, format="DD.MM.YYYY", key="cta_day")
+    d2.time_input("Uhrzeit", value=time(18, 0), key="cta_time")
+    d3.date_input("bis (optional)", value=None, format="DD.MM.YYYY", key="cta_end")
+    st.text_input("Link (optional)", key="cta_link", placeholder="https://")
+    st.button("Aufruf anlegen", type="primary", key="cta_create", on_click=_create)
+    if "cta_error" in st.session_state:
+        appctx.show_error(st.session_state.pop("cta_error"))
 
 
 def _region_label(c: calls.CallInfo) -> str:
@@ -65,8 +84,8 @@ def _region_label(c: calls.CallInfo) -> str:
 
 
 def _call_label(c: calls.CallInfo) -> str:
-    state = f"verschickt {format_datetime(c.sent_at)}" if c.sent_at else "Entwurf"
-    return f"{c.title} · {_region_label(c)} · {state}"
+    # No sending state here: a selectbox keeps showing the label it had when chosen.
+    return f"{c.title} · {_region_label(c)} · Nr. {c.id}"
 
 
 def _draft(c: calls.CallInfo) -> None:
@@ -103,8 +122,10 @@ def _sent(c: calls.CallInfo) -> None:
     if not found:
         st.info("Niemand gefunden." if search else "Dieser Aufruf hat in deinem Gebiet niemanden erreicht.")
         return
-    labels = {did: f"{label} · {calls.RESPONSES.get(resp, 'noch keine Antwort')}" for did, label, resp in found}
+    labels = {did: label for did, label, _ in found}
+    answers = {did: resp for did, _, resp in found}
     who = st.selectbox("Empfänger:in", list(labels), format_func=labels.get, key="cta_who")
+    st.caption(f"Bisher: {calls.RESPONSES.get(answers[who], 'noch keine Antwort')}")
     options = ["", *calls.RESPONSES]
     answer = st.radio("Antwort", options, horizontal=True, key="cta_answer",
                       format_func=lambda r: calls.RESPONSES.get(r, "keine / zurücknehmen"))
@@ -123,8 +144,9 @@ with tab_list:
             by_id = {c.id: c for c in all_calls}
             chosen = by_id[st.selectbox("Aufruf", list(by_id), format_func=lambda i: _call_label(by_id[i]),
                                         key="cta_call")]
-            st.markdown(f"**Region:** {_region_label(chosen)} · **Art:** {calls.MODES[chosen.mode]} · "
-                        f"**Themen:** {', '.join(TOPICS[t] for t in chosen.topics)}")
+            state = f"verschickt am {format_datetime(chosen.sent_at)}" if chosen.sent_at else "Entwurf"
+            st.markdown(f"**Stand:** {state} · **Region:** {_region_label(chosen)} · "
+                        f"**Art:** {calls.MODES[chosen.mode]} · **Themen:** {', '.join(TOPICS[t] for t in chosen.topics)}")
             with st.expander("So sieht die Mail aus"):
                 st.text(f"Betreff: {chosen.title}\n\nHallo <Vorname>{calls.mail_text(chosen)}")
             if chosen.sent_at:

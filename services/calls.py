@@ -153,6 +153,9 @@ def create_call(session: Session, scope: Scope, form: CallForm) -> int:
         raise ValidationError(f"Unbekanntes Thema: {', '.join(unknown)}.")
     land_code, kv_id = _check_region(session, scope, form)
     starts, ends = _check_dates(form)
+    if q.same_draft_exists(session, title, body, land_code, kv_id, form.region_level):
+        # A form submitted twice (double click, reload) must not leave two drafts to send.
+        raise ValidationError("Diesen Aufruf gibt es schon als Entwurf. Du findest ihn unter „Aufrufe“.")
     call = CallToAction(title=title, body=body, mode=form.mode, topics=",".join(topics),
                         region_level=form.region_level, land_code=land_code, kv_id=kv_id, starts_at=starts,
                         ends_at=ends, link=link, created_by=scope.user_id)

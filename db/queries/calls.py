@@ -30,6 +30,17 @@ def lock_sending(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEND_LOCK_KEY})
 
 
+def same_draft_exists(session: Session, title: str, body: str, land_code: str | None, kv_id: int | None,
+                      region_level: str) -> bool:
+    """Whether an unsent call with this title, text and region exists."""
+    stmt = select(CallToAction.id).where(
+        CallToAction.sent_at.is_(None), CallToAction.title == title, CallToAction.body == body,
+        CallToAction.region_level == region_level,
+        CallToAction.land_code.is_(None) if land_code is None else CallToAction.land_code == land_code,
+        CallToAction.kv_id.is_(None) if kv_id is None else CallToAction.kv_id == kv_id)
+    return session.scalar(stmt.limit(1)) is not None
+
+
 def calls_in_area(session: Session, scope: Scope) -> list[CallToAction]:
     """The calls the scope works with, newest first: land its Land's (and its KVs'), team/admin all."""
     stmt = select(CallToAction).order_by(CallToAction.created_at.desc(), CallToAction.id.desc())

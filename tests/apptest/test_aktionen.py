@@ -38,10 +38,12 @@ def test_land_writes_counts_sends_and_records_an_answer(app_db):
     _fill(at, "Infostand Mieten Sachsen")
     _button(at, "Aufruf anlegen").click().run()
     assert "als Entwurf angelegt" in all_text(at), all_text(at)
+    assert at.text_input(key="cta_title").value == "" and at.multiselect(key="cta_topics").value == []
 
     call_id = _count(app_db, select(func.max(CallToAction.id)))
     at.selectbox(key="cta_call").set_value(call_id).run()
-    assert "Infostand Mieten Sachsen · Sachsen · Entwurf" in at.selectbox(key="cta_call").options
+    assert f"Infostand Mieten Sachsen · Sachsen · Nr. {call_id}" in at.selectbox(key="cta_call").options
+    assert "Stand:** Entwurf" in all_text(at)
     assert any(t.value.startswith("Betreff: Infostand Mieten Sachsen\n\nHallo <Vorname>,") for t in at.text)
     _button(at, "Empfänger:innen zählen").click().run()
     assert not at.exception, at.exception

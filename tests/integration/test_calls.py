@@ -90,6 +90,16 @@ def test_limit_per_30_days(session, monkeypatch):
     assert (later.recipients, later.at_limit) == (len(pflege), 0)
 
 
+def test_form_submitted_twice_makes_one_draft(session):
+    team = user_scope(session, "team")
+    calls.create_call(session, team, _form(title="Doppelklick"))
+    with pytest.raises(ValidationError, match="schon als Entwurf"):
+        calls.create_call(session, team, _form(title="Doppelklick"))
+    assert session.scalar(select(func.count()).select_from(CallToAction).where(
+        CallToAction.title == "Doppelklick")) == 1
+    calls.create_call(session, team, _form(title="Doppelklick", region_level="land", land_code="14"))
+
+
 def test_changed_audience_sends_nothing(session):
     team = user_scope(session, "team")
     cid = calls.create_call(session, team, _form())
