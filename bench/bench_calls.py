@@ -6,25 +6,14 @@ Everything runs in one transaction that is rolled back: the benchmark databases 
 """
 from __future__ import annotations
 
-import argparse
-import time
-
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from bench.common import rolled_back_session, run_on_databases, timed
 from db.models import Contact
-from db.engine import make_engine
 from services import calls
 from services.scope import Scope
 
 TEAM = Scope(role="team", username="bench")
-
-
-def _timed(label: str, fn):
-    t = time.perf_counter()
-    result = fn()
-    print(f"  {label}: {time.perf_counter() - t:.2f} s")
-    return result
 
 
 def _form(title: str, topics: tuple[str, ...], level: str = "national", land: str | None = None) -> calls.CallForm:
@@ -34,43 +23,22 @@ def _form(title: str, topics: tuple[str, ...], level: str = "national", land: st
 
 def run(url: str, name: str) -> None:
     """Measure on one database inside a rolled-back transaction."""
-    eng = make_engine(url)
-    conn = eng.connect()
-    outer = conn.begin()
-    s = Session(bind=conn, join_transaction_mode="create_savepoint")
-    try:
+    with rolled_back_session(url) as s:
         print(f"{name}: {s.scalar(select(func.count()).select_from(Contact)):,} contacts")
         land = calls.create_call(s, TEAM, _form("Sachsen", ("pflege",), "land", "14"))
-        pv = _timed("preview, Land Sachsen, topic Pflege", lambda: calls.preview(s, TEAM, land))
+        pv = timed("preview, Land Sachsen, topic Pflege", lambda: calls.preview(s, TEAM, land))
         print(f"    → {pv.recipients:,} recipients")
         first = calls.create_call(s, TEAM, _form("Miete", ("miete",)))
-        pv = _timed("preview, all Germany, topic Miete", lambda: calls.preview(s, TEAM, first))
+        pv = timed("preview, all Germany, topic Miete", lambda: calls.preview(s, TEAM, first))
         print(f"    → {pv.recipients:,} recipients, {pv.at_limit:,} at the limit")
-        made = _timed("send (recount under lock + deliveries, mails, timeline)",
-                      lambda: calls.send(s, TEAM, first, pv.recipients))
+        made = timed("send (recount under lock + deliveries, mails, timeline)",
+                     lambda: calls.send(s, TEAM, first, pv.recipients))
         print(f"    → {made:,} mails queued")
         second = calls.create_call(s, TEAM, _form("Miete und Pflege", ("miete", "pflege")))
-        pv = _timed("preview of a second call, two topics, after the first was sent",
-                    lambda: calls.preview(s, TEAM, second))
+        pv = timed("preview of a second call, two topics, after the first was sent",
+                   lambda: calls.preview(s, TEAM, second))
         print(f"    → {pv.recipients:,} recipients, {pv.at_limit:,} at the limit")
-    finally:
-        s.close()
-        outer.rollback()
-        conn.close()
-        eng.dispose()
-
-
-def main() -> None:
-    """Parse arguments and run on each database given."""
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sqlite", default="/tmp/bench_1m.sqlite")
-    ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m")
-    args = ap.parse_args()
-    if args.sqlite:
-        run(f"sqlite:///{args.sqlite}", "SQLite")
-    if args.pg:
-        run(args.pg, "PostgreSQL")
 
 
 if __name__ == "__main__":
-    main()
+    run_on_databases(__doc__, run)

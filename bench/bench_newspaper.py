@@ -6,14 +6,11 @@ Everything runs in one transaction that is rolled back: the benchmark databases 
 """
 from __future__ import annotations
 
-import argparse
-import time
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from db.engine import make_engine
+from bench.common import rolled_back_session, run_on_databases, timed
 from db.models import Contact
 from db.queries import newspaper as q
 from db.queries.newspaper import BatchFilter
@@ -27,24 +24,13 @@ TEAM = Scope(role="team", username="bench")
 TARGET_ORDERS = 50_000
 
 
-def _timed(label: str, fn):
-    t = time.perf_counter()
-    result = fn()
-    print(f"  {label}: {time.perf_counter() - t:.2f} s")
-    return result
-
-
 def run(url: str, name: str) -> None:
     """Run the three measurements on one database inside a rolled-back transaction."""
-    eng = make_engine(url)
-    conn = eng.connect()
-    outer = conn.begin()
-    s = Session(bind=conn, join_transaction_mode="create_savepoint")
-    try:
+    with rolled_back_session(url) as s:
         n = s.scalar(select(func.count()).select_from(Contact))
         print(f"{name}: {n:,} contacts")
         ed = editions.create_edition(s, TEAM, "Bench", "", date(2025, 1, 1), 50_000_000, 10)
-        pv = _timed("batch preview, all Germany, reach 15 km", lambda: orders.preview_batch(
+        pv = timed("batch preview, all Germany, reach 15 km", lambda: orders.preview_batch(
             s, TEAM, ed, BatchFilter(reach_km=15.0)))
         print(f"    → {pv.people:,} people, {pv.copies:,} copies")
         # Widen the reach until the batch is close to 50,000 people, so the insert is measured at that size.
@@ -53,37 +39,20 @@ def run(url: str, name: str) -> None:
             reach += 2.5
             pv = orders.preview_batch(s, TEAM, ed, BatchFilter(reach_km=reach))
         flt = BatchFilter(reach_km=reach)
-        made = _timed(f"confirm batch (recount under lock + insert orders and timeline), reach {reach:g} km",
-                      lambda: orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies))
+        made = timed(f"confirm batch (recount under lock + insert orders and timeline), reach {reach:g} km",
+                     lambda: orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies))
         print(f"    → {made:,} orders created")
-        moved = _timed(f"approve all {made:,} requested orders (one UPDATE)",
-                       lambda: workflow.transition_all(s, TEAM, ed, "requested", "approved", made))
+        moved = timed(f"approve all {made:,} requested orders (one UPDATE)",
+                      lambda: workflow.transition_all(s, TEAM, ed, "requested", "approved", made))
         print(f"    → {moved:,} orders approved")
-        frame = _timed("load 5,000 addresses", lambda: q.orders_frame(s, TEAM, ed, ["approved"], limit=5000))
+        frame = timed("load 5,000 addresses", lambda: q.orders_frame(s, TEAM, ed, ["approved"], limit=5000))
         rows = list(frame[["name", "street", "plz", "city"]].itertuples(index=False, name=None))
-        pdf = _timed(f"label PDF for {len(rows):,} addresses", lambda: labels_pdf(rows))
+        pdf = timed(f"label PDF for {len(rows):,} addresses", lambda: labels_pdf(rows))
         print(f"    → {len(pdf) / 1e6:.1f} MB, {-(-len(rows) // 24)} sheets")
-        packing = _timed(f"packing list PDF for {len(frame):,} orders",
-                         lambda: packing_pdf(frame, 10, "Bench", utcnow()))
+        packing = timed(f"packing list PDF for {len(frame):,} orders",
+                        lambda: packing_pdf(frame, 10, "Bench", utcnow()))
         print(f"    → {len(packing) / 1e6:.1f} MB")
-    finally:
-        s.close()
-        outer.rollback()
-        conn.close()
-        eng.dispose()
-
-
-def main() -> None:
-    """Parse arguments and run on each database given."""
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--sqlite", default="/tmp/bench_1m.sqlite")
-    ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m")
-    args = ap.parse_args()
-    if args.sqlite:
-        run(f"sqlite:///{args.sqlite}", "SQLite")
-    if args.pg:
-        run(args.pg, "PostgreSQL")
 
 
 if __name__ == "__main__":
-    main()
+    run_on_databases(__doc__, run)

@@ -21,6 +21,7 @@ from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.formatting import BERLIN, format_datetime
 from services.scope import Scope, require_role
+from services.settings import get_settings
 
 MODES = {"online": "online", "on_site": "vor Ort"}
 REGION_LEVELS = {"national": "bundesweit", "land": "Land", "kv": "Kreisverband"}
@@ -182,8 +183,6 @@ def _load(session: Session, scope: Scope, call_id: int, lock: bool = False) -> C
 
 
 def _max_calls() -> int:
-    from services.settings import get_settings
-
     return get_settings().max_calls_per_30_days
 
 

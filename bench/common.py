@@ -1,0 +1,50 @@
+"""Shared parts of the benchmarks that measure writes: a rolled-back session and the command line."""
+from __future__ import annotations
+
+import argparse
+import time
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from db.engine import make_engine
+
+SQLITE_1M = "/tmp/bench_1m.sqlite"
+PG_1M = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m"
+
+
+def timed(label: str, fn):
+    """Run fn, print its wall time under label, return its result."""
+    t = time.perf_counter()
+    result = fn()
+    print(f"  {label}: {time.perf_counter() - t:.2f} s", flush=True)
+    return result
+
+
+@contextmanager
+def rolled_back_session(url: str):
+    """A session whose commits are savepoints of one outer transaction that is rolled back at the end,
+    so a benchmark can write without changing the benchmark database."""
+    eng = make_engine(url)
+    conn = eng.connect()
+    outer = conn.begin()
+    session = Session(bind=conn, join_transaction_mode="create_savepoint")
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        conn.close()
+        eng.dispose()
+
+
+def run_on_databases(doc: str, run) -> None:
+    """Parse --sqlite/--pg (empty skips one) and call run(url, name) for each database."""
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("--sqlite", default=SQLITE_1M, help="SQLite file; empty skips SQLite")
+    ap.add_argument("--pg", default=PG_1M, help="PostgreSQL URL; empty skips PostgreSQL")
+    args = ap.parse_args()
+    if args.sqlite:
+        run(f"sqlite:///{args.sqlite}", "SQLite")
+    if args.pg:
+        run(args.pg, "PostgreSQL")
