@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.enums import TOPICS
-from db.models import Activity, CallToAction, Kreisverband
+from db.models import CallToAction, Kreisverband
 from db.queries import calls as q
 from db.types import utcnow
 from services import audit
@@ -25,7 +25,6 @@ from services.settings import get_settings
 
 MODES = {"online": "online", "on_site": "vor Ort"}
 REGION_LEVELS = {"national": "bundesweit", "land": "Land", "kv": "Kreisverband"}
-RESPONSES = {"accepted": "zugesagt", "declined": "abgesagt", "attended": "teilgenommen"}
 WINDOW = timedelta(days=30)
 MAX_TITLE, MAX_BODY, MAX_LINK = 200, 5000, 300
 FOOTER = ("Du bekommst diese Mail, weil du eingewilligt hast, von Linksaktiv zu Aktionen eingeladen zu werden. "
@@ -139,9 +138,8 @@ def _check_dates(form: CallForm) -> tuple[datetime | None, datetime | None]:
     return starts, ends
 
 
-def create_call(session: Session, scope: Scope, form: CallForm) -> int:
-    """Validate and store a new call (not sent yet); audited; returns its id."""
-    require_role(scope, "land", "team", "admin")
+def _validated(session: Session, scope: Scope, form: CallForm) -> dict:
+    # The columns a valid form stores; ValidationError (in German) for the first thing wrong.
     title, body, link = _check_text(form)
     if form.mode not in MODES:
         raise ValidationError("Bitte wähle: online oder vor Ort.")
@@ -154,18 +152,39 @@ def create_call(session: Session, scope: Scope, form: CallForm) -> int:
         raise ValidationError(f"Unbekanntes Thema: {', '.join(unknown)}.")
     land_code, kv_id = _check_region(session, scope, form)
     starts, ends = _check_dates(form)
-    if q.same_draft_exists(session, title, body, land_code, kv_id, form.region_level):
+    return dict(title=title, body=body, mode=form.mode, topics=",".join(topics), region_level=form.region_level,
+                land_code=land_code, kv_id=kv_id, starts_at=starts, ends_at=ends, link=link)
+
+
+def create_call(session: Session, scope: Scope, form: CallForm) -> int:
+    """Validate and store a new call (not sent yet); audited; returns its id."""
+    require_role(scope, "land", "team", "admin")
+    values = _validated(session, scope, form)
+    if q.same_draft_exists(session, values["title"], values["body"], values["land_code"], values["kv_id"],
+                           values["region_level"]):
         # A form submitted twice (double click, reload) must not leave two drafts to send.
         raise ValidationError("Diesen Aufruf gibt es schon als Entwurf. Du findest ihn unter „Aufrufe“.")
-    call = CallToAction(title=title, body=body, mode=form.mode, topics=",".join(topics),
-                        region_level=form.region_level, land_code=land_code, kv_id=kv_id, starts_at=starts,
-                        ends_at=ends, link=link, created_by=scope.user_id)
+    call = CallToAction(**values, created_by=scope.user_id)
     session.add(call)
     session.flush()
-    audit.record(session, scope, "call_create", "call_to_action", call.id, region_level=form.region_level,
-                 land=land_code or "", kv_id=kv_id, topics=list(topics))
+    audit.record(session, scope, "call_create", "call_to_action", call.id, region_level=values["region_level"],
+                 land=values["land_code"] or "", kv_id=values["kv_id"], topics=values["topics"].split(","))
     session.commit()
     return call.id
+
+
+def update_draft(session: Session, scope: Scope, call_id: int, form: CallForm) -> None:
+    """Change a call that has not been sent yet (same checks as a new one); audited."""
+    require_role(scope, "land", "team", "admin")
+    values = _validated(session, scope, form)
+    call = load(session, scope, call_id, lock=True)
+    if call.sent_at is not None:
+        raise ConflictError("Dieser Aufruf ist schon verschickt und lässt sich nicht mehr ändern.")
+    for name, value in values.items():
+        setattr(call, name, value)
+    audit.record(session, scope, "call_update", "call_to_action", call_id, region_level=values["region_level"],
+                 land=values["land_code"] or "", kv_id=values["kv_id"], topics=values["topics"].split(","))
+    session.commit()
 
 
 def calls(session: Session, scope: Scope) -> list[CallInfo]:
@@ -174,7 +193,8 @@ def calls(session: Session, scope: Scope) -> list[CallInfo]:
     return [_info(c) for c in q.calls_in_area(session, scope)]
 
 
-def _load(session: Session, scope: Scope, call_id: int, lock: bool = False) -> CallToAction:
+def load(session: Session, scope: Scope, call_id: int, lock: bool = False) -> CallToAction:
+    """The call if the user works with it (land: its Land's calls); optionally locked for this transaction."""
     require_role(scope, "land", "team", "admin")
     call = q.lock_call(session, call_id) if lock else session.get(CallToAction, call_id)
     if call is None or (scope.role == "land" and call.land_code != scope.land_code):
@@ -188,7 +208,7 @@ def _max_calls() -> int:
 
 def preview(session: Session, scope: Scope, call_id: int, now: datetime | None = None) -> AudiencePreview:
     """How many the call would reach now, how many are left out by the limit, and a sample; changes nothing."""
-    call = _load(session, scope, call_id)
+    call = load(session, scope, call_id)
     since = (now or utcnow()) - WINDOW
     recipients, at_limit = q.audience_counts(session, scope, call, since, _max_calls())
     return AudiencePreview(recipients, at_limit, q.audience_sample(session, scope, call, since, _max_calls()))
@@ -210,7 +230,7 @@ def mail_text(call: CallInfo | CallToAction) -> str:
 def send(session: Session, scope: Scope, call_id: int, expected: int, now: datetime | None = None) -> int:
     """Send the call to its audience once (deliveries, mails, timeline), if the preview's count still holds."""
     q.lock_sending(session)  # first statement: sends run one after another, so the limit holds
-    call = _load(session, scope, call_id, lock=True)
+    call = load(session, scope, call_id, lock=True)
     if call.sent_at is not None:
         raise ConflictError(f"Dieser Aufruf wurde schon am {format_datetime(call.sent_at)} verschickt. "
                             "Es wurde nichts noch einmal gesendet.")
@@ -236,48 +256,9 @@ def send(session: Session, scope: Scope, call_id: int, expected: int, now: datet
 
 def delete_draft(session: Session, scope: Scope, call_id: int) -> None:
     """Delete a call that has not been sent; audited."""
-    call = _load(session, scope, call_id, lock=True)
+    call = load(session, scope, call_id, lock=True)
     if call.sent_at is not None:
         raise ConflictError("Ein verschickter Aufruf bleibt erhalten; nur Entwürfe lassen sich löschen.")
     session.delete(call)
     audit.record(session, scope, "call_delete", "call_to_action", call_id)
-    session.commit()
-
-
-def figures(session: Session, scope: Scope, call_id: int) -> tuple[dict[str, int], pd.DataFrame]:
-    """Deliveries in the user's area: counts by response ('' = no answer yet) and a table by Land."""
-    _load(session, scope, call_id)
-    by_response, rows = q.delivery_figures(session, scope, call_id)
-    if rows.empty:
-        return by_response, pd.DataFrame(columns=["Land", "erreicht", *RESPONSES.values()])
-    table = rows.pivot_table(index="Land", columns="response", values="n", aggfunc="sum", fill_value=0)
-    out = pd.DataFrame({"erreicht": table.sum(axis=1)})
-    for code, label in RESPONSES.items():
-        out[label] = table[code] if code in table else 0
-    return by_response, out.reset_index().sort_values("erreicht", ascending=False)
-
-
-def find_recipients(session: Session, scope: Scope, call_id: int, search: str) -> list[tuple]:
-    """Up to 50 recipients of the call in the user's area matching search: (delivery id, label, response)."""
-    _load(session, scope, call_id)
-    return [(did, f"{first} {last} · {email} · {plz}", response)
-            for did, first, last, email, plz, response, _ in q.find_deliveries(session, scope, call_id, search)]
-
-
-def record_response(session: Session, scope: Scope, delivery_id: int, response: str,
-                    now: datetime | None = None) -> None:
-    """Record what a recipient answered (or '' to clear it); on the timeline and audited."""
-    if response and response not in RESPONSES:
-        raise ValidationError("Unbekannte Antwort.")
-    require_role(scope, "land", "team", "admin")
-    delivery = q.delivery_in_scope(session, scope, delivery_id)
-    if delivery is None:
-        raise NotFoundError("Diese Empfängerin / diesen Empfänger gibt es nicht (oder nicht in deinem Gebiet).")
-    call = _load(session, scope, delivery.call_id)
-    delivery.response = response
-    delivery.responded_at = (now or utcnow()) if response else None
-    note = f"{RESPONSES[response]}: {call.title}" if response else f"Antwort zurückgenommen: {call.title}"
-    session.add(Activity(contact_id=delivery.contact_id, kind="call_to_action", note=note,
-                         ref_type="call_to_action", ref_id=call.id, user_id=scope.user_id))
-    audit.record(session, scope, "call_response", "call_delivery", delivery_id, response=response)
     session.commit()

@@ -76,3 +76,26 @@ def test_missing_title_is_refused_in_german(app_db):
     assert not at.exception, at.exception
     assert "Bitte gib dem Aufruf einen Titel." in [e.value for e in at.error]
     assert _count(app_db, select(func.count()).select_from(CallToAction)) == before
+
+
+def test_team_edits_a_draft_before_sending(app_db):
+    at = open_page("pages/aktionen.py", "team")
+    _fill(at, "Klimastreik bundesweit", level="national")
+    _button(at, "Aufruf anlegen").click().run()
+    call_id = _count(app_db, select(func.max(CallToAction.id)))
+    at.selectbox(key="cta_call").set_value(call_id).run()
+    assert at.text_input(key="cta_edit_title").value == "Klimastreik bundesweit"  # the draft is loaded
+    at.text_input(key="cta_edit_title").set_value("Klimastreik am Freitag")
+    at.multiselect(key="cta_edit_topics").set_value(["klima"])
+    _button(at, "Entwurf speichern").click().run()
+    assert not at.exception, at.exception
+    assert "Entwurf gespeichert." in all_text(at), all_text(at)
+    eng = make_engine(app_db)
+    with eng.connect() as conn:
+        title, topics = conn.execute(select(CallToAction.title, CallToAction.topics).where(
+            CallToAction.id == call_id)).one()
+    eng.dispose()
+    assert (title, topics) == ("Klimastreik am Freitag", "klima")
+    at.text_input(key="cta_edit_link").set_value("ftp://example.org")
+    _button(at, "Entwurf speichern").click().run()
+    assert any("http://" in e.value for e in at.error)

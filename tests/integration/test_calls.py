@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_session_factory
 from db.models import Activity, AuditEvent, CallDelivery, CallToAction, Consent, Contact, ContactTopic, MailOutbox
-from services import calls
+from services import call_responses, calls
 from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.mail.sender import WITHDRAWN, deliver_due
 from services.seed import seed_demo
@@ -100,6 +100,27 @@ def test_form_submitted_twice_makes_one_draft(session):
     calls.create_call(session, team, _form(title="Doppelklick", region_level="land", land_code="14"))
 
 
+def test_draft_can_be_changed_until_it_is_sent(session):
+    lv = user_scope(session, "lv-sachsen")
+    cid = calls.create_call(session, lv, _form(region_level="land", land_code="14"))
+    calls.update_draft(session, lv, cid, _form(title="Pflegedemo", topics=("pflege",), region_level="land",
+                                               land_code="14", mode="on_site", start_day=date(2031, 6, 6)))
+    call = session.get(CallToAction, cid)
+    assert (call.title, call.topics, call.mode) == ("Pflegedemo", "pflege", "on_site")
+    assert call.starts_at.date() == date(2031, 6, 5)  # 00:00 in Berlin is 22:00 UTC the day before
+    with pytest.raises(ValidationError, match="eigenes Land"):
+        calls.update_draft(session, lv, cid, _form(region_level="land", land_code="12"))
+    assert session.get(CallToAction, cid).land_code == "14"
+    n = calls.preview(session, lv, cid, now=NOW).recipients
+    assert n == len(_expected(session, ["pflege"], land="14"))
+    calls.send(session, lv, cid, n, now=NOW)
+    with pytest.raises(ConflictError, match="schon verschickt"):
+        calls.update_draft(session, lv, cid, _form(region_level="land", land_code="14"))
+    with pytest.raises(ConflictError, match="nur Entwürfe"):
+        calls.delete_draft(session, lv, cid)
+    assert session.get(CallToAction, cid).title == "Pflegedemo"
+
+
 def test_changed_audience_sends_nothing(session):
     team = user_scope(session, "team")
     cid = calls.create_call(session, team, _form())
@@ -165,12 +186,12 @@ def test_responses_are_recorded_in_scope(session):
                                .where(CallDelivery.call_id == cid, Contact.land_code != "14").limit(1))
     lv = user_scope(session, "lv-sachsen")
     with pytest.raises(NotFoundError):
-        calls.record_response(session, lv, sachsen, "accepted")  # a national call is not the Land's
-    calls.record_response(session, team, sachsen, "accepted", now=NOW)
-    calls.record_response(session, team, elsewhere, "declined", now=NOW)
+        call_responses.record_response(session, lv, sachsen, "accepted")  # a national call is not the Land's
+    call_responses.record_response(session, team, sachsen, "accepted", now=NOW)
+    call_responses.record_response(session, team, elsewhere, "declined", now=NOW)
     with pytest.raises(ValidationError):
-        calls.record_response(session, team, elsewhere, "vielleicht")
-    by_response, table = calls.figures(session, team, cid)
+        call_responses.record_response(session, team, elsewhere, "vielleicht")
+    by_response, table = call_responses.figures(session, team, cid)
     assert by_response["accepted"] == 1 and by_response["declined"] == 1
     assert table["erreicht"].sum() == len(_delivered(session, cid))
     assert table.loc[table["Land"] == "Sachsen", "zugesagt"].iloc[0] == 1
@@ -180,7 +201,7 @@ def test_responses_are_recorded_in_scope(session):
                                                        Activity.kind == "call_to_action")
                            .order_by(Activity.id.desc())).first()
     assert note == "zugesagt: Haustürwahlkampf"
-    hits = calls.find_recipients(session, team, cid, session.get(Contact, delivery.contact_id).email)
+    hits = call_responses.find_recipients(session, team, cid, session.get(Contact, delivery.contact_id).email)
     assert [h[0] for h in hits] == [sachsen] and hits[0][2] == "accepted"
 
 
