@@ -22,7 +22,8 @@ def call_form(prefix: str, levels: list[str], land_names: dict[str, str], kv_nam
     key = lambda field: f"{prefix}_{field}"  # noqa: E731
     st.text_input("Titel (Betreff der Mail)", key=key("title"), max_chars=MAX_TITLE)
     st.text_area("Text", key=key("body"), height=160, max_chars=MAX_BODY,
-                 help="Die Mail beginnt mit „Hallo <Vorname>,“; Ort, Zeit und Link werden angehängt.")
+                 help="Die Mail beginnt mit „Hallo <Vorname>,“; Art, Zeit und Link werden angehängt. "
+                      "Bei Aktionen vor Ort schreib den Treffpunkt in den Text.")
     c1, c2 = st.columns(2)
     c1.radio("Art", list(MODES), format_func=MODES.get, horizontal=True, key=key("mode"))
     c2.multiselect("Themen", list(TOPICS), format_func=TOPICS.get, key=key("topics"), placeholder="Bitte auswählen")

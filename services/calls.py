@@ -19,7 +19,7 @@ from db.queries import calls as q
 from db.types import utcnow
 from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
-from services.formatting import BERLIN, format_datetime
+from services.formatting import BERLIN, format_date, format_datetime
 from services.scope import Scope, require_role
 from services.settings import get_settings
 
@@ -217,10 +217,10 @@ def preview(session: Session, scope: Scope, call_id: int, now: datetime | None =
 def mail_text(call: CallInfo | CallToAction) -> str:
     """The mail after "Hallo <first name>": the call's text, when and where, the link, why they get it."""
     lines = [",", "", call.body, ""]
-    when = format_datetime(call.starts_at) if call.starts_at else ""
+    when = f"{format_datetime(call.starts_at)} Uhr" if call.starts_at else ""
     if call.ends_at:
-        when = f"{when} bis {format_datetime(call.ends_at)}".strip()
-    lines.append(f"Wo: {MODES[call.mode]}" + (f" · Wann: {when}" if when else ""))
+        when = f"{when} bis {format_date(call.ends_at.astimezone(BERLIN).date())}".strip()
+    lines.append(f"Art: {MODES[call.mode]}" + (f" · Wann: {when}" if when else ""))
     if call.link:
         lines.append(f"Mehr dazu: {call.link}")
     lines += ["", "Solidarische Grüße", "dein Linksaktiv-Team", "", "--", FOOTER]
