@@ -103,8 +103,8 @@ def _sent(c: calls.CallInfo) -> None:
     with appctx.db_session() as s:
         by_response, table = call_responses.figures(s, user.scope, c.id)
     reached = sum(by_response.values())
-    metric_row([("erreicht", reached), *[(label, by_response.get(code, 0)) for code, label in call_responses.RESPONSES.items()],
-                ("ohne Antwort", by_response.get("", 0))])
+    answered = [(label, by_response.get(code, 0)) for code, label in call_responses.RESPONSES.items()]
+    metric_row([("erreicht", reached), *answered, ("ohne Antwort", by_response.get("", 0))])
     if not table.empty:
         st.dataframe(table, hide_index=True, width="stretch")
     st.subheader("Antwort eintragen")
@@ -137,8 +137,9 @@ with tab_list:
             chosen = by_id[st.selectbox("Aufruf", list(by_id), format_func=lambda i: _call_label(by_id[i]),
                                         key="cta_call")]
             state = f"verschickt am {format_datetime(chosen.sent_at)}" if chosen.sent_at else "Entwurf"
+            topics = ", ".join(TOPICS[t] for t in chosen.topics)
             st.markdown(f"**Stand:** {state} · **Region:** {_region_label(chosen)} · "
-                        f"**Art:** {calls.MODES[chosen.mode]} · **Themen:** {', '.join(TOPICS[t] for t in chosen.topics)}")
+                        f"**Art:** {calls.MODES[chosen.mode]} · **Themen:** {topics}")
             with st.expander("So sieht die Mail aus"):
                 st.text(f"Betreff: {chosen.title}\n\nHallo <Vorname>{calls.mail_text(chosen)}")
             if chosen.sent_at:
