@@ -4,6 +4,7 @@ import streamlit as st
 import appctx
 from components import call_form
 from components.figures import metric_row
+from components.fresh_select import fresh_selectbox
 from db.enums import TOPICS
 from services import call_responses, calls
 from services.errors import UserError
@@ -68,8 +69,8 @@ def _region_label(c: calls.CallInfo) -> str:
 
 
 def _call_label(c: calls.CallInfo) -> str:
-    # No sending state here: a selectbox keeps showing the label it had when chosen.
-    return f"{c.title} · {_region_label(c)} · Nr. {c.id}"
+    state = f"verschickt {format_datetime(c.sent_at)}" if c.sent_at else "Entwurf"
+    return f"{c.title} · {_region_label(c)} · {state}"
 
 
 def _draft(c: calls.CallInfo) -> None:
@@ -134,8 +135,8 @@ with tab_list:
             st.info("Es gibt noch keinen Aufruf. Lege unter „Neuer Aufruf“ einen an.")
         else:
             by_id = {c.id: c for c in all_calls}
-            chosen = by_id[st.selectbox("Aufruf", list(by_id), format_func=lambda i: _call_label(by_id[i]),
-                                        key="cta_call")]
+            chosen = by_id[fresh_selectbox("Aufruf", list(by_id), {i: _call_label(c) for i, c in by_id.items()},
+                                           key="cta_call")]
             state = f"verschickt am {format_datetime(chosen.sent_at)}" if chosen.sent_at else "Entwurf"
             topics = ", ".join(TOPICS[t] for t in chosen.topics)
             st.markdown(f"**Stand:** {state} · **Region:** {_region_label(chosen)} · "

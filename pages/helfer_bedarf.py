@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 import appctx
+from components.fresh_select import fresh_selectbox
 from components.text import md
 from db.enums import SKILLS, TOPICS
 from services.errors import UserError
@@ -47,7 +48,7 @@ else:
 
 st.subheader("Wahlkampfleitung erfassen oder ändern")
 labels = {0: "Neue Wahlkampfleitung"} | {i: f"{kvs.get(ld.kv_id, '')} – {ld.contact_name}" for i, ld in all_leads.items()}
-choice = st.selectbox("Wahlkampfleitung", list(labels), format_func=labels.get, key="lead_pick")
+choice = fresh_selectbox("Wahlkampfleitung", list(labels), labels, key="lead_pick")
 cur = all_leads.get(choice)
 needs_now = dict(cur.needs) if cur else {}
 with st.form(f"lead_form_{choice}"):

@@ -21,6 +21,11 @@ def _button(at, label):
     return [b for b in at.button if b.label == label or b.label.startswith(label)][0]
 
 
+def _call_box(at):
+    """The "Aufruf" selectbox (its key carries a fingerprint of its labels)."""
+    return next(sb for sb in at.selectbox if sb.label == "Aufruf")
+
+
 def _fill(at, title, level="land", land="14"):
     at.text_input(key="cta_title").set_value(title)
     at.text_area(key="cta_body").set_value("Wir stehen Samstag am Markt. Komm vorbei!")
@@ -41,8 +46,8 @@ def test_land_writes_counts_sends_and_records_an_answer(app_db):
     assert at.text_input(key="cta_title").value == "" and at.multiselect(key="cta_topics").value == []
 
     call_id = _count(app_db, select(func.max(CallToAction.id)))
-    at.selectbox(key="cta_call").set_value(call_id).run()
-    assert f"Infostand Mieten Sachsen · Sachsen · Nr. {call_id}" in at.selectbox(key="cta_call").options
+    _call_box(at).set_value(call_id).run()
+    assert "Infostand Mieten Sachsen · Sachsen · Entwurf" in _call_box(at).options
     assert "Stand:** Entwurf" in all_text(at)
     assert any(t.value.startswith("Betreff: Infostand Mieten Sachsen\n\nHallo <Vorname>,") for t in at.text)
     _button(at, "Empfänger:innen zählen").click().run()
@@ -66,6 +71,8 @@ def test_land_writes_counts_sends_and_records_an_answer(app_db):
     assert "Antwort gespeichert." in all_text(at), all_text(at)
     assert [m.value for m in at.metric if m.label == "zugesagt"] == ["1"]
     assert not [b for b in at.button if b.label.startswith("An ")]  # no second sending
+    assert _call_box(at).value == call_id and "Infostand Mieten Sachsen · Sachsen · verschickt" in \
+        _call_box(at).format_func(call_id)
 
 
 def test_missing_title_is_refused_in_german(app_db):
@@ -83,7 +90,7 @@ def test_team_edits_a_draft_before_sending(app_db):
     _fill(at, "Klimastreik bundesweit", level="national")
     _button(at, "Aufruf anlegen").click().run()
     call_id = _count(app_db, select(func.max(CallToAction.id)))
-    at.selectbox(key="cta_call").set_value(call_id).run()
+    _call_box(at).set_value(call_id).run()
     assert at.text_input(key="cta_edit_title").value == "Klimastreik bundesweit"  # the draft is loaded
     at.text_input(key="cta_edit_title").set_value("Klimastreik am Freitag")
     at.multiselect(key="cta_edit_topics").set_value(["klima"])

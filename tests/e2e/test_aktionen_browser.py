@@ -65,6 +65,9 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
     wait_idle(page)
     expect(send).to_have_count(0)  # sent once: no second sending offered
     expect(page.get_by_text(re.compile(r"Stand: verschickt am \d\d\.\d\d\.\d{4}"))).to_be_visible()
+    # The select shows the new state too (its value is in its input; Streamlit would keep the old label).
+    expect(page.get_by_role("combobox", name=re.compile("Aufruf"))).to_have_value(
+        re.compile(f"{TITLE} · Sachsen · verschickt"))
     shot(page, "aktionen_03_sent")
 
     # The sender (scripts/send_mail in production) delivers the outbox to a real SMTP server.
