@@ -167,3 +167,15 @@ def delivery_consented(session: Session, delivery_id: int) -> bool:
     stmt = select(Contact.id).join(CallDelivery, CallDelivery.contact_id == Contact.id).where(
         CallDelivery.id == delivery_id, active_consent_filter("call_to_action", "email"))
     return session.scalar(stmt) is not None
+
+
+def withdraw_delivery(session: Session, delivery_id: int) -> None:
+    """Take back a delivery whose mail was not sent: it no longer counts as reached or towards the limit,
+    and the timeline says why."""
+    delivery = session.get(CallDelivery, delivery_id)
+    if delivery is None:
+        return
+    title = session.scalar(select(CallToAction.title).where(CallToAction.id == delivery.call_id)) or ""
+    session.add(Activity(contact_id=delivery.contact_id, kind="call_to_action", ref_type="call_to_action",
+                         ref_id=delivery.call_id, note=f"nicht gesendet (Einwilligung widerrufen): {title}"))
+    session.delete(delivery)

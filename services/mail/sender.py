@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from db.engine import make_session_factory
 from db.models import MailOutbox
-from db.queries.calls import delivery_consented
+from db.queries.calls import delivery_consented, withdraw_delivery
 from db.types import utcnow
 
 MAX_ATTEMPTS = 5
@@ -103,6 +103,7 @@ def deliver_due(engine: Engine, settings, now: datetime | None = None, batch: in
                 if not _still_consented(session, mail):
                     # Consent withdrawn since the mail was queued: it must not go out (DESIGN §2).
                     mail.status, mail.last_error = "failed", WITHDRAWN
+                    withdraw_delivery(session, mail.ref_id)
                     report.dropped += 1
                     session.commit()
                     continue

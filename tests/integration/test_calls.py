@@ -216,7 +216,7 @@ def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server)
         calls.send(s, team, cid, n)
         gone = s.scalars(select(Contact).join(CallDelivery, CallDelivery.contact_id == Contact.id)
                          .where(CallDelivery.call_id == cid).order_by(Contact.id)).first()
-        gone_addr = gone.email
+        gone_addr, gone_id = gone.email, gone.id
         s.add(Consent(contact_id=gone.id, purpose="call_to_action", channel="email", granted_at=NOW,
                       withdrawn_at=NOW, source="test"))
         s.commit()
@@ -229,3 +229,9 @@ def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server)
         dropped = s.scalars(select(MailOutbox).where(MailOutbox.to_addr == gone_addr,
                                                      MailOutbox.ref_type == "call_delivery")).one()
         assert (dropped.status, dropped.last_error) == ("failed", WITHDRAWN)
+        # Not reached: the delivery is taken back (figures, 30-day limit) and the timeline says why.
+        assert s.scalar(select(func.count()).select_from(CallDelivery).where(
+            CallDelivery.contact_id == gone_id)) == 0
+        assert s.scalar(select(func.count()).select_from(CallDelivery).where(CallDelivery.call_id == cid)) == n - 1
+        assert s.scalars(select(Activity.note).where(Activity.contact_id == gone_id).order_by(
+            Activity.id.desc())).first() == "nicht gesendet (Einwilligung widerrufen): Mietendemo"
