@@ -18,3 +18,26 @@ def open_page(path: str | None, username: str | None, timeout: float = 60) -> Ap
         at.switch_page(path)
         at.run()
     return at
+
+
+def edition_with_batch(app_db: str, title: str, day, land_code: str | None = None) -> int:
+    """A new edition with a batch of requested orders (one Land, or all Germany) in the app's database.
+
+    Give it an old date: other tests work on the newest edition, which pages preselect.
+    """
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.queries.newspaper import BatchFilter
+    from services.newspaper import editions, orders
+    from services.scope import Scope
+
+    team = Scope(role="team", user_id=None, username="team")
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        ed = editions.create_edition(s, team, title, "", day, 1_000_000, 10)
+        flt = BatchFilter(reach_km=15.0, land_code=land_code)
+        pv = orders.preview_batch(s, team, ed, flt)
+        orders.confirm_batch(s, team, ed, flt, 1, pv.people, pv.copies)
+    eng.dispose()
+    return ed

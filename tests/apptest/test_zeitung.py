@@ -1,6 +1,8 @@
 """AppTest of the Zeitung pages per role: order one person, batch, editions, shipping and documents."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from db.engine import make_engine
@@ -9,7 +11,7 @@ from db.queries.newspaper import BatchFilter, batch_select
 from services.scope import scope_for
 from services.settings import get_settings
 from tests.apptest.conftest import all_text
-from tests.apptest.helpers import open_page
+from tests.apptest.helpers import edition_with_batch, open_page
 
 
 def _db(app_db):
@@ -97,28 +99,8 @@ def test_land_batch_preview_and_confirm(app_db):
         assert [m for m in at.metric if m.label == "Personen"][0].value in ("0", "< 5", 0)
 
 
-def _edition_with_requested_orders(app_db) -> int:
-    """A new (old-dated, so not preselected) edition with a batch of requested orders for all of Germany."""
-    from datetime import date
-
-    from sqlalchemy.orm import Session
-
-    from services.newspaper import editions, orders
-    from services.scope import Scope
-
-    team = Scope(role="team", user_id=None, username="team")
-    eng = _db(app_db)
-    with Session(eng) as s:
-        ed = editions.create_edition(s, team, "Versandtest", "Test", date(2020, 1, 1), 1_000_000, 10)
-        flt = BatchFilter(reach_km=get_settings().office_reach_km)
-        pv = orders.preview_batch(s, team, ed, flt)
-        orders.confirm_batch(s, team, ed, flt, 1, pv.people, pv.copies)
-    eng.dispose()
-    return ed
-
-
 def test_team_ships_and_downloads_labels(app_db):
-    ed = _edition_with_requested_orders(app_db)
+    ed = edition_with_batch(app_db, "Versandtest", date(2020, 1, 1))  # all Germany
     at = open_page("pages/zeitung_versand.py", "team")
     assert not at.exception, at.exception
     at.selectbox(key="np_ship_edition").set_value(ed).run()

@@ -4,32 +4,14 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy.orm import Session
 
-from db.engine import make_engine
-from db.queries.newspaper import BatchFilter
-from services.newspaper import editions, orders
-from services.scope import Scope
 from tests.apptest.conftest import all_text
-from tests.apptest.helpers import open_page
+from tests.apptest.helpers import edition_with_batch, open_page
 
-TEAM = Scope(role="team", user_id=None, username="team")
-
-
-def _edition_with_orders(app_db) -> int:
-    # An old date and one Land: other tests order for the newest edition and for Sachsen.
-    eng = make_engine(app_db)
-    with Session(eng) as s:
-        ed = editions.create_edition(s, TEAM, "Kartenausgabe", "", date(2001, 1, 1), 1_000_000, 10)
-        flt = BatchFilter(reach_km=15.0, land_code="09")  # Bayern: no contact of the kv-* users
-        pv = orders.preview_batch(s, TEAM, ed, flt)
-        orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies)
-    eng.dispose()
-    return ed
 
 
 def test_edition_page_shows_map_of_copies(app_db):
-    ed = _edition_with_orders(app_db)
+    ed = edition_with_batch(app_db, "Kartenausgabe", date(2001, 1, 1), "09")  # Bayern: no kv-* user's contacts
     at = open_page("pages/zeitung_ausgaben.py", "team")
     at.selectbox(key="np_ed_edition").set_value(ed).run()
     assert not at.exception, at.exception

@@ -4,26 +4,17 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from db.engine import make_engine
 from db.models import AuditEvent
-from db.queries.newspaper import BatchFilter
-from services.newspaper import editions, orders
-from services.scope import Scope
 from tests.apptest.conftest import all_text
-from tests.apptest.helpers import open_page
+from tests.apptest.helpers import edition_with_batch, open_page
 
-TEAM = Scope(role="team", user_id=None, username="team")
 
 
 def test_team_downloads_packing_list_pdf(app_db):
+    ed = edition_with_batch(app_db, "Packlistenausgabe", date(2002, 1, 1), "06")  # Hessen
     eng = make_engine(app_db)
-    with Session(eng) as s:  # an old edition with Hessen orders: other tests use the newest and Sachsen
-        ed = editions.create_edition(s, TEAM, "Packlistenausgabe", "", date(2002, 1, 1), 1_000_000, 10)
-        flt = BatchFilter(reach_km=15.0, land_code="06")
-        pv = orders.preview_batch(s, TEAM, ed, flt)
-        orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies)
     at = open_page("pages/zeitung_versand.py", "team")
     at.selectbox(key="np_ship_edition").set_value(ed).run()
     at.multiselect(key="np_doc_statuses").set_value(["requested"]).run()
