@@ -11,7 +11,6 @@ from tests.apptest.conftest import all_text
 from tests.apptest.helpers import edition_with_batch, open_page
 
 
-
 def test_team_downloads_packing_list_pdf(app_db):
     ed = edition_with_batch(app_db, "Packlistenausgabe", date(2002, 1, 1), "06")  # Hessen
     eng = make_engine(app_db)
