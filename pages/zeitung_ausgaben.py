@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appctx
+from components.edition_select import edition_select
 from components.edition_map import build_edition_map
 from components.figures import metric_row
 from db.enums import ORDER_STATUSES
@@ -37,11 +38,7 @@ try:
 
     with appctx.db_session() as s:
         all_editions = ed_service.editions(s)
-    if not all_editions:
-        st.info("Es gibt noch keine Ausgabe.")
-        st.stop()
-    labels = {e.id: ed_service.edition_label(e) for e in all_editions}
-    edition_id = st.selectbox("Ausgabe", list(labels), format_func=labels.get, key="np_ed_edition")
+    edition_id = edition_select(all_editions, "np_ed_edition", "Es gibt noch keine Ausgabe.")
     with appctx.db_session() as s:
         fig = ed_service.figures(s, user.scope, edition_id)
     metric_row([("auf Lager", fig.copies_in_stock), ("bestellt (zurückgelegt)", fig.reserved),

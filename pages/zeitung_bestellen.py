@@ -2,6 +2,7 @@
 import streamlit as st
 
 import appctx
+from components.edition_select import edition_select
 from components.text import md
 from components.contact_picker import contact_picker
 from services.contacts import search_contacts
@@ -19,11 +20,8 @@ reach = get_settings().office_reach_km
 
 with appctx.db_session() as s:
     all_editions = ed_service.editions(s)
-if not all_editions:
-    st.info("Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
-    st.stop()
-labels = {e.id: ed_service.edition_label(e) for e in all_editions}
-edition_id = st.selectbox("Ausgabe", list(labels), format_func=labels.get, key="np_single_edition")
+edition_id = edition_select(all_editions, "np_single_edition",
+                            "Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
 
 
 def _search(query: str, page: int):

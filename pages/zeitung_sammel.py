@@ -2,6 +2,7 @@
 import streamlit as st
 
 import appctx
+from components.edition_select import edition_select
 from components.figures import metric_row
 from db.enums import STATUSES, TOPICS
 from db.queries.newspaper import BatchFilter
@@ -19,11 +20,8 @@ st.caption("Alle Linksaktiven einer Region ohne Geschäftsstelle in Reichweite, 
 with appctx.db_session() as s:
     all_editions = ed_service.editions(s)
     lands, kvs = region_choices(s, user.scope)
-if not all_editions:
-    st.info("Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
-    st.stop()
-labels = {e.id: ed_service.edition_label(e) for e in all_editions}
-edition_id = st.selectbox("Ausgabe", list(labels), format_func=labels.get, key="np_batch_edition")
+edition_id = edition_select(all_editions, "np_batch_edition",
+                            "Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
 
 c1, c2 = st.columns(2)
 land_opts = ([None] if user.role != "land" else []) + [code for code, _ in lands]

@@ -2,6 +2,7 @@
 import streamlit as st
 
 import appctx
+from components.edition_select import edition_select
 from db.enums import ORDER_STATUSES
 from services.errors import UserError
 from services.newspaper import editions as ed_service
@@ -17,11 +18,8 @@ appctx.show_flash("np_ship_flash")
 
 with appctx.db_session() as s:
     all_editions = ed_service.editions(s)
-if not all_editions:
-    st.info("Es gibt noch keine Ausgabe. Lege sie unter „Zeitungsausgaben“ an.")
-    st.stop()
-labels = {e.id: ed_service.edition_label(e) for e in all_editions}
-edition_id = st.selectbox("Ausgabe", list(labels), format_func=labels.get, key="np_ship_edition")
+edition_id = edition_select(all_editions, "np_ship_edition",
+                            "Es gibt noch keine Ausgabe. Lege sie unter „Zeitungsausgaben“ an.")
 
 try:
     with appctx.db_session() as s:
