@@ -6,32 +6,15 @@ from html import escape
 import folium
 
 from components.map import HIDDEN_FILL, PALETTE, LocalMap, MapExtras, PropertyGeoJson, _bins, _color
+from components.simplify import coarse_geometry
 from services.formatting import format_int
 
 BOUNDS_DE = ((47.2, 5.8), (55.1, 15.1))
 
 
-def _round(coords, digits: int = 3):
-    # ~100 m is plenty for a national choropleth and halves the page.
-    if coords and isinstance(coords[0], (int, float)):
-        return [round(c, digits) for c in coords]
-    return [_round(c, digits) for c in coords]
-
-
 def copy_bins(values: list[int]) -> list[int]:
     """Class limits (quantiles) for the copy counts; empty when there is nothing to colour."""
     return _bins([v for v in values if v > 0])  # the Karte's classes, so both maps read alike
-
-
-_ROUNDED: dict[int, dict] = {}
-
-
-def _geometry(feat: dict) -> dict:
-    # Rounded once per shape object and process (the shapes are cached, read-only data).
-    key = id(feat["geometry"])
-    if key not in _ROUNDED:
-        _ROUNDED[key] = {"type": feat["geometry"]["type"], "coordinates": _round(feat["geometry"]["coordinates"])}
-    return _ROUNDED[key]
 
 
 def edition_features(shapes: list[dict], rows: list[dict]) -> tuple[list[dict], list[int]]:
@@ -48,7 +31,7 @@ def edition_features(shapes: list[dict], rows: list[dict]) -> tuple[list[dict], 
             props = {"s": {"fillColor": _color(r["copies"], bins)}, "t": name,
                      "p": (f"<b>{name}</b><br>Bestellungen: {escape(format_int(r['orders']))}"
                            f"<br>Exemplare: {escape(format_int(r['copies']))}")}
-        out.append({"type": "Feature", "geometry": _geometry(feat), "properties": props})
+        out.append({"type": "Feature", "geometry": coarse_geometry(feat["geometry"]), "properties": props})
     return out, bins
 
 

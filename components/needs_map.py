@@ -7,6 +7,7 @@ from html import escape
 import folium
 
 from components.map import HIDDEN_FILL, LocalMap, MapExtras, PropertyGeoJson
+from components.simplify import coarse_geometry
 from services.formatting import format_int
 
 NEED_COLOR = "#E3000F"
@@ -48,23 +49,6 @@ def popup_html(row: dict) -> str:
             f"<br>Offene Angebote: {_n(row['offene_angebote'])}<br>Lücke: {gap}")
 
 
-def _round(coords, digits: int = 3):
-    if coords and isinstance(coords[0], (int, float)):
-        return [round(c, digits) for c in coords]
-    return [_round(c, digits) for c in coords]
-
-
-_COARSE: dict[int, dict] = {}
-
-
-def _coarse(geometry: dict) -> dict:
-    # Rounded once per (cached, read-only) geometry object and process.
-    key = id(geometry)
-    if key not in _COARSE:
-        _COARSE[key] = {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])}
-    return _COARSE[key]
-
-
 def kreis_gap_features(geo_features: list[dict], rows: list[dict]) -> list[dict]:
     """Kreis polygons coloured by the gap, with popups and tooltips (coordinates to ~100 m)."""
     by_ags = {r["ags"]: r for r in rows}
@@ -73,7 +57,7 @@ def kreis_gap_features(geo_features: list[dict], rows: list[dict]) -> list[dict]
         row = by_ags.get(feat["properties"]["ags"])
         if row is None:
             continue
-        geometry = _coarse(feat["geometry"])
+        geometry = coarse_geometry(feat["geometry"])
         out.append({"type": "Feature", "geometry": geometry,
                     "properties": {"s": {"fillColor": gap_color(row["luecke"])}, "p": popup_html(row),
                                    "t": escape(str(row["name"]))}})

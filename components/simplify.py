@@ -100,3 +100,22 @@ def simplify_features(features: list[dict], tolerance: float) -> list[dict]:
             new_geom = {"type": "Polygon", "coordinates": new_polys[0]}
         out.append({**feat, "geometry": new_geom})
     return out
+
+
+def _round(coords, digits: int = 3):
+    # ~100 m is plenty for a national choropleth and halves the page.
+    if coords and isinstance(coords[0], (int, float)):
+        return [round(c, digits) for c in coords]
+    return [_round(c, digits) for c in coords]
+
+
+_ROUNDED: dict[int, tuple[dict, dict]] = {}
+
+
+def coarse_geometry(geometry: dict) -> dict:
+    """The geometry with coordinates rounded to 3 decimals, computed once per (cached, read-only) object."""
+    key = id(geometry)
+    if key not in _ROUNDED:
+        # The original stays in the entry, so its id (the key) cannot be reused by another object.
+        _ROUNDED[key] = (geometry, {"type": geometry["type"], "coordinates": _round(geometry["coordinates"])})
+    return _ROUNDED[key][1]
