@@ -24,7 +24,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/uebersicht.py", "Übersicht", ":material/dashboard:", "Arbeit", ALL_ROLES, "uebersicht", True),
     PageSpec("pages/kontakte.py", "Linksaktive", ":material/groups:", "Arbeit", PERSON_ROLES, "linksaktive"),
     PageSpec("pages/karte.py", "Karte", ":material/map:", "Arbeit", ALL_ROLES, "karte"),
-    PageSpec("pages/aktionen.py", "Aktionsaufrufe", ":material/notifications_active:", "Arbeit", ("admin", "team", "land"), "aktionsaufrufe"),
+    PageSpec("pages/aktionen.py", "Aktionsaufrufe", ":material/notifications_active:", "Arbeit", PERSON_ROLES, "aktionsaufrufe"),
     PageSpec("pages/zeitung_bestellen.py", "Zeitung bestellen", ":material/local_shipping:", "Zeitung", ("kreis", "land", "team"), "zeitung-bestellen"),
     PageSpec("pages/zeitung_sammel.py", "Sammelbestellung", ":material/inventory_2:", "Zeitung", ("land", "team"), "zeitung-sammel"),
     PageSpec("pages/zeitung_versand.py", "Zeitungsversand", ":material/outbox:", "Zeitung", ("team",), "zeitung-versand"),

@@ -1,4 +1,4 @@
-"""Aktionsaufrufe (land, team, admin): write a call, see whom it reaches, send it once, record the answers."""
+"""Aktionsaufrufe (kreis, land, team, admin): write a call, see whom it reaches, send it once, record the answers."""
 import streamlit as st
 
 import appctx
@@ -23,7 +23,7 @@ with appctx.db_session() as s:
     lands, kvs = region_choices(s, user.scope)
 land_names = dict(lands)
 kv_names = {kid: name for kid, name, _ in kvs}
-levels = ["land", "kv"] if user.role == "land" else list(calls.REGION_LEVELS)
+levels = {"kreis": ["kv"], "land": ["land", "kv"]}.get(user.role, list(calls.REGION_LEVELS))
 
 
 def _create() -> None:

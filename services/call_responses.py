@@ -10,7 +10,7 @@ from db.models import Activity
 from db.queries import calls as q
 from db.types import utcnow
 from services import audit
-from services.calls import load
+from services.calls import CALL_ROLES, load
 from services.errors import NotFoundError, ValidationError
 from services.scope import Scope, require_role
 
@@ -42,7 +42,7 @@ def record_response(session: Session, scope: Scope, delivery_id: int, response: 
     """Record what a recipient answered (or '' to clear it); on the timeline and audited."""
     if response and response not in RESPONSES:
         raise ValidationError("Unbekannte Antwort.")
-    require_role(scope, "land", "team", "admin")
+    require_role(scope, *CALL_ROLES)
     delivery = q.delivery_in_scope(session, scope, delivery_id)
     if delivery is None:
         raise NotFoundError("Diese Empfängerin / diesen Empfänger gibt es nicht (oder nicht in deinem Gebiet).")

@@ -1,8 +1,9 @@
-"""Calls to action (Aktionsaufrufe): create, preview the audience, send through the mail outbox, record responses.
+"""Calls to action (Aktionsaufrufe): write, preview the audience, send once through the mail outbox.
 
 The audience is every contact in the call's region with one of its topics, an e-mail address
 and an active consent for calls to action by e-mail (DESIGN §2); nobody gets more than
-`max_calls_per_30_days` calls in 30 days. Land staff work in their Land, the team everywhere.
+`max_calls_per_30_days` calls in 30 days. KV staff work in their KV, Land staff in their Land,
+the team everywhere (answers: services.call_responses).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from services.formatting import BERLIN, format_date, format_datetime
 from services.scope import Scope, require_role
 from services.settings import get_settings
 
+CALL_ROLES = ("kreis", "land", "team", "admin")  # KV and LV pass on offers to join in (DESIGN §1)
 MODES = {"online": "online", "on_site": "vor Ort"}
 REGION_LEVELS = {"national": "bundesweit", "land": "Land", "kv": "Kreisverband"}
 WINDOW = timedelta(days=30)
@@ -84,6 +86,8 @@ def _check_region(session: Session, scope: Scope, form: CallForm) -> tuple[str |
     # Returns (land_code, kv_id) to store; a KV call also stores its Land, so Land staff find it.
     if form.region_level not in REGION_LEVELS:
         raise ValidationError("Bitte wähle, wo der Aufruf gilt: bundesweit, ein Land oder ein Kreisverband.")
+    if scope.role == "kreis" and form.region_level != "kv":
+        raise ValidationError("Als Kreisverband verschickst du Aufrufe für deinen Kreisverband.")
     if form.region_level == "national":
         if scope.role == "land":
             raise ValidationError("Bundesweite Aufrufe verschickt das Linksaktiv-Team. Wähle dein Land "
@@ -100,6 +104,8 @@ def _check_region(session: Session, scope: Scope, form: CallForm) -> tuple[str |
         raise ValidationError("Bitte wähle den Kreisverband.")
     if scope.role == "land" and kv.land_code != scope.land_code:
         raise ValidationError("Du kannst Aufrufe nur für Kreisverbände in deinem Land verschicken.")
+    if scope.role == "kreis" and kv.id != scope.kv_id:
+        raise ValidationError("Du kannst Aufrufe nur für deinen eigenen Kreisverband verschicken.")
     return kv.land_code, kv.id
 
 
@@ -158,7 +164,7 @@ def _validated(session: Session, scope: Scope, form: CallForm) -> dict:
 
 def create_call(session: Session, scope: Scope, form: CallForm) -> int:
     """Validate and store a new call (not sent yet); audited; returns its id."""
-    require_role(scope, "land", "team", "admin")
+    require_role(scope, *CALL_ROLES)
     values = _validated(session, scope, form)
     if q.same_draft_exists(session, values["title"], values["body"], values["land_code"], values["kv_id"],
                            values["region_level"]):
@@ -175,7 +181,7 @@ def create_call(session: Session, scope: Scope, form: CallForm) -> int:
 
 def update_draft(session: Session, scope: Scope, call_id: int, form: CallForm) -> None:
     """Change a call that has not been sent yet (same checks as a new one); audited."""
-    require_role(scope, "land", "team", "admin")
+    require_role(scope, *CALL_ROLES)
     values = _validated(session, scope, form)
     call = load(session, scope, call_id, lock=True)
     if call.sent_at is not None:
@@ -189,15 +195,15 @@ def update_draft(session: Session, scope: Scope, call_id: int, form: CallForm) -
 
 def calls(session: Session, scope: Scope) -> list[CallInfo]:
     """The calls of the user's area, newest first."""
-    require_role(scope, "land", "team", "admin")
+    require_role(scope, *CALL_ROLES)
     return [_info(c) for c in q.calls_in_area(session, scope)]
 
 
 def load(session: Session, scope: Scope, call_id: int, lock: bool = False) -> CallToAction:
-    """The call if the user works with it (land: its Land's calls); optionally locked for this transaction."""
-    require_role(scope, "land", "team", "admin")
+    """The call if the user works with it (kreis: its KV's, land: its Land's); optionally locked."""
+    require_role(scope, *CALL_ROLES)
     call = q.lock_call(session, call_id) if lock else session.get(CallToAction, call_id)
-    if call is None or (scope.role == "land" and call.land_code != scope.land_code):
+    if call is None or not q.call_in_area(call, scope):
         raise NotFoundError("Diesen Aufruf gibt es nicht (oder nicht in deinem Gebiet).")
     return call
 

@@ -42,11 +42,22 @@ def same_draft_exists(session: Session, title: str, body: str, land_code: str | 
 
 
 def calls_in_area(session: Session, scope: Scope) -> list[CallToAction]:
-    """The calls the scope works with, newest first: land its Land's (and its KVs'), team/admin all."""
+    """The calls the scope works with, newest first: kreis its KV's, land its Land's (and its KVs'), team all."""
     stmt = select(CallToAction).order_by(CallToAction.created_at.desc(), CallToAction.id.desc())
-    if scope.role == "land":
+    if scope.role == "kreis":
+        stmt = stmt.where(CallToAction.kv_id == scope.kv_id)
+    elif scope.role == "land":
         stmt = stmt.where(CallToAction.land_code == scope.land_code)
     return list(session.scalars(stmt))
+
+
+def call_in_area(call: CallToAction, scope: Scope) -> bool:
+    """Whether one call is among calls_in_area for the scope."""
+    if scope.role == "kreis":
+        return call.kv_id == scope.kv_id
+    if scope.role == "land":
+        return call.land_code == scope.land_code
+    return True
 
 
 def _region(stmt: Select, call: CallToAction) -> Select:

@@ -106,3 +106,17 @@ def test_team_edits_a_draft_before_sending(app_db):
     at.text_input(key="cta_edit_link").set_value("ftp://example.org")
     _button(at, "Entwurf speichern").click().run()
     assert any("http://" in e.value for e in at.error)
+
+
+def test_kv_staff_write_for_their_own_kv(app_db):
+    at = open_page("pages/aktionen.py", "kv-goerlitz")
+    assert not at.exception, at.exception
+    assert at.selectbox(key="cta_level").options == ["Kreisverband"]
+    kv_box = at.selectbox(key="cta_kv")
+    assert len(kv_box.options) == 1 and "Görlitz" in kv_box.options[0]
+    at.text_input(key="cta_title").set_value("Verteilaktion Görlitz")
+    at.text_area(key="cta_body").set_value("Wir verteilen Zeitungen in der Innenstadt.")
+    at.multiselect(key="cta_topics").set_value(["umverteilung"])
+    _button(at, "Aufruf anlegen").click().run()
+    assert "als Entwurf angelegt" in all_text(at), all_text(at)
+    assert "Verteilaktion Görlitz · " in _call_box(at).options[0]

@@ -138,7 +138,7 @@ def test_land_staff_work_in_their_land_only(session):
     with pytest.raises(ValidationError, match="eigenes Land"):
         calls.create_call(session, lv, _form(region_level="land", land_code="12"))
     with pytest.raises(PermissionDenied):
-        calls.create_call(session, user_scope(session, "kv-leipzig"), _form(region_level="land", land_code="14"))
+        calls.create_call(session, user_scope(session, "leitung"), _form(region_level="land", land_code="14"))
     own = calls.create_call(session, lv, _form(region_level="land", land_code="14"))
     kv = session.scalar(select(Contact.kv_id).where(Contact.land_code == "14").limit(1))
     kv_call = calls.create_call(session, lv, _form(region_level="kv", kv_id=kv))
@@ -157,6 +157,26 @@ def test_land_staff_work_in_their_land_only(session):
     lands = set(session.scalars(select(Contact.land_code).join(CallDelivery, CallDelivery.contact_id == Contact.id)
                                 .where(CallDelivery.call_id == own)))
     assert lands == {"14"}
+
+
+def test_kv_staff_send_for_their_kv_only(session):
+    kv = user_scope(session, "kv-leipzig")
+    other_kv = session.scalar(select(Contact.kv_id).where(Contact.kv_id != kv.kv_id).limit(1))
+    with pytest.raises(ValidationError, match="für deinen Kreisverband"):
+        calls.create_call(session, kv, _form(region_level="land", land_code="14"))
+    with pytest.raises(ValidationError, match="eigenen Kreisverband"):
+        calls.create_call(session, kv, _form(region_level="kv", kv_id=other_kv))
+    own = calls.create_call(session, kv, _form(region_level="kv", kv_id=kv.kv_id))
+    lv_call = calls.create_call(session, user_scope(session, "lv-sachsen"), _form(region_level="land", land_code="14"))
+    assert [c.id for c in calls.calls(session, kv)] == [own]
+    with pytest.raises(NotFoundError):
+        calls.preview(session, kv, lv_call, now=NOW)
+    n = calls.preview(session, kv, own, now=NOW).recipients
+    assert n == len(_expected(session, ["miete"], kv=kv.kv_id)) > 0
+    calls.send(session, kv, own, n, now=NOW)
+    assert _delivered(session, own) == _expected(session, ["miete"], kv=kv.kv_id)
+    # The Land sees its KVs' calls too.
+    assert own in {c.id for c in calls.calls(session, user_scope(session, "lv-sachsen"))}
 
 
 @pytest.mark.parametrize("change, message", [
