@@ -1,4 +1,4 @@
-"""Read queries behind the helper matching: open offers and needs, assignments, counts per Kreis."""
+"""Queries behind the helper matching: open offers and needs, leads, assignments, counts per Kreis."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -155,3 +155,31 @@ def open_by_kreis(session: Session, scope: Scope, today: date, keep_empty: bool 
     if keep_empty:
         return df.sort_values("ags").reset_index(drop=True)
     return df[(df.offene_bedarfe > 0) | (df.offene_angebote > 0)].reset_index(drop=True)
+
+
+def kv_names_in_area(session: Session, scope: Scope) -> dict[int, str]:
+    """Id → name of the KVs in the scope's area (kreis: its own; land: its LV; team: all), by name."""
+    stmt = apply_area(select(Kreisverband.id, Kreisverband.name), scope, Kreisverband.id,
+                      Kreisverband.land_code).order_by(Kreisverband.name)
+    return dict(session.execute(stmt).all())
+
+
+def leads_by_kv_name(session: Session, scope: Scope) -> list[CampaignLead]:
+    """The campaign leads (ORM rows) in the scope's area, by KV name, then id."""
+    stmt = (select(CampaignLead).join(Kreisverband, Kreisverband.id == CampaignLead.kv_id)
+            .where(CampaignLead.id.in_(leads_in_area(scope))).order_by(Kreisverband.name, CampaignLead.id))
+    return list(session.scalars(stmt))
+
+
+def lead_in_area(session: Session, scope: Scope, lead_id: int) -> CampaignLead | None:
+    """The lead (ORM row) when it lies in the scope's area, else None."""
+    return session.scalar(select(CampaignLead).where(CampaignLead.id == lead_id,
+                                                     CampaignLead.id.in_(leads_in_area(scope))))
+
+
+def same_lead_id(session: Session, kv_id: int, contact_name: str, period_start: date, period_end: date) -> int | None:
+    """Id of a lead of the KV with this contact person and exactly this period, or None."""
+    return session.scalar(select(CampaignLead.id).where(
+        CampaignLead.kv_id == kv_id, CampaignLead.contact_name == contact_name,
+        CampaignLead.period_start == period_start, CampaignLead.period_end == period_end))
+

@@ -5,18 +5,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import SKILLS, TOPICS
-from db.models import CampaignLead, Kreisverband, LeadNeed
+from db.models import CampaignLead, LeadNeed
 from db.queries import matching as q
 from services import audit
 from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.geo import resolve_plz
 from services.mail.outbox import valid_address
 from services.matching.workflow import ACTIVE
-from services.scope import Scope, apply_area, require_role
+from services.scope import Scope, require_role
 
 LEAD_ROLES = ("admin", "team", "land", "kreis")
 MAX_NEED = 500
@@ -41,9 +40,7 @@ class LeadInput:
 
 def kv_choices(session: Session, scope: Scope) -> dict[int, str]:
     """The KVs the user may keep leads for (kreis: its own; land: its LV; team: all)."""
-    stmt = apply_area(select(Kreisverband.id, Kreisverband.name), scope, Kreisverband.id,
-                      Kreisverband.land_code).order_by(Kreisverband.name)
-    return dict(session.execute(stmt).all())
+    return q.kv_names_in_area(session, scope)
 
 
 @dataclass(frozen=True)
@@ -67,11 +64,9 @@ class LeadView:
 def leads(session: Session, scope: Scope) -> list[LeadView]:
     """The campaign leads in the user's area, by KV name."""
     require_role(scope, *LEAD_ROLES)
-    stmt = (select(CampaignLead).join(Kreisverband, Kreisverband.id == CampaignLead.kv_id)
-            .where(CampaignLead.id.in_(q.leads_in_area(scope))).order_by(Kreisverband.name, CampaignLead.id))
     return [LeadView(ld.id, ld.kv_id, ld.contact_name, ld.contact_email, ld.contact_phone, ld.plz, ld.period_start,
                      ld.period_end, tuple(t for t in (ld.topics or "").split(",") if t), ld.note, ld.active,
-                     {nd.skill: nd.needed for nd in ld.needs}) for ld in session.scalars(stmt)]
+                     {nd.skill: nd.needed for nd in ld.needs}) for ld in q.leads_by_kv_name(session, scope)]
 
 
 def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
@@ -95,9 +90,7 @@ def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
 
 def _refuse_duplicate_lead(session: Session, data: LeadInput) -> None:
     # A form sent twice must not create the same Wahlkampfleitung twice (DESIGN §3.4).
-    same = session.scalar(select(CampaignLead.id).where(
-        CampaignLead.kv_id == data.kv_id, CampaignLead.contact_name == data.contact_name.strip(),
-        CampaignLead.period_start == data.period_start, CampaignLead.period_end == data.period_end))
+    same = q.same_lead_id(session, data.kv_id, data.contact_name.strip(), data.period_start, data.period_end)
     if same is not None:
         raise ConflictError("Diese Wahlkampfleitung ist schon erfasst (gleiche Person und gleicher Zeitraum). "
                             "Es wurde nichts doppelt angelegt; ändere sie in der Liste.")
@@ -112,8 +105,7 @@ def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | No
         lead = CampaignLead(kv_id=data.kv_id)
         session.add(lead)
     else:
-        lead = session.scalar(select(CampaignLead).where(CampaignLead.id == lead_id,
-                                                         CampaignLead.id.in_(q.leads_in_area(scope))))
+        lead = q.lead_in_area(session, scope, lead_id)
         if lead is None:
             raise NotFoundError("Diese Wahlkampfleitung gibt es nicht oder sie liegt außerhalb deines Bereichs.")
         for (_, skill), n in q.taken_counts(session, [lead_id]).items():
