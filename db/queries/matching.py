@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Assignment, CampaignLead, Contact, ContactTopic, Kreis, Kreisverband, LeadNeed, OfferSkill, Plz,
+    Assignment, CampaignLead, Contact, ContactShare, ContactTopic, Kreis, Kreisverband, LeadNeed, OfferSkill, Plz,
     VolunteerOffer,
 )
 from db.queries.consent import active_consent_filter
@@ -183,3 +183,23 @@ def same_lead_id(session: Session, kv_id: int, contact_name: str, period_start: 
         CampaignLead.kv_id == kv_id, CampaignLead.contact_name == contact_name,
         CampaignLead.period_start == period_start, CampaignLead.period_end == period_end))
 
+
+
+def assignments_in_scope(session: Session, scope: Scope, ids) -> list[Assignment]:
+    """Assignments (ORM rows) by id whose lead is in the area and whose volunteer the scope sees, by id."""
+    return list(session.scalars(select(Assignment).where(
+        Assignment.id.in_(ids), Assignment.lead_id.in_(leads_in_area(scope)),
+        Assignment.offer_id.in_(offers_in_scope(scope))).order_by(Assignment.id)))
+
+
+def has_active_consent(session: Session, contact_id: int, purpose: str) -> bool:
+    """Whether the contact's latest consent for purpose (no channel) is active."""
+    return session.scalar(select(Contact.id).where(Contact.id == contact_id,
+                                                   active_consent_filter(purpose, None))) is not None
+
+
+def has_active_share(session: Session, contact_id: int, kv_id: int) -> bool:
+    """Whether an unrevoked ContactShare lets the KV see the contact."""
+    return session.scalar(select(ContactShare.id).where(
+        ContactShare.contact_id == contact_id, ContactShare.kv_id == kv_id,
+        ContactShare.revoked_at.is_(None))) is not None

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -43,9 +42,7 @@ def _load(session: Session, scope: Scope, ids) -> list[Assignment]:
     ids = sorted({int(i) for i in ids})
     if not ids:
         raise ValidationError("Bitte wähle mindestens eine Vermittlung aus.")
-    rows = list(session.scalars(select(Assignment).where(
-        Assignment.id.in_(ids), Assignment.lead_id.in_(q.leads_in_area(scope)),
-        Assignment.offer_id.in_(q.offers_in_scope(scope))).order_by(Assignment.id)))
+    rows = q.assignments_in_scope(session, scope, ids)
     if len(rows) != len(ids):
         raise NotFoundError("Mindestens eine Vermittlung gibt es nicht (mehr) oder sie liegt außerhalb deines Bereichs.")
     return rows

@@ -6,12 +6,11 @@ lead's KV may see the person (own KV or an explicit share).
 """
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import SKILLS
-from db.models import Assignment, CampaignLead, Contact, ContactShare, Kreisverband, Plz, VolunteerOffer
-from db.queries.consent import active_consent_filter
+from db.models import Assignment, CampaignLead, Contact, Kreisverband, Plz, VolunteerOffer
+from db.queries import matching as q
 from services.mail.outbox import enqueue, valid_address
 
 # A proposal was never announced to anyone: only accepted assignments get mails when they end.
@@ -21,17 +20,14 @@ SIGNATURE = "\n\nSolidarische Grüße\ndein Linksaktiv-Team\n"
 
 def has_consent(session: Session, contact_id: int, purpose: str) -> bool:
     """Whether the contact has an active consent for purpose."""
-    return session.scalar(select(Contact.id).where(Contact.id == contact_id,
-                                                   active_consent_filter(purpose, None))) is not None
+    return q.has_active_consent(session, contact_id, purpose)
 
 
 def lead_sees(session: Session, contact: Contact, lead: CampaignLead) -> bool:
     """Whether the lead's KV may see the volunteer (own KV or an active share)."""
     if contact.kv_id == lead.kv_id:
         return True
-    return session.scalar(select(ContactShare.id).where(
-        ContactShare.contact_id == contact.id, ContactShare.kv_id == lead.kv_id,
-        ContactShare.revoked_at.is_(None))) is not None
+    return q.has_active_share(session, contact.id, lead.kv_id)
 
 
 def _context(session: Session, a: Assignment, lead: CampaignLead) -> tuple[str, str, str]:
