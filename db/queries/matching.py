@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import exists, func, select
+from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -203,3 +203,12 @@ def has_active_share(session: Session, contact_id: int, kv_id: int) -> bool:
     return session.scalar(select(ContactShare.id).where(
         ContactShare.contact_id == contact_id, ContactShare.kv_id == kv_id,
         ContactShare.revoked_at.is_(None))) is not None
+
+
+def delete_stale_proposals(session: Session, scope: Scope) -> int:
+    """Delete the unanswered machine proposals in the scope; returns how many rows went."""
+    stale = (delete(Assignment)
+             .where(Assignment.status == "proposed", Assignment.manual.is_(False),
+                    Assignment.lead_id.in_(leads_in_area(scope)), Assignment.offer_id.in_(offers_in_scope(scope)))
+             .execution_options(synchronize_session=False))
+    return session.execute(stale).rowcount or 0

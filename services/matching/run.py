@@ -5,7 +5,6 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from db.models import Assignment
@@ -48,11 +47,7 @@ def run_matching(session: Session, scope: Scope, today: date | None = None) -> M
     t0 = time.perf_counter()
     today = today or date.today()
     # Unanswered machine proposals are recomputed; manual ones, contacted and confirmed stay.
-    stale = (delete(Assignment)
-             .where(Assignment.status == "proposed", Assignment.manual.is_(False),
-                    Assignment.lead_id.in_(q.leads_in_area(scope)), Assignment.offer_id.in_(q.offers_in_scope(scope)))
-             .execution_options(synchronize_session=False))
-    removed = session.execute(stale).rowcount or 0
+    removed = q.delete_stale_proposals(session, scope)
     session.flush()
     offers, leads = q.open_offers(session, scope, today), q.open_leads(session, scope, today)
     edges = candidate_edges(offers, leads, q.declined_pairs(session))
