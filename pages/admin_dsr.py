@@ -98,6 +98,9 @@ try:
                  f"Sendungsnummer entfernt (PLZ, Ort, Exemplare und Status bleiben für den Bestand); "
                  f"{plan.orders_cancelled} noch nicht gepackte werden storniert. {plan.mails_blanked} Mails an "
                  "oder über sie verlieren Adresse und Inhalt. Das Audit-Log und diese Anfrage bleiben – ohne Namen.")
+        if plan.leads_blanked:
+            st.write(f"Bei {plan.leads_blanked} Wahlkampfleitungen ist sie als Ansprechperson eingetragen (gleiche "
+                     "E-Mail oder Telefonnummer): Name, E-Mail und Telefon dort werden entfernt, der Bedarf bleibt.")
         for blocker in plan.blockers:
             st.warning(blocker, icon=":material/block:")
         confirm = st.text_input(f"Zur Bestätigung die PLZ der Person oder „{dsr_erasure.CONFIRM_WORD}“ eingeben",

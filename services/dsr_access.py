@@ -68,6 +68,9 @@ def collect(session: Session, contact_id: int) -> dict:
                            for s, name in q.shares(session, contact_id)],
         "call_deliveries": [_row(d, "id", "call_id", "channel", "sent_at", "responded_at", "response",
                                  call_title=title) for d, title in q.call_deliveries(session, contact_id)],
+        "campaign_leads_as_contact": [_row(ld, "id", "kv_id", "contact_name", "contact_email", "contact_phone",
+                                           "plz", "period_start", "period_end", "note")
+                                      for ld in q.leads_with_contact(session, c.email, c.phone)],
         "mails": [_row(m, "id", "to_addr", "subject", "body", "purpose", "status", "created_at", "sent_at")
                   for m in q.mails(session, c.email, [a.id for a, _ in assignments])],
         "data_subject_requests": [_row(r, "id", "kind", "status", "received_at", "completed_at", "note",

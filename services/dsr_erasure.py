@@ -4,7 +4,8 @@ The contact row goes (topics, consents, activities, shares, offers with skills a
 call deliveries follow by ON DELETE CASCADE). What does not cascade is handled here: dispatch
 orders keep PLZ, city, copies and status for the stock but lose name, street and notes; mails to
 the person are deleted while queued and blanked once sent; mails about the person to a campaign
-lead lose the person's details. The audit keeps only ids; the request keeps its fact.
+lead lose the person's details; a campaign lead that names the person as its contact loses name,
+e-mail and phone. The audit keeps only ids; the request keeps its fact.
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class ErasurePlan:
     call_deliveries: int
     mails_deleted: int
     mails_blanked: int
+    leads_blanked: int
     blockers: tuple[str, ...]
 
 
@@ -83,7 +85,7 @@ def plan(session: Session, scope: Scope, request_id: int) -> ErasurePlan:
         sum(o.status in CANCELLABLE_ORDERS for o in orders), len(q.offers(session, cid)), len(assignments),
         len(q.shares(session, cid)), len(q.call_deliveries(session, cid)),
         sum(m.status == "queued" for m in to_person), len(mails) - sum(m.status == "queued" for m in to_person),
-        blockers)
+        len(q.leads_with_contact(session, c.email, c.phone)), blockers)
 
 
 def check_confirmation(typed: str, plz: str) -> None:
@@ -115,6 +117,10 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
                     .values(ship_name="", ship_street="", override_reason="", tracking_number="")
                     .execution_options(synchronize_session=False))
     _mails(session, c.email, assignment_ids, values)
+    # A lead that names the person as its contact keeps its needs, without the person.
+    for lead in q.leads_with_contact(session, c.email, c.phone):
+        lead.contact_name, lead.contact_email, lead.contact_phone = ERASED, "", ""
+        lead.note = scrub(lead.note or "", values)
     # Notes on the person's other requests may name them; the facts (kind, dates) stay.
     for other in q.requests_of(session, cid):
         other.note = scrub(other.note or "", values)
@@ -126,7 +132,7 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
                  consents=done.consents, activities=done.activities, orders_blanked=done.orders_blanked,
                  orders_cancelled=done.orders_cancelled, offers=done.offers, assignments=done.assignments,
                  shares=done.shares, call_deliveries=done.call_deliveries, mails_deleted=done.mails_deleted,
-                 mails_blanked=done.mails_blanked)
+                 mails_blanked=done.mails_blanked, leads_blanked=done.leads_blanked)
     session.commit()
     return done
 

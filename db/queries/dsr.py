@@ -97,6 +97,18 @@ def call_deliveries(session: Session, contact_id: int) -> list[tuple]:
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
+def leads_with_contact(session: Session, email: str, phone: str) -> list[CampaignLead]:
+    """Campaign leads that name the person as their contact (same e-mail, any case, or same phone)."""
+    conds = []
+    if (email or "").strip():
+        conds.append(func.lower(CampaignLead.contact_email) == email.strip().lower())
+    if (phone or "").strip():
+        conds.append(CampaignLead.contact_phone == phone.strip())
+    if not conds:
+        return []
+    return list(session.scalars(select(CampaignLead).where(or_(*conds)).order_by(CampaignLead.id)))
+
+
 def requests_of(session: Session, contact_id: int) -> list[DataSubjectRequest]:
     """The contact's data-subject requests, oldest first."""
     return list(session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.contact_id == contact_id)

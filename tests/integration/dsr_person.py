@@ -29,6 +29,7 @@ class Person:
     assignments: list[int]
     other_mail_id: int
     lead_id: int
+    own_lead_id: int
 
 
 def make_person(session, assignment_status: str = "proposed") -> Person:
@@ -69,7 +70,11 @@ def make_person(session, assignment_status: str = "proposed") -> Person:
         orders[status] = o.id
     lead = CampaignLead(kv_id=other_kv, contact_name="Lea Leitung", contact_email="lea.leitung@example.org",
                         plz=place.plz, period_start=date(2024, 1, 1), period_end=date(2030, 1, 1))
-    session.add(lead)
+    # She is also the contact person of another KV's campaign lead (found by her e-mail in another case).
+    own_lead = CampaignLead(kv_id=kreis.kv_id, contact_name=f"{FIRST} {LAST}", contact_email=EMAIL.upper(),
+                            contact_phone=PHONE, plz=place.plz, period_start=date(2024, 1, 1),
+                            period_end=date(2030, 1, 1), note=f"{FIRST} hat einen Schlüssel fürs Büro")
+    session.add_all([lead, own_lead])
     session.flush()
     offers, assignments = [], []
     for i, status in enumerate((assignment_status, "declined")):
@@ -104,4 +109,4 @@ def make_person(session, assignment_status: str = "proposed") -> Person:
         other,
     ])
     session.flush()
-    return Person(c.id, place.plz, [e.id for e in eds], orders, offers, assignments, other.id, lead.id)
+    return Person(c.id, place.plz, [e.id for e in eds], orders, offers, assignments, other.id, lead.id, own_lead.id)

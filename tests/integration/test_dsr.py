@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import JSON, String, Text, cast, func, or_, select, update
 
 from db.models import (
-    Assignment, AuditEvent, Base, Consent, Contact, DataSubjectRequest, DispatchOrder, MailOutbox,
+    Assignment, AuditEvent, Base, CampaignLead, Consent, Contact, DataSubjectRequest, DispatchOrder, MailOutbox,
     NewspaperEdition, VolunteerOffer,
 )
 from db.queries.consent import active_consent_filter
@@ -53,7 +53,7 @@ def test_erasure_leaves_no_trace_and_keeps_audit_request_and_stock(session):
 
     done = dsr_erasure.erase(session, ADMIN, rid, "löschen")
 
-    assert done.orders_cancelled == 2 and done.mails_deleted == 1 and done.blockers == ()
+    assert done.orders_cancelled == 2 and done.mails_deleted == 1 and done.leads_blanked == 1 and done.blockers == ()
     for v in IDENTIFYING:
         assert _hits(session, v) == [], v
     assert session.get(Contact, p.contact_id) is None
@@ -79,6 +79,10 @@ def test_erasure_leaves_no_trace_and_keeps_audit_request_and_stock(session):
     assert {m.status for m in lead_mails} == {"sent", "queued"}
     assert [m.body for m in lead_mails if m.status == "sent"] == [""]
     assert "(gelöscht)" in [m.body for m in lead_mails if m.status == "queued"][0]
+    own_lead = session.get(CampaignLead, p.own_lead_id)
+    assert (own_lead.contact_name, own_lead.contact_email, own_lead.contact_phone) == ("(gelöscht)", "", "")
+    assert own_lead.note == "(gelöscht) hat einen Schlüssel fürs Büro"
+    assert session.get(CampaignLead, p.lead_id).contact_name == "Lea Leitung"  # another person's lead stays
 
 
 def test_erasure_needs_confirmation_and_refuses_an_announced_assignment(session):
@@ -109,6 +113,7 @@ def test_access_export_contains_every_related_record(session):
     assert [sorted(o["skills"]) for o in data["volunteer_offers"]] == [["infostand", "verteilen"]] * 2
     assert sorted(a["id"] for a in data["assignments"]) == sorted(p.assignments)
     assert len(data["contact_shares"]) == 1 and len(data["call_deliveries"]) == 1
+    assert [ld["id"] for ld in data["campaign_leads_as_contact"]] == [p.own_lead_id]
     assert len(data["mails"]) == 5 and p.other_mail_id not in [m["id"] for m in data["mails"]]
     assert [(r["id"], r["status"]) for r in data["data_subject_requests"]] == [(rid, "done")]
     req = session.get(DataSubjectRequest, rid)
