@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from db.enums import ASSIGNMENT_STATUSES
-from db.models import Contact, DataSubjectRequest, DispatchOrder, MailOutbox
+from db.models import Contact, DataSubjectRequest, DispatchOrder
 from db.queries import dsr as q
 from db.types import utcnow
 from services import audit
