@@ -10,6 +10,7 @@ from services.errors import UserError
 from services.newspaper import editions as ed_service
 from services.newspaper import orders
 from services.newspaper.eligibility import assess
+from services.newspaper.listing import order_table
 from services.settings import get_settings
 
 user = appctx.guard("pages/zeitung_bestellen.py")
@@ -17,6 +18,7 @@ st.title("Zeitung bestellen")
 st.caption(f"Gebiet: {user.area} · Wer keine Geschäftsstelle in Reichweite hat, bekommt die Zeitung kostenlos "
            "zugeschickt; alle anderen holen sie in der nächsten Geschäftsstelle ab.")
 reach = get_settings().office_reach_km
+MY_ORDERS = 200
 
 with appctx.db_session() as s:
     all_editions = ed_service.editions(s)
@@ -77,3 +79,13 @@ try:
                     st.success(f"Bestellung {oid} angelegt. Das Linksaktiv-Team gibt sie frei und verschickt sie.")
 except UserError as exc:
     appctx.show_error(exc)
+
+st.subheader("Bestellungen in deinem Gebiet")
+with appctx.db_session() as s:
+    mine = order_table(s, user.scope, edition_id, None, limit=MY_ORDERS, newest_first=True)
+if mine.empty:
+    st.caption("Für diese Ausgabe gibt es in deinem Gebiet noch keine Bestellung.")
+else:
+    st.caption(f"Die neuesten {MY_ORDERS} Bestellungen dieser Ausgabe mit ihrem Stand; freigeben und "
+               "verschicken macht das Linksaktiv-Team.")
+    st.dataframe(mine.drop(columns=["Begründung"]), hide_index=True, width="stretch")

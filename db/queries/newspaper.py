@@ -147,13 +147,17 @@ def add_timeline(session: Session, edition_id: int, at: datetime, user_id: int |
 
 
 def _orders_where(stmt, scope: Scope, edition_id: int, statuses, land_code: str | None):
-    # The orders of one edition in the scope's area, optionally in some statuses and one Land.
+    # The orders of one edition whose person the scope may see now (KV and Land staff: through
+    # apply_scope on the contact, so a person who moved away leaves the old KV's list; erased
+    # persons' orders keep no name and show to the team only), optionally in some statuses and one Land.
     stmt = stmt.where(DispatchOrder.edition_id == edition_id)
     if statuses:
         stmt = stmt.where(DispatchOrder.status.in_(list(statuses)))
     if land_code:
         stmt = stmt.where(DispatchOrder.land_code == land_code)
-    return apply_area(stmt, scope, DispatchOrder.kv_id, DispatchOrder.land_code)
+    if scope.role in ("kreis", "land"):
+        stmt = stmt.where(DispatchOrder.contact_id.in_(apply_scope(select(Contact.id), scope)))
+    return stmt
 
 
 def count_orders(session: Session, scope: Scope, edition_id: int, statuses=None, land_code: str | None = None) -> int:
@@ -164,8 +168,8 @@ def count_orders(session: Session, scope: Scope, edition_id: int, statuses=None,
 
 
 def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None, limit: int = 2000,
-                 land_code: str | None = None) -> pd.DataFrame:
-    """Orders of an edition in the scope's area (sorted by PLZ), for lists and documents."""
+                 land_code: str | None = None, newest_first: bool = False) -> pd.DataFrame:
+    """Orders of an edition whose person the scope sees (by PLZ, or newest first), for lists and documents."""
     require_persons(scope)
     stmt = (select(DispatchOrder.id, DispatchOrder.status, DispatchOrder.ship_name, DispatchOrder.ship_street,
                    DispatchOrder.ship_plz, DispatchOrder.ship_city, DispatchOrder.copies,
@@ -174,7 +178,9 @@ def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None,
             .join(Kreisverband, Kreisverband.id == DispatchOrder.kv_id)
             .join(Land, Land.code == DispatchOrder.land_code))
     stmt = _orders_where(stmt, scope, edition_id, statuses, land_code)
-    stmt = stmt.order_by(DispatchOrder.ship_plz, DispatchOrder.id).limit(limit)
+    order = ((DispatchOrder.requested_at.desc(), DispatchOrder.id.desc()) if newest_first
+             else (DispatchOrder.ship_plz, DispatchOrder.id))
+    stmt = stmt.order_by(*order).limit(limit)
     return pd.DataFrame(session.execute(stmt).all(),
                         columns=["id", "status", "name", "street", "plz", "city", "copies", "free_shipping",
                                  "override_reason", "tracking_number", "requested_at", "kv", "land"])

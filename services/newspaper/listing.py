@@ -12,9 +12,10 @@ from services.scope import Scope
 MAX_ROWS = 500
 
 
-def order_table(session: Session, scope: Scope, edition_id: int, statuses, limit: int = MAX_ROWS) -> pd.DataFrame:
-    """Up to limit orders of the edition in statuses, sorted by PLZ, for display."""
-    df = q.orders_frame(session, scope, edition_id, statuses, limit=limit)
+def order_table(session: Session, scope: Scope, edition_id: int, statuses, limit: int = MAX_ROWS,
+                newest_first: bool = False) -> pd.DataFrame:
+    """Up to limit orders of the edition in statuses (sorted by PLZ, or newest first), for display."""
+    df = q.orders_frame(session, scope, edition_id, statuses, limit=limit, newest_first=newest_first)
     return pd.DataFrame({
         "Nr.": df["id"].astype(int), "Status": df["status"].map(ORDER_STATUSES), "Name": df["name"],
         "Straße": df["street"], "PLZ": df["plz"], "Ort": df["city"], "Kreisverband": df["kv"],

@@ -65,6 +65,10 @@ def test_kreis_orders_for_one_person(app_db):
             AuditEvent.action == "contact_open", AuditEvent.object_id == str(row.id)))
     eng.dispose()
     assert n == 1 and opened >= 1
+    # The KV's own order list shows it, with its state.
+    mine = at.dataframe[-1].value
+    hit = mine[mine["Name"].str.contains(row.last_name, regex=False)]
+    assert len(hit) == 1 and hit["Status"].iloc[0] == "angefragt"
 
 
 def test_kreis_sees_only_own_contacts(app_db):

@@ -214,6 +214,25 @@ def test_documents_are_never_cut_but_split_by_land(session, monkeypatch):
         csv, name, _ = build_document(session, TEAM, ed, "postal", ["requested"], land_code=land)
         assert csv.count(b"\n") == n + 1 and name == f"zeitung-{ed}-{land}-post-upload.csv"
 
+def test_order_lists_follow_the_person_not_the_old_kv(session):
+    from services.newspaper.listing import order_table
+    ed = _edition(session)
+    goerlitz = _user_scope(session, "kv-goerlitz")
+    cid = _far_contact_with_consent(session, goerlitz)
+    oid = orders.create_single_order(session, goerlitz, ed, cid, 1, REACH)
+    leipzig = _user_scope(session, "kv-leipzig")
+    assert order_table(session, goerlitz, ed, None)["Nr."].tolist() == [oid]
+    assert order_table(session, leipzig, ed, None).empty
+    # The person moves to Leipzig: the order now shows there, and no longer in Görlitz.
+    session.get(Contact, cid).kv_id = leipzig.kv_id
+    session.flush()
+    assert order_table(session, goerlitz, ed, None).empty
+    assert order_table(session, leipzig, ed, None)["Nr."].tolist() == [oid]
+    assert order_table(session, TEAM, ed, None)["Nr."].tolist() == [oid]
+    with pytest.raises(PermissionDenied):
+        order_table(session, _user_scope(session, "leitung"), ed, None)
+
+
 def test_packing_list_pdf_is_audited(session):
     ed = _edition(session)
     flt = BatchFilter(reach_km=REACH, land_code="14")
