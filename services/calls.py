@@ -144,8 +144,8 @@ def _check_dates(form: CallForm) -> tuple[datetime | None, datetime | None]:
     return starts, ends
 
 
-def _validated(session: Session, scope: Scope, form: CallForm) -> dict:
-    # The columns a valid form stores; ValidationError (in German) for the first thing wrong.
+def check_form(session: Session, scope: Scope, form: CallForm) -> dict:
+    """The columns a valid form stores; a German ValidationError for the first thing wrong."""
     title, body, link = _check_text(form)
     if form.mode not in MODES:
         raise ValidationError("Bitte wähle: online oder vor Ort.")
@@ -165,7 +165,7 @@ def _validated(session: Session, scope: Scope, form: CallForm) -> dict:
 def create_call(session: Session, scope: Scope, form: CallForm) -> int:
     """Validate and store a new call (not sent yet); audited; returns its id."""
     require_role(scope, *CALL_ROLES)
-    values = _validated(session, scope, form)
+    values = check_form(session, scope, form)
     if q.same_draft_exists(session, values["title"], values["body"], values["land_code"], values["kv_id"],
                            values["region_level"]):
         # A form submitted twice (double click, reload) must not leave two drafts to send.
@@ -182,7 +182,7 @@ def create_call(session: Session, scope: Scope, form: CallForm) -> int:
 def update_draft(session: Session, scope: Scope, call_id: int, form: CallForm) -> None:
     """Change a call that has not been sent yet (same checks as a new one); audited."""
     require_role(scope, *CALL_ROLES)
-    values = _validated(session, scope, form)
+    values = check_form(session, scope, form)
     call = load(session, scope, call_id, lock=True)
     if call.sent_at is not None:
         raise ConflictError("Dieser Aufruf ist schon verschickt und lässt sich nicht mehr ändern.")
