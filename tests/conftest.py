@@ -101,3 +101,17 @@ def session(engine):
         sess.close()
         outer.rollback()
         conn.close()
+
+
+@pytest.fixture
+def smtp_server():
+    """(controller, inbox) of a real SMTP server on a free local port, for this test."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp import Inbox, free_port
+
+    inbox = Inbox()
+    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    ctl.start()
+    yield ctl, inbox
+    ctl.stop()

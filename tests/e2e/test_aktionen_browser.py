@@ -5,14 +5,12 @@ import re
 import shutil
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
 from db.engine import make_engine
 from services.mail.sender import deliver_due
-from services.settings import load_settings
 from tests.e2e.conftest import choose_option, login, shot, wait_idle
-from tests.integration.test_mail import Inbox, free_port
+from tests.smtp import smtp_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -28,7 +26,8 @@ def _type(page, label: str, value: str) -> None:
     wait_idle(page)
 
 
-def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factory, browser_page, tmp_path):
+def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factory, browser_page, tmp_path,
+                                                 smtp_server):
     # A copy of the database: the deliveries must not change what other journeys see.
     shutil.copy(seeded_db_url.removeprefix("sqlite:///"), tmp_path / "calls.sqlite")
     url = f"sqlite:///{tmp_path / 'calls.sqlite'}"
@@ -71,17 +70,10 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
     shot(page, "aktionen_03_sent")
 
     # The sender (scripts/send_mail in production) delivers the outbox to a real SMTP server.
-    inbox = Inbox()
-    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    try:
-        settings = load_settings(env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(ctl.port),
-                                      "MAIL_FROM": "cockpit@example.org"})
-        eng = make_engine(url)
-        report = deliver_due(eng, settings, batch=10_000)
-        eng.dispose()
-    finally:
-        ctl.stop()
+    ctl, inbox = smtp_server
+    eng = make_engine(url)
+    report = deliver_due(eng, smtp_settings(ctl.port), batch=10_000)
+    eng.dispose()
     assert report.sent == n and len(inbox.messages) == n
     _, msg = inbox.messages[0]
     assert msg["Subject"] == TITLE

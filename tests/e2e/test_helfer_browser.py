@@ -5,7 +5,6 @@ import time
 from datetime import date, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -15,7 +14,6 @@ from db.types import utcnow
 from services.geo import haversine_km
 from tests.conftest import TEST_CONTACTS, fresh_database
 from tests.e2e.conftest import choose_option, chromium_path, login, shot
-from tests.integration.test_mail import Inbox, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -53,18 +51,9 @@ def _prepare_volunteer(url: str) -> tuple[str, str, str]:
     return result
 
 
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    yield ctl, inbox
-    ctl.stop()
-
-
-def test_team_matches_accepts_and_leipzig_sees_helper(app_server_factory, browser, tmp_path, smtp):
+def test_team_matches_accepts_and_leipzig_sees_helper(app_server_factory, browser, tmp_path, smtp_server):
     chromium_path()
-    ctl, inbox = smtp
+    ctl, inbox = smtp_server
     url = fresh_database("sqlite", tmp_path, suffix="helfer")
     from services.seed import seed_demo
 

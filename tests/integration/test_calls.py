@@ -13,7 +13,7 @@ from services.errors import ConflictError, NotFoundError, PermissionDenied, Vali
 from services.mail.sender import WITHDRAWN, deliver_due
 from services.seed import seed_demo
 from tests.integration.helpers import user_scope
-from tests.integration.test_mail import _settings, smtp_server  # noqa: F401  (fixture)
+from tests.smtp import smtp_settings as _settings
 
 NOW = datetime(2031, 6, 1, 12, tzinfo=timezone.utc)  # after every seeded consent
 
@@ -225,7 +225,7 @@ def test_responses_are_recorded_in_scope(session):
     assert [h[0] for h in hits] == [sachsen] and hits[0][2] == "accepted"
 
 
-def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server):  # noqa: F811
+def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server):
     ctl, inbox = smtp_server
     seed_demo(empty_engine, contacts=600, seed=11)
     with make_session_factory(empty_engine)() as s:

@@ -1,13 +1,9 @@
 """Mail outbox and SMTP sender against a real local SMTP server (aiosmtpd), on both databases."""
 from __future__ import annotations
 
-import socket
-from dataclasses import replace
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from db.engine import make_session_factory
@@ -16,38 +12,7 @@ from db.types import utcnow
 from services.errors import ValidationError
 from services.mail.outbox import enqueue
 from services.mail.sender import MAX_ATTEMPTS, deliver_due
-from services.settings import load_settings
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on (right now)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Inbox:
-    """aiosmtpd handler that keeps every received message."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    ctl = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    ctl.start()
-    yield ctl, inbox
-    ctl.stop()
-
-
-def _settings(port: int):
-    return replace(load_settings(env={}), smtp_host="127.0.0.1", smtp_port=port, mail_from="cockpit@example.org")
+from tests.smtp import free_port, smtp_settings as _settings
 
 
 def _queue(engine, **kw) -> int:

@@ -12,10 +12,10 @@ from services.matching import handover
 from services.matching.run import run_matching
 from services.seed import seed_demo
 from tests.integration.helpers import user_scope
-from tests.integration.test_mail import _settings, smtp_server  # noqa: F401  (fixture)
+from tests.smtp import smtp_settings as _settings
 
 
-def test_confirm_and_cancel_mails_arrive(empty_engine, smtp_server):  # noqa: F811
+def test_confirm_and_cancel_mails_arrive(empty_engine, smtp_server):
     ctl, inbox = smtp_server
     seed_demo(empty_engine, contacts=600, seed=7)
     settings = _settings(ctl.port)
