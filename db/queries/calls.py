@@ -86,17 +86,21 @@ def _recent_calls(since: datetime):
             .scalar_subquery())
 
 
+def _reachable_in_scope(scope: Scope, call: CallToAction, *columns) -> Select:
+    # Reachable contacts of the call's region that the scope may see, before the 30-day limit.
+    return apply_scope(_region(select(*columns).select_from(Contact).where(*_reachable(call)), call), scope)
+
+
 def audience_select(scope: Scope, call: CallToAction, since: datetime, max_calls: int, *columns) -> Select:
     """Contacts the call goes to: reachable, in the scope, and under the limit of calls since `since`."""
-    stmt = _region(select(*columns).select_from(Contact).where(*_reachable(call)), call)
-    return apply_scope(stmt.where(_recent_calls(since) < max_calls), scope)
+    return _reachable_in_scope(scope, call, *columns).where(_recent_calls(since) < max_calls)
 
 
 def audience_counts(session: Session, scope: Scope, call: CallToAction, since: datetime,
                     max_calls: int) -> tuple[int, int]:
     """(recipients, left out because they already got max_calls calls since `since`)."""
     at_limit = case((_recent_calls(since) >= max_calls, 1), else_=0).label("at_limit")
-    sub = apply_scope(_region(select(Contact.id, at_limit).where(*_reachable(call)), call), scope).subquery()
+    sub = _reachable_in_scope(scope, call, Contact.id, at_limit).subquery()
     row = session.execute(select(func.count(), func.coalesce(func.sum(sub.c.at_limit), 0))).one()
     total, capped = int(row[0]), int(row[1])
     return total - capped, capped
