@@ -177,3 +177,23 @@ def choose_option(page, combobox, option_name, *, type_text: str | None = None, 
             continue
         option.click()
         return
+
+
+def click_until(page, button, result, attempts: int = 3) -> None:
+    """Click button until result shows: a click that lands while a rerun is still in flight is lost.
+
+    Only clicks again once the app is idle and the result is still missing, so a slow but
+    successful submit is never sent twice.
+    """
+    for attempt in range(attempts):
+        wait_idle(page)
+        button.click()
+        try:
+            expect(result).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:
+            wait_idle(page)
+            if result.is_visible():
+                return
+            if attempt == attempts - 1:
+                raise

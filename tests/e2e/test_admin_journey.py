@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose_option, login, shot, wait_idle
+from tests.e2e.conftest import choose_option, click_until, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +23,8 @@ def test_admin_creates_user_who_then_logs_in(app_server, browser_page):
     form.get_by_role("textbox", name="E-Mail", exact=True).fill("neu@example.org")
     choose_option(page, form.get_by_test_id("stSelectbox").first.get_by_role("combobox"), "Linksaktiv-Team")
     form.get_by_label("Erstes Passwort", exact=True).fill("ein-langes-passwort-2026")
-    form.get_by_role("button", name="Anlegen").click()
-    expect(page.get_by_text("Benutzer:in kv-neu wurde angelegt.")).to_be_visible()
+    click_until(page, form.get_by_role("button", name="Anlegen"),
+                page.get_by_text("Benutzer:in kv-neu wurde angelegt."))
     shot(page, "05_admin_created_user")
     page.get_by_role("button", name="Abmelden", exact=True).click()
     wait_idle(page)

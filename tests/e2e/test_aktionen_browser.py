@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from db.engine import make_engine
 from services.mail.sender import deliver_due
-from tests.e2e.conftest import choose_option, login, shot, wait_idle
+from tests.e2e.conftest import choose_option, click_until, login, shot, wait_idle
 from tests.smtp import smtp_settings
 
 pytestmark = pytest.mark.e2e
@@ -45,8 +45,8 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
     page.keyboard.press("Escape")
     _type(page, "Link (optional)", "https://example.org/infostand")
     shot(page, "aktionen_01_new_call")
-    page.get_by_role("button", name="Aufruf anlegen").click()
-    expect(page.get_by_text("Der Aufruf ist als Entwurf angelegt.", exact=False)).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Aufruf anlegen"),
+                page.get_by_text("Der Aufruf ist als Entwurf angelegt.", exact=False))
     wait_idle(page)
 
     page.get_by_role("tab", name="Aufrufe", exact=True).click()

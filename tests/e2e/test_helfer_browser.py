@@ -13,7 +13,7 @@ from db.models import CampaignLead, Consent, Contact, Kreisverband, OfferSkill, 
 from db.types import utcnow
 from services.geo import haversine_km
 from tests.conftest import TEST_CONTACTS, fresh_database
-from tests.e2e.conftest import choose_option, chromium_path, login, shot
+from tests.e2e.conftest import choose_option, chromium_path, click_until, login, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -69,8 +69,7 @@ def test_team_matches_accepts_and_leipzig_sees_helper(app_server_factory, browse
     login(page, base, "team")
     page.get_by_role("link", name="Vermittlung").click()
     expect(page.get_by_role("heading", name="Helfer:innen-Vermittlung")).to_be_visible()
-    page.get_by_role("button", name="Vermittlung berechnen").click()
-    expect(page.get_by_text("Passung optimal")).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Vermittlung berechnen"), page.get_by_text("Passung optimal"))
     expect(page.get_by_text("Passung gierig (Vergleich)")).to_be_visible()
     expect(page.get_by_text("Offene Bedarfe gierig")).to_be_visible()
     shot(page, "helfer_01_team_matching")

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose_option, login, shot, wait_idle
+from tests.e2e.conftest import choose_option, click_until, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -48,8 +48,8 @@ def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
     form = _capture_form(page)
     _fill(form, first, last, email, "04109")
     shot(page, "kontakte_01_capture_form")
-    form.get_by_role("button", name="Erfassen").click()
-    expect(page.get_by_text(re.compile(r"^Erfasst \(.*Leipzig"))).to_be_visible()
+    click_until(page, form.get_by_role("button", name="Erfassen"),
+                page.get_by_text(re.compile(r"^Erfasst \(.*Leipzig")))
     shot(page, "kontakte_02_captured")
 
     # Find the new person by e-mail (the page pre-fills the search; we type it as a user would).
@@ -71,8 +71,7 @@ def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
     note_form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Eintragen"))
     expect(note_form).to_be_visible()
     note_form.get_by_role("textbox", name="Notiz", exact=True).fill(note)
-    note_form.get_by_role("button", name="Eintragen").click()
-    expect(page.get_by_text("Eingetragen.", exact=True)).to_be_visible()
+    click_until(page, note_form.get_by_role("button", name="Eintragen"), page.get_by_text("Eingetragen.", exact=True))
     wait_idle(page)
     page.get_by_role("tab", name="Verlauf").click()
     timeline = page.get_by_role("tabpanel", name="Verlauf")

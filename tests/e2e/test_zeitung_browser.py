@@ -13,7 +13,7 @@ from db.engine import make_engine
 from db.models import Contact, User
 from db.queries.newspaper import BatchFilter, batch_select
 from services.scope import scope_for
-from tests.e2e.conftest import choose_option, login, shot
+from tests.e2e.conftest import choose_option, click_until, login, shot
 from tests.unit.test_newspaper_documents import pdf_text
 
 pytestmark = pytest.mark.e2e
@@ -62,8 +62,8 @@ def test_goerlitz_orders_team_ships_labels(seeded_db_url, app_server_factory, br
     expect(page.get_by_text(person.street).first).to_be_visible()
     shot(page, "zeitung_01_kv_goerlitz_form")
     _idle(page)
-    page.get_by_role("button", name="Zeitung bestellen").click()
-    expect(page.get_by_text(re.compile(r"Bestellung \d+ angelegt"))).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Zeitung bestellen"),
+                page.get_by_text(re.compile(r"Bestellung \d+ angelegt")))
     shot(page, "zeitung_02_kv_goerlitz_ordered")
     # The team works in its own browser (own cookies), as a colleague would.
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE", accept_downloads=True)
