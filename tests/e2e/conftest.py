@@ -149,9 +149,15 @@ def shot(page, name: str) -> Path:
 
 
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current script run (clicks during a run get lost)."""
-    page.wait_for_timeout(300)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached()
+    """Wait until Streamlit has finished the current script run (clicks during a run get lost).
+
+    Idle must hold twice, 400 ms apart: on a loaded machine a rerun that an action asked for
+    may not have started yet at the first look.
+    """
+    idle = page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    for pause in (300, 400):
+        page.wait_for_timeout(pause)
+        expect(idle).to_be_attached()
 
 
 def choose_option(page, combobox, option_name, *, type_text: str | None = None, attempts: int = 4) -> None:

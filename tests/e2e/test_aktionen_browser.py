@@ -51,16 +51,13 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
 
     page.get_by_role("tab", name="Aufrufe", exact=True).click()
     expect(page.get_by_text("Region:")).to_be_visible()
-    page.get_by_role("button", name="Empfänger:innen zählen").click()
     send = page.get_by_role("button", name=re.compile(r"^An \d+ Personen senden$"))
-    expect(send).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Empfänger:innen zählen"), send)
     n = int(re.search(r"\d+", send.inner_text()).group())
     assert n > 0
     shot(page, "aktionen_02_preview")
-    wait_idle(page)
-    send.click()
-    expect(page.get_by_text(f"Der Aufruf ist an {n} Personen unterwegs")).to_be_visible()
-    expect(page.get_by_text("erreicht", exact=True)).to_be_visible()
+    click_until(page, send, page.get_by_text(f"Der Aufruf ist an {n} Personen unterwegs"))
+    expect(page.get_by_test_id("stMetric").filter(has_text="erreicht").first).to_be_visible()
     wait_idle(page)
     expect(send).to_have_count(0)  # sent once: no second sending offered
     expect(page.get_by_text(re.compile(r"Stand: verschickt am \d\d\.\d\d\.\d{4}"))).to_be_visible()

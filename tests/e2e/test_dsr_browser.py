@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, make_session_factory
 from db.models import Assignment, Contact, VolunteerOffer
-from tests.e2e.conftest import choose_option, login, shot, wait_idle
+from tests.e2e.conftest import choose_option, click_until, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -96,8 +96,8 @@ def test_admin_access_export_and_erasure(seeded_db_url, app_server_factory, brow
     expect(pick).to_have_value(re.compile(rf"^Nr\. {rid} · Auskunft \(Art\. 15\) · "))
     shot(page, "dsr_01_access_recorded")
     wait_idle(page)
-    page.get_by_role("button", name="Auskunft erzeugen").click()
-    expect(page.get_by_text(f"Auskunft Nr. {rid} ist erzeugt und die Anfrage erledigt.")).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Auskunft erzeugen"),
+                page.get_by_text(f"Auskunft Nr. {rid} ist erzeugt und die Anfrage erledigt."))
     download = page.get_by_role("button", name=f"Auskunft Nr. {rid} herunterladen (JSON)")
     expect(download).to_be_visible()
     wait_idle(page)
@@ -125,8 +125,8 @@ def test_admin_access_export_and_erasure(seeded_db_url, app_server_factory, brow
     confirm.press("Enter")
     wait_idle(page)
     shot(page, "dsr_03_erasure_confirm")
-    page.get_by_role("button", name="Endgültig löschen").click()
-    expect(page.get_by_text(f"Die Person ist gelöscht; Anfrage Nr. {rid} ist erledigt.")).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Endgültig löschen"),
+                page.get_by_text(f"Die Person ist gelöscht; Anfrage Nr. {rid} ist erledigt."))
     expect(page.get_by_text("Keine offene Anfrage.")).to_be_visible()
     shot(page, "dsr_04_erased")
 

@@ -75,12 +75,11 @@ def test_goerlitz_orders_team_ships_labels(seeded_db_url, app_server_factory, br
     expect(page.get_by_role("heading", name="Zeitungsversand")).to_be_visible()
     expect(page.get_by_text(re.compile(r"angefragt: [1-9]")).first).to_be_visible()
     _idle(page)
-    page.get_by_role("button", name=re.compile("Bestellungen auf „freigegeben“ setzen")).click()
-    expect(page.get_by_text(re.compile(r"freigegeben: [1-9]")).first).to_be_visible()
+    click_until(page, page.get_by_role("button", name=re.compile("Bestellungen auf „freigegeben“ setzen")),
+                page.get_by_text(re.compile(r"freigegeben: [1-9]")).first)
     _idle(page)
-    page.get_by_role("button", name="Adressetiketten (PDF) erzeugen").click()
     download_button = page.get_by_role("button", name="Adressetiketten (PDF) herunterladen")
-    expect(download_button).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Adressetiketten (PDF) erzeugen"), download_button)
     shot(page, "zeitung_03_team_documents")
     with page.expect_download() as info:
         download_button.click()
