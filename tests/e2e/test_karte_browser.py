@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, shot
+from tests.e2e.conftest import login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -21,16 +21,18 @@ def wait_map_drawn(iframe, minimum: dict[str, int], timeout_ms: int = 120_000) -
     script sets after the renderer's first frame, with at least `minimum` shapes per layer.
     """
     deadline = time.perf_counter() + timeout_ms / 1000
-    # During a rerun Streamlit can briefly hold the old map iframe beside the new one.
-    expect(iframe).to_have_count(1)
     while True:
-        handle = iframe.element_handle()
-        frame = handle.content_frame() if handle else None
-        try:
-            drawn = frame and frame.evaluate(
-                "() => document.querySelector('.leaflet-overlay-pane canvas') && window.mapDrawn || null")
-        except Exception:  # the frame was replaced by a rerun while we asked
-            drawn = None
+        drawn = None
+        # During a rerun Streamlit can hold the old map iframe beside the new one, for a moment
+        # or until the run ends: ask only when exactly one map is on the page.
+        if iframe.count() == 1:
+            try:
+                handle = iframe.element_handle(timeout=1000)
+                frame = handle.content_frame() if handle else None
+                drawn = frame and frame.evaluate(
+                    "() => document.querySelector('.leaflet-overlay-pane canvas') && window.mapDrawn || null")
+            except Exception:  # the frame was replaced or doubled by a rerun while we asked
+                drawn = None
         if drawn and all(drawn.get(k, 0) >= n for k, n in minimum.items()):
             return drawn
         if time.perf_counter() > deadline:
@@ -126,6 +128,7 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     option.click()
     page.keyboard.press("Escape")
     expect(status).to_contain_text("Kontakt")
+    wait_idle(page)
     expect(page.locator(MAP_IFRAME)).to_have_count(1)  # the stale map of the previous run is gone
     wait_map_drawn(page.locator(MAP_IFRAME), {"Kreise": 1, "Geschäftsstellen": 1})
     shot(page, "karte_02_filtered_status")
