@@ -83,6 +83,8 @@ ASSIGNMENT_STATUSES = {
     "declined": "abgelehnt",
     "cancelled": "storniert",
 }
+# An assignment in one of these holds the volunteer and a place of the lead's need.
+ACTIVE_ASSIGNMENT_STATUSES = ("proposed", "contacted", "confirmed")
 
 ACTIVITY_KINDS = {
     "created": "Angelegt",

@@ -1,22 +1,6 @@
-"""The services' own error types; pages show them with st.error, nothing else is swallowed."""
+"""The error types services raise and pages catch; they live in db/ because the data layer raises them too."""
 from __future__ import annotations
 
+from db.errors import ConflictError, NotFoundError, PermissionDenied, UserError, ValidationError
 
-class UserError(Exception):
-    """A problem the user can fix; its message is German and shown as is."""
-
-
-class ValidationError(UserError):
-    """Bad input (wrong PLZ, malformed CSV, ...); nothing was changed."""
-
-
-class NotFoundError(UserError):
-    """The record does not exist or is outside the user's scope."""
-
-
-class PermissionDenied(UserError):
-    """The user's role or scope does not allow this."""
-
-
-class ConflictError(UserError):
-    """The action collides with the current state (duplicate, over stock, submitted twice)."""
+__all__ = ["ConflictError", "NotFoundError", "PermissionDenied", "UserError", "ValidationError"]

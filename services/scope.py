@@ -1,35 +1,12 @@
-"""Who sees which persons (DESIGN §3.1): one function makes the scope, one applies it."""
+"""Who sees which persons (DESIGN §3.1): one function makes the scope; db.scope applies it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from db.errors import PermissionDenied
+# The scope type and its query filters live in the data layer, which applies them; services use them from here.
+from db.scope import PERSON_ROLES, Scope, apply_area, apply_scope, require_persons
 
-from sqlalchemy import Select, or_, select
-
-from db.models import Contact, ContactShare
-from services.errors import PermissionDenied
-
-PERSON_ROLES = ("admin", "team", "land", "kreis")
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The logged-in user's reach: role plus home LV or KV."""
-
-    role: str
-    user_id: int | None = None
-    username: str = ""
-    kv_id: int | None = None
-    land_code: str | None = None
-
-    @property
-    def sees_persons(self) -> bool:
-        """Whether this role may see personal data at all."""
-        return self.role in PERSON_ROLES
-
-    @property
-    def level(self) -> str:
-        """'kv', 'land' or 'national': the area the user works on."""
-        return {"kreis": "kv", "land": "land"}.get(self.role, "national")
+__all__ = ["PERSON_ROLES", "Scope", "apply_area", "apply_scope", "may_see_contact", "require_persons",
+           "require_role", "scope_for"]
 
 
 def scope_for(user) -> Scope:
@@ -44,38 +21,10 @@ def scope_for(user) -> Scope:
                  land_code=user.land_code if role == "land" else None)
 
 
-def require_persons(scope: Scope) -> None:
-    """Refuse any personal-data access for roles without it."""
-    if not scope.sees_persons:
-        raise PermissionDenied("Deine Rolle sieht keine personenbezogenen Daten, nur Auswertungen.")
-
-
 def require_role(scope: Scope, *roles: str) -> None:
     """Refuse the action unless the user's role is one of roles."""
     if scope.role not in roles:
         raise PermissionDenied("Das darf deine Rolle nicht.")
-
-
-def apply_scope(stmt: Select, scope: Scope, contact=Contact) -> Select:
-    """Restrict a query over contacts to those the scope may see (persons only)."""
-    require_persons(scope)
-    if scope.role == "kreis":
-        # Handed-over volunteers are visible to the receiving KV only via an explicit share.
-        shared = select(ContactShare.contact_id).where(
-            ContactShare.kv_id == scope.kv_id, ContactShare.revoked_at.is_(None))
-        return stmt.where(or_(contact.kv_id == scope.kv_id, contact.id.in_(shared)))
-    if scope.role == "land":
-        return stmt.where(contact.land_code == scope.land_code)
-    return stmt
-
-
-def apply_area(stmt: Select, scope: Scope, kv_col, land_col) -> Select:
-    """Restrict an aggregate query to the scope's area (every role, leitung: all Germany)."""
-    if scope.role == "kreis":
-        return stmt.where(kv_col == scope.kv_id)
-    if scope.role == "land":
-        return stmt.where(land_col == scope.land_code)
-    return stmt
 
 
 def may_see_contact(scope: Scope, contact_kv_id: int, contact_land_code: str, shared_kv_ids=()) -> bool:

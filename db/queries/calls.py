@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Land, MailOutbox
 from db.queries.consent import active_consent_filter
 from db.types import UTCDateTime
-from services.scope import Scope, apply_scope, require_persons
+from db.scope import Scope, apply_scope, require_persons
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that lets one call be sent at a time.

@@ -1,6 +1,6 @@
 """Queries for caring for contacts: the row to change, duplicates by e-mail, the latest consent.
 
-Every lookup of a person goes through services.scope.apply_scope (DESIGN §3.1).
+Every lookup of a person goes through db.scope.apply_scope (DESIGN §3.1).
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Consent, Contact, ContactTopic
-from services.scope import Scope, apply_scope
+from db.scope import Scope, apply_scope
 
 
 def contact_for_update(session: Session, scope: Scope, contact_id: int) -> Contact | None:

@@ -1,6 +1,6 @@
 """Read queries on contacts: scoped, paged search and the parts of a contact card.
 
-Every query here goes through services.scope.apply_scope (DESIGN §3.1).
+Every query here goes through db.scope.apply_scope (DESIGN §3.1).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from db.models import (
     Activity, Consent, Contact, ContactShare, ContactTopic, DispatchOrder, Kreis, Kreisverband, Land,
     NewspaperEdition, OfferSkill, VolunteerOffer,
 )
-from services.scope import Scope, apply_scope
+from db.scope import Scope, apply_scope
 
 PAGE_SIZE = 25
 SEARCH_COLUMNS = ("id", "last_name", "first_name", "email", "plz", "city", "status")

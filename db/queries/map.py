@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Contact, ContactTopic, Kreis, Kreisverband, Office, Plz
-from services.scope import Scope, apply_area, apply_scope
+from db.scope import Scope, apply_area, apply_scope
 
 
 @dataclass(frozen=True)

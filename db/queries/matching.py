@@ -8,14 +8,13 @@ import pandas as pd
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
+from db.enums import ACTIVE_ASSIGNMENT_STATUSES as ACTIVE
 from db.models import (
     Assignment, CampaignLead, Contact, ContactShare, ContactTopic, Kreis, Kreisverband, LeadNeed, OfferSkill, Plz,
     VolunteerOffer,
 )
 from db.queries.consent import active_consent_filter
-from services.matching.solver import Lead, Offer
-from services.matching.workflow import ACTIVE
-from services.scope import Scope, apply_area, apply_scope
+from db.scope import Scope, apply_area, apply_scope
 
 
 def leads_in_area(scope: Scope):
@@ -34,8 +33,11 @@ def _has_active_assignment():
                                               Assignment.status.in_(ACTIVE)))
 
 
-def open_offers(session: Session, scope: Scope, today: date) -> list[Offer]:
-    """Offers still looking for a place: not withdrawn, period not over, no active assignment, consent."""
+def open_offer_rows(session: Session, scope: Scope, today: date) -> list[dict]:
+    """Offers still looking for a place: not withdrawn, period not over, no active assignment, consent.
+
+    Each row has the fields of the solver's Offer (services.matching.solver).
+    """
     base = apply_scope(
         select(VolunteerOffer.id, VolunteerOffer.contact_id, VolunteerOffer.travel_radius_km,
                VolunteerOffer.period_start, VolunteerOffer.period_end, VolunteerOffer.availability,
@@ -53,10 +55,10 @@ def open_offers(session: Session, scope: Scope, today: date) -> list[Offer]:
                .where(VolunteerOffer.id.in_(ids)))
     for oid, topic in session.execute(topic_q):
         topics[oid].add(topic)
-    return [Offer(id=r.id, lat=r.lat, lon=r.lon, radius_km=r.travel_radius_km, skills=frozenset(skills[r.id]),
-                  start=r.period_start, end=r.period_end,
-                  availability=frozenset(a for a in (r.availability or "").split(",") if a),
-                  topics=frozenset(topics[r.id])) for r in rows]
+    return [dict(id=r.id, lat=r.lat, lon=r.lon, radius_km=r.travel_radius_km, skills=frozenset(skills[r.id]),
+                 start=r.period_start, end=r.period_end,
+                 availability=frozenset(a for a in (r.availability or "").split(",") if a),
+                 topics=frozenset(topics[r.id])) for r in rows]
 
 
 def active_counts(session: Session, lead_ids=None) -> dict[tuple[int, str, str], int]:
@@ -77,8 +79,11 @@ def taken_counts(session: Session, lead_ids) -> dict[tuple[int, str], int]:
     return taken
 
 
-def open_leads(session: Session, scope: Scope, today: date) -> list[Lead]:
-    """Active leads in the area whose period is not over, with need minus active assignments."""
+def open_lead_rows(session: Session, scope: Scope, today: date) -> list[dict]:
+    """Active leads in the area whose period is not over, with need minus active assignments.
+
+    Each row has the fields of the solver's Lead (services.matching.solver).
+    """
     area = leads_in_area(scope)
     rows = session.execute(
         select(CampaignLead.id, CampaignLead.period_start, CampaignLead.period_end, CampaignLead.topics,
@@ -90,7 +95,7 @@ def open_leads(session: Session, scope: Scope, today: date) -> list[Lead]:
                                          .where(LeadNeed.lead_id.in_(area))):
         needs[lid][skill] = n
     taken = taken_counts(session, area)
-    return [Lead(id=r.id, lat=r.lat, lon=r.lon, start=r.period_start, end=r.period_end,
+    return [dict(id=r.id, lat=r.lat, lon=r.lon, start=r.period_start, end=r.period_end,
                  open_needs={s: max(n - taken[(r.id, s)], 0) for s, n in needs[r.id].items()},
                  topics=frozenset(t for t in (r.topics or "").split(",") if t)) for r in rows]
 
@@ -133,13 +138,13 @@ def open_by_kreis(session: Session, scope: Scope, today: date, keep_empty: bool 
 
     keep_empty keeps Kreise without either, so a map of the area has every Kreis.
     """
-    leads = open_leads(session, scope, today)
+    leads = open_lead_rows(session, scope, today)
     need_rows = session.execute(select(CampaignLead.id, Plz.kreis_ags).join(Plz, Plz.plz == CampaignLead.plz)
-                                .where(CampaignLead.id.in_([ld.id for ld in leads]))).all()
+                                .where(CampaignLead.id.in_([ld["id"] for ld in leads]))).all()
     kreis_of = dict(need_rows)
     needs = defaultdict(int)
     for ld in leads:
-        needs[kreis_of[ld.id]] += sum(ld.open_needs.values())
+        needs[kreis_of[ld["id"]]] += sum(ld["open_needs"].values())
     offer_stmt = apply_area(
         select(Contact.kreis_ags, func.count()).select_from(VolunteerOffer)
         .join(Contact, Contact.id == VolunteerOffer.contact_id)

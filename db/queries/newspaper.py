@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
 from db.queries.consent import active_consent_filter
 from db.types import UTCDateTime
-from services.scope import Scope, apply_area, apply_scope, require_persons
+from db.scope import Scope, apply_area, apply_scope, require_persons
 
 RELEASED = ("cancelled", "returned")
 

@@ -1,6 +1,6 @@
 """Queries behind the volunteer offers: the volunteer picker, one offer or contact in scope, the offer list.
 
-Every lookup of a person goes through services.scope.apply_scope (DESIGN §3.1).
+Every lookup of a person goes through db.scope.apply_scope (DESIGN §3.1).
 """
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pandas as pd
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from db.enums import ACTIVE_ASSIGNMENT_STATUSES as ACTIVE
 from db.models import Assignment, Contact, OfferSkill, VolunteerOffer
 from db.queries.consent import active_consent_filter
-from services.matching.workflow import ACTIVE
-from services.scope import Scope, apply_scope
+from db.scope import Scope, apply_scope
 
 
 def volunteer_rows(session: Session, scope: Scope, name: str, limit: int) -> list:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Contact, ContactTopic, Plz
 from db.queries.dialect import weeks_since
-from services.scope import Scope, apply_area
+from db.scope import Scope, apply_area
 
 
 def _area(stmt, scope: Scope):

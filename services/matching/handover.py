@@ -17,7 +17,7 @@ from db.types import utcnow
 from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.geo import haversine_km
-from services.matching import notify, workflow
+from services.matching import inputs, notify, workflow
 from services.matching.run import MATCH_ROLES, fit_percent
 from services.matching.solver import TOPIC_MAX, explain, fit_points
 from services.matching.solver import Lead as SLead
@@ -117,8 +117,8 @@ def manual_assign(session: Session, scope: Scope, offer_id: int, lead_id: int, s
     """Propose one pair by hand; the same constraints as the matching hold (German errors otherwise)."""
     require_role(scope, *MATCH_ROLES)
     today = today or date.today()
-    offers = {o.id: o for o in q.open_offers(session, scope, today)}
-    leads = {ld.id: ld for ld in q.open_leads(session, scope, today)}
+    offers = {o.id: o for o in inputs.open_offers(session, scope, today)}
+    leads = {ld.id: ld for ld in inputs.open_leads(session, scope, today)}
     if offer_id not in offers:
         raise NotFoundError("Dieses Angebot ist nicht offen (zurückgezogen, abgelaufen, schon vermittelt "
                             "oder ohne Einwilligung) oder liegt außerhalb deines Bereichs.")

@@ -11,6 +11,7 @@ from db.models import Assignment
 from db.queries import matching as q
 from db.types import utcnow
 from services import audit
+from services.matching import inputs
 from services.matching.solver import MAX_FIT, Solution, candidate_edges, solve_greedy, solve_optimal
 from services.scope import Scope, require_role
 
@@ -49,7 +50,7 @@ def run_matching(session: Session, scope: Scope, today: date | None = None) -> M
     # Unanswered machine proposals are recomputed; manual ones, contacted and confirmed stay.
     removed = q.delete_stale_proposals(session, scope)
     session.flush()
-    offers, leads = q.open_offers(session, scope, today), q.open_leads(session, scope, today)
+    offers, leads = inputs.open_offers(session, scope, today), inputs.open_leads(session, scope, today)
     edges = candidate_edges(offers, leads, q.declined_pairs(session))
     optimal, greedy = solve_optimal(offers, leads, edges), solve_greedy(offers, leads, edges)
     now = utcnow()

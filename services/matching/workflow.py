@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.enums import ASSIGNMENT_STATUSES
+from db.enums import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_STATUSES
 from services.errors import ConflictError
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -13,7 +13,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "declined": (),
     "cancelled": (),
 }
-ACTIVE = ("proposed", "contacted", "confirmed")
+ACTIVE = ACTIVE_ASSIGNMENT_STATUSES
 DATE_FIELD = {"contacted": "contacted_at", "confirmed": "confirmed_at", "declined": "declined_at",
               "cancelled": "cancelled_at"}
 

@@ -14,7 +14,7 @@ from db.queries import matching as q
 from db.queries.consent import active_consent_filter
 from db.types import utcnow
 from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from services.matching import handover, leads, offers
+from services.matching import handover, inputs, leads, offers
 from services.matching.run import run_matching
 from services.matching.solver import check
 from services.scope import Scope, apply_scope, scope_for
@@ -36,8 +36,8 @@ def leipzig(session):
 
 def test_run_is_optimal_valid_and_stored(session, team):
     today = date.today()
-    offers_before = q.open_offers(session, team, today)
-    leads_before = q.open_leads(session, team, today)
+    offers_before = inputs.open_offers(session, team, today)
+    leads_before = inputs.open_leads(session, team, today)
     run = run_matching(session, team, today)
     assert run.offers == len(offers_before) > 0 and run.leads == len(leads_before) > 0
     assert run.optimal.total_fit >= run.greedy.total_fit
@@ -211,4 +211,4 @@ def test_lead_crud_and_offer_lifecycle(session, leipzig):
 def test_open_by_kreis_counts(session, team):
     df = q.open_by_kreis(session, team, date.today())
     assert {"ags", "offene_bedarfe", "offene_angebote"} <= set(df.columns)
-    assert df.offene_bedarfe.sum() == sum(sum(ld.open_needs.values()) for ld in q.open_leads(session, team, date.today()))
+    assert df.offene_bedarfe.sum() == sum(sum(ld.open_needs.values()) for ld in inputs.open_leads(session, team, date.today()))

@@ -6,9 +6,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from db.models import Assignment, CampaignLead, Consent, Contact, Kreis, MailOutbox, VolunteerOffer
-from db.queries import matching as q
 from db.types import utcnow
-from services.matching import handover, offers
+from services.matching import handover, inputs, offers
 from services.matching.needs_map import GAP, NEEDS, OFFERS, needs_map
 from services.matching.run import run_matching
 from tests.integration.helpers import user_scope
@@ -20,8 +19,8 @@ def test_team_sees_every_kreis_with_the_matchings_counts(session):
     data = needs_map(session, team, today)
     assert not data.suppressed
     assert len(data.kreise) == session.scalar(select(func.count()).select_from(Kreis))
-    assert data.total_needs == sum(sum(ld.open_needs.values()) for ld in q.open_leads(session, team, today)) > 0
-    assert data.total_offers == len(q.open_offers(session, team, today)) > 0
+    assert data.total_needs == sum(sum(ld.open_needs.values()) for ld in inputs.open_leads(session, team, today)) > 0
+    assert data.total_offers == len(inputs.open_offers(session, team, today)) > 0
     assert (data.kreise[GAP] == data.kreise[NEEDS] - data.kreise[OFFERS]).all()
     # Accepting a proposal takes one need and one offer off the map.
     run_matching(session, team, today)
