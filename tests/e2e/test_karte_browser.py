@@ -7,7 +7,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, shot, wait_idle
+from tests.e2e.conftest import choose_option, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -116,16 +116,7 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     page.get_by_text("Filter", exact=True).click()
     status = page.get_by_test_id("stMultiSelect").filter(has_text="Status")
     expect(status).to_be_visible()
-    option = page.get_by_role("option", name="Kontakt", exact=True)
-    for _ in range(3):  # a rerun still in flight can close the drop-down again
-        page.wait_for_timeout(1000)
-        status.get_by_role("combobox").click()
-        try:
-            expect(option).to_be_visible(timeout=5000)
-            break
-        except AssertionError:
-            page.keyboard.press("Escape")
-    option.click()
+    choose_option(page, status.get_by_role("combobox"), "Kontakt")
     page.keyboard.press("Escape")
     expect(status).to_contain_text("Kontakt")
     wait_idle(page)
@@ -134,15 +125,26 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     shot(page, "karte_02_filtered_status")
 
     # A click on a row of the Weiße-Flecken table lists that PLZ's Linksaktive (scoped, audited).
-    table = page.get_by_test_id("stDataFrame").first
-    table.scroll_into_view_if_needed()
-    box = table.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # selection cell of the first data row
-    # .first: while the rerun finishes, Streamlit can briefly show the old and the new element.
-    expect(page.get_by_text("der Abruf ist protokolliert").first).to_be_visible()
+    listed = page.get_by_text("der Abruf ist protokolliert").first
+    for attempt in range(3):  # a click that lands while a rerun is in flight is lost
+        wait_idle(page)
+        table = page.get_by_test_id("stDataFrame").first
+        table.scroll_into_view_if_needed()
+        box = table.bounding_box()
+        page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # selection cell of the first data row
+        try:
+            # .first: while the rerun finishes, Streamlit can briefly show the old and the new element.
+            expect(listed).to_be_visible(timeout=15_000)
+            break
+        except AssertionError:
+            wait_idle(page)
+            if listed.is_visible() or attempt == 2:
+                expect(listed).to_be_visible()
+                break
     expect(page.get_by_text(re.compile(r"^PLZ \d{5} ")).first).to_be_visible()
     shot(page, "karte_03_plz_persons")
 
+    wait_idle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name="Als CSV exportieren").first.click()
     target = tmp_path / "export.csv"
