@@ -26,12 +26,12 @@ def test_admin_creates_user_who_then_logs_in(app_server, browser_page):
     click_until(page, form.get_by_role("button", name="Anlegen"),
                 page.get_by_text("Benutzer:in kv-neu wurde angelegt."))
     shot(page, "05_admin_created_user")
-    page.get_by_role("button", name="Abmelden", exact=True).click()
+    click_until(page, page.get_by_role("button", name="Abmelden", exact=True),
+                page.get_by_role("textbox", name="Benutzername", exact=True))
     wait_idle(page)
 
     page.get_by_role("textbox", name="Benutzername", exact=True).fill("kv-neu")
     page.get_by_label("Passwort", exact=True).fill("ein-langes-passwort-2026")
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Anmelden"), page.get_by_role("heading", name="Übersicht"))
     expect(page.get_by_test_id("stSidebar").get_by_text("Neue Kollegin")).to_be_visible()
     shot(page, "06_new_user_logged_in")

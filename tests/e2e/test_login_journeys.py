@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login, shot, start_app, wait_idle
+from tests.e2e.conftest import click_until, login, shot, start_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -35,8 +35,8 @@ def test_kv_leipzig_sees_its_overview_and_logs_out(app_server, browser_page):
     expect(page.get_by_text("Gebiet: KV Leipzig")).to_be_visible()
     expect(page.get_by_text("Linksaktive").first).to_be_visible()
     shot(page, "01_kv_leipzig_uebersicht")
-    page.get_by_role("button", name="Abmelden", exact=True).click()
-    expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Abmelden", exact=True),
+                page.get_by_role("textbox", name="Benutzername", exact=True))
     shot(page, "02_kv_leipzig_logged_out")
 
 
