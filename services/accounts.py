@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.enums import ROLES
 from db.models import Kreisverband, Land, User
+from db.queries import area_names, users
 from db.types import utcnow
 from services import audit
 from services.auth import hash_password
@@ -86,7 +86,7 @@ def create_user(session: Session, scope: Scope, username: str, display_name: str
         raise ValidationError("Die E-Mail-Adresse sieht nicht gültig aus.")
     land, kv = _area_fields(session, role, land_code, kv_id)
     password_hash = hash_password(password)
-    if session.scalar(select(func.count()).select_from(User).where(User.username == username)):
+    if users.username_taken(session, username):
         raise ConflictError(f"Den Benutzernamen „{username}“ gibt es schon. Bitte wähle einen anderen.")
     user = User(username=username, display_name=display_name, email=email, password_hash=password_hash,
                 role=role, land_code=land, kv_id=kv, active=True, failed_logins=0)
@@ -170,10 +170,10 @@ def log_out_everywhere(session: Session, scope: Scope, user_id: int) -> None:
 def list_users(session: Session, scope: Scope) -> list[UserRow]:
     """All users with their area in words (admin only)."""
     require_role(scope, "admin")
-    kv_names = dict(session.execute(select(Kreisverband.id, Kreisverband.name)).all())
-    land_names = dict(session.execute(select(Land.code, Land.name)).all())
+    kv_names = area_names.kv_names(session)
+    land_names = area_names.land_names(session)
     rows = []
-    for u in session.scalars(select(User).order_by(func.lower(User.username))):
+    for u in users.users_by_username(session):
         area = (kv_names.get(u.kv_id, "") if u.role == "kreis" else
                 land_names.get(u.land_code, "") if u.role == "land" else "Bundesweit")
         rows.append(UserRow(u.id, u.username, u.display_name, u.email, u.role, area, u.active,
@@ -183,9 +183,9 @@ def list_users(session: Session, scope: Scope) -> list[UserRow]:
 
 def kv_choices(session: Session) -> dict[int, str]:
     """All KVs by id with their name, sorted by name (for forms)."""
-    return dict(session.execute(select(Kreisverband.id, Kreisverband.name).order_by(Kreisverband.name)).all())
+    return area_names.kv_names_by_name(session)
 
 
 def land_choices(session: Session) -> dict[str, str]:
     """All Länder by code with their name, sorted by name (for forms)."""
-    return dict(session.execute(select(Land.code, Land.name).order_by(Land.name)).all())
+    return area_names.land_names_by_name(session)

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import bcrypt
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import User
+from db.queries.users import active_users, user_named
 from db.types import utcnow
 from services import audit
 from services.errors import ValidationError
@@ -58,7 +58,7 @@ def _matches(password: str, password_hash: str) -> bool:
 def check_login(session: Session, username: str, password: str, now: datetime | None = None) -> LoginResult:
     """Verify a login, count failures, lock after 5 in a row for 15 minutes; audited; commits."""
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username))
+    user = user_named(session, username)
     if user is None or not user.active:
         audit.record(session, None, "login_failed", "user", user.id if user else "", reason="unknown_or_inactive")
         session.commit()
@@ -97,7 +97,7 @@ def _locked_message(until: datetime) -> str:
 
 def credentials(session: Session) -> dict:
     """The credential dict streamlit-authenticator expects, from the users table (active only)."""
-    users = session.scalars(select(User).where(User.active.is_(True))).all()
+    users = active_users(session)
     return {"usernames": {
         u.username: {"name": u.display_name, "email": u.email or f"{u.username}@invalid.local",
                      "password": u.password_hash, "roles": [u.role],
@@ -109,7 +109,7 @@ def load_active_user(session: Session, username: str, idle_minutes: int, now: da
                      token_issued_at: datetime | None = None) -> User | None:
     """The user for a running session, or None when inactive, locked, idle too long or revoked."""
     now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == username))
+    user = user_named(session, username)
     if user is None or not user.active:
         return None
     if user.locked_until is not None and user.locked_until > now:

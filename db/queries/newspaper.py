@@ -10,6 +10,7 @@ from sqlalchemy import (Boolean, Integer, Select, String, exists, func, insert, 
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
+from db.queries import area_names
 from db.queries.consent import active_consent_filter
 from db.types import UTCDateTime
 from db.scope import Scope, apply_area, apply_scope, require_persons
@@ -195,10 +196,8 @@ def edition_figures(session: Session, scope: Scope, edition_id: int) -> dict:
         return session.execute(stmt).all()
 
     by_status = {s: (n, int(c or 0)) for s, n, c in grouped(DispatchOrder.status)}
-    land_rows = session.execute(
-        select(Land.code, Land.name)).all()
-    land_names = dict(land_rows)
-    kv_names = dict(session.execute(select(Kreisverband.id, Kreisverband.name)).all())
+    land_names = area_names.land_names(session)
+    kv_names = area_names.kv_names(session)
     by_land = pd.DataFrame([(land_names.get(code, code), st, n, int(c or 0))
                             for code, st, n, c in grouped(DispatchOrder.land_code, DispatchOrder.status)],
                            columns=["Land", "status", "Bestellungen", "Exemplare"])
