@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial import cKDTree
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from db.models import Kreis, Kreisverband, Land, Office, Plz
+from db.queries import geo as q
 from services.errors import ValidationError
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
@@ -76,15 +76,7 @@ def normalize_plz(plz) -> str:
 def resolve_plz(session: Session, plz) -> PlaceInfo:
     """Place, Kreis, KV, Land and nearest office of a PLZ; ValidationError if malformed or unknown."""
     value = normalize_plz(plz)
-    office = aliased(Office)
-    row = session.execute(
-        select(Plz, Kreis.name, Kreisverband.id, Kreisverband.name, Land.code, Land.name, office.name)
-        .join(Kreis, Kreis.ags == Plz.kreis_ags)
-        .join(Kreisverband, Kreisverband.id == Kreis.kv_id)
-        .join(Land, Land.code == Kreis.land_code)
-        .outerjoin(office, office.id == Plz.nearest_office_id)
-        .where(Plz.plz == value)
-    ).first()
+    row = q.place_row(session, value)
     if row is None:
         raise ValidationError(
             f"Die PLZ {value} kennen wir nicht. Bitte prüfe die Eingabe (fünf Ziffern, deutsche PLZ)."
@@ -101,12 +93,10 @@ def resolve_plz(session: Session, plz) -> PlaceInfo:
 
 def recompute_nearest_offices(session: Session) -> int:
     """Store the nearest active office and its km on every PLZ (NULL without offices); returns PLZ count."""
-    plz_rows = session.execute(select(Plz.plz, Plz.lat, Plz.lon).order_by(Plz.plz)).all()
+    plz_rows = q.plz_centroids(session)
     if not plz_rows:
         return 0
-    off_rows = session.execute(
-        select(Office.id, Office.lat, Office.lon).where(Office.active.is_(True)).order_by(Office.id)
-    ).all()
+    off_rows = q.open_office_points(session)
     codes = [r[0] for r in plz_rows]
     if not off_rows:
         session.execute(text("UPDATE plz SET nearest_office_id = NULL, nearest_office_km = NULL"))

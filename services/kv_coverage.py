@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contact, Kreis, Kreisverband, Land, Office, Plz
+from db.queries import kv_coverage as q
+from db.queries.area_names import kv_names_of_land
 from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.scope import Scope, require_role
@@ -30,31 +32,19 @@ class MoveResult:
 def coverage(session: Session, scope: Scope, land_code: str | None = None) -> pd.DataFrame:
     """One row per Kreis: ags, kreis, land, kv_id, kv_name, contacts (admin only)."""
     require_role(scope, "admin")
-    counts = (select(Contact.kreis_ags, func.count().label("n")).group_by(Contact.kreis_ags)).subquery()
-    stmt = (select(Kreis.ags, Kreis.name, Land.name, Kreis.land_code, Kreisverband.id, Kreisverband.name,
-                   func.coalesce(counts.c.n, 0))
-            .join(Kreisverband, Kreisverband.id == Kreis.kv_id).join(Land, Land.code == Kreis.land_code)
-            .outerjoin(counts, counts.c.kreis_ags == Kreis.ags).order_by(Kreis.land_code, Kreisverband.name, Kreis.ags))
-    if land_code:
-        stmt = stmt.where(Kreis.land_code == land_code)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["ags", "kreis", "land", "land_code", "kv_id", "kv_name", "contacts"])
+    return q.coverage_frame(session, land_code)
 
 
 def kvs_of_land(session: Session, land_code: str) -> dict[int, str]:
     """The KVs of a Land by id with their name (also those without Kreise)."""
-    return dict(session.execute(select(Kreisverband.id, Kreisverband.name)
-                                .where(Kreisverband.land_code == land_code).order_by(Kreisverband.name)).all())
+    return kv_names_of_land(session, land_code)
 
 
 def _check_name(session: Session, name: str, exclude_id: int | None = None) -> str:
     name = (name or "").strip()
     if len(name) < 3 or len(name) > 120:
         raise ValidationError("Der Name eines Kreisverbands braucht 3 bis 120 Zeichen.")
-    stmt = select(Kreisverband.id).where(func.lower(Kreisverband.name) == name.lower())
-    if exclude_id is not None:
-        stmt = stmt.where(Kreisverband.id != exclude_id)
-    if session.scalar(stmt) is not None:
+    if q.kv_id_named(session, name, exclude_id) is not None:
         raise ConflictError(f"Einen Kreisverband „{name}“ gibt es schon. Bitte wähle einen anderen Namen.")
     return name
 
@@ -108,7 +98,7 @@ def move_kreis(session: Session, scope: Scope, ags: str, target_kv_id: int) -> M
     offices = session.execute(
         update(Office).where(Office.kv_id == source_id, Office.plz.in_(plz_in_kreis))
         .values(kv_id=target.id).execution_options(synchronize_session=False)).rowcount
-    left = session.scalar(select(func.count()).select_from(Kreis).where(Kreis.kv_id == source_id))
+    left = q.kreis_count(session, source_id)
     if not left:
         # A KV without Kreise keeps no contacts: re-derive any stragglers from their Kreis.
         kv_of_kreis = select(Kreis.kv_id).where(Kreis.ags == Contact.kreis_ags).scalar_subquery()

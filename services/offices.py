@@ -21,11 +21,12 @@ import io
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.enums import OFFICE_KINDS
-from db.models import Kreisverband, Office
+from db.models import Office
+from db.queries.offices import offices_frame
+from db.queries.area_names import kv_names
 from db.types import utcnow
 from services import audit
 from services.errors import NotFoundError, ValidationError
@@ -57,7 +58,7 @@ class OfficeData:
 
 
 def _kv_lookup(session: Session) -> dict[str, int]:
-    rows = session.execute(select(Kreisverband.id, Kreisverband.name)).all()
+    rows = kv_names(session).items()
     return {**{name.strip().lower(): kv_id for kv_id, name in rows}, **{str(kv_id): kv_id for kv_id, _ in rows}}
 
 
@@ -218,12 +219,4 @@ def import_csv(session: Session, scope: Scope, raw: bytes) -> int:
 def list_offices(session: Session, scope: Scope, include_closed: bool = True) -> pd.DataFrame:
     """All offices with their KV name (admin only)."""
     require_role(scope, "admin")
-    stmt = (select(Office.id, Office.name, Office.kind, Office.street, Office.plz, Office.city,
-                   Office.opening_hours, Office.phone, Office.email, Office.kv_id,
-                   Kreisverband.name.label("kv_name"), Office.lat, Office.lon, Office.active)
-            .join(Kreisverband, Kreisverband.id == Office.kv_id).order_by(Office.plz, Office.id))
-    if not include_closed:
-        stmt = stmt.where(Office.active.is_(True))
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["id", "name", "kind", "street", "plz", "city", "opening_hours", "phone",
-                                 "email", "kv_id", "kv_name", "lat", "lon", "active"])
+    return offices_frame(session, include_closed)
