@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent
+from db.queries import audit_log as q
 from services.formatting import BERLIN
 from services.scope import Scope, require_role
 
@@ -24,19 +23,11 @@ def list_events(session: Session, scope: Scope, username: str = "", action: str 
                 page: int = 0, page_size: int = PAGE_SIZE) -> tuple[pd.DataFrame, bool]:
     """One page of audit events, newest first (admin only): columns at, username, action, object, details."""
     require_role(scope, "admin")
-    stmt = select(AuditEvent.at, AuditEvent.username, AuditEvent.action, AuditEvent.object_type,
-                  AuditEvent.object_id, AuditEvent.details)
-    if username:
-        stmt = stmt.where(AuditEvent.username == username.strip())
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    if since:
-        stmt = stmt.where(AuditEvent.at >= _berlin_day_start(since))
-    if until:
-        stmt = stmt.where(AuditEvent.at < _berlin_day_start(until + timedelta(days=1)))
-    stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).offset(max(page, 0) * page_size).limit(page_size + 1)
-    rows = session.execute(stmt).all()
-    df = pd.DataFrame([tuple(r) for r in rows[:page_size]],
+    rows = q.events(session, username, action,
+                    since=_berlin_day_start(since) if since else None,
+                    before=_berlin_day_start(until + timedelta(days=1)) if until else None,
+                    offset=max(page, 0) * page_size, limit=page_size + 1)
+    df = pd.DataFrame(rows[:page_size],
                       columns=["at", "username", "action", "object_type", "object_id", "details"])
     return df, len(rows) > page_size
 
@@ -44,4 +35,4 @@ def list_events(session: Session, scope: Scope, username: str = "", action: str 
 def known_actions(session: Session, scope: Scope) -> list[str]:
     """The action names present in the log, sorted (for the filter)."""
     require_role(scope, "admin")
-    return sorted(session.scalars(select(AuditEvent.action).distinct()))
+    return q.action_names(session)

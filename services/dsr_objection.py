@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from db.models import Assignment, Consent, DispatchOrder, VolunteerOffer
+from db.models import DispatchOrder
+from db.queries import dsr as q
+from db.queries.offers import active_assignments_of_offer
 from db.types import utcnow
 from services import audit
 from services.dsr import close, load_open
@@ -39,9 +41,8 @@ def latest_records(records) -> list:
 
 def withdraw_all_consents(session: Session, contact_id: int, now) -> int:
     """Set withdrawn_at on every latest record still granted; returns how many (older records keep their history)."""
-    records = session.scalars(select(Consent).where(Consent.contact_id == contact_id)).all()
     changed = 0
-    for rec in latest_records(records):
+    for rec in latest_records(q.consents(session, contact_id)):
         if rec.withdrawn_at is None:
             rec.withdrawn_at = now
             changed += 1
@@ -52,13 +53,10 @@ def preview(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
     """What carrying out this objection would change (nothing is written)."""
     require_role(scope, "admin")
     cid = load_open(session, request_id, "objection").contact_id
-    records = session.scalars(select(Consent).where(Consent.contact_id == cid)).all()
-    orders = session.scalars(select(DispatchOrder.id).where(DispatchOrder.contact_id == cid,
-                                                            DispatchOrder.status.in_(CANCELLABLE_ORDERS))).all()
-    offers = session.scalars(select(VolunteerOffer.id).where(VolunteerOffer.contact_id == cid,
-                                                             VolunteerOffer.withdrawn_at.is_(None))).all()
-    active = session.scalars(select(Assignment.id).where(Assignment.offer_id.in_(offers),
-                                                         Assignment.status.in_(workflow.ACTIVE))).all() if offers else []
+    records = q.consents(session, cid)
+    orders = q.order_ids_in_status(session, cid, CANCELLABLE_ORDERS)
+    offers = q.open_offer_ids(session, cid)
+    active = q.active_assignment_ids(session, offers)
     return ObjectionResult(sum(r.withdrawn_at is None for r in latest_records(records)), len(orders), len(offers),
                            len(active))
 
@@ -73,13 +71,11 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
     orders = session.execute(
         update(DispatchOrder).where(DispatchOrder.contact_id == cid, DispatchOrder.status.in_(CANCELLABLE_ORDERS))
         .values(status="cancelled", cancelled_at=now).execution_options(synchronize_session=False)).rowcount
-    offers = list(session.scalars(select(VolunteerOffer).where(VolunteerOffer.contact_id == cid,
-                                                               VolunteerOffer.withdrawn_at.is_(None))))
+    offers = q.open_offers(session, cid)
     cancelled = 0
     for offer in offers:
         offer.withdrawn_at = now
-        for a in session.scalars(select(Assignment).where(Assignment.offer_id == offer.id,
-                                                          Assignment.status.in_(workflow.ACTIVE))):
+        for a in active_assignments_of_offer(session, offer.id):
             old = a.status
             workflow.apply_transition(a, "cancelled", now)
             # The lead learns the helper is gone; the person objected and gets no mail.

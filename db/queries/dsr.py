@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from db.enums import ACTIVE_ASSIGNMENT_STATUSES
 from db.models import (
     Activity, Assignment, CallDelivery, CallToAction, CampaignLead, Contact, ContactShare,
     DataSubjectRequest, DispatchOrder, Kreis, Kreisverband, Land, MailOutbox,
@@ -131,3 +132,31 @@ def mails(session: Session, email: str, assignment_ids: list[int]) -> list[MailO
     if cond is None:
         return []
     return list(session.scalars(select(MailOutbox).where(cond).order_by(MailOutbox.created_at, MailOutbox.id)))
+
+
+def order_ids_in_status(session: Session, contact_id: int, statuses) -> list[int]:
+    """Ids of the contact's dispatch orders in one of statuses."""
+    return list(session.scalars(select(DispatchOrder.id).where(DispatchOrder.contact_id == contact_id,
+                                                               DispatchOrder.status.in_(statuses))))
+
+
+def _open_offer_of(contact_id: int):
+    return (VolunteerOffer.contact_id == contact_id) & VolunteerOffer.withdrawn_at.is_(None)
+
+
+def open_offer_ids(session: Session, contact_id: int) -> list[int]:
+    """Ids of the contact's offers not withdrawn."""
+    return list(session.scalars(select(VolunteerOffer.id).where(_open_offer_of(contact_id))))
+
+
+def open_offers(session: Session, contact_id: int) -> list[VolunteerOffer]:
+    """The contact's offers not withdrawn (ORM rows)."""
+    return list(session.scalars(select(VolunteerOffer).where(_open_offer_of(contact_id))))
+
+
+def active_assignment_ids(session: Session, offer_ids: list[int]) -> list[int]:
+    """Ids of the active assignments (proposed, contacted, confirmed) of these offers."""
+    if not offer_ids:
+        return []
+    return list(session.scalars(select(Assignment.id).where(Assignment.offer_id.in_(offer_ids),
+                                                            Assignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES))))
