@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bench.common import rolled_back_session, run_on_databases, timed
+from bench.common import rolled_back_session, run_on_databases, settle, timed
 from db.models import Contact
 from services import calls
 from services.scope import Scope
@@ -23,6 +23,7 @@ def _form(title: str, topics: tuple[str, ...], level: str = "national", land: st
 
 def run(url: str, name: str) -> None:
     """Measure on one database inside a rolled-back transaction."""
+    settle(url, "call_delivery", "mail_outbox", "activity")
     with rolled_back_session(url) as s:
         print(f"{name}: {s.scalar(select(func.count()).select_from(Contact)):,} contacts")
         land = calls.create_call(s, TEAM, _form("Sachsen", ("pflege",), "land", "14"))

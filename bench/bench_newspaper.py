@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from bench.common import rolled_back_session, run_on_databases, timed
+from bench.common import rolled_back_session, run_on_databases, settle, timed
 from db.models import Contact
 from db.queries import newspaper as q
 from db.queries.newspaper import BatchFilter
@@ -26,6 +26,7 @@ TARGET_ORDERS = 50_000
 
 def run(url: str, name: str) -> None:
     """Run the three measurements on one database inside a rolled-back transaction."""
+    settle(url, "dispatch_order", "activity")
     with rolled_back_session(url) as s:
         n = s.scalar(select(func.count()).select_from(Contact))
         print(f"{name}: {n:,} contacts")

@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Land, MailOutbox
 from db.queries.consent import active_consent_filter
-from db.types import UTCDateTime
+from db.queries.staging import staged
 from db.scope import Scope, apply_scope, require_persons
+from db.types import UTCDateTime
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that lets one call be sent at a time.
@@ -117,10 +118,11 @@ def audience_sample(session: Session, scope: Scope, call: CallToAction, since: d
 def insert_deliveries(session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int,
                       at: datetime, subject: str, body_after_greeting: str, user_id: int | None) -> int:
     """One delivery, one queued mail and one timeline entry per recipient (INSERT ... SELECT each)."""
-    src = audience_select(scope, call, since, max_calls, literal(call.id, Integer), Contact.id,
-                          literal("email", String), literal(at, UTCDateTime), literal("", String))
-    session.execute(insert(CallDelivery).from_select(
-        ["call_id", "contact_id", "channel", "sent_at", "response"], src))
+    with staged(session, audience_select(scope, call, since, max_calls, Contact.id), "call_audience") as audience:
+        src = (select(literal(call.id, Integer), Contact.id, literal("email", String), literal(at, UTCDateTime),
+                      literal("", String)).join(audience, audience.c.id == Contact.id))
+        session.execute(insert(CallDelivery).from_select(
+            ["call_id", "contact_id", "channel", "sent_at", "response"], src))
     made = int(session.scalar(select(func.count()).select_from(CallDelivery).where(
         CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))) or 0)
     fresh = and_(CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
 from db.queries import area_names
 from db.queries.consent import active_consent_filter
-from db.types import UTCDateTime
+from db.queries.staging import staged
 from db.scope import Scope, apply_area, apply_scope, require_persons
+from db.types import UTCDateTime
 
 RELEASED = ("cancelled", "returned")
 
@@ -122,13 +123,14 @@ def insert_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilt
     cols = ["edition_id", "contact_id", "copies", "ship_name", "ship_street", "ship_plz", "ship_city", "kv_id",
             "land_code", "free_shipping", "override_reason", "status", "tracking_number", "created_by",
             "requested_at"]
-    src = batch_select(scope, edition_id, flt,
-                       literal(edition_id, Integer), Contact.id, literal(copies, Integer),
-                       Contact.first_name + literal(" ", String) + Contact.last_name, Contact.street,
-                       Contact.plz, Contact.city, Contact.kv_id, Contact.land_code, literal(True, Boolean),
-                       literal("", String), literal("requested", String), literal("", String),
-                       literal(user_id, Integer), literal(at, UTCDateTime))
-    session.execute(insert(DispatchOrder).from_select(cols, src))
+    with staged(session, batch_select(scope, edition_id, flt, Contact.id), "batch_contacts") as batch:
+        src = (select(literal(edition_id, Integer), Contact.id, literal(copies, Integer),
+                      Contact.first_name + literal(" ", String) + Contact.last_name, Contact.street,
+                      Contact.plz, Contact.city, Contact.kv_id, Contact.land_code, literal(True, Boolean),
+                      literal("", String), literal("requested", String), literal("", String),
+                      literal(user_id, Integer), literal(at, UTCDateTime))
+               .join(batch, batch.c.id == Contact.id))
+        session.execute(insert(DispatchOrder).from_select(cols, src))
     # rowcount of INSERT ... SELECT is -1 through psycopg here: count the rows this batch made instead.
     made = session.scalar(select(func.count()).select_from(DispatchOrder).where(
         DispatchOrder.edition_id == edition_id, DispatchOrder.requested_at == literal(at, UTCDateTime)))
