@@ -18,6 +18,10 @@ class Contact(Base):
         Index("ix_contact_land_status", "land_code", "status"),
         Index("ix_contact_plz_status", "plz", "status"),
         Index("ix_contact_kv_created", "kv_id", "created_at"),
+        # A Land's Übersicht (migration 0007).
+        Index("ix_contact_land_source", "land_code", "source"),
+        Index("ix_contact_land_created", "land_code", "created_at"),
+        Index("ix_contact_land_plz", "land_code", "plz"),
         # Newspaper batch: contacts with a complete address per PLZ (migration 0006).
         Index("ix_contact_plz_address", "plz", sqlite_where=text("street <> '' AND city <> ''"),
               postgresql_where=text("street <> '' AND city <> ''")),
