@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from db.enums import STATUSES
 from services.formatting import format_int
 
 
@@ -21,3 +22,32 @@ def breakdown_table(values: dict[str, int | None], labels: dict[str, str], headi
     df = pd.DataFrame({heading: [r[0] for r in rows], "Anzahl": [format_int(r[1]) for r in rows]})
     st.dataframe(df, hide_index=True, width="stretch")
     return df
+
+
+# Long headers of count columns, shortened so that the figures fit a narrow table; the full
+# name stays the tooltip and the CSV header.
+_SHORT_HEADERS = {
+    "Linksaktive ohne Büro": "ohne Büro",
+    "Linksaktive gesamt": "gesamt",
+    "Entfernung (km)": "km",
+    "Nächste Geschäftsstelle": "nächstes Büro",
+}
+_SMALL = {"PLZ", "AGS", "je 10.000 Einw.", *STATUSES.values()}
+
+
+def compact_columns(columns) -> dict:
+    """st.dataframe column settings: short headers and small widths so the numbers stay in view."""
+    config = {}
+    for name in columns:
+        short = next((s for prefix, s in _SHORT_HEADERS.items() if name.startswith(prefix)), None)
+        width = "small" if short or name in _SMALL else "medium"
+        config[name] = st.column_config.Column(short or name, width=width, help=name if short else None)
+    return config
+
+
+def key_figure_first(columns) -> list[str]:
+    """Column order with the 'Linksaktive ohne Büro' count right after the name column."""
+    names = list(columns)
+    key = [n for n in names if n.startswith("Linksaktive ohne Büro")]
+    rest = [n for n in names if n not in key]
+    return rest[:1] + key + rest[1:]

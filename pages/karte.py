@@ -6,11 +6,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appctx
+from components.figures import compact_columns, key_figure_first
 from components.map import build_map
 from components.text import md
 from components.static_assets import missing_vendor_files
 from db.enums import SOURCES, STATUSES, TOPICS
-from db.queries.map import ContactFilter
 from services import mapdata
 from services.errors import UserError
 from services.export import safe_csv
@@ -83,8 +83,8 @@ color_by = c8.radio("Kreise einfärben nach", ["rate", "count"], horizontal=True
 show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen")
 
 since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
-flt = ContactFilter(statuses=tuple(statuses), topics=tuple(topics), sources=tuple(sources), created_since=since_dt,
-                    land_code=land_code, kv_id=kv_id)
+flt = mapdata.ContactFilter(statuses=tuple(statuses), topics=tuple(topics), sources=tuple(sources),
+                            created_since=since_dt, land_code=land_code, kv_id=kv_id)
 try:
     with appctx.db_session() as s:
         view = mapdata.build_view(s, scope, flt, float(reach), background=True)
@@ -122,7 +122,10 @@ with right:
         with tab:
             shown = table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
             clickable = kind == "plz" and scope.sees_persons
-            event = st.dataframe(shown, hide_index=True, height=360, width="stretch", key=f"table_{kind}",
+            event = st.dataframe(shown, hide_index=True, height=360 if len(shown) > 10 else "auto",
+                                 width="stretch", key=f"table_{kind}",
+                                 column_config=compact_columns(shown.columns),
+                                 column_order=key_figure_first(shown.columns),
                                  on_select="rerun" if clickable else "ignore", selection_mode="single-row")
             if clickable and event.selection.rows:
                 clicked_plz = str(shown.iloc[event.selection.rows[0]]["PLZ"])

@@ -5,7 +5,6 @@ import appctx
 from components.edition_select import edition_select
 from components.figures import metric_row
 from db.enums import STATUSES, TOPICS
-from db.queries.newspaper import BatchFilter
 from services.errors import ConflictError, UserError
 from services.newspaper import editions as ed_service
 from services.newspaper import orders
@@ -36,7 +35,7 @@ status = c4.selectbox("Status (optional)", [None, *STATUSES],
                       format_func=lambda t: "egal" if t is None else STATUSES[t])
 bundles = int(c5.number_input("Bündel pro Person", 1, orders.MAX_BUNDLES, 1))
 reach = st.slider("Reichweite einer Geschäftsstelle (km)", 5, 60, int(get_settings().office_reach_km))
-flt = BatchFilter(reach_km=float(reach), land_code=land, kv_id=kv, topic=topic, status=status)
+flt = orders.BatchFilter(reach_km=float(reach), land_code=land, kv_id=kv, topic=topic, status=status)
 params = (edition_id, flt, bundles)
 st.caption(orders.STOCK_NOTE + " Beim Bestätigen wird alles neu gezählt: Weichen die Zahlen von der Vorschau "
            "ab, wird nichts bestellt und die neue Vorschau gezeigt.")
