@@ -41,7 +41,10 @@ def compact_columns(columns) -> dict:
     for name in columns:
         short = next((s for prefix, s in _SHORT_HEADERS.items() if name.startswith(prefix)), None)
         width = "small" if short or name in _SMALL else "medium"
-        config[name] = st.column_config.Column(short or name, width=width, help=name if short else None)
+        if name == "Entfernung (km)":  # decimals as the browser's locale writes them (3,4 in German)
+            config[name] = st.column_config.NumberColumn(short, width=width, help=name, format="localized")
+        else:
+            config[name] = st.column_config.Column(short or name, width=width, help=name if short else None)
     return config
 
 

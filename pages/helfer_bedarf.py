@@ -8,6 +8,7 @@ from components.fresh_select import fresh_selectbox
 from components.text import md
 from db.enums import SKILLS, TOPICS
 from services.errors import UserError
+from services.formatting import format_decimal
 from services.matching.leads import LeadInput, kv_choices, leads, needs_frame, save_lead
 from services.matching.views import assignments_view
 
@@ -41,7 +42,7 @@ else:
     for h in helpers.itertuples():
         # Names come from the database: escape Markdown so they render as plain text.
         st.markdown(f"**{md(h.person)}** · {h.skill_label} · {h.status_label} · {md(h.kv)}"
-                    + (f" · {md(h.kontakt)}" if h.kontakt else "") + f" · {h.distance_km:g} km")
+                    + (f" · {md(h.kontakt)}" if h.kontakt else "") + f" · {format_decimal(h.distance_km)} km")
     if not helpers["sichtbar"].all():
         st.caption("Name und Kontaktdaten erscheinen erst, wenn die Person der Weitergabe an deinen "
                    "Kreisverband zugestimmt hat. Das Linksaktiv-Team fragt sie.")

@@ -5,7 +5,7 @@ import streamlit as st
 import appctx
 from db.enums import SKILLS
 from services.errors import UserError
-from services.formatting import format_int
+from services.formatting import format_decimal, format_int
 from services.mail.sender import deliver_due
 from services.matching.handover import ASK_FIRST, accept, hand_over, manual_assign, set_status
 from services.matching.run import run_matching
@@ -51,10 +51,10 @@ if run is not None:
     c[0].metric("Passung optimal", format_int(run.optimal.total_fit))
     c[1].metric("Passung gierig (Vergleich)", format_int(run.greedy.total_fit),
                 delta=f"{(run.ratio or 0) * 100:.1f} % des Optimums".replace(".", ","), delta_color="off")
-    c[2].metric("Offene Bedarfe optimal", run.optimal.needs_left_open)
-    c[3].metric("Offene Bedarfe gierig", run.greedy.needs_left_open)
+    c[2].metric("Offene Bedarfe optimal", format_int(run.optimal.needs_left_open))
+    c[3].metric("Offene Bedarfe gierig", format_int(run.greedy.needs_left_open))
     st.caption(f"{run.offers} offene Angebote, {run.leads} Wahlkampfleitungen, {run.edges} mögliche Paare; "
-               f"{run.created} Vorschläge in {run.seconds:.2f} s. Bestätigte Vermittlungen bleiben, "
+               f"{run.created} Vorschläge in {format_decimal(run.seconds, 2)} s. Bestätigte Vermittlungen bleiben, "
                "abgelehnte Paare werden nicht erneut vorgeschlagen.")
 
 try:
@@ -68,6 +68,9 @@ except UserError as exc:
 
 COLS = {"id": "Nr.", "kv": "Kreisverband", "skill_label": "Fähigkeit", "person": "Person", "score": "Passung",
         "distance_km": "km", "reason": "Begründung"}
+# Decimals as the browser's locale writes them (62,5 in a German browser, not 62.5).
+DECIMALS = {"Passung": st.column_config.NumberColumn(format="localized"),
+            "km": st.column_config.NumberColumn(format="localized")}
 
 st.subheader(f"Vorschläge ({len(proposed)})")
 kv_names = sorted(set(proposed["kv"]))
@@ -80,7 +83,7 @@ else:
     table = proposed[list(COLS)].rename(columns=COLS)
     table.insert(0, "auswählen", False)
     edited = st.data_editor(table, hide_index=True, width="stretch", disabled=list(COLS.values()),
-                            key="proposal_editor")
+                            column_config=DECIMALS, key="proposal_editor")
     picked = [int(i) for i in edited.loc[edited["auswählen"], "Nr."]]
     c1, c2, c3 = st.columns(3)
     if c1.button(f"Ausgewählte annehmen ({len(picked)})", disabled=not picked):

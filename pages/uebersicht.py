@@ -4,6 +4,7 @@ import streamlit as st
 import appctx
 from components.figures import breakdown_table, metric_row
 from db.enums import SOURCES, STATUSES, TOPICS
+from services.formatting import format_decimal
 from services.overview import build_overview
 from services.settings import get_settings
 
@@ -21,7 +22,7 @@ else:
                "lassen.")
 with appctx.db_session() as s:
     ov = build_overview(s, user.scope, float(reach))
-far_label = f"ohne Büro (> {ov.reach_km:g} km)" if not ov.suppressed else f"ohne Büro (> {ov.reach_km:g} km, PLZ ab 5)"
+far_label = f"ohne Büro (> {format_decimal(ov.reach_km)} km)" if not ov.suppressed else f"ohne Büro (> {format_decimal(ov.reach_km)} km, PLZ ab 5)"
 
 for note in ov.notes:
     st.info(note)

@@ -8,6 +8,7 @@ from components.contact_picker import contact_picker
 from services.contacts import search_contacts
 from services.errors import UserError
 from services.newspaper import editions as ed_service
+from services.formatting import format_decimal
 from services.newspaper import orders
 from services.newspaper.eligibility import assess
 from services.newspaper.listing import order_table
@@ -49,14 +50,14 @@ try:
             st.subheader("Nächste Geschäftsstelle")
             if facts.nearest_office_name:
                 st.text(f"{facts.nearest_office_name}\n{facts.nearest_office_address}\n"
-                        f"{facts.nearest_office_km:.1f} km entfernt")
+                        f"{format_decimal(facts.nearest_office_km)} km entfernt")
             else:
                 st.text("Keine Geschäftsstelle bekannt.")
         st.caption(f"Noch frei: {available} Exemplare. {orders.STOCK_NOTE}")
         if verdict.missing:
             st.error("Keine Bestellung möglich:\n\n" + "\n".join(f"- {m}" for m in verdict.missing))
         elif verdict.office_in_reach:
-            st.info(f"Abholung: {md(facts.nearest_office_name)} ist nur {facts.nearest_office_km:.1f} km entfernt "
+            st.info(f"Abholung: {md(facts.nearest_office_name)} ist nur {format_decimal(facts.nearest_office_km)} km entfernt "
                     f"(Reichweite {reach:.0f} km). Die Zeitung liegt dort bereit."
                     + (f" Öffnungszeiten: {md(facts.nearest_office_hours)}" if facts.nearest_office_hours else ""))
             if user.role in ("team", "admin"):

@@ -26,3 +26,11 @@ def format_int(value: int | None, hidden: str = "< 5") -> str:
     if value is None:
         return hidden
     return f"{int(value):,}".replace(",", ".")
+
+
+def format_decimal(value: float, digits: int = 1) -> str:
+    """'1.234,5' with German separators, rounded to digits; whole numbers without decimals ('15')."""
+    rounded = round(float(value), digits)
+    if rounded.is_integer():
+        return format_int(int(rounded))
+    return f"{rounded:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")

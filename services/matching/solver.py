@@ -13,6 +13,7 @@ from ortools.graph.python import min_cost_flow
 from scipy.spatial import cKDTree
 
 from db.enums import AVAILABILITY, SKILLS, TOPICS
+from services.formatting import format_decimal
 from services.geo import EARTH_RADIUS_KM, haversine_km
 
 SKILL_CODES = tuple(SKILLS)
@@ -180,7 +181,7 @@ def _needs_total(leads: list[Lead]) -> int:
 def explain(offer: Offer, lead: Lead, skill: str, km: float) -> str:
     """A German sentence saying why this pair fits."""
     shared = sorted(offer.topics & lead.topics)
-    parts = [f"{km:.1f} km entfernt (Radius {offer.radius_km:g} km)", f"Fähigkeit: {SKILLS.get(skill, skill)}"]
+    parts = [f"{format_decimal(km)} km entfernt (Radius {format_decimal(offer.radius_km)} km)", f"Fähigkeit: {SKILLS.get(skill, skill)}"]
     if shared:
         parts.append("gemeinsame Themen: " + ", ".join(TOPICS.get(t, t) for t in shared))
     if offer.availability:

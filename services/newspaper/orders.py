@@ -13,6 +13,7 @@ from db.queries.newspaper import BatchFilter
 from db.types import utcnow
 from services import audit
 from services.errors import ConflictError, NotFoundError, ValidationError
+from services.formatting import format_decimal
 from services.newspaper.eligibility import ContactFacts, assess, validate_override
 from services.scope import Scope, require_role
 
@@ -93,7 +94,7 @@ def create_single_order(session: Session, scope: Scope, edition_id: int, contact
     if verdict.office_in_reach:
         if scope.role not in ("team", "admin") or not (override_reason or "").strip():
             raise ValidationError(
-                f"{facts.nearest_office_name} ist nur {facts.nearest_office_km:.1f} km entfernt: "
+                f"{facts.nearest_office_name} ist nur {format_decimal(facts.nearest_office_km)} km entfernt: "
                 "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen.")
         reason = validate_override(override_reason)
     available = _available(session, edition)

@@ -119,7 +119,7 @@ def test_optimal_beats_greedy_on_a_crafted_case():
     assert greedy.placed == 1 and greedy.needs_left_open == 1
     assert opt.total_fit > greedy.total_fit
     reasons = {p.offer_id: p.reason for p in opt.proposals}
-    assert "Fähigkeit: Plakatieren" in reasons[1] and "0.0 km entfernt" in reasons[1]
+    assert "Fähigkeit: Plakatieren" in reasons[1] and "0 km entfernt" in reasons[1]
 
 
 def test_no_candidates():
