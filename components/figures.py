@@ -35,17 +35,24 @@ _SHORT_HEADERS = {
 _SMALL = {"PLZ", "AGS", "je 10.000 Einw.", *STATUSES.values()}
 
 
-def compact_columns(columns) -> dict:
+def compact_columns(df: pd.DataFrame) -> dict:
     """st.dataframe column settings: short headers and small widths so the numbers stay in view."""
     config = {}
-    for name in columns:
+    for name in df.columns:
         short = next((s for prefix, s in _SHORT_HEADERS.items() if name.startswith(prefix)), None)
         width = "small" if short or name in _SMALL else "medium"
-        if name == "Entfernung (km)":  # decimals as the browser's locale writes them (3,4 in German)
-            config[name] = st.column_config.NumberColumn(short, width=width, help=name, format="localized")
+        if pd.api.types.is_float_dtype(df[name]):
+            config[name] = st.column_config.NumberColumn(short or name, width=width, help=name if short else None,
+                                                         format="localized")
         else:
             config[name] = st.column_config.Column(short or name, width=width, help=name if short else None)
     return config
+
+
+def decimal_columns(df: pd.DataFrame) -> dict:
+    """Column settings that show the frame's decimals as the browser's locale writes them (3,4 in German)."""
+    return {name: st.column_config.NumberColumn(format="localized")
+            for name in df.columns if pd.api.types.is_float_dtype(df[name])}
 
 
 def key_figure_first(columns) -> list[str]:

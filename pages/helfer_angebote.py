@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 import appctx
+from components.figures import decimal_columns
 from db.enums import AVAILABILITY, SKILLS
 from services.errors import UserError
 from services.formatting import format_date, format_int
@@ -38,10 +39,11 @@ if not df.empty:
     view = df.assign(Person=df.last_name + ", " + df.first_name, Zeitraum=[
         f"{format_date(a)} – {format_date(b)}" for a, b in zip(df.period_start, df.period_end)],
         Verfügbarkeit=[", ".join(AVAILABILITY.get(a, a) for a in str(v).split(",") if a) for v in df.availability])
-    st.dataframe(view[["id", "Person", "plz", "skills", "Verfügbarkeit", "travel_radius_km", "hours_per_week",
-                       "Zeitraum", "state", "note"]].rename(columns={
+    table = view[["id", "Person", "plz", "skills", "Verfügbarkeit", "travel_radius_km", "hours_per_week",
+                  "Zeitraum", "state", "note"]].rename(columns={
         "id": "Nr.", "plz": "PLZ", "skills": "Fähigkeiten", "travel_radius_km": "Umkreis (km)",
-        "hours_per_week": "Std./Woche", "state": "Stand", "note": "Notiz"}), hide_index=True, width="stretch")
+        "hours_per_week": "Std./Woche", "state": "Stand", "note": "Notiz"})
+    st.dataframe(table, hide_index=True, width="stretch", column_config=decimal_columns(table))
 if total > PAGE_SIZE:
     c1, c2, c3 = st.columns([1, 3, 1])
     if c1.button("Zurück", icon=":material/chevron_left:", disabled=page == 0, key="offers_prev"):

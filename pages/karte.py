@@ -124,7 +124,7 @@ with right:
             clickable = kind == "plz" and scope.sees_persons
             event = st.dataframe(shown, hide_index=True, height=360 if len(shown) > 10 else "auto",
                                  width="stretch", key=f"table_{kind}",
-                                 column_config=compact_columns(shown.columns),
+                                 column_config=compact_columns(shown),
                                  column_order=key_figure_first(shown.columns),
                                  on_select="rerun" if clickable else "ignore", selection_mode="single-row")
             if clickable and event.selection.rows:

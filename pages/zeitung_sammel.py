@@ -3,7 +3,7 @@ import streamlit as st
 
 import appctx
 from components.edition_select import edition_select
-from components.figures import metric_row
+from components.figures import decimal_columns, metric_row
 from db.enums import STATUSES, TOPICS
 from services.errors import ConflictError, UserError
 from services.newspaper import editions as ed_service
@@ -57,7 +57,8 @@ try:
         metric_row([("Personen", pv.people), ("Exemplare", pv.copies), ("frei jetzt", pv.available),
                     ("frei danach", pv.stock_left_after)])
         if not pv.sample.empty:
-            st.dataframe(pv.sample.drop(columns=["id"]), hide_index=True, width="stretch")
+            sample = pv.sample.drop(columns=["id"])
+            st.dataframe(sample, hide_index=True, width="stretch", column_config=decimal_columns(sample))
         if not pv.fits:
             st.error("Der Bestand reicht für diese Auswahl nicht. Grenze die Auswahl ein.")
         elif pv.people == 0:
