@@ -49,7 +49,13 @@ try:
         # flash_key: the message survives the rerun that shows the new lists.
         appctx.run_action(user, _move, flash_key="np_ship_flash",
                           success=lambda done: f"{done} Bestellungen sind jetzt „{ORDER_STATUSES[target]}“.")
-    st.dataframe(table, hide_index=True, width="stretch")
+    if table.empty:
+        st.info(f"Keine Bestellungen im Status „{ORDER_STATUSES[source]}“.")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+        if n_all > len(table):
+            st.caption(f"Die Liste zeigt die ersten {format_int(len(table))} von {format_int(n_all)} Bestellungen "
+                       "(nach PLZ); „setzen“ ohne Auswahl gilt für alle.")
 
     st.subheader("Versanddokumente")
     with appctx.db_session() as s:
@@ -65,7 +71,9 @@ try:
             ("postal", "CSV für Post-Einlieferung")]
     # A document built for other settings is not offered: it would not hold what the form shows.
     wanted = (edition_id, tuple(doc_statuses), doc_land)
-    for col, (kind, label) in zip(st.columns(len(docs)), docs):
+    # Two per row: four in a row cut the button labels off.
+    cells = [col for _ in range(len(docs) // 2) for col in st.columns(2)]
+    for col, (kind, label) in zip(cells, docs):
         if col.button(f"{label} erzeugen", key=f"np_doc_{kind}"):
             with appctx.db_session() as s:
                 st.session_state[f"np_doc_{kind}_data"] = (
