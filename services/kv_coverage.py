@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import Contact, Kreis, Kreisverband, Land, Office, Plz
+from db.models import Kreis, Kreisverband, Land
 from db.queries import kv_coverage as q
 from db.queries.area_names import kv_names_of_land
 from services import audit
@@ -89,22 +88,12 @@ def move_kreis(session: Session, scope: Scope, ags: str, target_kv_id: int) -> M
         raise ValidationError(f"{kreis.name} gehört schon zu {target.name}.")
     kreis.kv_id = target.id
     session.flush()
-    # Keep updated_at: the contact's own data did not change, only the structure around it.
-    moved = session.execute(
-        update(Contact).where(Contact.kreis_ags == ags)
-        .values(kv_id=target.id, updated_at=Contact.updated_at)
-        .execution_options(synchronize_session=False)).rowcount
-    plz_in_kreis = select(Plz.plz).where(Plz.kreis_ags == ags)
-    offices = session.execute(
-        update(Office).where(Office.kv_id == source_id, Office.plz.in_(plz_in_kreis))
-        .values(kv_id=target.id).execution_options(synchronize_session=False)).rowcount
+    moved = q.move_contacts_of_kreis(session, ags, target.id)
+    offices = q.move_offices_of_kreis(session, ags, source_id, target.id)
     left = q.kreis_count(session, source_id)
     if not left:
         # A KV without Kreise keeps no contacts: re-derive any stragglers from their Kreis.
-        kv_of_kreis = select(Kreis.kv_id).where(Kreis.ags == Contact.kreis_ags).scalar_subquery()
-        session.execute(update(Contact).where(Contact.kv_id == source_id)
-                        .values(kv_id=kv_of_kreis, updated_at=Contact.updated_at)
-                        .execution_options(synchronize_session=False))
+        q.rederive_contacts_kv(session, source_id)
     audit.record(session, scope, "kreis_moved", "kreis", ags, from_kv=source_id, to_kv=target.id,
                  contacts=moved, offices=offices)
     session.commit()

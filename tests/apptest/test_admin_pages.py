@@ -87,7 +87,14 @@ def test_csv_import_success(app_db):
 def test_kv_and_audit_pages_render(app_db):
     at = open_page("pages/admin_kv.py", "admin")
     assert not at.exception and at.dataframe
+    eng = make_engine(app_db)
+    with session_scope(eng) as s:
+        s.add(AuditEvent(username="apptest", action="apptest_probe", object_type="kreis", object_id="14626"))
+        s.commit()
+    eng.dispose()
     at = open_page("pages/admin_audit.py", "admin")
     assert not at.exception
-    at.selectbox(key="audit_action").select("user_created").run()
+    at.selectbox(key="audit_action").select("apptest_probe").run()
     assert not at.exception
+    shown = at.dataframe[0].value
+    assert set(shown["Aktion"]) == {"apptest_probe"} and list(shown["ID"]) == ["14626"]
