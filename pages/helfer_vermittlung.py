@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 import appctx
+from components.figures import decimal_columns
 from db.enums import SKILLS
 from services.errors import UserError
 from services.formatting import format_decimal, format_int
@@ -68,9 +69,6 @@ except UserError as exc:
 
 COLS = {"id": "Nr.", "kv": "Kreisverband", "skill_label": "Fähigkeit", "person": "Person", "score": "Passung",
         "distance_km": "km", "reason": "Begründung"}
-# Decimals as the browser's locale writes them (62,5 in a German browser, not 62.5).
-DECIMALS = {"Passung": st.column_config.NumberColumn(format="localized"),
-            "km": st.column_config.NumberColumn(format="localized")}
 
 st.subheader(f"Vorschläge ({len(proposed)})")
 kv_names = sorted(set(proposed["kv"]))
@@ -83,7 +81,7 @@ else:
     table = proposed[list(COLS)].rename(columns=COLS)
     table.insert(0, "auswählen", False)
     edited = st.data_editor(table, hide_index=True, width="stretch", disabled=list(COLS.values()),
-                            column_config=DECIMALS, key="proposal_editor")
+                            column_config=decimal_columns(table), key="proposal_editor")
     picked = [int(i) for i in edited.loc[edited["auswählen"], "Nr."]]
     c1, c2, c3 = st.columns(3)
     if c1.button(f"Ausgewählte annehmen ({len(picked)})", disabled=not picked):

@@ -22,7 +22,7 @@ else:
                "lassen.")
 with appctx.db_session() as s:
     ov = build_overview(s, user.scope, float(reach))
-far_label = f"ohne Büro (> {format_decimal(ov.reach_km)} km)" if not ov.suppressed else f"ohne Büro (> {format_decimal(ov.reach_km)} km, PLZ ab 5)"
+far_label = f"ohne Büro (> {format_decimal(ov.reach_km)} km{', PLZ ab 5' if ov.suppressed else ''})"
 
 for note in ov.notes:
     st.info(note)

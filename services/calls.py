@@ -162,6 +162,12 @@ def check_form(session: Session, scope: Scope, form: CallForm) -> dict:
                 land_code=land_code, kv_id=kv_id, starts_at=starts, ends_at=ends, link=link)
 
 
+def _audit(session: Session, scope: Scope, action: str, call_id: int, values: dict) -> None:
+    # Region and topics only: title and text may name people.
+    audit.record(session, scope, action, "call_to_action", call_id, region_level=values["region_level"],
+                 land=values["land_code"] or "", kv_id=values["kv_id"], topics=values["topics"].split(","))
+
+
 def create_call(session: Session, scope: Scope, form: CallForm) -> int:
     """Validate and store a new call (not sent yet); audited; returns its id."""
     require_role(scope, *CALL_ROLES)
@@ -173,8 +179,7 @@ def create_call(session: Session, scope: Scope, form: CallForm) -> int:
     call = CallToAction(**values, created_by=scope.user_id)
     session.add(call)
     session.flush()
-    audit.record(session, scope, "call_create", "call_to_action", call.id, region_level=values["region_level"],
-                 land=values["land_code"] or "", kv_id=values["kv_id"], topics=values["topics"].split(","))
+    _audit(session, scope, "call_create", call.id, values)
     session.commit()
     return call.id
 
@@ -188,8 +193,7 @@ def update_draft(session: Session, scope: Scope, call_id: int, form: CallForm) -
         raise ConflictError("Dieser Aufruf ist schon verschickt und lässt sich nicht mehr ändern.")
     for name, value in values.items():
         setattr(call, name, value)
-    audit.record(session, scope, "call_update", "call_to_action", call_id, region_level=values["region_level"],
-                 land=values["land_code"] or "", kv_id=values["kv_id"], topics=values["topics"].split(","))
+    _audit(session, scope, "call_update", call_id, values)
     session.commit()
 
 

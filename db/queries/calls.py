@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Land, MailOutbox
 from db.queries.consent import active_consent_filter
 from db.queries.staging import staged
-from db.scope import Scope, apply_scope, require_persons
+from db.scope import Scope, apply_area, apply_scope, require_persons
 from db.types import UTCDateTime
 
 
@@ -45,11 +45,7 @@ def same_draft_exists(session: Session, title: str, body: str, land_code: str | 
 def calls_in_area(session: Session, scope: Scope) -> list[CallToAction]:
     """The calls the scope works with, newest first: kreis its KV's, land its Land's (and its KVs'), team all."""
     stmt = select(CallToAction).order_by(CallToAction.created_at.desc(), CallToAction.id.desc())
-    if scope.role == "kreis":
-        stmt = stmt.where(CallToAction.kv_id == scope.kv_id)
-    elif scope.role == "land":
-        stmt = stmt.where(CallToAction.land_code == scope.land_code)
-    return list(session.scalars(stmt))
+    return list(session.scalars(apply_area(stmt, scope, CallToAction.kv_id, CallToAction.land_code)))
 
 
 def call_in_area(call: CallToAction, scope: Scope) -> bool:
