@@ -8,7 +8,7 @@ from components.contact_picker import contact_picker
 from services.contacts import search_contacts
 from services.errors import UserError
 from services.newspaper import editions as ed_service
-from services.formatting import format_decimal
+from services.formatting import format_decimal, format_int
 from services.newspaper import orders
 from services.newspaper.eligibility import assess
 from services.newspaper.listing import order_table
@@ -53,12 +53,13 @@ try:
                         f"{format_decimal(facts.nearest_office_km)} km entfernt")
             else:
                 st.text("Keine Geschäftsstelle bekannt.")
-        st.caption(f"Noch frei: {available} Exemplare. {orders.STOCK_NOTE}")
+        st.caption(f"Noch frei: {format_int(available)} Exemplare. {orders.STOCK_NOTE}")
         if verdict.missing:
             st.error("Keine Bestellung möglich:\n\n" + "\n".join(f"- {m}" for m in verdict.missing))
         elif verdict.office_in_reach:
-            st.info(f"Abholung: {md(facts.nearest_office_name)} ist nur {format_decimal(facts.nearest_office_km)} km entfernt "
-                    f"(Reichweite {reach:.0f} km). Die Zeitung liegt dort bereit."
+            km = format_decimal(facts.nearest_office_km)
+            st.info(f"Abholung: {md(facts.nearest_office_name)} ist nur {km} km entfernt "
+                    f"(Reichweite {format_decimal(reach)} km). Die Zeitung liegt dort bereit."
                     + (f" Öffnungszeiten: {md(facts.nearest_office_hours)}" if facts.nearest_office_hours else ""))
             if user.role in ("team", "admin"):
                 with st.form("np_override"):
@@ -87,6 +88,7 @@ with appctx.db_session() as s:
 if mine.empty:
     st.caption("Für diese Ausgabe gibt es in deinem Gebiet noch keine Bestellung.")
 else:
-    st.caption(f"Die neuesten {MY_ORDERS} Bestellungen dieser Ausgabe mit ihrem Stand; freigeben und "
+    which = f"Die neuesten {MY_ORDERS}" if len(mine) == MY_ORDERS else "Die"
+    st.caption(f"{which} Bestellungen dieser Ausgabe mit ihrem Stand; freigeben und "
                "verschicken macht das Linksaktiv-Team.")
     st.dataframe(mine.drop(columns=["Begründung"]), hide_index=True, width="stretch")
