@@ -1,0 +1,1 @@
+"""Contact intake without a database: read uploaded tables, map columns, validate rows, find duplicates."""
