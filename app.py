@@ -9,11 +9,11 @@ import streamlit_authenticator as stauth
 import appctx
 from components.text import md
 from registry import pages_for
-from services import auth
+from services.core import auth
 from db.types import utcnow
-from services.accounts import area_label
-from services.errors import UserError
-from services.settings import ConfigError, get_settings
+from services.admin.accounts import area_label
+from domain.errors import UserError
+from services.core.settings import ConfigError, get_settings
 
 st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=":material/campaign:", layout="wide")
 

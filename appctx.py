@@ -7,11 +7,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from registry import may_open
-from services.bootstrap import prepare_database
-from services.errors import UserError
-from services.runtime import get_engine, session_scope
-from services.scope import Scope
-from services.settings import get_settings
+from services.core.bootstrap import prepare_database
+from domain.errors import UserError
+from services.core.runtime import get_engine, session_scope
+from services.core.scope import Scope
+from services.core.settings import get_settings
 
 ROLE_LABELS = {"admin": "Administration", "team": "Linksaktiv-Team", "land": "Landesverband",
                "kreis": "Kreisverband", "leitung": "Leitung"}

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bench.common import rolled_back_session, run_on_databases, settle, timed
 from db.models import Contact
-from services import calls
-from services.scope import Scope
+from services.calls import workflow as calls
+from services.core.scope import Scope
 
 TEAM = Scope(role="team", username="bench")
 

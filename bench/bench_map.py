@@ -25,14 +25,14 @@ from sqlalchemy import select  # noqa: E402
 from components.map import build_map  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.models import User  # noqa: E402
-from db.queries import map as q  # noqa: E402
-from db.queries.map import ContactFilter  # noqa: E402
-from services import mapdata  # noqa: E402
-from services.geo import nearest  # noqa: E402
-from services.geodata import attribution_html, kreise_geojson  # noqa: E402
-from services.runtime import session_scope  # noqa: E402
-from services.scope import scope_for  # noqa: E402
-from services.whitespots import analyse, far_only  # noqa: E402
+from db.queries.map import counts as q
+from db.queries.map.counts import ContactFilter
+from services.map import data as mapdata
+from services.geo.places import nearest
+from services.geo.files import attribution_html, kreise_geojson
+from services.core.runtime import session_scope
+from services.core.scope import scope_for
+from services.map.whitespots import analyse, far_only
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

@@ -16,8 +16,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db.enums import AVAILABILITY, SKILLS, TOPICS  # noqa: E402
-from services.geodata import kreise_table, plz_table  # noqa: E402
+from domain.enums import AVAILABILITY, SKILLS, TOPICS  # noqa: E402
+from services.geo.files import kreise_table, plz_table
 from services.matching.solver import Lead, Offer, candidate_edges, check, solve_greedy, solve_optimal  # noqa: E402
 
 

@@ -18,7 +18,7 @@ from services.newspaper import editions, orders, workflow
 from db.types import utcnow
 from services.newspaper.documents import labels_pdf
 from services.newspaper.packing_pdf import packing_pdf
-from services.scope import Scope
+from services.core.scope import Scope
 
 TEAM = Scope(role="team", username="bench")
 TARGET_ORDERS = 50_000

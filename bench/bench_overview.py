@@ -15,9 +15,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from db.engine import make_engine
 from db.models import Contact, User
-from services.overview import build_overview, clear_cache
-from services.runtime import session_scope
-from services.scope import scope_for
+from services.overview.figures import build_overview, clear_cache
+from services.core.runtime import session_scope
+from services.core.scope import scope_for
 
 USERS = ("team", "lv-sachsen", "kv-leipzig", "leitung")
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from scripts.seed_demo import TextProgress  # noqa: E402
-from services.geo import nearest, recompute_nearest_offices, resolve_plz  # noqa: E402
+from services.geo.places import nearest, recompute_nearest_offices, resolve_plz
 from services.seed import seed_demo  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"

@@ -9,9 +9,9 @@ from datetime import time
 
 import streamlit as st
 
-from db.enums import TOPICS
-from services.calls import MAX_BODY, MAX_TITLE, MODES, REGION_LEVELS, CallForm, CallInfo
-from services.formatting import BERLIN
+from domain.enums import TOPICS
+from services.calls.workflow import MAX_BODY, MAX_TITLE, MODES, REGION_LEVELS, CallForm, CallInfo
+from domain.formatting import BERLIN
 
 FIELDS = ("title", "body", "mode", "topics", "level", "land", "kv", "day", "time", "end", "link")
 DEFAULT_TIME = time(18, 0)

@@ -5,8 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from components.text import md
-from db.enums import ACTIVITY_KINDS, CHANNELS, ORDER_STATUSES, PURPOSES, SKILLS, SOURCES, STATUSES, TOPICS
-from services.formatting import format_date, format_datetime
+from domain.enums import ACTIVITY_KINDS, CHANNELS, ORDER_STATUSES, PURPOSES, SKILLS, SOURCES, STATUSES, TOPICS
+from domain.formatting import format_date, format_datetime
 
 
 def _status_line(card) -> str:

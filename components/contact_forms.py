@@ -11,8 +11,15 @@ from datetime import date
 
 import streamlit as st
 
-from db.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SOURCES, STATUSES, TOPICS
-from services.contact_rules import CHANNEL_LESS, LADDER, MANUAL_KINDS, ConsentInput, ContactInput, today_berlin
+from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SOURCES, STATUSES, TOPICS
+from services.contacts.rules import (
+    CHANNEL_LESS,
+    LADDER,
+    MANUAL_KINDS,
+    ConsentInput,
+    ContactInput,
+    today_berlin,
+)
 
 # Every purpose/channel pair a person can agree to, in a fixed order for the multiselect.
 CONSENT_OPTIONS = tuple((p, c) for p in PURPOSES for c in ((None,) if p in CHANNEL_LESS else tuple(CHANNELS)))

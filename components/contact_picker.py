@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from db.enums import STATUSES
+from domain.enums import STATUSES
 
 SearchFn = Callable[[str, int], tuple[Sequence, bool]]
 

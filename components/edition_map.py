@@ -7,7 +7,7 @@ import folium
 
 from components.map import HIDDEN_FILL, PALETTE, LocalMap, MapExtras, PropertyGeoJson, _bins, _color
 from components.simplify import coarse_geometry
-from services.formatting import format_int
+from domain.formatting import format_int
 
 BOUNDS_DE = ((47.2, 5.8), (55.1, 15.1))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from db.enums import STATUSES
-from services.formatting import format_int
+from domain.enums import STATUSES
+from domain.formatting import format_int
 
 
 def metric_row(items: list[tuple[str, int | None]]) -> None:

@@ -11,8 +11,8 @@ from jinja2 import Template
 
 from components.simplify import simplify_features
 from components.static_assets import HEAT_JS, ICON_IMAGE_PATH, LEAFLET_CSS, LEAFLET_JS
-from db.enums import OFFICE_KINDS, STATUSES
-from services.formatting import format_int
+from domain.enums import OFFICE_KINDS, STATUSES
+from domain.formatting import format_int
 
 PALETTE = ("#fde0dd", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 HIDDEN_FILL = "#d9d9d9"

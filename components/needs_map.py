@@ -8,7 +8,7 @@ import folium
 
 from components.map import HIDDEN_FILL, LocalMap, MapExtras, PropertyGeoJson
 from components.simplify import coarse_geometry
-from services.formatting import format_int
+from domain.formatting import format_int
 
 NEED_COLOR = "#E3000F"
 OFFER_COLOR = "#7b3294"

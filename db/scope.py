@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from db.errors import PermissionDenied
+from domain.errors import PermissionDenied
 from db.models import Contact, ContactShare
 
 PERSON_ROLES = ("admin", "team", "land", "kreis")

@@ -14,7 +14,7 @@ target_metadata = Base.metadata
 def _url() -> str:
     url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
     if not url:
-        from services.settings import get_settings
+        from services.core.settings import get_settings
 
         url = get_settings().database_url
     return url

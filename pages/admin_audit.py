@@ -4,9 +4,9 @@ import json
 import streamlit as st
 
 import appctx
-from services.audit_log import list_events, known_actions
-from services.errors import UserError
-from services.formatting import format_datetime
+from services.admin.audit_log import list_events, known_actions
+from domain.errors import UserError
+from domain.formatting import format_datetime
 
 user = appctx.guard("pages/admin_audit.py")
 st.title("Audit-Log")

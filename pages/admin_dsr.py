@@ -4,9 +4,15 @@ import streamlit as st
 
 import appctx
 from components.contact_picker import contact_picker
-from services import contacts, dsr, dsr_access, dsr_erasure, dsr_objection
-from services.errors import UserError
-from services.formatting import format_date, format_datetime
+from services.contacts import card as contacts
+from services.privacy import (
+    requests as dsr,
+    access as dsr_access,
+    erasure as dsr_erasure,
+    objection as dsr_objection,
+)
+from domain.errors import UserError
+from domain.formatting import format_date, format_datetime
 
 user = appctx.guard("pages/admin_dsr.py")
 st.title("Datenschutz-Anfragen")

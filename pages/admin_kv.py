@@ -3,8 +3,8 @@ import pandas as pd
 import streamlit as st
 
 import appctx
-from services import kv_coverage
-from services.accounts import land_choices
+from services.admin import kv_coverage
+from services.admin.accounts import land_choices
 
 user = appctx.guard("pages/admin_kv.py")
 st.title("Kreisverbände")

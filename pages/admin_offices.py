@@ -2,9 +2,9 @@
 import streamlit as st
 
 import appctx
-from db.enums import OFFICE_KINDS
-from services import offices
-from services.errors import UserError
+from domain.enums import OFFICE_KINDS
+from services.admin import offices
+from domain.errors import UserError
 
 user = appctx.guard("pages/admin_offices.py")
 st.title("Geschäftsstellen")

@@ -3,9 +3,9 @@ import pandas as pd
 import streamlit as st
 
 import appctx
-from db.enums import ROLES
-from services import accounts
-from services.formatting import format_datetime
+from domain.enums import ROLES
+from services.admin import accounts
+from domain.formatting import format_datetime
 
 user = appctx.guard("pages/admin_users.py")
 st.title("Benutzer:innen")

@@ -5,12 +5,12 @@ import appctx
 from components import call_form
 from components.figures import metric_row
 from components.fresh_select import fresh_selectbox
-from db.enums import TOPICS
-from services import call_responses, calls
-from services.errors import UserError
-from services.formatting import format_datetime
+from domain.enums import TOPICS
+from services.calls import responses as call_responses, workflow as calls
+from domain.errors import UserError
+from domain.formatting import format_datetime
 from services.newspaper.regions import region_choices
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/aktionen.py")
 st.title("Aktionsaufrufe")

@@ -5,9 +5,9 @@ import streamlit as st
 
 import appctx
 from components.figures import decimal_columns
-from db.enums import AVAILABILITY, SKILLS
-from services.errors import UserError
-from services.formatting import format_date, format_int
+from domain.enums import AVAILABILITY, SKILLS
+from domain.errors import UserError
+from domain.formatting import format_date, format_int
 from services.matching.offers import (
     OfferInput, count_offers, create_offer, offers_frame, volunteers, withdraw_offer,
 )

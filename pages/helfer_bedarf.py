@@ -6,9 +6,9 @@ import streamlit as st
 import appctx
 from components.fresh_select import fresh_selectbox
 from components.text import md
-from db.enums import SKILLS, TOPICS
-from services.errors import UserError
-from services.formatting import format_decimal
+from domain.enums import SKILLS, TOPICS
+from domain.errors import UserError
+from domain.formatting import format_decimal
 from services.matching.leads import LeadInput, kv_choices, leads, needs_frame, save_lead
 from services.matching.views import assignments_view
 

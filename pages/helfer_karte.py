@@ -5,11 +5,11 @@ from streamlit_folium import st_folium
 import appctx
 from components.needs_map import build_needs_map
 from components.static_assets import missing_vendor_files
-from services.errors import UserError
-from services.formatting import format_int
-from services.geodata import attribution_html, kreise_geojson, laender_table
+from domain.errors import UserError
+from domain.formatting import format_int
+from services.geo.files import attribution_html, kreise_geojson, laender_table
 from services.matching.needs_map import needs_map, ranked
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/helfer_karte.py")
 settings = get_settings()

@@ -4,14 +4,14 @@ import streamlit as st
 
 import appctx
 from components.figures import decimal_columns
-from db.enums import SKILLS
-from services.errors import UserError
-from services.formatting import format_decimal, format_int
+from domain.enums import SKILLS
+from domain.errors import UserError
+from domain.formatting import format_decimal, format_int
 from services.mail.sender import deliver_due
 from services.matching.handover import ASK_FIRST, accept, hand_over, manual_assign, set_status
 from services.matching.run import run_matching
 from services.matching.views import assignments_view, open_by_kreis
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/helfer_vermittlung.py")
 st.title("Helfer:innen-Vermittlung")

@@ -10,13 +10,13 @@ from components.figures import compact_columns, key_figure_first
 from components.map import build_map
 from components.text import md
 from components.static_assets import missing_vendor_files
-from db.enums import SOURCES, STATUSES, TOPICS
-from services import mapdata
-from services.errors import UserError
-from services.export import safe_csv
-from services.formatting import format_int
-from services.geodata import attribution_html, kreise_geojson, laender_table
-from services.settings import get_settings
+from domain.enums import SOURCES, STATUSES, TOPICS
+from services.map import data as mapdata
+from domain.errors import UserError
+from services.core.export import safe_csv
+from domain.formatting import format_int
+from services.geo.files import attribution_html, kreise_geojson, laender_table
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/karte.py")
 scope = user.scope

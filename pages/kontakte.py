@@ -5,10 +5,10 @@ import appctx
 from components import contact_forms as forms
 from components.contact_card import contact_card
 from components.contact_picker import contact_picker
-from services.contact_care import STEP_BACK_ROLES, add_activity, grant_consent, step_status, withdraw_consent
-from services.contact_edit import create_contact, set_topics, update_master
-from services.contacts import load_card, open_contact, search_contacts
-from services.errors import UserError
+from services.contacts.care import STEP_BACK_ROLES, add_activity, grant_consent, step_status, withdraw_consent
+from services.contacts.edit import create_contact, set_topics, update_master
+from services.contacts.card import load_card, open_contact, search_contacts
+from domain.errors import UserError
 
 user = appctx.guard("pages/kontakte.py")
 st.title("Linksaktive")

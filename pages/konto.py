@@ -2,8 +2,8 @@
 import streamlit as st
 
 import appctx
-from services.auth import change_own_password
-from services.errors import UserError
+from services.core.auth import change_own_password
+from domain.errors import UserError
 
 user = appctx.guard("pages/konto.py")
 st.title("Mein Konto")

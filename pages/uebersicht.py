@@ -3,10 +3,10 @@ import streamlit as st
 
 import appctx
 from components.figures import breakdown_table, metric_row
-from db.enums import SOURCES, STATUSES, TOPICS
-from services.formatting import format_decimal
-from services.overview import build_overview
-from services.settings import get_settings
+from domain.enums import SOURCES, STATUSES, TOPICS
+from domain.formatting import format_decimal
+from services.overview.figures import build_overview
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/uebersicht.py")
 st.title("Übersicht")

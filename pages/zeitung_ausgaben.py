@@ -9,13 +9,13 @@ import appctx
 from components.edition_select import edition_select
 from components.edition_map import build_edition_map
 from components.figures import metric_row
-from db.enums import ORDER_STATUSES
-from services.errors import UserError
-from services.geodata import attribution_html, kreise_geojson
+from domain.enums import ORDER_STATUSES
+from domain.errors import UserError
+from services.geo.files import attribution_html, kreise_geojson
 from services.newspaper import edition_map
 from services.newspaper import editions as ed_service
 from services.newspaper.orders import STOCK_NOTE
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/zeitung_ausgaben.py")
 st.title("Zeitungsausgaben")

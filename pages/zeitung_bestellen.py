@@ -5,14 +5,14 @@ import appctx
 from components.edition_select import edition_select
 from components.text import md
 from components.contact_picker import contact_picker
-from services.contacts import search_contacts
-from services.errors import UserError
+from services.contacts.card import search_contacts
+from domain.errors import UserError
 from services.newspaper import editions as ed_service
-from services.formatting import format_decimal, format_int
+from domain.formatting import format_decimal, format_int
 from services.newspaper import orders
 from services.newspaper.eligibility import assess
 from services.newspaper.listing import order_table
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/zeitung_bestellen.py")
 st.title("Zeitung bestellen")

@@ -4,12 +4,12 @@ import streamlit as st
 import appctx
 from components.edition_select import edition_select
 from components.figures import decimal_columns, metric_row
-from db.enums import STATUSES, TOPICS
-from services.errors import ConflictError, UserError
+from domain.enums import STATUSES, TOPICS
+from domain.errors import ConflictError, UserError
 from services.newspaper import editions as ed_service
 from services.newspaper import orders
 from services.newspaper.regions import region_choices
-from services.settings import get_settings
+from services.core.settings import get_settings
 
 user = appctx.guard("pages/zeitung_sammel.py")
 st.title("Sammelbestellung")

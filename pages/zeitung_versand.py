@@ -3,11 +3,11 @@ import streamlit as st
 
 import appctx
 from components.edition_select import edition_select
-from db.enums import ORDER_STATUSES
-from services.errors import UserError
+from domain.enums import ORDER_STATUSES
+from domain.errors import UserError
 from services.newspaper import editions as ed_service
 from services.newspaper import workflow
-from services.formatting import format_int
+from domain.formatting import format_int
 from services.newspaper.documents import DOCUMENT_STATUSES, MAX_DOCUMENT_ORDERS, build_document
 from services.newspaper.listing import order_table
 from services.newspaper.regions import region_choices

@@ -6,12 +6,12 @@ import getpass
 import sys
 
 from db.engine import make_engine
-from services.accounts import create_user
-from services.bootstrap import prepare_database
-from services.errors import UserError
-from services.runtime import session_scope
-from services.scope import Scope
-from services.settings import get_settings
+from services.admin.accounts import create_user
+from services.core.bootstrap import prepare_database
+from domain.errors import UserError
+from services.core.runtime import session_scope
+from services.core.scope import Scope
+from services.core.settings import get_settings
 
 # The first admin has nobody to act for it: the audit names the command line as actor.
 CLI_SCOPE = Scope(role="admin", user_id=None, username="cli")

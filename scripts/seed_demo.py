@@ -7,7 +7,7 @@ import time
 
 from db.engine import make_engine
 from db.migrate import upgrade
-from services.errors import UserError
+from domain.errors import UserError
 from services.seed import DEMO_PASSWORD, seed_demo
 
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--contacts darf nicht negativ sein")
     url = args.database_url
     if url is None:
-        from services.settings import get_settings
+        from services.core.settings import get_settings
         url = get_settings().database_url
     if url.startswith("sqlite:///"):
         from pathlib import Path

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.engine import make_engine  # noqa: E402
 from services.mail.sender import deliver_due  # noqa: E402
-from services.settings import get_settings  # noqa: E402
+from services.core.settings import get_settings
 
 
 def main(argv: list[str] | None = None) -> int:

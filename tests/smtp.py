@@ -5,7 +5,7 @@ import socket
 from dataclasses import replace
 from email import message_from_bytes, policy
 
-from services.settings import load_settings
+from services.core.settings import load_settings
 
 
 def free_port() -> int:

@@ -8,8 +8,8 @@ from sqlalchemy import Integer, Select, String, and_, case, exists, func, insert
 from sqlalchemy.orm import Session
 
 from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Land, MailOutbox
-from db.queries.consent import active_consent_filter
-from db.queries.staging import staged
+from db.queries.contacts.consent import active_consent_filter
+from db.queries.common.staging import staged
 from db.scope import Scope, apply_area, apply_scope, require_persons
 from db.types import UTCDateTime
 

@@ -10,9 +10,9 @@ from sqlalchemy import (Boolean, Integer, Select, String, exists, func, insert, 
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
-from db.queries import area_names
-from db.queries.consent import active_consent_filter
-from db.queries.staging import staged
+from db.queries.common import area_names
+from db.queries.contacts.consent import active_consent_filter
+from db.queries.common.staging import staged
 from db.scope import Scope, apply_area, apply_scope, require_persons
 from db.types import UTCDateTime
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Contact, ContactTopic, Plz
-from db.queries.dialect import weeks_since
+from db.queries.common.dialect import weeks_since
 from db.scope import Scope, apply_area
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from db.models import MailOutbox
 from db.types import utcnow
-from services.errors import ValidationError
+from domain.errors import ValidationError
 
 _ADDR = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 PURPOSES = ("information", "call_to_action", "newspaper", "volunteering", "pass_to_branch", "service")

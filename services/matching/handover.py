@@ -12,17 +12,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Assignment, CampaignLead, Contact, ContactShare, VolunteerOffer
-from db.queries import matching as q
+from db.queries.matching import assignments as q
 from db.types import utcnow
-from services import audit
-from services.errors import ConflictError, NotFoundError, ValidationError
-from services.geo import haversine_km
+from services.core import audit
+from domain.errors import ConflictError, NotFoundError, ValidationError
+from services.geo.places import haversine_km
 from services.matching import inputs, notify, workflow
 from services.matching.run import MATCH_ROLES, fit_percent
 from services.matching.solver import TOPIC_MAX, explain, fit_points
 from services.matching.solver import Lead as SLead
 from services.matching.solver import Offer as SOffer
-from services.scope import Scope, require_role
+from services.core.scope import Scope, require_role
 
 ASK_FIRST = ("Die Person hat der Weitergabe an eine Gliederung nicht zugestimmt. Das Linksaktiv-Team "
              "fragt sie zuerst; erst mit ihrer Einwilligung sieht der Kreisverband Name und Kontaktdaten.")

@@ -5,9 +5,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from db.queries import matching as q
+from db.queries.matching import assignments as q
 from services.matching.solver import Lead, Offer
-from services.scope import Scope
+from services.core.scope import Scope
 
 
 def open_offers(session: Session, scope: Scope, today: date) -> list[Offer]:

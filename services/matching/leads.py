@@ -7,15 +7,15 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.enums import SKILLS, TOPICS
+from domain.enums import SKILLS, TOPICS
 from db.models import CampaignLead, LeadNeed
-from db.queries import matching as q
-from services import audit
-from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from services.geo import resolve_plz
+from db.queries.matching import assignments as q
+from services.core import audit
+from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from services.geo.places import resolve_plz
 from services.mail.outbox import valid_address
 from services.matching.workflow import ACTIVE
-from services.scope import Scope, require_role
+from services.core.scope import Scope, require_role
 
 LEAD_ROLES = ("admin", "team", "land", "kreis")
 MAX_NEED = 500

@@ -12,9 +12,9 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.queries import matching as q
-from services.scope import Scope
-from services.suppression import hide_small_cells, suppress_breakdown
+from db.queries.matching import assignments as q
+from services.core.scope import Scope
+from services.privacy.suppression import hide_small_cells, suppress_breakdown
 
 NEEDS, OFFERS, GAP = "offene_bedarfe", "offene_angebote", "luecke"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db.enums import SKILLS
+from domain.enums import SKILLS
 from db.models import Assignment, CampaignLead, Contact, Kreisverband, Plz, VolunteerOffer
-from db.queries import matching as q
+from db.queries.matching import assignments as q
 from services.mail.outbox import enqueue, valid_address
 
 # A proposal was never announced to anyone: only accepted assignments get mails when they end.

@@ -7,14 +7,14 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.enums import AVAILABILITY, SKILLS
+from domain.enums import AVAILABILITY, SKILLS
 from db.models import Activity, OfferSkill, VolunteerOffer
-from db.queries import offers as q
+from db.queries.matching import offers as q
 from db.types import utcnow
-from services import audit
-from services.errors import ConflictError, NotFoundError, ValidationError
+from services.core import audit
+from domain.errors import ConflictError, NotFoundError, ValidationError
 from services.matching import notify, workflow
-from services.scope import Scope, require_persons
+from services.core.scope import Scope, require_persons
 
 NO_CONSENT = "Diese Person hat keine aktive Einwilligung zur Mithilfe; ein Angebot kann nicht erfasst werden."
 

@@ -8,12 +8,12 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from db.models import Assignment
-from db.queries import matching as q
+from db.queries.matching import assignments as q
 from db.types import utcnow
-from services import audit
+from services.core import audit
 from services.matching import inputs
 from services.matching.solver import MAX_FIT, Solution, candidate_edges, solve_greedy, solve_optimal
-from services.scope import Scope, require_role
+from services.core.scope import Scope, require_role
 
 MATCH_ROLES = ("admin", "team", "land")
 

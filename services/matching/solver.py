@@ -12,9 +12,9 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.spatial import cKDTree
 
-from db.enums import AVAILABILITY, SKILLS, TOPICS
-from services.formatting import format_decimal
-from services.geo import EARTH_RADIUS_KM, haversine_km
+from domain.enums import AVAILABILITY, SKILLS, TOPICS
+from domain.formatting import format_decimal
+from services.geo.places import EARTH_RADIUS_KM, haversine_km
 
 SKILL_CODES = tuple(SKILLS)
 TOPIC_CODES = tuple(TOPICS)

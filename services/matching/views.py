@@ -6,9 +6,9 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.enums import ASSIGNMENT_STATUSES, SKILLS
-from db.queries import matching as q
-from services.scope import Scope, require_persons
+from domain.enums import ASSIGNMENT_STATUSES, SKILLS
+from db.queries.matching import assignments as q
+from services.core.scope import Scope, require_persons
 
 NOT_SHARED = "noch nicht freigegeben – das Linksaktiv-Team fragt die Person zuerst"
 

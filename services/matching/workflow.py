@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.enums import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_STATUSES
-from services.errors import ConflictError
+from domain.enums import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_STATUSES
+from domain.errors import ConflictError
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "proposed": ("contacted", "declined", "cancelled"),

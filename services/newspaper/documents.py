@@ -8,16 +8,16 @@ import pandas as pd
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from db.enums import ORDER_STATUSES
+from domain.enums import ORDER_STATUSES
 from db.models import NewspaperEdition
 from db.queries import newspaper as q
 from db.types import utcnow
-from services import audit
-from services.errors import ValidationError
-from services.export import safe_csv
-from services.formatting import format_int
+from services.core import audit
+from domain.errors import ValidationError
+from services.core.export import safe_csv
+from domain.formatting import format_int
 from services.newspaper.packing_pdf import packing_pdf
-from services.scope import Scope, require_role
+from services.core.scope import Scope, require_role
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 LABEL_W, LABEL_H, COLS, ROWS = 70.0, 37.0, 3, 8

@@ -5,9 +5,9 @@ from sqlalchemy.orm import Session
 
 from db.models import NewspaperEdition
 from db.queries import newspaper as q
-from services.errors import NotFoundError
-from services.geodata import kreise_table
-from services.scope import Scope, require_persons
+from domain.errors import NotFoundError
+from services.geo.files import kreise_table
+from services.core.scope import Scope, require_persons
 
 
 def copies_per_kreis(session: Session, scope: Scope, edition_id: int) -> list[dict]:

@@ -7,12 +7,12 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.enums import ORDER_STATUSES
+from domain.enums import ORDER_STATUSES
 from db.models import NewspaperEdition
 from db.queries import newspaper as q
-from services import audit
-from services.errors import ConflictError, NotFoundError, ValidationError
-from services.scope import Scope, require_persons, require_role
+from services.core import audit
+from domain.errors import ConflictError, NotFoundError, ValidationError
+from services.core.scope import Scope, require_persons, require_role
 
 SHIPPED_STATUSES = ("shipped", "delivered")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.errors import ValidationError
+from domain.errors import ValidationError
 
 
 @dataclass(frozen=True)

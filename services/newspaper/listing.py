@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.enums import ORDER_STATUSES
+from domain.enums import ORDER_STATUSES
 from db.queries import newspaper as q
-from services.formatting import format_datetime
-from services.scope import Scope
+from domain.formatting import format_datetime
+from services.core.scope import Scope
 
 MAX_ROWS = 500
 

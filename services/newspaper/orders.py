@@ -11,11 +11,11 @@ from db.models import Activity, DispatchOrder, NewspaperEdition
 from db.queries import newspaper as q
 from db.queries.newspaper import BatchFilter
 from db.types import utcnow
-from services import audit
-from services.errors import ConflictError, NotFoundError, ValidationError
-from services.formatting import format_decimal
+from services.core import audit
+from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.formatting import format_decimal
 from services.newspaper.eligibility import ContactFacts, assess, validate_override
-from services.scope import Scope, require_role
+from services.core.scope import Scope, require_role
 
 MAX_BUNDLES = 20
 STOCK_NOTE = ("Der Bestand wird beim Bestätigen geprüft: Die Exemplare werden in dem Moment zurückgelegt, "

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 from fpdf import FPDF
 
-from services.errors import ValidationError
-from services.formatting import format_datetime, format_int
+from domain.errors import ValidationError
+from domain.formatting import format_datetime, format_int
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 FONT = "DejaVu"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from db.queries import newspaper as q
-from services.scope import Scope
+from services.core.scope import Scope
 
 
 def region_choices(session: Session, scope: Scope):

@@ -4,13 +4,13 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.enums import ORDER_STATUSES
+from domain.enums import ORDER_STATUSES
 from db.models import DispatchOrder
 from db.queries import newspaper as q
 from db.types import utcnow
-from services import audit
-from services.errors import ConflictError, NotFoundError, ValidationError
-from services.scope import Scope, require_role
+from services.core import audit
+from domain.errors import ConflictError, NotFoundError, ValidationError
+from services.core.scope import Scope, require_role
 
 # Allowed next states; cancelled, returned and delivered are final.
 TRANSITIONS: dict[str, frozenset[str]] = {

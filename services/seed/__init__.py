@@ -16,9 +16,9 @@ import numpy as np
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from services.errors import ConflictError
-from services.geo import recompute_nearest_offices
-from services.reference import load_reference_data
+from domain.errors import ConflictError
+from services.geo.places import recompute_nearest_offices
+from services.geo.reference import load_reference_data
 from services.seed.clock import Clock
 from services.seed.contacts import CHUNK, ContactContext, generate_chunk
 from services.seed.pools import build_pools

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from db.enums import ACTIVITY_KINDS, AVAILABILITY, SKILLS, SOURCES, TOPICS
+from domain.enums import ACTIVITY_KINDS, AVAILABILITY, SKILLS, SOURCES, TOPICS
 from services.seed.clock import DAY, Clock
 from services.seed.pools import ACTIVITY_NOTES, EMAIL_DOMAINS, VOLUNTEER_NOTES, Pools, obj
 from services.seed.structure import EAST, Geo

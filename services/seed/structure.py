@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from db.enums import SKILLS, TOPICS
+from domain.enums import SKILLS, TOPICS
 from services.seed.clock import Clock
 from services.seed.pools import OPENING_HOURS, Pools, email_local
 

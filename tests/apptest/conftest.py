@@ -26,7 +26,7 @@ def app_db(tmp_path_factory) -> str:
     eng.dispose()
     os.environ["DATABASE_URL"] = url
     os.environ["DEMO_MODE"] = "1"
-    from services.settings import get_settings
+    from services.core.settings import get_settings
 
     get_settings.cache_clear()
     return url

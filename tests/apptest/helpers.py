@@ -30,7 +30,7 @@ def edition_with_batch(app_db: str, title: str, day, land_code: str | None = Non
     from db.engine import make_engine
     from db.queries.newspaper import BatchFilter
     from services.newspaper import editions, orders
-    from services.scope import Scope
+    from services.core.scope import Scope
 
     team = Scope(role="team", user_id=None, username="team")
     eng = make_engine(app_db)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from db.engine import make_engine
 from db.models import AuditEvent, User
 from db.types import utcnow
-from services.runtime import session_scope
+from services.core.runtime import session_scope
 from tests.apptest.conftest import all_text
 from tests.apptest.helpers import open_page
 

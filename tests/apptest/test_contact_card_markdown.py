@@ -8,7 +8,7 @@ def _card_app():
     from datetime import date, datetime, timezone
 
     from components.contact_card import contact_card
-    from services.contacts import ContactCard
+    from services.contacts.card import ContactCard
 
     now = datetime(2024, 5, 1, tzinfo=timezone.utc)
     contact_card(ContactCard(

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 def _page():
     import appctx
-    from services.errors import ValidationError
+    from domain.errors import ValidationError
 
     appctx.show_error(ValidationError("Abholung bei ![x](https://tracker.example/p.png) [hier](https://evil.example)"))
 

@@ -118,7 +118,7 @@ def test_map_works_without_tiles(run_page, monkeypatch):
     # An empty TILE_URL in the environment counts as unset (services.settings): patch the setting itself.
     from dataclasses import replace
 
-    import services.settings as settings_module
+    import services.core.settings as settings_module
 
     real = settings_module.get_settings
     monkeypatch.setattr(settings_module, "get_settings", lambda: replace(real(), tile_url=""))

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.models import AuditEvent, Contact, Kreis
-from services.runtime import session_scope
+from services.core.runtime import session_scope
 from tests.apptest.helpers import open_page
 
 

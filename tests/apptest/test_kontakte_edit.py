@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.models import Activity, AuditEvent, Contact
-from db.queries.consent import active_consent_filter
-from services.runtime import session_scope
+from db.queries.contacts.consent import active_consent_filter
+from services.core.runtime import session_scope
 from tests.apptest.conftest import all_text
 from tests.apptest.helpers import open_page
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from db.engine import make_engine
 from db.models import AuditEvent, Contact, DispatchOrder, User
 from db.queries.newspaper import BatchFilter, batch_select
-from services.scope import scope_for
-from services.settings import get_settings
+from services.core.scope import scope_for
+from services.core.settings import get_settings
 from tests.apptest.conftest import all_text
 from tests.apptest.helpers import edition_with_batch, open_page
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.engine import make_engine, make_session_factory
 from db.models import CampaignLead, Consent, Contact, Kreisverband, OfferSkill, Plz, User, VolunteerOffer
 from db.types import utcnow
-from services.geo import haversine_km
+from services.geo.places import haversine_km
 from tests.conftest import TEST_CONTACTS, fresh_database
 from tests.e2e.conftest import choose_option, chromium_path, click_until, login, shot
 

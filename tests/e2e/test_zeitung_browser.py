@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.engine import make_engine
 from db.models import Contact, User
 from db.queries.newspaper import BatchFilter, batch_select
-from services.scope import scope_for
+from services.core.scope import scope_for
 from tests.e2e.conftest import choose_option, click_until, login, shot
 from tests.unit.test_newspaper_documents import pdf_text
 

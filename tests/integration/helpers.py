@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from db.models import Kreis, User
-from services.scope import Scope, scope_for
+from services.core.scope import Scope, scope_for
 
 
 def user_scope(session, username: str) -> Scope:

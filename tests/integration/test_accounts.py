@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, User
 from db.types import utcnow
-from services import accounts
-from services.auth import check_login
-from services.errors import ConflictError, PermissionDenied, ValidationError
+from services.admin import accounts
+from services.core.auth import check_login
+from domain.errors import ConflictError, PermissionDenied, ValidationError
 from tests.integration.helpers import kv_of, user_scope
 
 PW = "ein-langes-passwort"
@@ -111,7 +111,7 @@ def test_create_admin_cli(backend, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DEMO_MODE", "0")
     monkeypatch.setattr("sys.stdin", io.StringIO(PW + "\n"))
-    from services.settings import get_settings
+    from services.core.settings import get_settings
     get_settings.cache_clear()
     try:
         assert main(["--username", "chefin", "--password-stdin"]) == 0
@@ -121,7 +121,7 @@ def test_create_admin_cli(backend, tmp_path, monkeypatch, capsys):
     finally:
         get_settings.cache_clear()
     from db.engine import make_engine
-    from services.runtime import session_scope
+    from services.core.runtime import session_scope
     eng = make_engine(url)
     with session_scope(eng) as s:
         assert check_login(s, "chefin", PW).ok

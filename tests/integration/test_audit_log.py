@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from db.models import AuditEvent
-from services import audit_log
-from services.errors import PermissionDenied
+from services.admin import audit_log
+from domain.errors import PermissionDenied
 from tests.integration.helpers import ADMIN, user_scope
 
 

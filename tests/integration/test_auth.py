@@ -9,10 +9,10 @@ from sqlalchemy import select
 from db.engine import make_engine
 from db.models import AuditEvent, User
 from db.types import utcnow
-from services import accounts
-from services.auth import change_own_password, check_login
-from services.errors import ValidationError
-from services.runtime import session_scope
+from services.admin import accounts
+from services.core.auth import change_own_password, check_login
+from domain.errors import ValidationError
+from services.core.runtime import session_scope
 from services.seed.users import DEMO_PASSWORD, demo_password_hash
 from tests.integration.helpers import ADMIN
 
@@ -22,7 +22,7 @@ NEW_PW = "ein-neues-langes-passwort"
 @pytest.fixture
 def users_db(empty_engine):
     """A fresh database with reference data and two users (real commits)."""
-    from services.reference import load_reference_data
+    from services.geo.reference import load_reference_data
 
     with session_scope(empty_engine) as s:
         load_reference_data(s, merge_small_kvs=False)

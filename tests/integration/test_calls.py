@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from db.engine import make_session_factory
 from db.models import Activity, AuditEvent, CallDelivery, CallToAction, Consent, Contact, ContactTopic, MailOutbox
-from services import call_responses, calls
-from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from services.calls import responses as call_responses, workflow as calls
+from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.mail.sender import WITHDRAWN, deliver_due
 from services.seed import seed_demo
 from tests.integration.helpers import user_scope

@@ -5,10 +5,10 @@ from sqlalchemy import func, select, text
 
 from db.engine import make_engine
 from db.models import CallDelivery
-from services import calls
-from services.errors import UserError
-from services.runtime import session_scope
-from services.scope import Scope
+from services.calls import workflow as calls
+from domain.errors import UserError
+from services.core.runtime import session_scope
+from services.core.scope import Scope
 from tests.conftest import fresh_database
 from tests.integration.test_newspaper_concurrency import _run_all
 

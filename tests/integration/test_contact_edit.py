@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Activity, AuditEvent, Consent, Contact, ContactTopic
-from db.queries.consent import active_consent_filter
-from db.queries.map import contact_version
-from services.contact_care import add_activity, grant_consent, step_status, withdraw_consent
-from services.contact_edit import create_contact, set_topics, update_master
-from services.contact_rules import ConsentInput, ContactInput, today_berlin
-from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from db.queries.contacts.consent import active_consent_filter
+from db.queries.map.counts import contact_version
+from services.contacts.care import add_activity, grant_consent, step_status, withdraw_consent
+from services.contacts.edit import create_contact, set_topics, update_master
+from services.contacts.rules import ConsentInput, ContactInput, today_berlin
+from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from tests.integration.helpers import ADMIN, kv_of, user_scope
 
 LEIPZIG_PLZ, GOERLITZ_PLZ, DRESDEN_PLZ, BERLIN_PLZ = "04109", "02826", "01067", "10115"

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Consent, Contact
-from services.contacts import PAGE_SIZE, consent_states, open_contact, search_contacts
+from services.contacts.card import PAGE_SIZE, consent_states, open_contact, search_contacts
 from tests.integration.helpers import ADMIN, user_scope
 
 

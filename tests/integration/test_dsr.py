@@ -11,11 +11,16 @@ from db.models import (
     Assignment, AuditEvent, Base, CampaignLead, Consent, Contact, DataSubjectRequest, DispatchOrder, MailOutbox,
     NewspaperEdition, VolunteerOffer,
 )
-from db.queries.consent import active_consent_filter
+from db.queries.contacts.consent import active_consent_filter
 from db.types import utcnow
-from services import dsr, dsr_access, dsr_erasure, dsr_objection
-from services.errors import ConflictError, PermissionDenied, ValidationError
-from services.scope import Scope
+from services.privacy import (
+    requests as dsr,
+    access as dsr_access,
+    erasure as dsr_erasure,
+    objection as dsr_objection,
+)
+from domain.errors import ConflictError, PermissionDenied, ValidationError
+from services.core.scope import Scope
 from tests.integration.dsr_person import EMAIL, IDENTIFYING, LAST, STREET, make_person
 
 ADMIN = Scope(role="admin", user_id=1, username="admin")

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from db.models import DispatchOrder, Plz, User
 from db.queries.newspaper import BatchFilter
-from services.errors import NotFoundError, PermissionDenied
+from domain.errors import NotFoundError, PermissionDenied
 from services.newspaper import edition_map, editions, orders, workflow
-from services.scope import Scope, scope_for
+from services.core.scope import Scope, scope_for
 
 TEAM = Scope(role="team", user_id=None, username="team")
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine
 from db.models import User
-from services.runtime import read_only_engine
+from services.core.runtime import read_only_engine
 from tests.conftest import fresh_database
 
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select, update
 
 from db.models import Office, Plz
-from services.errors import ValidationError
-from services.geo import haversine_km, recompute_nearest_offices, resolve_plz
+from domain.errors import ValidationError
+from services.geo.places import haversine_km, recompute_nearest_offices, resolve_plz
 
 
 def test_resolve_leipzig(session):

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Contact, Kreis, Kreisverband
-from services import kv_coverage
-from services.errors import ConflictError, PermissionDenied, ValidationError
-from services.scope import apply_scope
+from services.admin import kv_coverage
+from domain.errors import ConflictError, PermissionDenied, ValidationError
+from services.core.scope import apply_scope
 from tests.integration.helpers import ADMIN, kv_of, user_scope
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.engine import make_session_factory
 from db.models import MailOutbox
 from db.types import utcnow
-from services.errors import ValidationError
+from domain.errors import ValidationError
 from services.mail.outbox import enqueue
 from services.mail.sender import MAX_ATTEMPTS, deliver_due
 from tests.smtp import free_port, smtp_settings as _settings

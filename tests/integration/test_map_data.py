@@ -5,14 +5,14 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Contact, Kreis, Plz, User
-from db.queries.map import ContactFilter
-from services import mapdata
-from services.errors import PermissionDenied, ValidationError
-from services.scope import Scope
+from db.queries.map.counts import ContactFilter
+from services.map import data as mapdata
+from domain.errors import PermissionDenied, ValidationError
+from services.core.scope import Scope
 
 
 def _scope(session, username: str) -> Scope:
-    from services.scope import scope_for
+    from services.core.scope import scope_for
 
     return scope_for(session.scalar(select(User).where(User.username == username)))
 
@@ -100,7 +100,7 @@ def test_cache_sees_new_contacts(session):
 def test_leitung_gets_one_fixed_view_with_consistent_sums(session):
     from datetime import datetime, timezone
 
-    from services.settings import get_settings
+    from services.core.settings import get_settings
 
     scope = _scope(session, "leitung")
     fixed = mapdata.build_view(session, scope, ContactFilter(), get_settings().office_reach_km)

@@ -10,14 +10,14 @@ from db.models import (
     Assignment, AuditEvent, CampaignLead, Consent, Contact, ContactShare, Kreisverband, MailOutbox, User,
     VolunteerOffer,
 )
-from db.queries import matching as q
-from db.queries.consent import active_consent_filter
+from db.queries.matching import assignments as q
+from db.queries.contacts.consent import active_consent_filter
 from db.types import utcnow
-from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.matching import handover, inputs, leads, offers
 from services.matching.run import run_matching
 from services.matching.solver import check
-from services.scope import Scope, apply_scope, scope_for
+from services.core.scope import Scope, apply_scope, scope_for
 
 
 def _scope(session, username) -> Scope:

@@ -7,9 +7,9 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from db.models import Consent, Contact, Plz
-from db.queries.consent import active_consent_filter
+from db.queries.contacts.consent import active_consent_filter
 from db.queries.newspaper import BatchFilter, batch_count, batch_select
-from services.scope import Scope
+from services.core.scope import Scope
 
 TEAM = Scope(role="team", user_id=None, username="team")
 REACH = 15.0

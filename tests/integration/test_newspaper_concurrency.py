@@ -9,10 +9,10 @@ from sqlalchemy import func, select, text
 from db.engine import make_engine
 from db.models import DispatchOrder
 from db.queries.newspaper import BatchFilter
-from services.errors import UserError
+from domain.errors import UserError
 from services.newspaper import editions, orders, workflow
-from services.runtime import session_scope
-from services.scope import Scope
+from services.core.runtime import session_scope
+from services.core.scope import Scope
 from tests.conftest import fresh_database
 
 TEAM = Scope(role="team", username="team")

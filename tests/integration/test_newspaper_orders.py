@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from db.models import Activity, AuditEvent, Consent, Contact, DispatchOrder, Kreisverband, Kreis, Plz, User
 from db.queries.newspaper import BatchFilter
-from services.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.newspaper import editions, orders, workflow
 from services.newspaper.documents import build_document
-from services.scope import Scope, scope_for
+from services.core.scope import Scope, scope_for
 
 REACH = 15.0
 TEAM = Scope(role="team", user_id=None, username="team")

@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Office, Plz
-from services import offices
-from services.errors import PermissionDenied, ValidationError
-from services.geo import resolve_plz
+from services.admin import offices
+from domain.errors import PermissionDenied, ValidationError
+from services.geo.places import resolve_plz
 from tests.integration.helpers import ADMIN, kv_of, user_scope
 
 GOOD_CSV = ("name;art;strasse;plz;ort;oeffnungszeiten;telefon;email;kreisverband\n"

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from db.models import Contact, ContactTopic, Plz
 from db.types import utcnow
-from services.overview import build_overview
-from services.scope import Scope
+from services.overview.figures import build_overview
+from services.core.scope import Scope
 from tests.integration.helpers import kv_of, user_scope
 
 
@@ -60,7 +60,7 @@ def test_leitung_figures_are_suppressed(session):
 
 def test_leitung_always_gets_the_configured_reach(session):
     # Another reach would let leitung subtract two views; the service ignores it, whatever the page sends.
-    from services.settings import get_settings
+    from services.core.settings import get_settings
 
     fixed = build_overview(session, Scope("leitung"), get_settings().office_reach_km)
     for reach in (0.0, 14.0, 40.0):
@@ -70,8 +70,8 @@ def test_leitung_always_gets_the_configured_reach(session):
 
 
 def test_leitung_without_office_equals_the_karte(session):
-    from db.queries.map import ContactFilter
-    from services import mapdata
+    from db.queries.map.counts import ContactFilter
+    from services.map import data as mapdata
 
     scope = user_scope(session, "leitung")
     ov = build_overview(session, scope, 15.0)

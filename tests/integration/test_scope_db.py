@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Contact, ContactShare
-from services.contacts import open_contact, search_contacts
-from services.errors import NotFoundError, PermissionDenied
-from services.scope import apply_scope
+from services.contacts.card import open_contact, search_contacts
+from domain.errors import NotFoundError, PermissionDenied
+from services.core.scope import apply_scope
 from tests.integration.helpers import kv_of, user_scope
 
 

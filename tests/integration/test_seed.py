@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from db.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SKILLS, SOURCES, TOPICS
+from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SKILLS, SOURCES, TOPICS
 from db.models import DispatchOrder
 from services.seed import DEMO_PASSWORD, seed_demo
 from services.seed.users import demo_password_hash
@@ -218,7 +218,7 @@ def test_same_seed_same_data(empty_engine):
 
 
 def test_seed_refuses_a_filled_database(empty_engine):
-    from services.errors import ConflictError
+    from domain.errors import ConflictError
 
     seed_demo(empty_engine, contacts=50, seed=1)
     with pytest.raises(ConflictError):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 
 from db.models import Contact
-from db.queries.staging import staged
+from db.queries.common.staging import staged
 
 
 def test_staged_holds_the_selected_rows_and_is_dropped(session):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from services import audit
-from services.scope import Scope
+from services.core import audit
+from services.core.scope import Scope
 
 
 class FakeSession:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from services.calls import CallInfo, mail_text
+from services.calls.workflow import CallInfo, mail_text
 
 
 def _call(**kw) -> CallInfo:

@@ -6,9 +6,9 @@ from datetime import date, time, timezone
 
 import pytest
 
-from services.calls import CallForm, check_form
-from services.errors import ValidationError
-from services.scope import Scope
+from services.calls.workflow import CallForm, check_form
+from domain.errors import ValidationError
+from services.core.scope import Scope
 
 
 @dataclass

@@ -5,11 +5,20 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.contact_rules import (
-    ConsentInput, ContactInput, check_activity, check_consent, check_consents, check_day, clean_email, clean_master,
-    clean_phone, moment_of, today_berlin,
+from services.contacts.rules import (
+    ConsentInput,
+    ContactInput,
+    check_activity,
+    check_consent,
+    check_consents,
+    check_day,
+    clean_email,
+    clean_master,
+    clean_phone,
+    moment_of,
+    today_berlin,
 )
-from services.errors import ValidationError
+from domain.errors import ValidationError
 
 
 @pytest.mark.parametrize("value", ["a@b.de", " Anna.Müller@example.org ", "x+tag@sub.domain.eu"])

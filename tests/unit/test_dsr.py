@@ -7,10 +7,10 @@ from datetime import date, datetime, timezone
 import pytest
 
 from db.models import Base
-from services.dsr import add_month, deadline, is_overdue
-from services.dsr_erasure import ERASED, check_confirmation, scrub
-from services.dsr_objection import latest_records
-from services.errors import ValidationError
+from services.privacy.requests import add_month, deadline, is_overdue
+from services.privacy.erasure import ERASED, check_confirmation, scrub
+from services.privacy.objection import latest_records
+from domain.errors import ValidationError
 
 
 def test_add_month_clamps_to_month_end():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from services.export import safe_csv
+from services.core.export import safe_csv
 
 
 def test_formula_cells_are_neutralised_and_format_is_excel_friendly():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from services.formatting import format_date, format_datetime, format_decimal, format_int
+from domain.formatting import format_date, format_datetime, format_decimal, format_int
 
 
 def test_integers_get_german_thousands_separators_and_hidden_counts_a_marker():

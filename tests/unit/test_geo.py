@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.errors import ValidationError
-from services.geo import EARTH_RADIUS_KM, haversine_km, nearest, normalize_plz, resolve_plz
+from domain.errors import ValidationError
+from services.geo.places import EARTH_RADIUS_KM, haversine_km, nearest, normalize_plz, resolve_plz
 
 
 def _brute(points: np.ndarray, offices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,8 +73,8 @@ def test_normalize_plz_strips_and_keeps_leading_zero():
 
 
 def test_kv_plan_merges_a_few_small_neighbours():
-    from services.geodata import kreise_table
-    from services.reference import PROTECTED_AGS, kv_plan, merge_pairs
+    from services.geo.files import kreise_table
+    from services.geo.reference import PROTECTED_AGS, kv_plan, merge_pairs
 
     kreise = kreise_table()
     pairs = merge_pairs(kreise)

@@ -1,6 +1,6 @@
 """Checks on the generated offline geodata in data/geo/ (services.geodata)."""
 
-from services import geodata
+from services.geo import files as geodata
 
 BBOX = (5.8, 47.2, 15.1, 55.1)  # lon_min, lat_min, lon_max, lat_max (Germany, generous)
 

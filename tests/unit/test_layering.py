@@ -35,7 +35,7 @@ def offenders(package: str, forbidden: tuple[str, ...]) -> dict[str, list[str]]:
     ("db", ("services", "components", "pages", "appctx", "registry", "streamlit")),
     ("services", ("streamlit", "components", "pages", "appctx", "registry")),
     ("components", ("db.engine", "db.queries", "db.models", "sqlalchemy", "pages", "appctx")),
-    # Pages talk to services; from db they may use only the vocabularies (db.enums).
+    # Pages talk to services; from db they may use only the vocabularies (domain.enums).
     ("pages", ("db.engine", "db.queries", "db.models", "db.scope", "sqlalchemy")),
 ])
 def test_no_layer_imports_from_above(package, forbidden):

@@ -96,7 +96,7 @@ def test_edges_are_exactly_the_feasible_pairs():
                       BASE + timedelta(rng.randint(70, 90)), {s: rng.randint(0, 2) for s in SKILLS}) for j in range(3)]
         edges = candidate_edges(offers, leads)
         got = {(int(a), int(b), int(c)) for a, b, c in zip(edges.offer, edges.lead, edges.skill)}
-        from services.geo import haversine_km
+        from services.geo.places import haversine_km
         want = set()
         for i, o in enumerate(offers):
             for j, ld in enumerate(leads):

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.errors import ConflictError
+from domain.errors import ConflictError
 from services.matching.workflow import ACTIVE, TRANSITIONS, allowed, apply_transition, is_active
 
 NOW = datetime(2025, 6, 1, 12, tzinfo=timezone.utc)

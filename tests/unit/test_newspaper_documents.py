@@ -7,7 +7,7 @@ import zlib
 import pandas as pd
 
 from services.newspaper.documents import labels_pdf, packing_frame, postal_frame, split_street
-from services.export import safe_csv
+from services.core.export import safe_csv
 
 
 def _streams(pdf: bytes) -> dict[int, bytes]:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import pytest
 
-from services.errors import ValidationError
+from domain.errors import ValidationError
 from services.newspaper.packing_pdf import packing_pdf
 from tests.unit.test_newspaper_documents import pdf_text
 

@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from db.enums import ORDER_STATUSES
-from services.errors import ValidationError
+from domain.enums import ORDER_STATUSES
+from domain.errors import ValidationError
 from services.newspaper.eligibility import ContactFacts, assess, missing_requirements, validate_override
 from services.newspaper.workflow import TRANSITIONS, allowed, check_transition
 

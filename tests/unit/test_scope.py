@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.dialects import sqlite
 
 from db.models import Contact
-from services.errors import PermissionDenied
-from services.scope import Scope, apply_area, apply_scope, may_see_contact, require_role, scope_for
+from domain.errors import PermissionDenied
+from services.core.scope import Scope, apply_area, apply_scope, may_see_contact, require_role, scope_for
 
 
 @dataclass

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.settings import DEMO_COOKIE_KEY, EXAMPLE_COOKIE_KEY, ConfigError, load_settings
+from services.core.settings import DEMO_COOKIE_KEY, EXAMPLE_COOKIE_KEY, ConfigError, load_settings
 
 
 def test_no_database_url_means_demo_mode_on_embedded_sqlite(tmp_path):

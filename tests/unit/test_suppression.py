@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.suppression import hide_small_cells, suppress_breakdown, suppress_frame, suppress_value
+from services.privacy.suppression import hide_small_cells, suppress_breakdown, suppress_frame, suppress_value
 
 
 def test_suppress_value():

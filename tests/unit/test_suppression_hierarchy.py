@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services import mapfigures as mf
-from services.suppression import MIN_COUNT, quantile_classes, suppress_hierarchy
+from services.map import figures as mf
+from services.privacy.suppression import MIN_COUNT, quantile_classes, suppress_hierarchy
 
 
 def _small(n: int) -> bool:

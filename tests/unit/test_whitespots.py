@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.geo import haversine_km
-from services.whitespots import analyse, far_only, kreis_summary
+from services.geo.places import haversine_km
+from services.map.whitespots import analyse, far_only, kreis_summary
 
 lat = st.floats(47.0, 55.5, allow_nan=False)
 lon = st.floats(5.5, 15.5, allow_nan=False)
@@ -65,7 +65,7 @@ def test_kreis_summary_counts_and_rate():
 
 def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
     from components.map import build_map, external_urls
-    from services.mapdata import MapView
+    from services.map.data import MapView
 
     view = MapView(reach_km=15, suppressed=False, bounds=((50.0, 9.0), (52.0, 11.0)), kreis_ags=["X"],
                    kreise=[{"ags": "X", "name": "<b>K</b>", "count": 7, "per_10k": 1.5, "far_count": 7}],

@@ -1,0 +1,1 @@
+"""Queries of the administration: users, offices, KV coverage, the audit log."""

@@ -1,0 +1,1 @@
+"""Query helpers every capability uses: dialect switches, staging tables, area names."""

@@ -1,0 +1,1 @@
+"""Queries on contacts: search, edit and consent."""

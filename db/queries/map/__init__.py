@@ -1,0 +1,1 @@
+"""Queries of the Karte: counts per PLZ and Kreis, PLZ and office lookups."""

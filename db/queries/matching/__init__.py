@@ -1,0 +1,1 @@
+"""Queries of the volunteer matching: leads, offers, assignments."""

@@ -1,0 +1,1 @@
+"""Administration: accounts, offices, which Kreise a KV covers, the audit log."""

@@ -1,0 +1,1 @@
+"""Calls to action: write, preview the audience, send once, record the answers."""

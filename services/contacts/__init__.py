@@ -1,0 +1,1 @@
+"""Linksaktive: search, the card, capture, edit and care (status, consents, topics)."""

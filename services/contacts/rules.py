@@ -1,0 +1,185 @@
+"""Input rules for caring for contacts: plain checks that raise German ValidationErrors, no database."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SOURCES, STATUSES, TOPICS
+from domain.errors import ValidationError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LADDER = ("contact", "active", "member")
+# Purposes that are not about a channel (DESIGN §2); all others need one.
+CHANNEL_LESS = ("volunteering", "pass_to_branch")
+# Timeline kinds a person may write by hand; the others are written by the acts they describe.
+MANUAL_KINDS = ("note", "call", "email", "infostand", "haustuer", "veranstaltung")
+NOTE_MAX = 1000
+EVIDENCE_MAX = 500
+# Deliberately simple: one @, no spaces, a dot in the domain; the opt-in mail proves the rest.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9 ()/\-]{4,40}$")
+
+
+@dataclass(frozen=True)
+class ConsentInput:
+    """A consent given at capture or later: purpose, channel (None for channel-less purposes), evidence."""
+
+    purpose: str
+    channel: str | None
+    source: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    """The master data typed into a form (Kreis, KV and Land are never typed: they come from the PLZ)."""
+
+    first_name: str
+    last_name: str
+    email: str = ""
+    phone: str = ""
+    street: str = ""
+    plz: str = ""
+    city: str = ""
+    status: str = "contact"
+    source: str = "infostand"
+    topics: tuple[str, ...] = ()
+    consents: tuple[ConsentInput, ...] = field(default_factory=tuple)
+
+
+def today_berlin() -> date:
+    """Today's date in Germany (dates of status steps are calendar days there)."""
+    return datetime.now(BERLIN).date()
+
+
+def _text(value, label: str, limit: int, required: bool = False) -> str:
+    text = " ".join(str(value or "").split())
+    if required and not text:
+        raise ValidationError(f"Bitte gib {label} an.")
+    if len(text) > limit:
+        raise ValidationError(f"{label[0].upper()}{label[1:]} ist zu lang (höchstens {limit} Zeichen).")
+    return text
+
+
+def clean_email(value) -> str:
+    """The e-mail address trimmed, or '' when empty; ValidationError when malformed."""
+    email = str(value or "").strip()
+    if not email:
+        return ""
+    if len(email) > 160 or not _EMAIL.match(email):
+        raise ValidationError(f"Die E-Mail-Adresse „{email[:60]}“ sieht nicht richtig aus (Beispiel: name@example.org).")
+    return email
+
+
+def clean_phone(value) -> str:
+    """The phone number trimmed, or '' when empty; ValidationError when it has letters."""
+    phone = " ".join(str(value or "").split())
+    if phone and not _PHONE.match(phone):
+        raise ValidationError("Die Telefonnummer darf nur Ziffern, Leerzeichen und + ( ) / - enthalten.")
+    return phone
+
+
+def clean_master(data: ContactInput) -> dict:
+    """Checked master data as column values (without the place, which the PLZ decides)."""
+    return {
+        "first_name": _text(data.first_name, "einen Vornamen", 80, required=True),
+        "last_name": _text(data.last_name, "einen Nachnamen", 80, required=True),
+        "email": clean_email(data.email),
+        "phone": clean_phone(data.phone),
+        "street": _text(data.street, "die Straße", 160),
+        "city": _text(data.city, "den Ort", 120),
+    }
+
+
+def check_source(source: str) -> str:
+    """A known source code or ValidationError."""
+    if source not in SOURCES:
+        raise ValidationError("Bitte wähle, wo die Person zu uns gekommen ist (Quelle).")
+    return source
+
+
+def check_status(status: str) -> str:
+    """A known status code or ValidationError."""
+    if status not in STATUSES:
+        raise ValidationError("Diesen Status gibt es nicht (Kontakt, Aktiv oder Mitglied).")
+    return status
+
+
+def check_topics(topics) -> list[str]:
+    """Known topic codes, sorted and without repeats, or ValidationError."""
+    codes = sorted(set(topics or ()))
+    unknown = [t for t in codes if t not in TOPICS]
+    if unknown:
+        raise ValidationError("Mindestens ein Thema kennen wir nicht. Bitte wähle aus der Liste.")
+    return codes
+
+
+def check_consent(c: ConsentInput) -> ConsentInput:
+    """A consent with known purpose, a fitting channel, a source and evidence; ValidationError otherwise."""
+    if c.purpose not in PURPOSES:
+        raise ValidationError("Bitte wähle einen Zweck der Einwilligung.")
+    channel = c.channel or None
+    if c.purpose in CHANNEL_LESS:
+        if channel is not None:
+            raise ValidationError(f"Die Einwilligung „{PURPOSES[c.purpose]}“ gilt ohne Kanal. Bitte wähle keinen Kanal.")
+    elif channel not in CHANNELS:
+        raise ValidationError(f"Für „{PURPOSES[c.purpose]}“ brauchen wir den Kanal (E-Mail, Telefon, SMS oder Post).")
+    source = check_source(c.source)
+    evidence = _text(c.evidence, "einen Nachweis (z. B. „Unterschrift auf Infostand-Liste vom …“)", EVIDENCE_MAX,
+                     required=True)
+    return ConsentInput(c.purpose, channel, source, evidence)
+
+
+def check_consents(consents) -> list[ConsentInput]:
+    """Checked consents; the same purpose and channel twice in one capture is refused."""
+    out = [check_consent(c) for c in consents or ()]
+    keys = [(c.purpose, c.channel) for c in out]
+    if len(set(keys)) != len(keys):
+        raise ValidationError("Jede Einwilligung (Zweck und Kanal) bitte nur einmal angeben.")
+    return out
+
+
+def check_day(day, label: str, not_before: date | None = None) -> date:
+    """A date not in the future (and not before not_before); ValidationError otherwise."""
+    if not isinstance(day, date):
+        raise ValidationError(f"Bitte gib {label} an.")
+    if isinstance(day, datetime):
+        day = day.date()
+    if day > today_berlin():
+        raise ValidationError(f"{label[0].upper()}{label[1:]} darf nicht in der Zukunft liegen.")
+    if not_before is not None and day < not_before:
+        raise ValidationError(f"{label[0].upper()}{label[1:]} darf nicht vor dem {not_before:%d.%m.%Y} liegen.")
+    return day
+
+
+def check_activity(kind: str, day, note) -> tuple[str, date, str]:
+    """A hand-written timeline entry: manual kind, a day not in the future, a short note."""
+    if kind not in MANUAL_KINDS:
+        raise ValidationError("Bitte wähle die Art des Eintrags (Notiz, Telefonat, E-Mail, …).")
+    day = check_day(day, "das Datum")
+    text = str(note or "").strip()
+    if kind == "note" and not text:
+        raise ValidationError("Eine Notiz braucht einen Text.")
+    if len(text) > NOTE_MAX:
+        raise ValidationError(f"Die Notiz ist zu lang (höchstens {NOTE_MAX} Zeichen).")
+    return kind, day, text
+
+
+def moment_of(day: date) -> datetime:
+    """When an entry dated day happened: now for today, noon (Berlin) for earlier days."""
+    now = datetime.now(BERLIN)
+    if day >= now.date():
+        return now
+    return datetime.combine(day, time(12, 0), tzinfo=BERLIN)
+
+
+def status_label(code: str) -> str:
+    """German label of a status code."""
+    return STATUSES.get(code, code)
+
+
+def activity_label(code: str) -> str:
+    """German label of an activity kind."""
+    return ACTIVITY_KINDS.get(code, code)

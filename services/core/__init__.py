@@ -1,0 +1,1 @@
+"""What every capability uses: settings, the engine, scope, audit, login, caches, exports."""

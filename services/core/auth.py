@@ -1,0 +1,149 @@
+"""Login checks with lockout kept in the database, passwords, and the credential list."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import bcrypt
+from sqlalchemy.orm import Session
+
+from db.models import User
+from db.queries.admin.users import active_users, user_named
+from db.types import utcnow
+from services.core import audit
+from domain.errors import ValidationError
+from domain.formatting import format_datetime
+from services.core.scope import Scope
+
+MAX_FAILED = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD_LEN = 10
+MAX_PASSWORD_BYTES = 72  # bcrypt 5 raises beyond this
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """Outcome of a login attempt; message is German and safe to show."""
+
+    ok: bool
+    message: str = ""
+
+
+def hash_password(password: str) -> str:
+    """bcrypt hash of a password that passed validate_password."""
+    validate_password(password)
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=12)).decode()
+
+
+def validate_password(password: str) -> None:
+    """Refuse passwords too short or too long for bcrypt, with a German message."""
+    if len(password) < MIN_PASSWORD_LEN:
+        raise ValidationError(f"Das Passwort braucht mindestens {MIN_PASSWORD_LEN} Zeichen.")
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise ValidationError(f"Das Passwort darf höchstens {MAX_PASSWORD_BYTES} Bytes lang sein "
+                              "(Umlaute zählen doppelt).")
+
+
+def _matches(password: str, password_hash: str) -> bool:
+    raw = password.encode()
+    if len(raw) > MAX_PASSWORD_BYTES:
+        return False
+    try:
+        return bcrypt.checkpw(raw, password_hash.encode())
+    except ValueError:
+        return False
+
+
+
+def check_login(session: Session, username: str, password: str, now: datetime | None = None) -> LoginResult:
+    """Verify a login, count failures, lock after 5 in a row for 15 minutes; audited; commits."""
+    now = now or utcnow()
+    user = user_named(session, username)
+    if user is None or not user.active:
+        audit.record(session, None, "login_failed", "user", user.id if user else "", reason="unknown_or_inactive")
+        session.commit()
+        return LoginResult(False, "Benutzername oder Passwort ist falsch.")
+    if user.locked_until is not None and user.locked_until > now:
+        audit.record(session, None, "login_refused_locked", "user", user.id)
+        session.commit()
+        return LoginResult(False, _locked_message(user.locked_until))
+    if not _matches(password, user.password_hash):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        message = "Benutzername oder Passwort ist falsch."
+        if user.failed_logins >= MAX_FAILED:
+            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            user.failed_logins = 0
+            message = _locked_message(user.locked_until)
+            audit.record(session, None, "account_locked", "user", user.id)
+        audit.record(session, None, "login_failed", "user", user.id, reason="wrong_password")
+        session.commit()
+        return LoginResult(False, message)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_activity_at = now
+    audit.record(session, _actor(user), "login", "user", user.id)
+    session.commit()
+    return LoginResult(True)
+
+
+def _actor(user: User) -> Scope:
+    return Scope(role=user.role, user_id=user.id, username=user.username)
+
+
+def _locked_message(until: datetime) -> str:
+    return (f"Dein Konto ist nach zu vielen Fehlversuchen bis {format_datetime(until)} Uhr gesperrt. "
+            "Versuche es danach noch einmal oder bitte die Administration, es zu entsperren.")
+
+
+def credentials(session: Session) -> dict:
+    """The credential dict streamlit-authenticator expects, from the users table (active only)."""
+    users = active_users(session)
+    return {"usernames": {
+        u.username: {"name": u.display_name, "email": u.email or f"{u.username}@invalid.local",
+                     "password": u.password_hash, "roles": [u.role],
+                     "first_name": u.display_name, "last_name": ""}
+        for u in users}}
+
+
+def load_active_user(session: Session, username: str, idle_minutes: int, now: datetime | None = None,
+                     token_issued_at: datetime | None = None) -> User | None:
+    """The user for a running session, or None when inactive, locked, idle too long or revoked."""
+    now = now or utcnow()
+    user = user_named(session, username)
+    if user is None or not user.active:
+        return None
+    if user.locked_until is not None and user.locked_until > now:
+        return None
+    if user.last_activity_at is not None and now - user.last_activity_at > timedelta(minutes=idle_minutes):
+        return None
+    if user.sessions_revoked_at is not None and token_issued_at is not None \
+            and token_issued_at <= user.sessions_revoked_at:
+        return None
+    # Write the activity time at most once a minute: a rerun on every click must stay cheap.
+    if user.last_activity_at is None or now - user.last_activity_at > timedelta(minutes=1):
+        user.last_activity_at = now
+        session.commit()
+    return user
+
+
+def record_logout(session: Session, user_id: int, username: str) -> None:
+    """Audit a logout and forget the activity time so the cookie cannot be reused after idling."""
+    user = session.get(User, user_id)
+    if user is not None:
+        user.last_activity_at = None
+    audit.record(session, Scope(role="", user_id=user_id, username=username), "logout", "user", user_id)
+    session.commit()
+
+
+def change_own_password(session: Session, user_id: int, old: str, new: str, repeat: str) -> None:
+    """Change the logged-in user's password after checking the old one; audited; commits."""
+    user = session.get(User, user_id)
+    if user is None or not _matches(old, user.password_hash):
+        raise ValidationError("Das bisherige Passwort stimmt nicht. Es wurde nichts geändert.")
+    if new != repeat:
+        raise ValidationError("Die beiden neuen Passwörter stimmen nicht überein. Es wurde nichts geändert.")
+    if new == old:
+        raise ValidationError("Das neue Passwort muss sich vom bisherigen unterscheiden.")
+    user.password_hash = hash_password(new)
+    audit.record(session, _actor(user), "password_changed", "user", user.id)
+    session.commit()

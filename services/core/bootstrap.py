@@ -1,0 +1,33 @@
+"""Start-up: migrate the database and, in demo mode only, fill an empty one with demo data."""
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+
+from db.migrate import upgrade
+from db.models import Kreis
+from services.core.settings import Settings
+
+
+def prepare_database(engine: Engine, settings: Settings) -> None:
+    """Migrate to head; seed demo data and demo users when in demo mode and empty."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        from pathlib import Path
+
+        Path(engine.url.database).parent.mkdir(parents=True, exist_ok=True)
+    upgrade(engine)
+    with engine.connect() as conn:
+        has_structure = conn.scalar(select(func.count()).select_from(Kreis)) > 0
+    if has_structure:
+        return
+    if settings.demo_mode:
+        from services.seed import seed_demo
+
+        seed_demo(engine, contacts=settings.demo_contacts, seed=42)
+    else:
+        from services.geo.reference import load_reference_data
+
+        from services.core.runtime import session_scope
+
+        with session_scope(engine) as session:
+            load_reference_data(session, merge_small_kvs=False)
+            session.commit()

@@ -1,0 +1,1 @@
+"""Places: the offline geodata, reference tables and PLZ resolution with reach."""

@@ -1,0 +1,82 @@
+"""Offline German geodata (PLZ, Kreise, Länder) read from ``data/geo/`` (see DESIGN §5).
+
+The files are built once by ``scripts/build_geodata.py``; nothing is downloaded at run time.
+All loaders are cached: treat the returned objects as read-only.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+GEO_DIR = Path(__file__).resolve().parents[2] / "data" / "geo"
+
+_ATTRIBUTION = (
+    "&copy; OpenStreetMap contributors &middot; &copy; EuroGeographics / Eurostat &middot; "
+    "&copy; GeoBasis-DE / BKG 2016 &middot; Destatis (CC-BY-4.0) &middot; PLZ-Orte: ODbL"
+)
+
+
+def _read_csv(name: str, str_cols: dict[str, str]) -> pd.DataFrame:
+    return pd.read_csv(GEO_DIR / name, dtype=str_cols, keep_default_na=False, encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def plz_table() -> pd.DataFrame:
+    """All German PLZ: columns plz (5-digit str), places ('|'-joined), kreis_ags, lat, lon."""
+    df = _read_csv("plz.csv", {"plz": str, "places": str, "kreis_ags": str})
+    df["lat"] = df["lat"].astype(float)
+    df["lon"] = df["lon"].astype(float)
+    return df
+
+
+@lru_cache(maxsize=1)
+def kreise_table() -> pd.DataFrame:
+    """The 400 Kreise: ags, name, kind, land_code, population, area_km2, lat, lon."""
+    df = _read_csv("kreise.csv", {"ags": str, "name": str, "kind": str, "land_code": str})
+    df["population"] = df["population"].astype("int64")
+    for col in ("area_km2", "lat", "lon"):
+        df[col] = df[col].astype(float)
+    return df
+
+
+@lru_cache(maxsize=1)
+def laender_table() -> pd.DataFrame:
+    """The 16 Länder: code ('01'..'16'), name, abbr (e.g. 'SN')."""
+    return _read_csv("laender.csv", {"code": str, "name": str, "abbr": str})
+
+
+@lru_cache(maxsize=1)
+def kreise_geojson() -> dict:
+    """Simplified Kreis polygons as a FeatureCollection with properties ags and name."""
+    return json.loads((GEO_DIR / "kreise.geojson").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def laender_geojson() -> dict:
+    """Simplified Land polygons as a FeatureCollection with properties code and name."""
+    return json.loads((GEO_DIR / "laender.geojson").read_text(encoding="utf-8"))
+
+
+def plz_lookup(plz: str) -> dict | None:
+    """Return the row of one PLZ as a dict (places, kreis_ags, lat, lon), or None if unknown."""
+    df = _plz_indexed()
+    key = str(plz).strip()
+    if key not in df.index:
+        return None
+    row = df.loc[key]
+    return {"plz": key, "places": row["places"], "kreis_ags": row["kreis_ags"],
+            "lat": float(row["lat"]), "lon": float(row["lon"])}
+
+
+@lru_cache(maxsize=1)
+def _plz_indexed() -> pd.DataFrame:
+    return plz_table().set_index("plz")
+
+
+def attribution_html() -> str:
+    """Short one-line, HTML-safe data credits for a map corner."""
+    return _ATTRIBUTION

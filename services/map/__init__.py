@@ -1,0 +1,1 @@
+"""The Karte: per-PLZ and per-Kreis aggregates, white spots, figures."""

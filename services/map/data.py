@@ -1,0 +1,250 @@
+"""The Karte's data: per-PLZ and per-Kreis aggregates, white spots, offices; leitung suppressed.
+
+Counting happens in the database (GROUP BY PLZ); the reach analysis then runs on ~8,300 PLZ
+in memory. Aggregates are cached per area, filter and contact-table fingerprint, so changing
+only the reach or reopening the page does not count a million rows again.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from domain.enums import SOURCES, STATUSES, TOPICS
+from db.queries.map import counts as q
+from db.queries.map.counts import ContactFilter
+from services.core import audit
+from services.core.cache import LruCache
+from domain.errors import PermissionDenied, ValidationError
+from services.core.export import safe_csv
+from services.geo.places import normalize_plz
+from services.core.runtime import read_only_engine
+from services.core.scope import Scope, require_persons
+from services.core.settings import get_settings
+from services.map import figures as mf
+from services.privacy.suppression import MIN_COUNT
+from services.map.whitespots import analyse, far_only, kreis_summary
+
+MIN_REACH_KM, MAX_REACH_KM = 1.0, 200.0
+_cache = LruCache(32)
+_lock = threading.Lock()  # guards _pending
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MapView:
+    """Everything the map and the Weiße-Flecken tables show; None counts are hidden (< 5)."""
+
+    reach_km: float
+    suppressed: bool
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    kreis_ags: list[str]
+    kreise: list[dict]
+    offices: list[dict]
+    spots: list[dict]
+    heat: list[list[float]]
+    total: int | None
+    far_total: int | None
+    topics_pending: bool = False
+    plz_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+    kreis_table: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def clear_cache() -> None:
+    """Forget all cached aggregates (tests, after bulk loads)."""
+    _cache.clear()
+
+
+def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> ContactFilter:
+    """The filter narrowed to the user's scope; a Land or KV outside it is refused; leitung: Land only."""
+    if not scope.sees_persons:
+        # leitung: one fixed view per Land; other filters would let views be subtracted.
+        return ContactFilter(land_code=f.land_code)
+    if scope.role == "kreis":
+        if f.kv_id not in (None, scope.kv_id):
+            raise PermissionDenied("Du kannst nur die Karte deines Kreisverbands öffnen.")
+        return replace(f, kv_id=scope.kv_id, land_code=None)
+    if scope.role == "land":
+        if f.land_code not in (None, scope.land_code):
+            raise PermissionDenied("Du kannst nur die Karte deines Landesverbands öffnen.")
+        f = replace(f, land_code=scope.land_code)
+    if f.kv_id is not None:
+        kvs = q.kreisverbaende(session)
+        row = kvs[kvs["id"] == f.kv_id]
+        if row.empty:
+            raise ValidationError("Diesen Kreisverband gibt es nicht.")
+        if f.land_code and row.iloc[0]["land_code"] != f.land_code:
+            raise ValidationError("Der Kreisverband liegt nicht im gewählten Land.")
+    return f
+
+
+def kv_choices(session: Session) -> pd.DataFrame:
+    """All Kreisverbände (id, name, land_code) for the Karte's filter."""
+    return q.kreisverbaende(session)
+
+
+def _area_key(scope: Scope) -> tuple:
+    return (scope.level, scope.kv_id if scope.role == "kreis" else None,
+            scope.land_code if scope.role == "land" else None)
+
+
+def _base_key(session: Session, scope: Scope, f: ContactFilter) -> tuple:
+    url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    return (url, _area_key(scope), f, q.contact_version(session))
+
+
+def plz_counts(session: Session, scope: Scope, f: ContactFilter, base_key: tuple | None = None) -> pd.DataFrame:
+    """Per PLZ: count and one column per status (cached while contacts and filter are unchanged)."""
+    key = ("plz", *(base_key or _base_key(session, scope, f)))
+
+    def compute():
+        raw = q.counts_by_plz_status(session, scope, f)
+        wide = raw.pivot_table(index="plz", columns="status", values="n", aggfunc="sum", fill_value=0)
+        wide = wide.reindex(columns=list(STATUSES), fill_value=0).astype("int64")
+        wide["count"] = wide.sum(axis=1)
+        return wide.reset_index()
+
+    return _cache.get_or_compute(key, compute)
+
+
+_pending: set = set()
+
+
+def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], base_key: tuple,
+            background: bool = False) -> dict[str, list] | None:
+    """Top topics per PLZ; with background=True a cold cache is filled in a thread and None returned."""
+    key = ("topics", *base_key, hash(tuple(sorted(codes))))
+
+    def compute(sess: Session = session):
+        raw = q.topic_counts_by_plz(sess, scope, f, codes).sort_values(["plz", "n"], ascending=[True, False])
+        out: dict[str, list] = {}
+        for plz, grp in raw.groupby("plz", sort=False):
+            out[plz] = [(TOPICS.get(t, t), int(n)) for t, n in zip(grp["topic"], grp["n"])]
+        return out
+
+    bind = session.get_bind()
+    hit = _cache.get(key)
+    if hit is not None or not background or not isinstance(bind, Engine):
+        return hit if hit is not None else _cache.get_or_compute(key, compute)
+    # Joining ~2M topic rows takes seconds at a million contacts: the map must not wait for it.
+    with _lock:
+        if key in _pending:
+            return None
+        _pending.add(key)
+
+    def work():
+        try:
+            with Session(read_only_engine(bind)) as own:
+                _cache.get_or_compute(key, lambda: compute(own))
+        except OperationalError as exc:  # e.g. SQLite busy: the next page load tries again
+            log.warning("Themen je PLZ nicht berechnet: %s", exc.__class__.__name__)
+        finally:
+            with _lock:
+                _pending.discard(key)
+
+    threading.Thread(target=work, name="karte-topics", daemon=True).start()
+    return None
+
+
+def _bounds(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:
+    if places.empty:
+        return (47.27, 5.87), (55.06, 15.04)  # Germany
+    pad = 0.05
+    return ((float(places["lat"].min()) - pad, float(places["lon"].min()) - pad),
+            (float(places["lat"].max()) + pad, float(places["lon"].max()) + pad))
+
+
+def _offices_near(offices: pd.DataFrame, bounds, reach_km: float) -> pd.DataFrame:
+    (s, w), (n, e) = bounds
+    pad = reach_km / 111.0
+    inside = offices["lat"].between(s - pad, n + pad) & offices["lon"].between(w - 2 * pad, e + 2 * pad)
+    return offices[inside]
+
+
+def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float, background: bool = False) -> MapView:
+    """All data of the Karte for the scope and filter; for leitung every count passes suppression.
+
+    leitung gets one fixed view (configured reach, no filter but the Land): comparing views with
+    another reach or filter would reveal small groups. background=True: topic splits missing from
+    the cache are computed in a thread (topics_pending).
+    """
+    suppressed = not scope.sees_persons
+    if suppressed:
+        reach_km = get_settings().office_reach_km
+    if not MIN_REACH_KM <= float(reach_km) <= MAX_REACH_KM:
+        raise ValidationError(f"Die Reichweite muss zwischen {MIN_REACH_KM:.0f} und {MAX_REACH_KM:.0f} km liegen.")
+    f = effective_filter(session, scope, f)
+    # leitung: counted and suppressed nationally, then cut to the Land, so that a Land view and
+    # the national view hide the same Kreise and cannot be played against each other.
+    count_f = replace(f, land_code=None) if suppressed else f
+    kreise = q.kreise(session)
+    if f.kv_id is not None:
+        kreise = kreise[kreise["kv_id"] == f.kv_id]
+    elif f.land_code and not suppressed:
+        kreise = kreise[kreise["land_code"] == f.land_code]
+    places = q.plz_places(session)
+    places = places[places["kreis_ags"].isin(kreise["ags"])]
+    offices = q.active_offices(session)
+    base_key = _base_key(session, scope, count_f)
+    counts = plz_counts(session, scope, count_f, base_key)
+    per_plz = places.merge(counts, on="plz", how="left")
+    per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
+    analysed = analyse(per_plz, offices, reach_km)
+    far = far_only(analysed)
+    if suppressed:
+        far = far[far["count"] >= MIN_COUNT]  # a hidden PLZ is not shown at all
+    topics = _topics(session, scope, count_f, far["plz"].tolist(), base_key, background)
+    by_kreis = kreis_summary(analysed, kreise, offices, reach_km)
+    pending, topics = topics is None, topics or {}
+    spots = [mf.spot(r, topics.get(r["plz"], []), suppressed) for r in far.to_dict("records")]
+    kreis_rows = [mf.kreis(r) for r in by_kreis.to_dict("records")]
+    total, far_total = int(per_plz["count"].sum()), int(far["count"].sum())
+    heat_rows = analysed
+    if suppressed:
+        kreis_rows, total, far_total = mf.protect_kreise(kreis_rows, spots, f.land_code)
+        keep = set(kreise.loc[kreise["land_code"] == f.land_code, "ags"]) if f.land_code else None
+        if keep is not None:
+            kreise = kreise[kreise["ags"].isin(keep)]
+            places = places[places["kreis_ags"].isin(keep)]
+            spots = [sp for sp in spots if sp["kreis_ags"] in keep]
+            heat_rows = analysed[analysed["kreis_ags"].isin(keep)]
+    bounds = _bounds(places)
+    near = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
+    return MapView(reach_km=float(reach_km), suppressed=suppressed, bounds=bounds,
+                   kreis_ags=kreise["ags"].tolist(), kreise=kreis_rows, offices=near, spots=spots,
+                   heat=mf.heat(heat_rows, suppressed), total=total, far_total=far_total,
+                   topics_pending=pending, plz_table=mf.plz_table(spots),
+                   kreis_table=mf.kreis_table(kreis_rows, suppressed))
+
+
+def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> pd.DataFrame:
+    """The Linksaktive of one PLZ the user may see (filtered); audited. Refused for leitung."""
+    require_persons(scope)
+    code = normalize_plz(plz)
+    f = effective_filter(session, scope, f)
+    df = q.contacts_in_plz(session, scope, f, code)
+    audit.record(session, scope, "map_plz_persons", "plz", code, count=len(df))
+    session.commit()
+    return pd.DataFrame({"Nr.": df["id"], "Vorname": df["first_name"], "Nachname": df["last_name"],
+                         "Status": df["status"].map(STATUSES),
+                         "Quelle": df["source"].map(SOURCES).fillna(df["source"]),
+                         "Angelegt": df["created_at"]})
+
+
+def record_export(session: Session, scope: Scope, kind: str, rows: int) -> None:
+    """Audit the download of a Weiße-Flecken table."""
+    if kind not in ("plz", "kreise"):
+        raise ValidationError("Unbekannte Tabelle für den Export.")
+    audit.record(session, scope, "export_whitespots", "map", kind, rows=int(rows))
+    session.commit()
+
+
+def export_csv(session: Session, scope: Scope, table: pd.DataFrame, kind: str) -> bytes:
+    """A Weiße-Flecken table as safe CSV; the export is audited."""
+    record_export(session, scope, kind, len(table))
+    return safe_csv(table)

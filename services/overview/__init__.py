@@ -1,0 +1,1 @@
+"""The Übersicht: key figures of the user's area."""
