@@ -8,6 +8,7 @@ import streamlit_authenticator as stauth
 
 import appctx
 from components.text import md
+from domain.roles import ROLE_LABELS
 from registry import pages_for
 from services.core import auth
 from db.types import utcnow
@@ -28,8 +29,7 @@ except ConfigError as exc:
     st.stop()
 
 appctx.cockpit_engine()  # migrates (and seeds in demo mode) before anything reads
-with appctx.db_session() as s:
-    creds = auth.credentials(s)
+creds = appctx.before_login(auth.credentials)
 
 # Exactly one Authenticate per run (DESIGN §7); no api_key, no login sleep.
 authenticator = stauth.Authenticate(creds, settings.cookie_name, settings.cookie_key,
@@ -39,8 +39,7 @@ _model = authenticator.authentication_controller.authentication_model
 
 def _check_credentials(username: str, password: str) -> bool:
     # Our database decides: failed-login counts and lockout survive restarts.
-    with appctx.db_session() as s:
-        result = auth.check_login(s, username, password)
+    result = appctx.before_login(auth.check_login, username, password)
     if not result.ok:
         st.session_state["login_error"] = result.message
     return result.ok
@@ -79,10 +78,17 @@ def _login_page() -> None:
 def _logout(_info=None) -> None:
     user = appctx.current_user()
     if user is not None:
-        with appctx.db_session() as s:
-            auth.record_logout(s, user.id, user.username)
+        appctx.before_login(auth.record_logout, user.id, user.username)
     st.session_state.pop("cockpit_user", None)
     st.session_state.pop("cockpit_login_at", None)
+
+
+def _load_user(session, username: str, login_at: datetime) -> appctx.CurrentUser | None:
+    db_user = auth.load_active_user(session, username, settings.idle_timeout_minutes, token_issued_at=login_at)
+    if db_user is None:
+        return None
+    return appctx.CurrentUser(db_user.id, db_user.username, db_user.display_name, db_user.role,
+                              db_user.kv_id, db_user.land_code, area_label(session, db_user))
 
 
 if not st.session_state.get("authentication_status"):
@@ -99,11 +105,7 @@ if username:
     # When this browser session logged in (the cookie's issue time, or now after the form):
     # "log out everywhere" ends every session that began before it.
     login_at = st.session_state.setdefault("cockpit_login_at", _token_issued_at() or utcnow())
-    with appctx.db_session() as s:
-        db_user = auth.load_active_user(s, username, settings.idle_timeout_minutes, token_issued_at=login_at)
-        if db_user is not None:
-            user = appctx.CurrentUser(db_user.id, db_user.username, db_user.display_name, db_user.role,
-                                      db_user.kv_id, db_user.land_code, area_label(s, db_user))
+    user = appctx.before_login(_load_user, username, login_at)
     if user is None:
         # Deactivated, locked, idle or logged out everywhere: end this session too.
         authenticator.authentication_controller.logout()
@@ -114,7 +116,7 @@ if username:
 
 if user is not None:
     with st.sidebar:
-        st.markdown(f"**{md(user.display_name)}**  \n{appctx.ROLE_LABELS[user.role]} · {md(user.area)}")
+        st.markdown(f"**{md(user.display_name)}**  \n{ROLE_LABELS[user.role]} · {md(user.area)}")
         authenticator.logout("Abmelden", location="sidebar", key="abmelden", callback=_logout)
     if not st.session_state.get("authentication_status"):
         user = None  # logged out just now: show the login page in this same run
@@ -139,4 +141,4 @@ with st.sidebar:
 try:
     current.run()
 except UserError as exc:
-    appctx.show_error(exc)
+    appctx.show_error(exc)  # a safety net: pages reach services through appctx.read/act

@@ -1,4 +1,10 @@
-"""Streamlit glue shared by app.py and pages: engine, current user, guard, error display."""
+"""The doors from pages to services: read(fn, ...) and act(fn, ...), plus the guard and the flash.
+
+A page never opens a database session, builds a scope or catches a UserError itself. It calls
+read() for what it shows and act() for what the user does. Both open one session for the call,
+pass the one scope (services.core.scope.scope_for), and turn a UserError into its German
+message; act() also records the success message and reruns, so lists show the new state.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -6,15 +12,17 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from domain.errors import UserError
+from domain.roles import PERSON_ROLES
 from registry import may_open
 from services.core.bootstrap import prepare_database
-from domain.errors import UserError
 from services.core.runtime import get_engine, session_scope
-from services.core.scope import Scope
+from services.core.scope import Scope, scope_for
 from services.core.settings import get_settings
 
-ROLE_LABELS = {"admin": "Administration", "team": "Linksaktiv-Team", "land": "Landesverband",
-               "kreis": "Kreisverband", "leitung": "Leitung"}
+FLASH = "cockpit_flash"
+_ERRORS = "cockpit_errors"
+_STOP = object()
 
 
 @dataclass(frozen=True)
@@ -30,11 +38,9 @@ class CurrentUser:
     area: str
 
     @property
-    def scope(self) -> Scope:
-        """The user's data scope."""
-        return Scope(role=self.role, user_id=self.id, username=self.username,
-                     kv_id=self.kv_id if self.role == "kreis" else None,
-                     land_code=self.land_code if self.role == "land" else None)
+    def sees_persons(self) -> bool:
+        """Whether the role works with persons (leitung reads aggregates only)."""
+        return self.role in PERSON_ROLES
 
 
 @st.cache_resource(show_spinner="Datenbank wird vorbereitet …")
@@ -46,8 +52,7 @@ def cockpit_engine():
 
 
 @contextmanager
-def db_session():
-    """A session for one user action."""
+def _session():
     with session_scope(cockpit_engine()) as session:
         yield session
 
@@ -55,6 +60,13 @@ def db_session():
 def current_user() -> CurrentUser | None:
     """The logged-in user of this browser session, if any."""
     return st.session_state.get("cockpit_user")
+
+
+def _scope() -> Scope:
+    user = current_user()
+    if user is None:
+        raise UserError("Bitte melde dich an.")
+    return scope_for(user)  # the one constructor: an account without its area gets an error, not everything
 
 
 def guard(path: str) -> CurrentUser:
@@ -67,41 +79,75 @@ def guard(path: str) -> CurrentUser:
 
 
 def show_error(error: UserError) -> None:
-    """Show a service's German error message.
-
-    Messages may quote database values (an office's name, a PLZ): brackets are escaped so no
-    value can become a Markdown link or an image loaded from another host.
-    """
+    """Show a service's German error message as plain text in a red box."""
+    # Messages may quote database values (an office's name, a PLZ): brackets are escaped so no
+    # value can become a Markdown link or an image loaded from another host.
     text = str(error).replace("[", "\\[").replace("]", "\\]")
     st.error(text, icon=":material/error:")
 
 
-def show_flash(key: str) -> None:
-    """A fixed slot here, filled with the message an action left for after its rerun.
+def read(fn, *args, fallback=_STOP, **kwargs):
+    """Call fn(session, scope, *args) for what a page shows; a UserError is shown in German.
+
+    After the error the page stops, unless a fallback is given: then the page goes on with it.
+    Nothing a read does is committed unless the service commits itself.
+    """
+    try:
+        with _session() as session:
+            return fn(session, _scope(), *args, **kwargs)
+    except UserError as exc:
+        show_error(exc)
+        if fallback is _STOP:
+            st.stop()
+        return fallback
+
+
+def act(fn, *args, success, then=None, key: str | None = None, rerun: bool = True, **kwargs):
+    """Call fn(session, scope, *args) for a user's action; on success flash the message and rerun.
+
+    success is a text, or a function of the result giving a text or a list of (kind, text) with
+    kind one of success, info, warning. then(result) runs after success, before the rerun (clear a
+    form, keep a result). On a UserError nothing is committed (the session is rolled back), the
+    German message shows in place, or where errors(key) stands when the action ran in a callback;
+    the result is None.
+    """
+    try:
+        with _session() as session:
+            result = fn(session, _scope(), *args, **kwargs)
+    except UserError as exc:
+        if key is None:
+            show_error(exc)
+        else:
+            st.session_state.setdefault(_ERRORS, {})[key] = str(exc)
+        return None
+    message = success(result) if callable(success) else success
+    st.session_state[FLASH] = [("success", message)] if isinstance(message, str) else list(message)
+    if then is not None:
+        then(result)
+    if rerun:
+        st.rerun()
+    return result
+
+
+def flash() -> None:
+    """A fixed slot here, filled with the messages the last action left for after its rerun.
 
     The slot exists whether filled or not: widgets below keep their places, so expanders do
     not count as new (and close, hiding an error shown inside) when the message goes away.
     """
-    slot = st.empty()
-    if message := st.session_state.pop(key, None):
-        slot.success(message, icon=":material/check_circle:")
+    slot = st.container()
+    icons = {"success": ":material/check_circle:", "info": ":material/info:", "warning": ":material/warning:"}
+    for kind, text in st.session_state.pop(FLASH, None) or []:
+        getattr(slot, kind)(text, icon=icons[kind])
 
 
-def run_action(user: CurrentUser, fn, *args, success, flash_key: str | None = None):
-    """Run service fn(session, scope, *args) in one session; show its German error, or success.
+def errors(key: str) -> None:
+    """Show here the error that an action for key left (actions run in callbacks draw nothing)."""
+    if text := st.session_state.get(_ERRORS, {}).pop(key, None):
+        show_error(UserError(text))
 
-    success is a text or a function of the result. With flash_key the page reruns (so lists
-    show the new state) and show_flash(flash_key) shows the message after the rerun.
-    """
-    try:
-        with db_session() as session:
-            result = fn(session, user.scope, *args)
-    except UserError as exc:
-        show_error(exc)
-        return None
-    message = success(result) if callable(success) else success
-    if flash_key:
-        st.session_state[flash_key] = message
-        st.rerun()
-    st.success(message)
-    return result
+
+def before_login(fn, *args):
+    """Call fn(session, *args) for the login itself (credentials, lockout, session check): no scope yet."""
+    with _session() as session:
+        return fn(session, *args)

@@ -1,44 +1,48 @@
-"""The one registry of pages: which roles may open each; navigation is built from it."""
+"""The registry of pages: the kind of action each serves; who may open it comes from domain.roles."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ALL_ROLES = ("admin", "team", "land", "kreis", "leitung")
-PERSON_ROLES = ("admin", "team", "land", "kreis")
+from domain.roles import roles_for
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its file, title, icon, section and allowed roles."""
+    """One page: its file, title, icon, section and the kind of action it serves (domain.roles.ACTIONS)."""
 
     path: str
     title: str
     icon: str
     section: str
-    roles: tuple[str, ...]
+    action: str
     url_path: str
     default: bool = False
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles that may open the page: those the role table allows its kind of action."""
+        return roles_for(self.action)
+
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/uebersicht.py", "Übersicht", ":material/dashboard:", "Arbeit", ALL_ROLES, "uebersicht", True),
-    PageSpec("pages/kontakte.py", "Linksaktive", ":material/groups:", "Arbeit", PERSON_ROLES, "linksaktive"),
-    PageSpec("pages/karte.py", "Karte", ":material/map:", "Arbeit", ALL_ROLES, "karte"),
-    PageSpec("pages/aktionen.py", "Aktionsaufrufe", ":material/notifications_active:", "Arbeit", PERSON_ROLES, "aktionsaufrufe"),
-    PageSpec("pages/zeitung_bestellen.py", "Zeitung bestellen", ":material/local_shipping:", "Zeitung", ("kreis", "land", "team"), "zeitung-bestellen"),
-    PageSpec("pages/zeitung_sammel.py", "Sammelbestellung", ":material/inventory_2:", "Zeitung", ("land", "team"), "zeitung-sammel"),
-    PageSpec("pages/zeitung_versand.py", "Zeitungsversand", ":material/outbox:", "Zeitung", ("team",), "zeitung-versand"),
-    PageSpec("pages/zeitung_ausgaben.py", "Zeitungsausgaben", ":material/newspaper:", "Zeitung", ("team",), "zeitung-ausgaben"),
-    PageSpec("pages/helfer_bedarf.py", "Bedarf", ":material/campaign:", "Helfer:innen", PERSON_ROLES, "helfer-bedarf"),
-    PageSpec("pages/helfer_angebote.py", "Hilfsangebote", ":material/volunteer_activism:", "Helfer:innen", PERSON_ROLES, "helfer-angebote"),
-    PageSpec("pages/helfer_vermittlung.py", "Vermittlung", ":material/hub:", "Helfer:innen", ("admin", "team", "land"), "helfer-vermittlung"),
-    PageSpec("pages/helfer_karte.py", "Helfer:innen-Karte", ":material/travel_explore:", "Helfer:innen", ALL_ROLES, "helfer-karte"),
-    PageSpec("pages/admin_users.py", "Benutzer:innen", ":material/group:", "Verwaltung", ("admin",), "benutzer"),
-    PageSpec("pages/admin_offices.py", "Geschäftsstellen", ":material/store:", "Verwaltung", ("admin",), "geschaeftsstellen"),
-    PageSpec("pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", ("admin",), "kreisverbaende"),
-    PageSpec("pages/admin_audit.py", "Audit-Log", ":material/history:", "Verwaltung", ("admin",), "audit"),
-    PageSpec("pages/admin_dsr.py", "Datenschutz-Anfragen", ":material/privacy_tip:", "Verwaltung", ("admin",), "datenschutz"),
-    PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", ALL_ROLES, "konto"),
+    PageSpec("pages/uebersicht.py", "Übersicht", ":material/dashboard:", "Arbeit", "overview.read", "uebersicht", True),
+    PageSpec("pages/kontakte.py", "Linksaktive", ":material/groups:", "Arbeit", "contacts.care", "linksaktive"),
+    PageSpec("pages/karte.py", "Karte", ":material/map:", "Arbeit", "map.read", "karte"),
+    PageSpec("pages/aktionen.py", "Aktionsaufrufe", ":material/notifications_active:", "Arbeit", "calls.write", "aktionsaufrufe"),
+    PageSpec("pages/zeitung_bestellen.py", "Zeitung bestellen", ":material/local_shipping:", "Zeitung", "newspaper.order", "zeitung-bestellen"),
+    PageSpec("pages/zeitung_sammel.py", "Sammelbestellung", ":material/inventory_2:", "Zeitung", "newspaper.batch", "zeitung-sammel"),
+    PageSpec("pages/zeitung_versand.py", "Zeitungsversand", ":material/outbox:", "Zeitung", "newspaper.dispatch", "zeitung-versand"),
+    PageSpec("pages/zeitung_ausgaben.py", "Zeitungsausgaben", ":material/newspaper:", "Zeitung", "newspaper.editions", "zeitung-ausgaben"),
+    PageSpec("pages/helfer_bedarf.py", "Bedarf", ":material/campaign:", "Helfer:innen", "volunteers.leads", "helfer-bedarf"),
+    PageSpec("pages/helfer_angebote.py", "Hilfsangebote", ":material/volunteer_activism:", "Helfer:innen", "volunteers.offers", "helfer-angebote"),
+    PageSpec("pages/helfer_vermittlung.py", "Vermittlung", ":material/hub:", "Helfer:innen", "volunteers.match", "helfer-vermittlung"),
+    PageSpec("pages/helfer_karte.py", "Helfer:innen-Karte", ":material/travel_explore:", "Helfer:innen", "volunteers.map", "helfer-karte"),
+    PageSpec("pages/admin_users.py", "Benutzer:innen", ":material/group:", "Verwaltung", "admin.users", "benutzer"),
+    PageSpec("pages/admin_offices.py", "Geschäftsstellen", ":material/store:", "Verwaltung", "admin.offices", "geschaeftsstellen"),
+    PageSpec("pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", "admin.kv", "kreisverbaende"),
+    PageSpec("pages/admin_audit.py", "Audit-Log", ":material/history:", "Verwaltung", "admin.audit", "audit"),
+    PageSpec("pages/admin_dsr.py", "Datenschutz-Anfragen", ":material/privacy_tip:", "Verwaltung", "privacy.requests", "datenschutz"),
+    PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", "account.own", "konto"),
 )
 
 

@@ -12,7 +12,7 @@ from jinja2 import Template
 from components.simplify import simplify_features
 from components.static_assets import HEAT_JS, ICON_IMAGE_PATH, LEAFLET_CSS, LEAFLET_JS
 from domain.enums import OFFICE_KINDS, STATUSES
-from domain.formatting import format_int
+from domain.formatting import format_decimal, format_int
 
 PALETTE = ("#fde0dd", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 HIDDEN_FILL = "#d9d9d9"
@@ -134,7 +134,7 @@ def _color(value, bins: list[float]) -> str:
 def _num(value, digits: int = 1) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "&lt; 5"
-    return f"{value:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return format_decimal(value, digits)
 
 
 _COARSE: dict[tuple, tuple[list, list[dict]]] = {}

@@ -8,7 +8,7 @@ from sqlalchemy import Select, or_, select
 from domain.errors import PermissionDenied
 from db.models import Contact, ContactShare
 
-PERSON_ROLES = ("admin", "team", "land", "kreis")
+from domain.roles import PERSON_ROLES
 
 
 @dataclass(frozen=True)

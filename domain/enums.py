@@ -1,14 +1,6 @@
 """Closed vocabularies of the domain (DESIGN §2), with their German labels."""
 from __future__ import annotations
 
-ROLES = {
-    "admin": "Administration",
-    "team": "Linksaktiv-Team",
-    "land": "Landesverband",
-    "kreis": "Kreisverband",
-    "leitung": "Leitung",
-}
-
 STATUSES = {"contact": "Kontakt", "active": "Aktiv", "member": "Mitglied"}
 
 SOURCES = {

@@ -34,3 +34,15 @@ def format_decimal(value: float, digits: int = 1) -> str:
     if rounded.is_integer():
         return format_int(int(rounded))
     return f"{rounded:,.{digits}f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def format_km(value: float) -> str:
+    """'15 km', '7,5 km': a distance with German decimals."""
+    return f"{format_decimal(value, 1)} km"
+
+
+def format_percent(ratio: float | None, digits: int = 1) -> str:
+    """'91,9 %' for 0.919; '–' when there is no ratio."""
+    if ratio is None:
+        return "–"
+    return f"{format_decimal(ratio * 100, digits)} %"

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 import appctx
-from domain.enums import ROLES
+from domain.roles import ROLE_LABELS as ROLES
 from services.admin import accounts
 from domain.formatting import format_datetime
 

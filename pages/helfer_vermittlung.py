@@ -6,7 +6,7 @@ import appctx
 from components.figures import decimal_columns
 from domain.enums import SKILLS
 from domain.errors import UserError
-from domain.formatting import format_decimal, format_int
+from domain.formatting import format_decimal, format_int, format_percent
 from services.mail.sender import deliver_due
 from services.matching.handover import ASK_FIRST, accept, hand_over, manual_assign, set_status
 from services.matching.run import run_matching
@@ -51,7 +51,7 @@ if run is not None:
     c = st.columns(4)
     c[0].metric("Passung optimal", format_int(run.optimal.total_fit))
     c[1].metric("Passung gierig (Vergleich)", format_int(run.greedy.total_fit),
-                delta=f"{(run.ratio or 0) * 100:.1f} % des Optimums".replace(".", ","), delta_color="off")
+                delta=f"{format_percent(run.ratio or 0)} des Optimums", delta_color="off")
     c[2].metric("Offene Bedarfe optimal", format_int(run.optimal.needs_left_open))
     c[3].metric("Offene Bedarfe gierig", format_int(run.greedy.needs_left_open))
     st.caption(f"{run.offers} offene Angebote, {run.leads} Wahlkampfleitungen, {run.edges} mögliche Paare; "

@@ -14,7 +14,7 @@ from domain.enums import SOURCES, STATUSES, TOPICS
 from services.map import data as mapdata
 from domain.errors import UserError
 from services.core.export import safe_csv
-from domain.formatting import format_int
+from domain.formatting import format_int, format_km
 from services.geo.files import attribution_html, kreise_geojson, laender_table
 from services.core.settings import get_settings
 
@@ -36,10 +36,6 @@ def _land_select(col) -> str | None:
     names = dict(zip(laender["code"], laender["name"]))
     return col.selectbox("Land", [None, *names], placeholder="ganz Deutschland",
                          format_func=lambda c: "ganz Deutschland" if c is None else names[c])
-
-
-def _km(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
 
 
 # cache_resource, not cache_data: the same (read-only) shape objects each run, so the simplified
@@ -77,7 +73,7 @@ if scope.sees_persons:
 else:
     c7, c8, c9 = st.columns([2, 2, 1])
     land_code = _land_select(c7)
-    st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {_km(settings.office_reach_km)} km.")
+    st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {format_km(settings.office_reach_km)}.")
 color_by = c8.radio("Kreise einfärben nach", ["rate", "count"], horizontal=True,
                     format_func={"rate": "je 10.000 Einwohner:innen", "count": "Anzahl"}.get)
 show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen")
@@ -111,7 +107,7 @@ with left:
 
 with right:
     st.subheader("Weiße Flecken")
-    far_label = f"Linksaktive ohne Büro im Umkreis von {_km(view.reach_km)} km"
+    far_label = f"Linksaktive ohne Büro im Umkreis von {format_km(view.reach_km)}"
     if view.suppressed:
         far_label += " (in PLZ-Gebieten mit mindestens 5)"
     st.metric(far_label, format_int(view.far_total),

@@ -5,10 +5,10 @@ import appctx
 from components import contact_forms as forms
 from components.contact_card import contact_card
 from components.contact_picker import contact_picker
-from services.contacts.care import STEP_BACK_ROLES, add_activity, grant_consent, step_status, withdraw_consent
-from services.contacts.edit import create_contact, set_topics, update_master
+from domain.roles import may
 from services.contacts.card import load_card, open_contact, search_contacts
-from domain.errors import UserError
+from services.contacts.care import add_activity, grant_consent, step_status, withdraw_consent
+from services.contacts.edit import create_contact, set_topics, update_master
 
 user = appctx.guard("pages/kontakte.py")
 st.title("Linksaktive")
@@ -17,26 +17,21 @@ NEW = "kontakte_new"
 
 
 def _search(query: str, page: int):
-    with appctx.db_session() as s:
-        return search_contacts(s, user.scope, query, page)
+    return appctx.read(search_contacts, query, page)
 
 
-def _run(key: str, fn, *args, success: str = "Gespeichert."):
-    """One service call in its own session; on success a fresh form and a rerun that shows the new state."""
-    try:
-        with appctx.db_session() as s:
-            result = fn(s, user.scope, *args)
-    except UserError as exc:
-        appctx.show_error(exc)
-        return
-    forms.done(key)  # first, so an interrupted rerun cannot submit the same form again
-    card = st.session_state.get("kontakte_card")
-    if card is not None:
-        with appctx.db_session() as s:
+def _after(key: str):
+    """What follows a successful change: a fresh form, and the open card redrawn with the change."""
+    def then(_result) -> None:
+        forms.done(key)  # first, so an interrupted rerun cannot submit the same form again
+        if (card := st.session_state.get("kontakte_card")) is not None:
             # Redraw the open card with the change; not a new 'opened' event.
-            st.session_state["kontakte_card"] = load_card(s, user.scope, card.id)
-    st.session_state["kontakte_flash"] = success(result) if callable(success) else success
-    st.rerun()
+            st.session_state["kontakte_card"] = appctx.read(load_card, card.id)
+    return then
+
+
+def _change(key: str, fn, *args, success="Gespeichert.") -> None:
+    appctx.act(fn, *args, success=success, then=_after(key))
 
 
 def _created(data):
@@ -47,45 +42,41 @@ def _created(data):
     return message
 
 
-appctx.show_flash("kontakte_flash")
+appctx.flash()
 
 with st.expander("Neue:n Linksaktive:n erfassen", icon=":material/person_add:"):
     if (data := forms.new_contact_form(NEW)) is not None:
-        _run(NEW, create_contact, data, success=_created(data))
+        _change(NEW, create_contact, data, success=_created(data))
 
-try:
-    contact_id = contact_picker(_search, key="kontakte")
-    if contact_id is None:
-        st.session_state.pop("kontakte_card", None)
-    else:
-        card = st.session_state.get("kontakte_card")
-        if card is None or card.id != contact_id:
-            # Opening is audited once per pick, not again on every rerun of the same card.
-            with appctx.db_session() as s:
-                card = open_contact(s, user.scope, contact_id)
-            st.session_state["kontakte_card"] = card
-        st.divider()
-        contact_card(card)
-        st.subheader("Pflegen", anchor=False)
-        key = f"kontakte_{card.id}"
-        with st.expander("Stammdaten und Adresse ändern", icon=":material/edit:"):
-            if (data := forms.master_form(f"{key}_master", card)) is not None:
-                _run(f"{key}_master", update_master, card.id, data,
-                     success=lambda fields: "Gespeichert." if fields else "Nichts geändert.")
-        with st.expander("Status ändern", icon=":material/trending_up:"):
-            if (step := forms.status_form(f"{key}_status", card, user.role in STEP_BACK_ROLES)) is not None:
-                _run(f"{key}_status", step_status, card.id, *step, success="Status geändert.")
-        with st.expander("Eintrag im Verlauf", icon=":material/edit_note:"):
-            if (entry := forms.activity_form(f"{key}_note")) is not None:
-                _run(f"{key}_note", add_activity, card.id, *entry, success="Eingetragen.")
-        with st.expander("Einwilligungen erteilen oder widerrufen", icon=":material/verified:"):
-            if (consent := forms.grant_form(f"{key}_grant", card.source)) is not None:
-                _run(f"{key}_grant", grant_consent, card.id, consent, success="Einwilligung eingetragen.")
-            st.divider()
-            if (which := forms.withdraw_form(f"{key}_withdraw", card)) is not None:
-                _run(f"{key}_withdraw", withdraw_consent, card.id, *which, success="Widerruf eingetragen.")
-        with st.expander("Themen ändern", icon=":material/label:"):
-            if (topics := forms.topics_form(f"{key}_topics", card)) is not None:
-                _run(f"{key}_topics", set_topics, card.id, topics, success="Themen gespeichert.")
-except UserError as exc:
-    appctx.show_error(exc)
+contact_id = contact_picker(_search, key="kontakte")
+if contact_id is None:
+    st.session_state.pop("kontakte_card", None)
+    st.stop()
+card = st.session_state.get("kontakte_card")
+if card is None or card.id != contact_id:
+    # Opening is audited once per pick, not again on every rerun of the same card.
+    card = appctx.read(open_contact, contact_id)
+    st.session_state["kontakte_card"] = card
+st.divider()
+contact_card(card)
+st.subheader("Pflegen", anchor=False)
+key = f"kontakte_{card.id}"
+with st.expander("Stammdaten und Adresse ändern", icon=":material/edit:"):
+    if (data := forms.master_form(f"{key}_master", card)) is not None:
+        _change(f"{key}_master", update_master, card.id, data,
+                success=lambda fields: "Gespeichert." if fields else "Nichts geändert.")
+with st.expander("Status ändern", icon=":material/trending_up:"):
+    if (step := forms.status_form(f"{key}_status", card, may(user.role, "contacts.step_back"))) is not None:
+        _change(f"{key}_status", step_status, card.id, *step, success="Status geändert.")
+with st.expander("Eintrag im Verlauf", icon=":material/edit_note:"):
+    if (entry := forms.activity_form(f"{key}_note")) is not None:
+        _change(f"{key}_note", add_activity, card.id, *entry, success="Eingetragen.")
+with st.expander("Einwilligungen erteilen oder widerrufen", icon=":material/verified:"):
+    if (consent := forms.grant_form(f"{key}_grant", card.source)) is not None:
+        _change(f"{key}_grant", grant_consent, card.id, consent, success="Einwilligung eingetragen.")
+    st.divider()
+    if (which := forms.withdraw_form(f"{key}_withdraw", card)) is not None:
+        _change(f"{key}_withdraw", withdraw_consent, card.id, *which, success="Widerruf eingetragen.")
+with st.expander("Themen ändern", icon=":material/label:"):
+    if (topics := forms.topics_form(f"{key}_topics", card)) is not None:
+        _change(f"{key}_topics", set_topics, card.id, topics, success="Themen gespeichert.")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from domain.enums import ROLES
+from domain.roles import ROLE_LABELS as ROLES
 from db.models import Kreisverband, Land, User
 from db.queries.common import area_names
 from db.queries.admin import users
@@ -15,7 +15,7 @@ from db.types import utcnow
 from services.core import audit
 from services.core.auth import hash_password
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
 USERNAME_RULES = ("3 bis 60 Zeichen: Kleinbuchstaben ohne Umlaute, Ziffern, Punkt, Binde- oder "
@@ -75,7 +75,7 @@ def _get_user(session: Session, user_id: int) -> User:
 def create_user(session: Session, scope: Scope, username: str, display_name: str, role: str, password: str,
                 email: str = "", land_code: str | None = None, kv_id: int | None = None) -> int:
     """Create a user (admin only); validates everything first; audited; commits; returns the id."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.users")
     username = (username or "").strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise ValidationError("Der Benutzername passt nicht: " + USERNAME_RULES)
@@ -101,7 +101,7 @@ def create_user(session: Session, scope: Scope, username: str, display_name: str
 def set_role_and_area(session: Session, scope: Scope, user_id: int, role: str,
                       land_code: str | None = None, kv_id: int | None = None) -> None:
     """Change a user's role and home LV/KV (admin only); audited; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.users")
     user = _get_user(session, user_id)
     land, kv = _area_fields(session, role, land_code, kv_id)
     if user.id == scope.user_id and role != "admin":
@@ -115,7 +115,7 @@ def set_role_and_area(session: Session, scope: Scope, user_id: int, role: str,
 
 def set_active(session: Session, scope: Scope, user_id: int, active: bool) -> None:
     """Deactivate or reactivate a user (admin only; not oneself); audited; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.users")
     user = _get_user(session, user_id)
     if user.id == scope.user_id and not active:
         raise ValidationError("Du kannst dein eigenes Konto nicht deaktivieren.")
@@ -138,7 +138,7 @@ def reactivate(session: Session, scope: Scope, user_id: int) -> None:
 
 def reset_password(session: Session, scope: Scope, user_id: int, new_password: str) -> None:
     """Set a new password for a user (admin only); ends their sessions; audited; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.users")
     user = _get_user(session, user_id)
     user.password_hash = hash_password(new_password)
     user.failed_logins = 0
@@ -150,7 +150,7 @@ def reset_password(session: Session, scope: Scope, user_id: int, new_password: s
 
 def unlock(session: Session, scope: Scope, user_id: int) -> None:
     """Clear a lockout after failed logins (admin only); audited; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.users")
     user = _get_user(session, user_id)
     user.failed_logins = 0
     user.locked_until = None
@@ -161,7 +161,7 @@ def unlock(session: Session, scope: Scope, user_id: int) -> None:
 def log_out_everywhere(session: Session, scope: Scope, user_id: int) -> None:
     """End every running session of a user (admin, or the user themself); audited; commits."""
     if scope.user_id != user_id:
-        require_role(scope, "admin")
+        require_action(scope, "admin.users")
     user = _get_user(session, user_id)
     user.sessions_revoked_at = utcnow()
     audit.record(session, scope, "sessions_revoked", "user", user.id)
@@ -170,7 +170,7 @@ def log_out_everywhere(session: Session, scope: Scope, user_id: int) -> None:
 
 def list_users(session: Session, scope: Scope) -> list[UserRow]:
     """All users with their area in words (admin only)."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.users")
     kv_names = area_names.kv_names(session)
     land_names = area_names.land_names(session)
     rows = []

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from db.queries.admin import audit_log as q
 from domain.formatting import BERLIN
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 PAGE_SIZE = 50
 
@@ -22,7 +22,7 @@ def list_events(session: Session, scope: Scope, username: str = "", action: str 
                 since: date | None = None, until: date | None = None,
                 page: int = 0, page_size: int = PAGE_SIZE) -> tuple[pd.DataFrame, bool]:
     """One page of audit events, newest first (admin only): columns at, username, action, object, details."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.audit")
     rows = q.events(session, username, action,
                     since=_berlin_day_start(since) if since else None,
                     before=_berlin_day_start(until + timedelta(days=1)) if until else None,
@@ -34,5 +34,5 @@ def list_events(session: Session, scope: Scope, username: str = "", action: str 
 
 def known_actions(session: Session, scope: Scope) -> list[str]:
     """The action names present in the log, sorted (for the filter)."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.audit")
     return q.action_names(session)

@@ -16,7 +16,7 @@ from db.queries.admin import kv_coverage as q
 from db.queries.common.area_names import kv_names_of_land
 from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class MoveResult:
 
 def coverage(session: Session, scope: Scope, land_code: str | None = None) -> pd.DataFrame:
     """One row per Kreis: ags, kreis, land, kv_id, kv_name, contacts (admin only)."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.kv")
     return q.coverage_frame(session, land_code)
 
 
@@ -50,7 +50,7 @@ def _check_name(session: Session, name: str, exclude_id: int | None = None) -> s
 
 def create_kv(session: Session, scope: Scope, name: str, land_code: str) -> int:
     """Create a KV (still without Kreise) in a Land; audited; commits; returns its id."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.kv")
     if session.get(Land, land_code) is None:
         raise ValidationError("Diesen Landesverband gibt es nicht.")
     kv = Kreisverband(name=_check_name(session, name), land_code=land_code)
@@ -63,7 +63,7 @@ def create_kv(session: Session, scope: Scope, name: str, land_code: str) -> int:
 
 def rename_kv(session: Session, scope: Scope, kv_id: int, name: str) -> None:
     """Rename a KV; audited; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.kv")
     kv = session.get(Kreisverband, kv_id)
     if kv is None:
         raise NotFoundError("Diesen Kreisverband gibt es nicht.")
@@ -74,7 +74,7 @@ def rename_kv(session: Session, scope: Scope, kv_id: int, name: str) -> None:
 
 def move_kreis(session: Session, scope: Scope, ags: str, target_kv_id: int) -> MoveResult:
     """Let another KV of the same Land cover a Kreis; its contacts and offices follow; audited; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.kv")
     kreis = session.get(Kreis, ags)
     if kreis is None:
         raise NotFoundError("Diesen Kreis gibt es nicht.")

@@ -31,7 +31,7 @@ from db.types import utcnow
 from services.core import audit
 from domain.errors import NotFoundError, ValidationError
 from services.geo.places import recompute_nearest_offices, resolve_plz
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 CSV_COLUMNS = ("name", "art", "strasse", "plz", "ort", "oeffnungszeiten", "telefon", "email", "kreisverband")
 REQUIRED_COLUMNS = ("name", "plz")
@@ -107,7 +107,7 @@ def _after_change(session: Session, scope: Scope, action: str, office_id, **deta
 
 def create_office(session: Session, scope: Scope, data: OfficeData) -> int:
     """Create an office (admin only); PLZ resolved, coordinates = centroid unless given; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.offices")
     fields, problems = _clean(session, data, _kv_lookup(session))
     if problems:
         raise ValidationError("Die Geschäftsstelle wurde nicht angelegt: " + "; ".join(problems) + ".")
@@ -120,7 +120,7 @@ def create_office(session: Session, scope: Scope, data: OfficeData) -> int:
 
 def edit_office(session: Session, scope: Scope, office_id: int, data: OfficeData) -> None:
     """Replace an office's fields (admin only); a new PLZ moves it to that centroid; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.offices")
     office = session.get(Office, office_id)
     if office is None:
         raise NotFoundError("Diese Geschäftsstelle gibt es nicht.")
@@ -136,7 +136,7 @@ def edit_office(session: Session, scope: Scope, office_id: int, data: OfficeData
 
 def set_office_open(session: Session, scope: Scope, office_id: int, open_: bool) -> None:
     """Close (or reopen) an office; closed offices no longer count as nearest; commits."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.offices")
     office = session.get(Office, office_id)
     if office is None:
         raise NotFoundError("Diese Geschäftsstelle gibt es nicht.")
@@ -191,7 +191,7 @@ def parse_csv(raw: bytes) -> list[tuple[int, dict[str, str]]]:
 
 def import_csv(session: Session, scope: Scope, raw: bytes) -> int:
     """Import offices from CSV: all or nothing, every bad row named by line; returns the count."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.offices")
     kvs = _kv_lookup(session)
     good, errors = [], []
     for line, row in parse_csv(raw):
@@ -218,5 +218,5 @@ def import_csv(session: Session, scope: Scope, raw: bytes) -> int:
 
 def list_offices(session: Session, scope: Scope, include_closed: bool = True) -> pd.DataFrame:
     """All offices with their KV name (admin only)."""
-    require_role(scope, "admin")
+    require_action(scope, "admin.offices")
     return offices_frame(session, include_closed)

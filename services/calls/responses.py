@@ -10,9 +10,9 @@ from db.models import Activity
 from db.queries import calls as q
 from db.types import utcnow
 from services.core import audit
-from services.calls.workflow import CALL_ROLES, load
+from services.calls.workflow import load
 from domain.errors import NotFoundError, ValidationError
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 RESPONSES = {"accepted": "zugesagt", "declined": "abgesagt", "attended": "teilgenommen"}
 
@@ -42,7 +42,7 @@ def record_response(session: Session, scope: Scope, delivery_id: int, response: 
     """Record what a recipient answered (or '' to clear it); on the timeline and audited."""
     if response and response not in RESPONSES:
         raise ValidationError("Unbekannte Antwort.")
-    require_role(scope, *CALL_ROLES)
+    require_action(scope, "calls.write")
     delivery = q.delivery_in_scope(session, scope, delivery_id)
     if delivery is None:
         raise NotFoundError("Diese Empfängerin / diesen Empfänger gibt es nicht (oder nicht in deinem Gebiet).")

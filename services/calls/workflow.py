@@ -21,10 +21,9 @@ from db.types import utcnow
 from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import BERLIN, format_date, format_datetime
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
 
-CALL_ROLES = ("kreis", "land", "team", "admin")  # KV and LV pass on offers to join in (DESIGN §1)
 MODES = {"online": "online", "on_site": "vor Ort"}
 REGION_LEVELS = {"national": "bundesweit", "land": "Land", "kv": "Kreisverband"}
 WINDOW = timedelta(days=30)
@@ -170,7 +169,7 @@ def _audit(session: Session, scope: Scope, action: str, call_id: int, values: di
 
 def create_call(session: Session, scope: Scope, form: CallForm) -> int:
     """Validate and store a new call (not sent yet); audited; returns its id."""
-    require_role(scope, *CALL_ROLES)
+    require_action(scope, "calls.write")
     values = check_form(session, scope, form)
     if q.same_draft_exists(session, values["title"], values["body"], values["land_code"], values["kv_id"],
                            values["region_level"]):
@@ -186,7 +185,7 @@ def create_call(session: Session, scope: Scope, form: CallForm) -> int:
 
 def update_draft(session: Session, scope: Scope, call_id: int, form: CallForm) -> None:
     """Change a call that has not been sent yet (same checks as a new one); audited."""
-    require_role(scope, *CALL_ROLES)
+    require_action(scope, "calls.write")
     values = check_form(session, scope, form)
     call = load(session, scope, call_id, lock=True)
     if call.sent_at is not None:
@@ -199,13 +198,13 @@ def update_draft(session: Session, scope: Scope, call_id: int, form: CallForm) -
 
 def calls(session: Session, scope: Scope) -> list[CallInfo]:
     """The calls of the user's area, newest first."""
-    require_role(scope, *CALL_ROLES)
+    require_action(scope, "calls.write")
     return [_info(c) for c in q.calls_in_area(session, scope)]
 
 
 def load(session: Session, scope: Scope, call_id: int, lock: bool = False) -> CallToAction:
     """The call if the user works with it (kreis: its KV's, land: its Land's); optionally locked."""
-    require_role(scope, *CALL_ROLES)
+    require_action(scope, "calls.write")
     call = q.lock_call(session, call_id) if lock else session.get(CallToAction, call_id)
     if call is None or not q.call_in_area(call, scope):
         raise NotFoundError("Diesen Aufruf gibt es nicht (oder nicht in deinem Gebiet).")

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from domain.enums import CHANNELS, PURPOSES
+from domain.roles import may
 from db.models import Activity, Consent
 from db.queries.contacts import edit as q
 from db.types import utcnow
@@ -30,7 +31,6 @@ from services.contacts.rules import (
 from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.core.scope import Scope
 
-STEP_BACK_ROLES = ("admin", "team")
 _DATE_FIELDS = ("contact_since", "active_since", "member_since")
 
 
@@ -45,7 +45,7 @@ def step_status(session: Session, scope: Scope, contact_id, new_status: str, day
     old, new = LADDER.index(contact.status), LADDER.index(new_status)
     if new == old:
         raise ConflictError(f"Die Person hat den Status „{status_label(new_status)}“ schon.")
-    if new < old and scope.role not in STEP_BACK_ROLES:
+    if new < old and not may(scope.role, "contacts.step_back"):
         raise PermissionDenied("Einen Status zurücksetzen darf nur das Linksaktiv-Team. Bitte wende dich dorthin.")
     if new > old:
         previous = getattr(contact, _DATE_FIELDS[old])

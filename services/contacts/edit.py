@@ -29,9 +29,8 @@ from services.contacts.rules import (
 )
 from domain.errors import ConflictError, NotFoundError, PermissionDenied
 from services.geo.places import PlaceInfo, resolve_plz
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
-CARE_ROLES = ("admin", "team", "land", "kreis")
 NOT_FOUND = "Diese:n Linksaktive:n gibt es nicht oder nicht in deinem Gebiet."
 DUPLICATE = ("Eine:n Linksaktive:n mit der E-Mail-Adresse {email} gibt es in deinem Gebiet schon. "
              "Suche oben unter „Linksaktive“ nach dieser Adresse und ergänze die Angaben dort.")
@@ -50,7 +49,7 @@ class Created:
 
 def load(session: Session, scope: Scope, contact_id) -> Contact:
     """The contact to change, in scope; NotFoundError (same for unknown and out of scope) otherwise."""
-    require_role(scope, *CARE_ROLES)
+    require_action(scope, "contacts.care")
     try:
         cid = int(contact_id)
     except (TypeError, ValueError):
@@ -93,7 +92,7 @@ def _refuse_duplicate(session: Session, scope: Scope, email: str, exclude_id: in
 
 def create_contact(session: Session, scope: Scope, data: ContactInput, since: date | None = None) -> Created:
     """Capture a new contact with topics and consents, a first 'created' activity and an audit event (commits)."""
-    require_role(scope, *CARE_ROLES)
+    require_action(scope, "contacts.care")
     values = clean_master(data)
     place = resolve_plz(session, data.plz)
     _check_area(scope, place)

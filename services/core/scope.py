@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from domain.errors import PermissionDenied
+from domain.roles import may
 # The scope type and its query filters live in the data layer, which applies them; services use them from here.
 from db.scope import PERSON_ROLES, Scope, apply_area, apply_scope, require_persons
 
 __all__ = ["PERSON_ROLES", "Scope", "apply_area", "apply_scope", "may_see_contact", "require_persons",
-           "require_role", "scope_for"]
+           "require_action", "scope_for"]
 
 
 def scope_for(user) -> Scope:
@@ -21,9 +22,9 @@ def scope_for(user) -> Scope:
                  land_code=user.land_code if role == "land" else None)
 
 
-def require_role(scope: Scope, *roles: str) -> None:
-    """Refuse the action unless the user's role is one of roles."""
-    if scope.role not in roles:
+def require_action(scope: Scope, action: str) -> None:
+    """Refuse the call unless the role table (domain.roles) lets the user's role take this kind of action."""
+    if not may(scope.role, action):
         raise PermissionDenied("Das darf deine Rolle nicht.")
 
 

@@ -7,11 +7,33 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from domain.errors import ValidationError
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DB_PATH = ROOT / "data" / "cockpit.sqlite"
 EXAMPLE_COOKIE_KEY = "change-me-to-a-random-string-of-at-least-32-bytes"
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEMO_COOKIE_KEY = "demo-only-cookie-key-0123456789abcdef0123456789"
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The reach of an office (DESIGN §2): the configured default and the bounds every slider and service use."""
+
+    default_km: float
+    min_km: float = 5.0
+    max_km: float = 60.0
+
+    def for_scope(self, sees_persons: bool, requested_km: float | None) -> float:
+        """The reach a view uses: leitung always the configured one (two reaches would reveal the PLZ between)."""
+        if not sees_persons or requested_km is None:
+            return self.default_km
+        return float(requested_km)
+
+    def check(self, km: float) -> None:
+        """Refuse a reach outside the bounds with a German message."""
+        if not self.min_km <= float(km) <= self.max_km:
+            raise ValidationError(f"Die Reichweite muss zwischen {self.min_km:g} und {self.max_km:g} km liegen.")
 
 
 class ConfigError(RuntimeError):
@@ -40,6 +62,12 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "linksaktiv@example.org"
     extra: dict = field(default_factory=dict)
+
+    @property
+    def reach(self) -> Reach:
+        """The office reach with its bounds (the default may lie outside 5–60 km: the bounds widen to hold it)."""
+        km = float(self.office_reach_km)
+        return Reach(default_km=km, min_km=min(5.0, km), max_km=max(60.0, km))
 
     def validate(self) -> None:
         """Refuse an unsafe configuration outside demo mode."""

@@ -30,7 +30,6 @@ from services.map import figures as mf
 from services.privacy.suppression import MIN_COUNT
 from services.map.whitespots import analyse, far_only, kreis_summary
 
-MIN_REACH_KM, MAX_REACH_KM = 1.0, 200.0
 _cache = LruCache(32)
 _lock = threading.Lock()  # guards _pending
 log = logging.getLogger(__name__)
@@ -174,10 +173,9 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     the cache are computed in a thread (topics_pending).
     """
     suppressed = not scope.sees_persons
-    if suppressed:
-        reach_km = get_settings().office_reach_km
-    if not MIN_REACH_KM <= float(reach_km) <= MAX_REACH_KM:
-        raise ValidationError(f"Die Reichweite muss zwischen {MIN_REACH_KM:.0f} und {MAX_REACH_KM:.0f} km liegen.")
+    reach = get_settings().reach
+    reach_km = reach.for_scope(scope.sees_persons, reach_km)
+    reach.check(reach_km)
     f = effective_filter(session, scope, f)
     # leitung: counted and suppressed nationally, then cut to the Land, so that a Land view and
     # the national view hide the same Kreise and cannot be played against each other.

@@ -18,11 +18,11 @@ from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from services.geo.places import haversine_km
 from services.matching import inputs, notify, workflow
-from services.matching.run import MATCH_ROLES, fit_percent
+from services.matching.run import fit_percent
 from services.matching.solver import TOPIC_MAX, explain, fit_points
 from services.matching.solver import Lead as SLead
 from services.matching.solver import Offer as SOffer
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 ASK_FIRST = ("Die Person hat der Weitergabe an eine Gliederung nicht zugestimmt. Das Linksaktiv-Team "
              "fragt sie zuerst; erst mit ihrer Einwilligung sieht der Kreisverband Name und Kontaktdaten.")
@@ -66,7 +66,7 @@ def _share(session: Session, scope: Scope, a: Assignment, contact: Contact, lead
 
 def accept(session: Session, scope: Scope, ids) -> HandoverResult:
     """Accept proposals (→ contacted): hand over where consent allows, notify both sides; audited."""
-    require_role(scope, *MATCH_ROLES)
+    require_action(scope, "volunteers.match")
     rows, now = _load(session, scope, ids), utcnow()
     shared = ask = 0
     for a in rows:
@@ -85,7 +85,7 @@ def accept(session: Session, scope: Scope, ids) -> HandoverResult:
 
 def hand_over(session: Session, scope: Scope, assignment_id: int) -> bool:
     """Retry the handover of an accepted assignment (after the volunteer agreed); True when shared."""
-    require_role(scope, *MATCH_ROLES)
+    require_action(scope, "volunteers.match")
     a = _load(session, scope, [assignment_id])[0]
     if a.status not in ("contacted", "confirmed"):
         raise ConflictError("Nur angenommene Vermittlungen können übergeben werden.")
@@ -97,7 +97,7 @@ def hand_over(session: Session, scope: Scope, assignment_id: int) -> bool:
 
 def set_status(session: Session, scope: Scope, ids, new_status: str) -> int:
     """Move assignments to declined, confirmed or cancelled (one or many); audited; mails on confirm/cancel."""
-    require_role(scope, *MATCH_ROLES)
+    require_action(scope, "volunteers.match")
     if new_status not in ("declined", "confirmed", "cancelled"):
         raise ValidationError("Diese Statusänderung gibt es hier nicht.")
     rows, now = _load(session, scope, ids), utcnow()
@@ -115,7 +115,7 @@ def set_status(session: Session, scope: Scope, ids, new_status: str) -> int:
 def manual_assign(session: Session, scope: Scope, offer_id: int, lead_id: int, skill: str,
                   today: date | None = None) -> Assignment:
     """Propose one pair by hand; the same constraints as the matching hold (German errors otherwise)."""
-    require_role(scope, *MATCH_ROLES)
+    require_action(scope, "volunteers.match")
     today = today or date.today()
     offers = {o.id: o for o in inputs.open_offers(session, scope, today)}
     leads = {ld.id: ld for ld in inputs.open_leads(session, scope, today)}

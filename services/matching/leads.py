@@ -15,9 +15,8 @@ from domain.errors import ConflictError, NotFoundError, PermissionDenied, Valida
 from services.geo.places import resolve_plz
 from services.mail.outbox import valid_address
 from services.matching.workflow import ACTIVE
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
-LEAD_ROLES = ("admin", "team", "land", "kreis")
 MAX_NEED = 500
 
 
@@ -63,7 +62,7 @@ class LeadView:
 
 def leads(session: Session, scope: Scope) -> list[LeadView]:
     """The campaign leads in the user's area, by KV name."""
-    require_role(scope, *LEAD_ROLES)
+    require_action(scope, "volunteers.leads")
     return [LeadView(ld.id, ld.kv_id, ld.contact_name, ld.contact_email, ld.contact_phone, ld.plz, ld.period_start,
                      ld.period_end, tuple(t for t in (ld.topics or "").split(",") if t), ld.note, ld.active,
                      {nd.skill: nd.needed for nd in ld.needs}) for ld in q.leads_by_kv_name(session, scope)]
@@ -98,7 +97,7 @@ def _refuse_duplicate_lead(session: Session, data: LeadInput) -> None:
 
 def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | None = None) -> int:
     """Create or update a lead with its needs; refuses to cut a need below its active assignments."""
-    require_role(scope, *LEAD_ROLES)
+    require_action(scope, "volunteers.leads")
     _validate(session, scope, data)
     if lead_id is None:
         _refuse_duplicate_lead(session, data)

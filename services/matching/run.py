@@ -13,9 +13,8 @@ from db.types import utcnow
 from services.core import audit
 from services.matching import inputs
 from services.matching.solver import MAX_FIT, Solution, candidate_edges, solve_greedy, solve_optimal
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
-MATCH_ROLES = ("admin", "team", "land")
 
 
 @dataclass
@@ -44,7 +43,7 @@ def fit_percent(points: int | float) -> float:
 
 def run_matching(session: Session, scope: Scope, today: date | None = None) -> MatchRun:
     """Compute and store optimal proposals for every open offer and need in the area; audited."""
-    require_role(scope, *MATCH_ROLES)
+    require_action(scope, "volunteers.match")
     t0 = time.perf_counter()
     today = today or date.today()
     # Unanswered machine proposals are recomputed; manual ones, contacted and confirmed stay.

@@ -17,7 +17,7 @@ from domain.errors import ValidationError
 from services.core.export import safe_csv
 from domain.formatting import format_int
 from services.newspaper.packing_pdf import packing_pdf
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 LABEL_W, LABEL_H, COLS, ROWS = 70.0, 37.0, 3, 8
@@ -114,7 +114,7 @@ def postal_frame(orders: pd.DataFrame) -> pd.DataFrame:
 def build_document(session: Session, scope: Scope, edition_id: int, kind: str,
                    statuses=DOCUMENT_STATUSES, land_code: str | None = None) -> tuple[bytes, str, str]:
     """Build one shipping document for the edition's orders in statuses; audited. Returns (data, name, mime)."""
-    require_role(scope, "team", "admin")
+    require_action(scope, "newspaper.dispatch")
     if kind not in KINDS:
         raise ValidationError("Unbekannte Dokumentart.")
     statuses = tuple(statuses)

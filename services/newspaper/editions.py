@@ -12,7 +12,7 @@ from db.models import NewspaperEdition
 from db.queries import newspaper as q
 from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core.scope import Scope, require_persons, require_role
+from services.core.scope import Scope, require_persons, require_action
 
 SHIPPED_STATUSES = ("shipped", "delivered")
 
@@ -33,7 +33,7 @@ class EditionFigures:
 def create_edition(session: Session, scope: Scope, title: str, campaign: str, edition_date: date,
                    copies_in_stock: int, copies_per_bundle: int) -> int:
     """Validate and store a new edition; returns its id."""
-    require_role(scope, "team", "admin")
+    require_action(scope, "newspaper.editions")
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise ValidationError("Bitte gib einen Titel an (höchstens 200 Zeichen).")
@@ -57,7 +57,7 @@ def create_edition(session: Session, scope: Scope, title: str, campaign: str, ed
 
 def set_stock(session: Session, scope: Scope, edition_id: int, copies_in_stock: int) -> None:
     """Change the stock; refused below the copies already set aside."""
-    require_role(scope, "team", "admin")
+    require_action(scope, "newspaper.editions")
     edition = q.lock_edition(session, edition_id)
     if edition is None:
         raise NotFoundError("Diese Ausgabe gibt es nicht.")

@@ -15,7 +15,8 @@ from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import format_decimal
 from services.newspaper.eligibility import ContactFacts, assess, validate_override
-from services.core.scope import Scope, require_role
+from services.core.settings import get_settings
+from services.core.scope import Scope, require_action
 
 MAX_BUNDLES = 20
 STOCK_NOTE = ("Der Bestand wird beim Bestätigen geprüft: Die Exemplare werden in dem Moment zurückgelegt, "
@@ -81,7 +82,7 @@ def available_copies(session: Session, edition_id: int) -> int:
 def create_single_order(session: Session, scope: Scope, edition_id: int, contact_id: int, bundles: int,
                         reach_km: float, override_reason: str = "") -> int:
     """Order the edition by post for one contact; checks consent, address, reach and stock. Returns the id."""
-    require_role(scope, "kreis", "land", "team", "admin")
+    require_action(scope, "newspaper.order")
     edition = q.lock_edition(session, edition_id)  # first statement: stock is counted under the lock
     if edition is None:
         raise NotFoundError("Diese Ausgabe gibt es nicht.")
@@ -120,9 +121,8 @@ def create_single_order(session: Session, scope: Scope, edition_id: int, contact
 
 
 def _check_batch_role(scope: Scope, flt: BatchFilter) -> None:
-    require_role(scope, "land", "team", "admin")
-    if flt.reach_km < 0:
-        raise ValidationError("Die Reichweite darf nicht negativ sein.")
+    require_action(scope, "newspaper.batch")
+    get_settings().reach.check(flt.reach_km)
 
 
 def preview_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, bundles: int = 1) -> BatchPreview:

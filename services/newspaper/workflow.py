@@ -10,7 +10,7 @@ from db.queries import newspaper as q
 from db.types import utcnow
 from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 # Allowed next states; cancelled, returned and delivered are final.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -45,7 +45,7 @@ def check_transition(old: str, new: str) -> None:
 def transition_orders(session: Session, scope: Scope, order_ids, new_status: str,
                       tracking_number: str = "") -> int:
     """Move all given orders to new_status (all or none), audited; returns how many changed."""
-    require_role(scope, "team", "admin")
+    require_action(scope, "newspaper.dispatch")
     ids = sorted({int(i) for i in order_ids})
     if not ids:
         raise ValidationError("Bitte wähle mindestens eine Bestellung aus.")
@@ -82,7 +82,7 @@ def transition_all(session: Session, scope: Scope, edition_id: int, old_status: 
     expected is the count the page showed on its button: when a colleague has changed the
     orders since, nothing is changed, so the figure the user confirmed is the one carried out.
     """
-    require_role(scope, "team", "admin")
+    require_action(scope, "newspaper.dispatch")
     check_transition(old_status, new_status)
     tracking = _checked_tracking(new_status, tracking_number)
     if expected <= 0:

@@ -70,8 +70,7 @@ def build_overview(session: Session, scope: Scope, reach_km: float, now: datetim
     would reveal the contacts of the PLZ in between.
     """
     now = now or utcnow()
-    if not scope.sees_persons:
-        reach_km = get_settings().office_reach_km
+    reach_km = get_settings().reach.for_scope(scope.sees_persons, reach_km)
     # Contact figures are cached while the contacts are unchanged, for at most 5 minutes (the
     # 7/30-day figures move with time); distances are read fresh because offices may change.
     key = (session.get_bind().engine.url.render_as_string(hide_password=True), scope.level, scope.kv_id,

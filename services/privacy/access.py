@@ -12,7 +12,7 @@ from db.types import utcnow
 from services.core import audit
 from services.privacy.requests import KINDS, close, load_open
 from domain.errors import NotFoundError
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 FORMAT_VERSION = 1
 
@@ -81,7 +81,7 @@ def collect(session: Session, contact_id: int) -> dict:
 
 def build_access_export(session: Session, scope: Scope, request_id: int) -> tuple[bytes, str]:
     """The Art. 15 export of an open access request as UTF-8 JSON; marks it done; audited (commits)."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     req = load_open(session, request_id, "access")
     contact_id = req.contact_id
     now = utcnow()

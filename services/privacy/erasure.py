@@ -23,7 +23,7 @@ from services.core import audit
 from services.privacy.requests import close, load_open
 from services.privacy.objection import CANCELLABLE_ORDERS
 from domain.errors import ConflictError, ValidationError
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 CONFIRM_WORD = "LÖSCHEN"
 # A lead was told about these helpers: cancelling first sends the lead its mail.
@@ -69,7 +69,7 @@ def scrub(text: str, values: list[str]) -> str:
 
 def plan(session: Session, scope: Scope, request_id: int) -> ErasurePlan:
     """What erasing the person of this open erasure request would do (nothing is written)."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     req = load_open(session, request_id, "erasure")
     cid = req.contact_id
     c = session.get(Contact, cid)

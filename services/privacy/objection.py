@@ -13,7 +13,7 @@ from db.types import utcnow
 from services.core import audit
 from services.privacy.requests import close, load_open
 from services.matching import notify, workflow
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 # Orders not yet packed can simply stop; packed ones are on their way to the post office.
 CANCELLABLE_ORDERS = ("requested", "approved")
@@ -51,7 +51,7 @@ def withdraw_all_consents(session: Session, contact_id: int, now) -> int:
 
 def preview(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
     """What carrying out this objection would change (nothing is written)."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     cid = load_open(session, request_id, "objection").contact_id
     records = q.consents(session, cid)
     orders = q.order_ids_in_status(session, cid, CANCELLABLE_ORDERS)
@@ -63,7 +63,7 @@ def preview(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
 
 def carry_out_objection(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
     """Stop all processing for the person's purposes in one transaction; request done; audited (commits)."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     req = load_open(session, request_id, "objection")
     cid, now = req.contact_id, utcnow()
     close(session, req, "done")

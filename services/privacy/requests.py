@@ -18,7 +18,7 @@ from db.types import utcnow
 from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import BERLIN
-from services.core.scope import Scope, require_role
+from services.core.scope import Scope, require_action
 
 KINDS = {
     "access": "Auskunft (Art. 15)",
@@ -82,7 +82,7 @@ def _clean_note(note: str, required: bool = False, what: str = "eine Notiz") -> 
 def register_request(session: Session, scope: Scope, contact_id: int, kind: str,
                      received_on: date | None = None, note: str = "") -> int:
     """Record a request for a contact (received today or on an earlier day); audited; returns its id."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     if kind not in KINDS:
         raise ValidationError("Bitte wähle die Art der Anfrage.")
     if contact_id is None or session.get(Contact, int(contact_id)) is None:
@@ -108,7 +108,7 @@ def register_request(session: Session, scope: Scope, contact_id: int, kind: str,
 
 def list_requests(session: Session, scope: Scope, status: str | None = "open") -> list[RequestRow]:
     """Requests (open, done, rejected or all with None), newest first, with deadline and overdue flag."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     if status is not None and status not in STATUSES:
         raise ValidationError("Unbekannter Status.")
     today = berlin_date(utcnow())
@@ -155,7 +155,7 @@ def close(session: Session, req: DataSubjectRequest, status: str, note: str | No
 
 def complete_rectification(session: Session, scope: Scope, request_id: int, note: str) -> None:
     """Mark a rectification done with a note on what was corrected (editing happens on the contact)."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     note = _clean_note(note, required=True, what="an, was berichtigt wurde (ohne die Daten selbst)")
     req = load_open(session, request_id, "rectification")
     close(session, req, "done", note)
@@ -166,7 +166,7 @@ def complete_rectification(session: Session, scope: Scope, request_id: int, note
 
 def reject_request(session: Session, scope: Scope, request_id: int, reason: str) -> None:
     """Reject a request (e.g. identity not shown) with a reason; audited."""
-    require_role(scope, "admin")
+    require_action(scope, "privacy.requests")
     reason = _clean_note(reason, required=True, what="einen Grund")
     req = session.get(DataSubjectRequest, int(request_id))
     if req is None:

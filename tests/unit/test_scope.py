@@ -9,7 +9,7 @@ from sqlalchemy.dialects import sqlite
 
 from db.models import Contact
 from domain.errors import PermissionDenied
-from services.core.scope import Scope, apply_area, apply_scope, may_see_contact, require_role, scope_for
+from services.core.scope import Scope, apply_area, apply_scope, may_see_contact, require_action, scope_for
 
 
 @dataclass
@@ -80,7 +80,7 @@ def test_apply_area_for_aggregates_includes_leitung():
     assert "contact_share" not in _sql(apply_area(stmt, Scope("kreis", kv_id=3), Contact.kv_id, Contact.land_code))
 
 
-def test_require_role():
-    require_role(Scope("admin"), "admin")
+def test_require_action_reads_the_role_table():
+    require_action(Scope("admin"), "admin.users")
     with pytest.raises(PermissionDenied, match="Rolle"):
-        require_role(Scope("team"), "admin")
+        require_action(Scope("team"), "admin.users")
