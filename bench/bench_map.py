@@ -18,7 +18,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
@@ -116,8 +115,8 @@ def bench_browser(url: str) -> None:
     """Chromium: time from clicking 'Karte' to the drawn national map (team)."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path, login, start_app
-    from tests.e2e.test_karte_browser import wait_map_drawn
+    from tests.support.browser import CHROMIUM_ARGS, chromium_path, login, start_app
+    from tests.support.browser import wait_map_drawn
 
     os.environ.setdefault("REQUIRE_BROWSER", "1")
     proc, base = start_app(url, timeout=600)

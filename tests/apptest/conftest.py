@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import TEST_CONTACTS, fresh_database
+from tests.support.databases import TEST_CONTACTS, fresh_database
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-ROLES_USERS = {"admin": "admin", "team": "team", "land": "lv-sachsen", "kreis": "kv-leipzig",
-               "leitung": "leitung"}
 
 
 @pytest.fixture(scope="session")
@@ -35,16 +30,8 @@ def app_db(tmp_path_factory) -> str:
 @pytest.fixture
 def run_page(app_db):
     """run_page(path, username) -> AppTest that shows the page for that user (or the refusal)."""
-    from tests.apptest.helpers import open_page
+    from tests.support.apptest import open_page
 
     return open_page
 
 
-def all_text(at: AppTest) -> str:
-    """Every markdown, title, caption, metric and error text of the page, joined."""
-    parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "warning",
-                 "success"):
-        parts += [str(e.value) for e in getattr(at, kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    return "\n".join(parts)

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine
 from db.models import AuditEvent, Consent, Contact, DataSubjectRequest, Kreis, Plz
-from tests.apptest.conftest import ROLES_USERS, all_text
-from tests.apptest.helpers import open_page
+from tests.support.apptest import ROLES_USERS, all_text
+from tests.support.apptest import open_page
 
 PAGE = "pages/admin_dsr.py"
 

@@ -9,8 +9,8 @@ from db.engine import make_engine
 from db.models import AuditEvent, User
 from db.types import utcnow
 from services.core.runtime import session_scope
-from tests.apptest.conftest import all_text
-from tests.apptest.helpers import open_page
+from tests.support.apptest import all_text
+from tests.support.apptest import open_page
 
 
 def _by_label(elements, label):

@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.models import CallDelivery, CallToAction, Contact, MailOutbox
-from tests.apptest.conftest import all_text
-from tests.apptest.helpers import open_page
+from tests.support.apptest import all_text
+from tests.support.apptest import open_page
 
 
 def _count(app_db, stmt):

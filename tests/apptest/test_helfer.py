@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest.conftest import ROLES_USERS, all_text
+from tests.support.apptest import ROLES_USERS, all_text
 
 PAGES = {
     "pages/helfer_bedarf.py": ("admin", "team", "land", "kreis"),

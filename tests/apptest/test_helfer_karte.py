@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.apptest.conftest import ROLES_USERS, all_text
+from tests.support.apptest import ROLES_USERS, all_text
 
 PAGE = "pages/helfer_karte.py"
 LAYERS = ("Lücke je Kreis", "Offene Bedarfe", "Offene Angebote")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.apptest.conftest import ROLES_USERS, all_text
+from tests.support.apptest import ROLES_USERS, all_text
 
 PAGE = "pages/karte.py"
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from db.engine import make_engine
 from db.models import AuditEvent, Contact, Kreis
 from services.core.runtime import session_scope
-from tests.apptest.helpers import open_page
+from tests.support.apptest import open_page
 
 
 def _db(app_db):

@@ -8,8 +8,8 @@ from db.engine import make_engine
 from db.models import Activity, AuditEvent, Contact
 from db.queries.contacts.consent import active_consent_filter
 from services.core.runtime import session_scope
-from tests.apptest.conftest import all_text
-from tests.apptest.helpers import open_page
+from tests.support.apptest import all_text
+from tests.support.apptest import open_page
 
 
 def _query(app_db, stmt):

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from registry import PAGES
-from tests.apptest.conftest import ROLES_USERS, all_text
-from tests.apptest.helpers import open_page
+from tests.support.apptest import ROLES_USERS, all_text
+from tests.support.apptest import open_page
 
 CASES = [(spec, role) for spec in PAGES for role in ROLES_USERS]
 

@@ -11,7 +11,7 @@ from db.models import User
 from db.types import utcnow
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest.conftest import APP, all_text
+from tests.support.apptest import APP, all_text
 
 
 @pytest.fixture

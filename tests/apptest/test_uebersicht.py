@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.apptest.conftest import ROLES_USERS
-from tests.apptest.helpers import open_page
+from tests.support.apptest import ROLES_USERS
+from tests.support.apptest import open_page
 
 
 @pytest.mark.parametrize("role", list(ROLES_USERS))

@@ -10,8 +10,8 @@ from db.models import AuditEvent, Contact, DispatchOrder, User
 from db.queries.newspaper import BatchFilter, batch_select
 from services.core.scope import scope_for
 from services.core.settings import get_settings
-from tests.apptest.conftest import all_text
-from tests.apptest.helpers import edition_with_batch, open_page
+from tests.support.apptest import all_text
+from tests.support.apptest import edition_with_batch, open_page
 
 
 def _db(app_db):

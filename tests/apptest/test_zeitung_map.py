@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from tests.apptest.conftest import all_text
-from tests.apptest.helpers import edition_with_batch, open_page
+from tests.support.apptest import all_text
+from tests.support.apptest import edition_with_batch, open_page
 
 
 def test_edition_page_shows_map_of_copies(app_db):

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.models import AuditEvent
-from tests.apptest.conftest import all_text
-from tests.apptest.helpers import edition_with_batch, open_page
+from tests.support.apptest import all_text
+from tests.support.apptest import edition_with_batch, open_page
 
 
 def test_team_downloads_packing_list_pdf(app_db):

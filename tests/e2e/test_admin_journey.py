@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose_option, click_until, login, shot, wait_idle
+from tests.support.browser import choose_option, click_until, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from db.engine import make_engine
 from services.mail.sender import deliver_due
-from tests.e2e.conftest import choose_option, click_until, login, shot, wait_idle
-from tests.smtp import smtp_settings
+from tests.support.browser import choose_option, click_until, login, shot, wait_idle
+from tests.support.smtp import smtp_settings
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from db.engine import make_engine, make_session_factory
 from db.models import Assignment, Contact, VolunteerOffer
-from tests.e2e.conftest import choose_option, click_until, login, shot, wait_idle
+from tests.support.browser import choose_option, click_until, login, shot, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,8 @@ from db.engine import make_engine, make_session_factory
 from db.models import CampaignLead, Consent, Contact, Kreisverband, OfferSkill, Plz, User, VolunteerOffer
 from db.types import utcnow
 from services.geo.places import haversine_km
-from tests.conftest import TEST_CONTACTS, fresh_database
-from tests.e2e.conftest import choose_option, chromium_path, click_until, login, shot
+from tests.support.databases import TEST_CONTACTS, fresh_database
+from tests.support.browser import choose_option, chromium_path, click_until, login, shot
 
 pytestmark = pytest.mark.e2e
 

@@ -2,42 +2,18 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import choose_option, login, shot, wait_idle
+from tests.support.browser import choose_option, login, shot, wait_idle
+from tests.support.browser import wait_map_drawn
 
 pytestmark = pytest.mark.e2e
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def wait_map_drawn(iframe, minimum: dict[str, int], timeout_ms: int = 120_000) -> dict:
-    """Wait until the map in the `iframe` locator has drawn and return its shapes per named layer.
-
-    The map draws on one canvas: we wait for that canvas and for window.mapDrawn, which the map
-    script sets after the renderer's first frame, with at least `minimum` shapes per layer.
-    """
-    deadline = time.perf_counter() + timeout_ms / 1000
-    while True:
-        drawn = None
-        # During a rerun Streamlit can hold the old map iframe beside the new one, for a moment
-        # or until the run ends: ask only when exactly one map is on the page.
-        if iframe.count() == 1:
-            try:
-                handle = iframe.element_handle(timeout=1000)
-                frame = handle.content_frame() if handle else None
-                drawn = frame and frame.evaluate(
-                    "() => document.querySelector('.leaflet-overlay-pane canvas') && window.mapDrawn || null")
-            except Exception:  # the frame was replaced or doubled by a rerun while we asked
-                drawn = None
-        if drawn and all(drawn.get(k, 0) >= n for k, n in minimum.items()):
-            return drawn
-        if time.perf_counter() > deadline:
-            raise AssertionError(f"map not drawn in time: {drawn}")
-        time.sleep(0.05)
 
 
 PAINTED_JS = """() => {

@@ -9,7 +9,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import click_until, login, shot, start_app, wait_idle
+from tests.support.browser import click_until, login, shot, start_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 

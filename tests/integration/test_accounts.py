@@ -11,7 +11,7 @@ from db.types import utcnow
 from services.admin import accounts
 from services.core.auth import check_login
 from domain.errors import ConflictError, PermissionDenied, ValidationError
-from tests.integration.helpers import kv_of, user_scope
+from tests.support.scopes import kv_of, user_scope
 
 PW = "ein-langes-passwort"
 
@@ -105,7 +105,7 @@ def test_create_admin_cli(backend, tmp_path, monkeypatch, capsys):
     import io
 
     from scripts.create_admin import main
-    from tests.conftest import fresh_database
+    from tests.support.databases import fresh_database
 
     url = fresh_database(backend, tmp_path, suffix="cli")
     monkeypatch.setenv("DATABASE_URL", url)

@@ -8,7 +8,7 @@ import pytest
 from db.models import AuditEvent
 from services.admin import audit_log
 from domain.errors import PermissionDenied
-from tests.integration.helpers import ADMIN, user_scope
+from tests.support.scopes import ADMIN, user_scope
 
 
 def _event(session, at: datetime, username: str = "probe-user", action: str = "probe_action", obj: str = "1"):

@@ -14,7 +14,7 @@ from services.core.auth import change_own_password, check_login
 from domain.errors import ValidationError
 from services.core.runtime import session_scope
 from services.seed.users import DEMO_PASSWORD, demo_password_hash
-from tests.integration.helpers import ADMIN
+from tests.support.scopes import ADMIN
 
 NEW_PW = "ein-neues-langes-passwort"
 

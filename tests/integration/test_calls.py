@@ -12,8 +12,8 @@ from services.calls import responses as call_responses, workflow as calls
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.mail.sender import WITHDRAWN, deliver_due
 from services.seed import seed_demo
-from tests.integration.helpers import user_scope
-from tests.smtp import smtp_settings as _settings
+from tests.support.scopes import user_scope
+from tests.support.smtp import smtp_settings as _settings
 
 NOW = datetime(2031, 6, 1, 12, tzinfo=timezone.utc)  # after every seeded consent
 

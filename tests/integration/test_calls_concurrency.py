@@ -9,8 +9,8 @@ from services.calls import workflow as calls
 from domain.errors import UserError
 from services.core.runtime import session_scope
 from services.core.scope import Scope
-from tests.conftest import fresh_database
-from tests.integration.test_newspaper_concurrency import _run_all
+from tests.support.databases import fresh_database
+from tests.support.concurrency import run_all as _run_all
 
 TEAM = Scope(role="team", username="team")
 

@@ -14,7 +14,7 @@ from services.contacts.care import add_activity, grant_consent, step_status, wit
 from services.contacts.edit import create_contact, set_topics, update_master
 from services.contacts.rules import ConsentInput, ContactInput, today_berlin
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from tests.integration.helpers import ADMIN, kv_of, user_scope
+from tests.support.scopes import ADMIN, kv_of, user_scope
 
 LEIPZIG_PLZ, GOERLITZ_PLZ, DRESDEN_PLZ, BERLIN_PLZ = "04109", "02826", "01067", "10115"
 EVIDENCE = "Unterschrift auf Infostand-Liste vom 03.05.2025"

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Consent, Contact
-from services.contacts.card import PAGE_SIZE, consent_states, open_contact, search_contacts
-from tests.integration.helpers import ADMIN, user_scope
+from services.contacts.card import PAGE_SIZE, open_contact, search_contacts
+from tests.support.scopes import ADMIN, user_scope
 
 
 def _all_pages(session, scope, query):

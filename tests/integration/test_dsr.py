@@ -21,7 +21,7 @@ from services.privacy import (
 )
 from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.core.scope import Scope
-from tests.integration.dsr_person import EMAIL, IDENTIFYING, LAST, STREET, make_person
+from tests.support.dsr_person import EMAIL, IDENTIFYING, LAST, STREET, make_person
 
 ADMIN = Scope(role="admin", user_id=1, username="admin")
 

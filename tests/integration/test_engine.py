@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.engine import make_engine
 from db.models import User
 from services.core.runtime import read_only_engine
-from tests.conftest import fresh_database
+from tests.support.databases import fresh_database
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from db.models import AuditEvent, Contact, Kreis, Kreisverband
 from services.admin import kv_coverage
 from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.core.scope import apply_scope
-from tests.integration.helpers import ADMIN, kv_of, user_scope
+from tests.support.scopes import ADMIN, kv_of, user_scope
 
 
 def _count(session, *conds):

@@ -12,7 +12,7 @@ from db.types import utcnow
 from domain.errors import ValidationError
 from services.mail.outbox import enqueue
 from services.mail.sender import MAX_ATTEMPTS, deliver_due
-from tests.smtp import free_port, smtp_settings as _settings
+from tests.support.smtp import free_port, smtp_settings as _settings
 
 
 def _queue(engine, **kw) -> int:

@@ -11,8 +11,8 @@ from services.mail.sender import deliver_due
 from services.matching import handover
 from services.matching.run import run_matching
 from services.seed import seed_demo
-from tests.integration.helpers import user_scope
-from tests.smtp import smtp_settings as _settings
+from tests.support.scopes import user_scope
+from tests.support.smtp import smtp_settings as _settings
 
 
 def test_confirm_and_cancel_mails_arrive(empty_engine, smtp_server):

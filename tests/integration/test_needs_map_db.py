@@ -10,7 +10,7 @@ from db.types import utcnow
 from services.matching import handover, inputs, offers
 from services.matching.needs_map import GAP, NEEDS, OFFERS, needs_map
 from services.matching.run import run_matching
-from tests.integration.helpers import user_scope
+from tests.support.scopes import user_scope
 
 
 def test_team_sees_every_kreis_with_the_matchings_counts(session):

@@ -1,7 +1,6 @@
 """Two staff at the same moment on PostgreSQL: no duplicate order, the stock is never overdrawn."""
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from sqlalchemy import func, select, text
@@ -13,29 +12,13 @@ from domain.errors import UserError
 from services.newspaper import editions, orders, workflow
 from services.core.runtime import session_scope
 from services.core.scope import Scope
-from tests.conftest import fresh_database
+from tests.support.databases import fresh_database
+from tests.support.concurrency import run_all
 
 TEAM = Scope(role="team", username="team")
 LAND = Scope(role="land", username="lv-sachsen", land_code="14")
 
 
-def _run_all(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(i, job):
-        barrier.wait()
-        try:
-            results[i] = job()
-        except UserError as exc:
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
 
 
 def test_concurrent_batches_and_approvals_postgresql(tmp_path):
@@ -69,7 +52,7 @@ def test_concurrent_batches_and_approvals_postgresql(tmp_path):
                 return orders.create_single_order(s, TEAM, edition, cid, 1, 15.0) if cid else None
         return job
 
-    results = _run_all([batch(TEAM, big, flt_all), batch(LAND, big, flt_land), batch(TEAM, big, flt_land),
+    results = run_all([batch(TEAM, big, flt_all), batch(LAND, big, flt_land), batch(TEAM, big, flt_land),
                         single(big), single(big), batch(TEAM, tight, flt_all), batch(LAND, tight, flt_land)])
     with session_scope(eng) as s:
         dup = s.execute(text("SELECT edition_id, contact_id FROM dispatch_order WHERE status <> 'cancelled' "
@@ -90,7 +73,7 @@ def test_concurrent_batches_and_approvals_postgresql(tmp_path):
         ids = list(s.scalars(select(DispatchOrder.id).where(DispatchOrder.edition_id == big)))
 
     half = len(ids) // 2
-    approvals = _run_all([
+    approvals = run_all([
         lambda: _approve(eng, ids[:half + 50]), lambda: _approve(eng, ids[half - 50:]),
         lambda: _approve(eng, ids[:half + 50])])
     with session_scope(eng) as s:

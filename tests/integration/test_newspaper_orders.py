@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Activity, AuditEvent, Consent, Contact, DispatchOrder, Kreisverband, Kreis, Plz, User
+from db.models import Activity, AuditEvent, Consent, Contact, DispatchOrder, Plz, User
 from db.queries.newspaper import BatchFilter
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.newspaper import editions, orders, workflow
@@ -240,7 +240,7 @@ def test_packing_list_pdf_is_audited(session):
     orders.confirm_batch(session, TEAM, ed, flt, 2, pv.people, pv.copies)
     data, name, mime = build_document(session, TEAM, ed, "packing_pdf", ["requested"])
     assert data.startswith(b"%PDF") and name == f"zeitung-{ed}-packliste.pdf" and mime == "application/pdf"
-    from tests.unit.test_newspaper_documents import pdf_text
+    from tests.support.pdf import pdf_text
     text = pdf_text(data)
     assert f"Gesamt: {pv.people} Bestellungen" in text and "Sachsen · Kreisverband" in text
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "newspaper_export_packing_pdf"))

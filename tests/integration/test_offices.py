@@ -8,7 +8,7 @@ from db.models import AuditEvent, Office, Plz
 from services.admin import offices
 from domain.errors import PermissionDenied, ValidationError
 from services.geo.places import resolve_plz
-from tests.integration.helpers import ADMIN, kv_of, user_scope
+from tests.support.scopes import ADMIN, kv_of, user_scope
 
 GOOD_CSV = ("name;art;strasse;plz;ort;oeffnungszeiten;telefon;email;kreisverband\n"
             "Büro Weißwasser;Bürgerbüro;Marktplatz 1;02943;;Mo–Do 10–16 Uhr;03576 1234;ww@example.org;\n"

@@ -9,7 +9,7 @@ from db.models import Contact, ContactTopic, Plz
 from db.types import utcnow
 from services.overview.figures import build_overview
 from services.core.scope import Scope
-from tests.integration.helpers import kv_of, user_scope
+from tests.support.scopes import kv_of, user_scope
 
 
 def _count(session, *conds):

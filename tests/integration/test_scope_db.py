@@ -8,7 +8,7 @@ from db.models import Contact, ContactShare
 from services.contacts.card import open_contact, search_contacts
 from domain.errors import NotFoundError, PermissionDenied
 from services.core.scope import apply_scope
-from tests.integration.helpers import kv_of, user_scope
+from tests.support.scopes import kv_of, user_scope
 
 
 def visible_ids(session, scope) -> set[int]:

@@ -12,7 +12,7 @@ from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SKILLS, SOURCES, TO
 from db.models import DispatchOrder
 from services.seed import DEMO_PASSWORD, seed_demo
 from services.seed.users import demo_password_hash
-from tests.conftest import TEST_CONTACTS
+from tests.support.databases import TEST_CONTACTS
 
 
 def _df(engine, sql: str) -> pd.DataFrame:

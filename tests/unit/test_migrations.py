@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from db.engine import make_engine
 from db.migrate import heads
 from db.models import Base
-from tests.conftest import fresh_database
+from tests.support.databases import fresh_database
 
 # Created by hand in 0001 per database (DESIGN §8); the models do not declare them.
 HAND_MADE = {"ix_contact_last_name_c", "ix_contact_email_c", "ix_contact_search_trgm",
@@ -28,7 +28,7 @@ def _name(diff) -> str | None:
 @pytest.mark.parametrize("backend_name", ["sqlite", "postgresql"])
 def test_no_autogenerate_diff(backend_name, tmp_path):
     if backend_name == "postgresql":
-        from tests.conftest import pg_url
+        from tests.support.databases import pg_url
         pg_url()
     eng = make_engine(fresh_database(backend_name, tmp_path, suffix="migr"))
     try:

@@ -9,7 +9,7 @@ import pytest
 
 from domain.errors import ValidationError
 from services.newspaper.packing_pdf import packing_pdf
-from tests.unit.test_newspaper_documents import pdf_text
+from tests.support.pdf import pdf_text
 
 AT = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

@@ -1,9 +1,25 @@
-"""Open a page as a user in AppTest (AppTest cannot carry cookies: log in via session state)."""
+"""AppTest helpers: the app file, demo users per role, all text of a page, opening a page as a user."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest.conftest import APP
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+ROLES_USERS = {"admin": "admin", "team": "team", "land": "lv-sachsen", "kreis": "kv-leipzig",
+               "leitung": "leitung"}
+
+
+def all_text(at: AppTest) -> str:
+    """Every markdown, title, caption, metric and error text of the page, joined."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "warning",
+                 "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
 
 
 def open_page(path: str | None, username: str | None, timeout: float = 60) -> AppTest:
