@@ -115,14 +115,13 @@ def bench_browser(url: str) -> None:
     """Chromium: time from clicking 'Karte' to the drawn national map (team)."""
     from playwright.sync_api import expect, sync_playwright
 
-    from tests.support.browser import CHROMIUM_ARGS, chromium_path, login, start_app
-    from tests.support.browser import wait_map_drawn
+    from harness.browser import CHROMIUM_ARGS, find_chromium, login, start_app, wait_map_drawn
 
     os.environ.setdefault("REQUIRE_BROWSER", "1")
     proc, base = start_app(url, timeout=600)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(120_000)
             expect.set_options(timeout=120_000)

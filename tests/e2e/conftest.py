@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.support.databases import TEST_CONTACTS, fresh_database
-from tests.support.browser import CHROMIUM_ARGS, chromium_path, start_app
+from harness.browser import CHROMIUM_ARGS, start_app
+from tests.support.browser import chromium_path
 
 # Streamlit reruns and first-start seeding take longer than expect()'s 5 s default.
 expect.set_options(timeout=60_000)

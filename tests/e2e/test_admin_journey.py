@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import choose_option, click_until, login, shot, wait_idle
+from harness.browser import login, wait_idle
+from tests.support.browser import choose_option, click_until, shot
 
 pytestmark = pytest.mark.e2e
 

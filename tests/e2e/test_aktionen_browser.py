@@ -9,7 +9,8 @@ from playwright.sync_api import expect
 
 from db.engine import make_engine
 from services.mail.sender import deliver_due
-from tests.support.browser import choose_option, click_until, login, shot, wait_idle
+from harness.browser import login, wait_idle
+from tests.support.browser import choose_option, click_until, shot
 from tests.support.smtp import smtp_settings
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from db.engine import make_engine, make_session_factory
 from db.models import Assignment, Contact, VolunteerOffer
-from tests.support.browser import choose_option, click_until, login, shot, wait_idle
+from harness.browser import login, wait_idle
+from tests.support.browser import choose_option, click_until, shot
 
 pytestmark = pytest.mark.e2e
 

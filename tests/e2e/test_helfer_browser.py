@@ -13,7 +13,8 @@ from db.models import CampaignLead, Consent, Contact, Kreisverband, OfferSkill, 
 from db.types import utcnow
 from services.geo.places import haversine_km
 from tests.support.databases import TEST_CONTACTS, fresh_database
-from tests.support.browser import choose_option, chromium_path, click_until, login, shot
+from harness.browser import login
+from tests.support.browser import choose_option, chromium_path, click_until, shot
 
 pytestmark = pytest.mark.e2e
 

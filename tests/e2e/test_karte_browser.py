@@ -6,8 +6,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import choose_option, login, shot, wait_idle
-from tests.support.browser import wait_map_drawn
+from harness.browser import login, wait_idle
+from tests.support.browser import choose_option, shot
+from harness.browser import wait_map_drawn
 
 pytestmark = pytest.mark.e2e
 

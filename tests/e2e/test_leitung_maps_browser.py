@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import login, shot, wait_idle
+from harness.browser import login, wait_idle
+from tests.support.browser import shot
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import click_until, login, shot, start_app, wait_idle
+from harness.browser import login, start_app, wait_idle
+from tests.support.browser import click_until, shot
 
 pytestmark = pytest.mark.e2e
 

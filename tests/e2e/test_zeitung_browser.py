@@ -13,7 +13,8 @@ from db.engine import make_engine
 from db.models import Contact, User
 from db.queries.newspaper import BatchFilter, batch_select
 from services.core.scope import scope_for
-from tests.support.browser import choose_option, click_until, login, shot
+from harness.browser import login
+from tests.support.browser import choose_option, click_until, shot
 from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.e2e

@@ -1,0 +1,1 @@
+"""Driving the running Cockpit from outside: used by the browser tests and the benchmarks alike."""
