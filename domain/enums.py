@@ -91,6 +91,8 @@ ACTIVITY_KINDS = {
     "volunteer_offer": "Hilfsangebot",
     "assignment": "Vermittlung",
     "note": "Notiz",
+    "import": "Importiert",
+    "merge": "Zusammengeführt",
 }
 
 MAIL_STATUSES = {"queued": "wartet", "sent": "gesendet", "failed": "fehlgeschlagen"}

@@ -5,11 +5,12 @@ from db.models.campaign import (
     NewspaperEdition, OfferSkill, VolunteerOffer,
 )
 from db.models.contact import Activity, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest
+from db.models.intake import DuplicateCandidate, ImportBatch, MappingPreset
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
 
 __all__ = [
     "Base", "Assignment", "CallDelivery", "CallToAction", "CampaignLead", "DispatchOrder",
     "LeadNeed", "MailOutbox", "NewspaperEdition", "OfferSkill", "VolunteerOffer", "Activity",
     "Consent", "Contact", "ContactShare", "ContactTopic", "DataSubjectRequest", "AppSetting", "AuditEvent",
-    "Kreis", "Kreisverband", "Land", "Office", "Plz", "User",
+    "Kreis", "Kreisverband", "Land", "Office", "Plz", "User", "DuplicateCandidate", "ImportBatch", "MappingPreset",
 ]

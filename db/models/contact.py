@@ -26,6 +26,11 @@ class Contact(Base):
         Index("ix_contact_plz_address", "plz", sqlite_where=text("street <> '' AND city <> ''"),
               postgresql_where=text("street <> '' AND city <> ''")),
         # Name-search indexes differ per database; they are created in the migration.
+        # Exact duplicate keys (migration 0008): normalised e-mail and E.164 phone.
+        Index("ix_contact_email_key", "email_key", sqlite_where=text("email_key <> ''"),
+              postgresql_where=text("email_key <> ''")),
+        Index("ix_contact_phone_key", "phone_key", sqlite_where=text("phone_key <> ''"),
+              postgresql_where=text("phone_key <> ''")),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -44,6 +49,13 @@ class Contact(Base):
     active_since: Mapped[date | None] = mapped_column(Date)
     member_since: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), index=True)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    # Keys for exact duplicate matches, kept by every write path (services.contacts.keys).
+    email_key: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    phone_key: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # The import batch that created this person (rollback, list filter); NULL when typed in.
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"),
+                                                        index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
@@ -57,6 +69,7 @@ class ContactTopic(Base):
         ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
     )
     topic: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
 
 
 class Consent(Base):
@@ -82,6 +95,7 @@ class Consent(Base):
     source: Mapped[str] = mapped_column(String(40), default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
 
 
 class Activity(Base):
@@ -97,6 +111,7 @@ class Activity(Base):
     ref_type: Mapped[str] = mapped_column(String(30), default="")
     ref_id: Mapped[int | None] = mapped_column(Integer)
     user_id: Mapped[int | None] = mapped_column(Integer)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
 
 
 class DataSubjectRequest(Base):

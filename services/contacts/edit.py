@@ -27,6 +27,7 @@ from services.contacts.rules import (
     status_label,
     today_berlin,
 )
+from domain.keys import email_key, phone_key
 from domain.errors import ConflictError, NotFoundError, PermissionDenied
 from services.geo.places import PlaceInfo, resolve_plz
 from services.core.scope import Scope, require_action
@@ -58,6 +59,12 @@ def load(session: Session, scope: Scope, contact_id) -> Contact:
     if contact is None:
         raise NotFoundError(NOT_FOUND)
     return contact
+
+
+def set_keys(contact: Contact) -> None:
+    """Keep the exact-duplicate keys (normalised e-mail, E.164 phone) in step with the typed values."""
+    contact.email_key = email_key(contact.email)
+    contact.phone_key = phone_key(contact.phone)
 
 
 def touch(contact: Contact) -> None:
@@ -110,6 +117,7 @@ def create_contact(session: Session, scope: Scope, data: ContactInput, since: da
         land_code=place.land_code, status=status, source=source, contact_since=day,
         active_since=day if rank >= 1 else None, member_since=day if rank >= 2 else None,
         created_at=now, updated_at=now)
+    set_keys(contact)
     session.add(contact)
     session.flush()
     session.add_all([ContactTopic(contact_id=contact.id, topic=t) for t in topics])
@@ -146,6 +154,7 @@ def update_master(session: Session, scope: Scope, contact_id, data: ContactInput
     old_kv = contact.kv_id
     for f in changed:
         setattr(contact, f, values[f])
+    set_keys(contact)
     contact.kreis_ags, contact.kv_id, contact.land_code = place.kreis_ags, place.kv_id, place.land_code
     touch(contact)
     moved = {"kv_from": old_kv, "kv_to": place.kv_id} if old_kv != place.kv_id else {}

@@ -20,7 +20,7 @@ CONSENT_COMBOS = (("information", "email", 75), ("call_to_action", "email", 45),
                   ("information", "post", 12), ("call_to_action", "sms", 12), ("call_to_action", "phone", 6),
                   ("information", "phone", 5), ("newspaper", "email", 12), ("volunteering", None, 30),
                   ("pass_to_branch", None, 30))
-EXTRA_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in ("created", "status_change"))
+EXTRA_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in ("created", "status_change", "import", "merge"))
 # Orders, offers and assignments have their own records; a bare timeline entry would contradict them.
 EXTRA_KIND_W = np.array([14, 10, 12, 14, 10, 12, 0, 0, 0, 9], dtype=float)
 EVIDENCE = {"email": "Double-Opt-In bestätigt am ", "post": "Unterschrift auf Formular vom ",
@@ -124,9 +124,13 @@ def generate_chunk(rng: np.random.Generator, ctx: ContactContext, first_id: int,
     has_phone = rng.random(n) < 0.35
     has_phone[c_row[(channel == "phone") | (channel == "sms")]] = True
 
+    emails = np.where(has_email, email, "")
+    phone_idx = rng.integers(0, len(p.phones), n)
     out["contact"] = _cols(
-        id=ids, first_name=p.first[fi], last_name=p.last[li], email=np.where(has_email, email, ""),
-        phone=np.where(has_phone, p.phones[rng.integers(0, len(p.phones), n)], ""), street=street,
+        id=ids, first_name=p.first[fi], last_name=p.last[li], email=emails,
+        email_key=np.char.lower(np.char.strip(emails.astype(str))).astype(object),
+        phone=np.where(has_phone, p.phones[phone_idx], ""),
+        phone_key=np.where(has_phone, p.phone_keys[phone_idx], ""), street=street,
         plz=ctx.geo.plz_codes[pidx], city=ctx.geo.plz_place[pidx], kreis_ags=ctx.ags[kidx],
         kv_id=ctx.kv_id[kidx], land_code=ctx.land[kidx],
         status=np.where(is_member, "member", np.where(is_active, "active", "contact")).astype(object),

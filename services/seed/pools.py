@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 from faker import Faker
+from domain.keys import phone_key
 
 EMAIL_DOMAINS = ("example.org", "example.net", "example.com")  # reserved for examples, never real
 
@@ -71,6 +72,7 @@ class Pools:
     streets: np.ndarray
     house_numbers: np.ndarray
     phones: np.ndarray
+    phone_keys: np.ndarray  # E.164 of each phone, computed once per pool entry
     email_suffixes: np.ndarray
 
 
@@ -96,5 +98,6 @@ def build_pools(seed: int) -> Pools:
     return Pools(
         first=obj(first), first_ascii=obj(email_local(n) for n in first), first_female_count=len(female),
         last=obj(last), last_ascii=obj(email_local(n) for n in last), streets=obj(streets),
-        house_numbers=obj(numbers), phones=obj(phones), email_suffixes=obj(suffixes),
+        house_numbers=obj(numbers), phones=obj(phones), phone_keys=obj(phone_key(x) for x in phones),
+        email_suffixes=obj(suffixes),
     )
