@@ -72,7 +72,7 @@ def touch(contact: Contact) -> None:
     contact.updated_at = utcnow()
 
 
-def _check_area(scope: Scope, place: PlaceInfo, moving_from_kv: int | None = None) -> None:
+def check_area(scope: Scope, place: PlaceInfo, moving_from_kv: int | None = None) -> None:
     """Refuse a place outside the user's area; a move inside the contact's own KV is always fine."""
     if moving_from_kv is not None and place.kv_id == moving_from_kv:
         return
@@ -102,7 +102,7 @@ def create_contact(session: Session, scope: Scope, data: ContactInput, since: da
     require_action(scope, "contacts.care")
     values = clean_master(data)
     place = resolve_plz(session, data.plz)
-    _check_area(scope, place)
+    check_area(scope, place)
     status = check_status(data.status)
     source = check_source(data.source)
     topics = check_topics(data.topics)
@@ -140,7 +140,7 @@ def update_master(session: Session, scope: Scope, contact_id, data: ContactInput
     values = clean_master(data)
     place = resolve_plz(session, data.plz)
     if place.plz != contact.plz:
-        _check_area(scope, place, moving_from_kv=contact.kv_id)
+        check_area(scope, place, moving_from_kv=contact.kv_id)
         if values["city"] == contact.city or not values["city"]:
             # The old place name belongs to the old PLZ; take the new one unless another was typed.
             values["city"] = place.place
