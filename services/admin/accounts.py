@@ -7,14 +7,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from domain.roles import ROLE_LABELS as ROLES
 from db.models import Kreisverband, Land, User
-from db.queries.common import area_names
 from db.queries.admin import users
+from db.queries.common import area_names
 from db.types import utcnow
+from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.roles import ROLE_LABELS as ROLES
 from services.core import audit
 from services.core.auth import hash_password
-from domain.errors import ConflictError, NotFoundError, ValidationError
 from services.core.scope import Scope, require_action
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
@@ -182,11 +182,11 @@ def list_users(session: Session, scope: Scope) -> list[UserRow]:
     return rows
 
 
-def kv_choices(session: Session) -> dict[int, str]:
-    """All KVs by id with their name, sorted by name (for forms)."""
+def kv_choices(session: Session, scope: Scope) -> dict[int, str]:
+    """All KVs by id with their name, sorted by name (for forms; reference data, the same for every scope)."""
     return area_names.kv_names_by_name(session)
 
 
-def land_choices(session: Session) -> dict[str, str]:
-    """All Länder by code with their name, sorted by name (for forms)."""
+def land_choices(session: Session, scope: Scope) -> dict[str, str]:
+    """All Länder by code with their name, sorted by name (for forms; reference data, the same for every scope)."""
     return area_names.land_names_by_name(session)

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from db.models import Kreis, Kreisverband, Land
 from db.queries.admin import kv_coverage as q
 from db.queries.common.area_names import kv_names_of_land
-from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from services.core import audit
 from services.core.scope import Scope, require_action
 
 
@@ -34,8 +34,9 @@ def coverage(session: Session, scope: Scope, land_code: str | None = None) -> pd
     return q.coverage_frame(session, land_code)
 
 
-def kvs_of_land(session: Session, land_code: str) -> dict[int, str]:
-    """The KVs of a Land by id with their name (also those without Kreise)."""
+def kvs_of_land(session: Session, scope: Scope, land_code: str) -> dict[int, str]:
+    """The KVs of a Land by id with their name (also those without Kreise; admin only)."""
+    require_action(scope, "admin.kv")
     return kv_names_of_land(session, land_code)
 
 

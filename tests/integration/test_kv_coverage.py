@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Contact, Kreis, Kreisverband
-from services.admin import kv_coverage
 from domain.errors import ConflictError, PermissionDenied, ValidationError
+from services.admin import kv_coverage
 from services.core.scope import apply_scope
 from tests.support.scopes import ADMIN, kv_of, user_scope
 
@@ -70,4 +70,4 @@ def test_create_and_rename(session):
     assert session.get(Kreisverband, kv_id).name == "KV Neuer Name"
     with pytest.raises(ConflictError):
         kv_coverage.rename_kv(session, ADMIN, kv_id, "KV Leipzig")
-    assert kv_id in kv_coverage.kvs_of_land(session, "14")
+    assert kv_id in kv_coverage.kvs_of_land(session, ADMIN, "14")
