@@ -4,15 +4,13 @@ import json
 import streamlit as st
 
 import appctx
-from services.admin.audit_log import list_events, known_actions
-from domain.errors import UserError
 from domain.formatting import format_datetime
+from services.admin.audit_log import known_actions, list_events
 
-user = appctx.guard("pages/admin_audit.py")
+appctx.guard("pages/admin_audit.py")
 st.title("Audit-Log")
 
-with appctx.db_session() as s:
-    actions = known_actions(s, user.scope)
+actions = appctx.read(known_actions)
 c1, c2, c3, c4 = st.columns(4)
 who = c1.text_input("Benutzername", key="audit_user")
 action = c2.selectbox("Aktion", ["", *actions], format_func=lambda a: a or "alle", key="audit_action")
@@ -23,12 +21,7 @@ if st.session_state.get("audit_filters") != filters:
     st.session_state["audit_filters"] = filters
     st.session_state["audit_page"] = 0
 page = st.session_state.get("audit_page", 0)
-try:
-    with appctx.db_session() as s:
-        df, has_next = list_events(s, user.scope, who, action, since, until, page)
-except UserError as exc:
-    appctx.show_error(exc)
-    st.stop()
+df, has_next = appctx.read(list_events, who, action, since, until, page)
 if df.empty:
     st.info("Keine Einträge für diese Auswahl.")
 else:

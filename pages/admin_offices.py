@@ -4,16 +4,17 @@ import streamlit as st
 import appctx
 from domain.enums import OFFICE_KINDS
 from services.admin import offices
-from domain.errors import UserError
 
-user = appctx.guard("pages/admin_offices.py")
+appctx.guard("pages/admin_offices.py")
 st.title("Geschäftsstellen")
 st.caption("Nach jeder Änderung wird für jede PLZ die nächste Geschäftsstelle neu berechnet.")
-
+appctx.flash()
 
 
 def _office_form(key: str, row=None) -> offices.OfficeData | None:
-    get = (lambda c, d="": row[c] if row is not None else d)
+    def get(column: str, default=""):
+        return row[column] if row is not None else default
+
     with st.form(key, clear_on_submit=row is None):
         name = st.text_input("Name", get("name"))
         kinds = list(OFFICE_KINDS)
@@ -34,7 +35,7 @@ def _office_form(key: str, row=None) -> offices.OfficeData | None:
 with st.expander("Neue Geschäftsstelle", icon=":material/add_business:"):
     data = _office_form("create_office")
     if data is not None:
-        appctx.run_action(user, offices.create_office, data, success=f"{data.name} wurde angelegt.")
+        appctx.act(offices.create_office, data, success=f"{data.name} wurde angelegt.")
 
 with st.expander("CSV-Import", icon=":material/upload_file:"):
     st.markdown("Spalten: `" + ";".join(offices.CSV_COLUMNS) + "` — `;` oder `,` getrennt, UTF-8. "
@@ -43,15 +44,9 @@ with st.expander("CSV-Import", icon=":material/upload_file:"):
     pasted = st.text_area("… oder CSV-Text einfügen", key="csv_text")
     if st.button("Importieren", key="import_csv"):
         raw = upload.getvalue() if upload is not None else pasted.encode()
-        try:
-            with appctx.db_session() as s:
-                n = offices.import_csv(s, user.scope, raw)
-            st.success(f"{n} Geschäftsstellen importiert.")
-        except UserError as exc:
-            appctx.show_error(exc)
+        appctx.act(offices.import_csv, raw, success=lambda n: f"{n} Geschäftsstellen importiert.")
 
-with appctx.db_session() as s:
-    df = offices.list_offices(s, user.scope)
+df = appctx.read(offices.list_offices)
 show_closed = st.toggle("Geschlossene zeigen", value=False)
 view = df if show_closed else df[df["active"]]
 st.dataframe(view.assign(Art=view["kind"].map(OFFICE_KINDS))[
@@ -61,14 +56,16 @@ st.dataframe(view.assign(Art=view["kind"].map(OFFICE_KINDS))[
 
 st.subheader("Geschäftsstelle bearbeiten")
 labels = {int(r.id): f"{r.plz} {r.city} · {r.name}" + ("" if r.active else " (geschlossen)") for r in df.itertuples()}
-chosen = st.selectbox("Geschäftsstelle", [None, *labels], format_func=lambda i: "– bitte wählen –" if i is None else labels[i])
+# A key keeps the choice across the rerun after an action, when its label gains or loses "(geschlossen)".
+chosen = st.selectbox("Geschäftsstelle", [None, *labels], key="office_pick",
+                      format_func=lambda i: "– bitte wählen –" if i is None else labels[i])
 if chosen is not None:
     row = df[df["id"] == chosen].iloc[0]
     data = _office_form(f"edit_office_{chosen}", row)
     if data is not None:
-        appctx.run_action(user, offices.edit_office, chosen, data, success="Änderung gespeichert.")
+        appctx.act(offices.edit_office, chosen, data, success="Änderung gespeichert.")
     if row["active"]:
         if st.button("Geschäftsstelle schließen", key="close_office"):
-            appctx.run_action(user, offices.close_office, chosen, success=f"{row['name']} ist geschlossen.")
+            appctx.act(offices.close_office, chosen, success=f"{row['name']} ist geschlossen.")
     elif st.button("Wieder öffnen", key="reopen_office"):
-        appctx.run_action(user, offices.set_office_open, chosen, True, success=f"{row['name']} ist wieder geöffnet.")
+        appctx.act(offices.set_office_open, chosen, True, success=f"{row['name']} ist wieder geöffnet.")

@@ -6,15 +6,22 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from db.engine import make_engine
-from db.models import AuditEvent, User
+from db.models import AuditEvent, Kreisverband, User
 from db.types import utcnow
 from services.core.runtime import session_scope
-from tests.support.apptest import all_text
-from tests.support.apptest import open_page
+from tests.support.apptest import all_text, open_page
 
 
 def _by_label(elements, label):
     return next(e for e in elements if e.label == label)
+
+
+def _kv_id(app_db, name):
+    eng = make_engine(app_db)
+    with session_scope(eng) as s:
+        kv_id = s.scalar(select(Kreisverband.id).where(Kreisverband.name == name))
+    eng.dispose()
+    return kv_id
 
 
 def _user(app_db, username):
@@ -98,3 +105,31 @@ def test_kv_and_audit_pages_render(app_db):
     assert not at.exception
     shown = at.dataframe[0].value
     assert set(shown["Aktion"]) == {"apptest_probe"} and list(shown["ID"]) == ["14626"]
+
+
+def test_moving_a_kreis_says_what_moves_along(app_db):
+    at = open_page("pages/admin_kv.py", "admin")
+    _by_label(at.text_input, "Name").input("KV Apptest Umzug")
+    _by_label(at.button, "Anlegen").click().run()
+    assert "KV Apptest Umzug wurde angelegt." in [s.value for s in at.success], all_text(at)
+    kreis = _by_label(at.selectbox, "Kreis")
+    old_kv = kreis.options[0].split(" (", 1)[1].rstrip(")")
+    _by_label(at.selectbox, "Neuer Kreisverband").select(_kv_id(app_db, "KV Apptest Umzug"))
+    _by_label(at.button, "Zuordnen").click().run()
+    assert not at.exception
+    assert "Zuordnung gespeichert." in [s.value for s in at.success], all_text(at)
+    assert any("Geschäftsstellen wechseln mit." in i.value for i in at.info), all_text(at)
+    # Back where it was, so other tests find the demo structure.
+    _by_label(at.selectbox, "Neuer Kreisverband").select(_kv_id(app_db, old_kv))
+    _by_label(at.button, "Zuordnen").click().run()
+    assert "Zuordnung gespeichert." in [s.value for s in at.success], all_text(at)
+
+
+def test_closing_an_office_keeps_it_chosen(app_db):
+    at = open_page("pages/admin_offices.py", "admin")
+    at.selectbox(key="office_pick").select_index(1).run()
+    at.button(key="close_office").click().run()
+    assert not at.exception
+    assert any(s.value.endswith("ist geschlossen.") for s in at.success), all_text(at)
+    at.button(key="reopen_office").click().run()
+    assert any(s.value.endswith("ist wieder geöffnet.") for s in at.success), all_text(at)
