@@ -81,6 +81,7 @@ def _logout(_info=None) -> None:
         appctx.before_login(auth.record_logout, user.id, user.username)
     st.session_state.pop("cockpit_user", None)
     st.session_state.pop("cockpit_login_at", None)
+    st.session_state.pop(appctx.FLASH, None)  # a message of the last action is not for the next login
 
 
 def _load_user(session, username: str, login_at: datetime) -> appctx.CurrentUser | None:
@@ -112,6 +113,7 @@ if username:
         authenticator.cookie_controller.delete_cookie()
         st.session_state.pop("cockpit_user", None)
         st.session_state.pop("cockpit_login_at", None)
+        st.session_state.pop(appctx.FLASH, None)
         st.session_state["session_notice"] = "Deine Sitzung ist abgelaufen. Bitte melde dich neu an."
 
 if user is not None:
