@@ -21,6 +21,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "contacts.step_back": ("admin", "team"),  # stepping back erases dates: a correction, not care
     "calls.write": PERSON_ROLES,
     "newspaper.order": ("kreis", "land", "team"),
+    "newspaper.override": ("team",),  # ship although an office is in reach (with a reason)
     "newspaper.batch": ("land", "team"),
     "newspaper.dispatch": ("team",),
     "newspaper.editions": ("team",),

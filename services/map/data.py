@@ -82,9 +82,30 @@ def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> Contac
     return f
 
 
-def kv_choices(session: Session) -> pd.DataFrame:
-    """All Kreisverbände (id, name, land_code) for the Karte's filter."""
+def kv_choices(session: Session, scope: Scope) -> pd.DataFrame:
+    """All Kreisverbände (id, name, land_code) for the Karte's filter: the same for every scope (reference data)."""
     return q.kreisverbaende(session)
+
+
+@dataclass(frozen=True)
+class RegionFilters:
+    """The region filters the Karte offers a scope: a Land select, a KV select (within land_code when set)."""
+
+    land: bool
+    kv: bool
+    land_code: str | None = None
+
+
+def region_filters(session: Session, scope: Scope) -> RegionFilters:
+    """Which region filters fit the scope (effective_filter enforces them): national staff choose Land and KV,
+    a Land's staff a KV of their Land, a KV none; leitung only the Land of its fixed view."""
+    if not scope.sees_persons:
+        return RegionFilters(land=True, kv=False)
+    if scope.level == "national":
+        return RegionFilters(land=True, kv=True)
+    if scope.level == "land":
+        return RegionFilters(land=False, kv=True, land_code=scope.land_code)
+    return RegionFilters(land=False, kv=False)
 
 
 def _area_key(scope: Scope) -> tuple:

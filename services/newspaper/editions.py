@@ -89,6 +89,11 @@ def editions(session: Session) -> list[EditionInfo]:
             for e in q.list_editions(session)]
 
 
+def edition_list(session: Session, scope: Scope) -> list[EditionInfo]:
+    """editions for a page's read door: the editions are the same for every scope (reference data)."""
+    return editions(session)
+
+
 def edition_label(edition) -> str:
     """How an edition is named in select boxes."""
     return f"{edition.title} ({edition.edition_date:%d.%m.%Y})"

@@ -14,6 +14,7 @@ from db.types import utcnow
 from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import format_decimal
+from domain.roles import may
 from services.newspaper.eligibility import ContactFacts, assess, validate_override
 from services.core.settings import get_settings
 from services.core.scope import Scope, require_action
@@ -79,6 +80,11 @@ def available_copies(session: Session, edition_id: int) -> int:
     return _available(session, _edition(session, edition_id))
 
 
+def free_copies(session: Session, scope: Scope, edition_id: int) -> int:
+    """available_copies for a page's read door: the stock is the same for every scope."""
+    return available_copies(session, edition_id)
+
+
 def create_single_order(session: Session, scope: Scope, edition_id: int, contact_id: int, bundles: int,
                         reach_km: float, override_reason: str = "") -> int:
     """Order the edition by post for one contact; checks consent, address, reach and stock. Returns the id."""
@@ -93,7 +99,7 @@ def create_single_order(session: Session, scope: Scope, edition_id: int, contact
         raise ValidationError("Keine Bestellung möglich: " + " ".join(verdict.missing))
     reason = ""
     if verdict.office_in_reach:
-        if scope.role not in ("team", "admin") or not (override_reason or "").strip():
+        if not may(scope.role, "newspaper.override") or not (override_reason or "").strip():
             raise ValidationError(
                 f"{facts.nearest_office_name} ist nur {format_decimal(facts.nearest_office_km)} km entfernt: "
                 "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen.")
