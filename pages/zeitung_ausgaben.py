@@ -6,73 +6,63 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appctx
-from components.edition_select import edition_select
 from components.edition_map import build_edition_map
+from components.edition_select import edition_select
 from components.figures import metric_row
 from domain.enums import ORDER_STATUSES
-from domain.errors import UserError
+from services.core.settings import get_settings
 from services.geo.files import attribution_html, kreise_geojson
 from services.newspaper import edition_map
 from services.newspaper import editions as ed_service
 from services.newspaper.orders import STOCK_NOTE
-from services.core.settings import get_settings
 
 user = appctx.guard("pages/zeitung_ausgaben.py")
 st.title("Zeitungsausgaben")
 st.caption(STOCK_NOTE)
-appctx.show_flash("np_ed_flash")
+appctx.flash()
 
-try:
-    with st.expander("Neue Ausgabe anlegen", expanded=False):
-        with st.form("np_new_edition", clear_on_submit=True):
-            title = st.text_input("Titel")
-            campaign = st.text_input("Kampagne")
-            c1, c2, c3 = st.columns(3)
-            day = c1.date_input("Erscheinungsdatum", value=date.today(), format="DD.MM.YYYY")
-            stock = c2.number_input("Exemplare auf Lager", 0, 10_000_000, 10_000, step=500)
-            bundle = c3.number_input("Exemplare pro Bündel", 1, 1000, 50)
-            if st.form_submit_button("Ausgabe anlegen", type="primary"):
-                with appctx.db_session() as s:
-                    new_id = ed_service.create_edition(s, user.scope, title, campaign, day, int(stock), int(bundle))
-                st.success(f"Ausgabe {new_id} angelegt.")
+with st.expander("Neue Ausgabe anlegen", expanded=False):
+    with st.form("np_new_edition", clear_on_submit=True):
+        title = st.text_input("Titel")
+        campaign = st.text_input("Kampagne")
+        c1, c2, c3 = st.columns(3)
+        day = c1.date_input("Erscheinungsdatum", value=date.today(), format="DD.MM.YYYY")
+        stock = c2.number_input("Exemplare auf Lager", 0, 10_000_000, 10_000, step=500)
+        bundle = c3.number_input("Exemplare pro Bündel", 1, 1000, 50)
+        if st.form_submit_button("Ausgabe anlegen", type="primary"):
+            appctx.act(ed_service.create_edition, title, campaign, day, int(stock), int(bundle),
+                       success=lambda new_id: f"Ausgabe {new_id} angelegt.")
 
-    with appctx.db_session() as s:
-        all_editions = ed_service.editions(s)
-    edition_id = edition_select(all_editions, "np_ed_edition", "Es gibt noch keine Ausgabe.")
-    with appctx.db_session() as s:
-        fig = ed_service.figures(s, user.scope, edition_id)
-    metric_row([("auf Lager", fig.copies_in_stock), ("bestellt (zurückgelegt)", fig.reserved),
-                ("frei", fig.available), ("versandt", fig.shipped)])
+edition_id = edition_select(appctx.read(ed_service.edition_list), "np_ed_edition", "Es gibt noch keine Ausgabe.")
+fig = appctx.read(ed_service.figures, edition_id)
+metric_row([("auf Lager", fig.copies_in_stock), ("bestellt (zurückgelegt)", fig.reserved),
+            ("frei", fig.available), ("versandt", fig.shipped)])
 
-    with st.form("np_stock"):
-        new_stock = st.number_input("Bestand ändern (Exemplare)", 0, 10_000_000, fig.copies_in_stock, step=500)
-        if st.form_submit_button("Bestand speichern"):
-            # flash_key: the message survives the rerun that shows the new figures.
-            appctx.run_action(user, ed_service.set_stock, edition_id, int(new_stock),
-                              success="Bestand gespeichert.", flash_key="np_ed_flash")
+with st.form("np_stock"):
+    new_stock = st.number_input("Bestand ändern (Exemplare)", 0, 10_000_000, fig.copies_in_stock, step=500)
+    if st.form_submit_button("Bestand speichern"):
+        # The message shows after the rerun that draws the new figures.
+        appctx.act(ed_service.set_stock, edition_id, int(new_stock), success="Bestand gespeichert.")
 
-    st.subheader("Bestellungen nach Status")
-    st.dataframe(pd.DataFrame({"Status": [ORDER_STATUSES[k] for k in fig.by_status],
-                               "Bestellungen": [n for n, _ in fig.by_status.values()],
-                               "Exemplare": [c for _, c in fig.by_status.values()]}),
-                 hide_index=True, width="stretch")
-    left, right = st.columns(2)
-    with left:
-        st.subheader("Nach Land")
-        st.dataframe(fig.by_land, hide_index=True, width="stretch")
-    with right:
-        st.subheader("Nach Kreisverband")
-        st.dataframe(fig.by_kv, hide_index=True, width="stretch")
-    if not fig.by_land.empty:
-        st.subheader("Wohin die Exemplare gehen")
-        with appctx.db_session() as s:
-            per_kreis = edition_map.copies_per_kreis(s, user.scope, edition_id)
-        settings = get_settings()
-        fmap = build_edition_map(kreise_geojson()["features"], per_kreis, tile_url=settings.tile_url,
-                                 tile_attribution=settings.tile_attribution, data_attribution=attribution_html())
-        # returned_objects=[]: panning and zooming must not rerun the page.
-        st_folium(fmap, returned_objects=[], height=520, use_container_width=True, key="np_ed_map")
-        st.caption("Kreise nach der Versand-PLZ der Bestellungen (ohne stornierte und zurückgekommene).")
-        st.bar_chart(fig.by_land, x="Land", y="Exemplare bestellt", color="#E3000F", horizontal=True)
-except UserError as exc:
-    appctx.show_error(exc)
+st.subheader("Bestellungen nach Status")
+st.dataframe(pd.DataFrame({"Status": [ORDER_STATUSES[k] for k in fig.by_status],
+                           "Bestellungen": [n for n, _ in fig.by_status.values()],
+                           "Exemplare": [c for _, c in fig.by_status.values()]}),
+             hide_index=True, width="stretch")
+left, right = st.columns(2)
+with left:
+    st.subheader("Nach Land")
+    st.dataframe(fig.by_land, hide_index=True, width="stretch")
+with right:
+    st.subheader("Nach Kreisverband")
+    st.dataframe(fig.by_kv, hide_index=True, width="stretch")
+if not fig.by_land.empty:
+    st.subheader("Wohin die Exemplare gehen")
+    per_kreis = appctx.read(edition_map.copies_per_kreis, edition_id)
+    settings = get_settings()
+    fmap = build_edition_map(kreise_geojson()["features"], per_kreis, tile_url=settings.tile_url,
+                             tile_attribution=settings.tile_attribution, data_attribution=attribution_html())
+    # returned_objects=[]: panning and zooming must not rerun the page.
+    st_folium(fmap, returned_objects=[], height=520, use_container_width=True, key="np_ed_map")
+    st.caption("Kreise nach der Versand-PLZ der Bestellungen (ohne stornierte und zurückgekommene).")
+    st.bar_chart(fig.by_land, x="Land", y="Exemplare bestellt", color="#E3000F", horizontal=True)

@@ -4,76 +4,74 @@ import streamlit as st
 import appctx
 from components.edition_select import edition_select
 from components.figures import decimal_columns, metric_row
+from components.reach import reach_slider
 from domain.enums import STATUSES, TOPICS
-from domain.errors import ConflictError, UserError
+from services.core.settings import get_settings
 from services.newspaper import editions as ed_service
 from services.newspaper import orders
-from services.newspaper.regions import region_choices
-from services.core.settings import get_settings
+from services.newspaper.regions import batch_regions
 
 user = appctx.guard("pages/zeitung_sammel.py")
 st.title("Sammelbestellung")
 st.caption("Alle Linksaktiven einer Region ohne Geschäftsstelle in Reichweite, mit Einwilligung für die "
            "Zeitung per Post und vollständiger Adresse, die für diese Ausgabe noch keine Bestellung haben.")
+appctx.flash()
 
-with appctx.db_session() as s:
-    all_editions = ed_service.editions(s)
-    lands, kvs = region_choices(s, user.scope)
-edition_id = edition_select(all_editions, "np_batch_edition",
+regions = appctx.read(batch_regions)
+edition_id = edition_select(appctx.read(ed_service.edition_list), "np_batch_edition",
                             "Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
 
 c1, c2 = st.columns(2)
-land_opts = ([None] if user.role != "land" else []) + [code for code, _ in lands]
-land_names = dict(lands)
+land_opts = ([None] if regions.nationwide else []) + [code for code, _ in regions.lands]
+land_names = dict(regions.lands)
 land = c1.selectbox("Land", land_opts, format_func=lambda c: "Ganz Deutschland" if c is None else land_names[c])
-kv_opts = [None] + [kid for kid, _, lc in kvs if land is None or lc == land]
-kv_names = {kid: name for kid, name, _ in kvs}
+kv_opts = [None] + [kid for kid, _, lc in regions.kvs if land is None or lc == land]
+kv_names = {kid: name for kid, name, _ in regions.kvs}
 kv = c2.selectbox("Kreisverband", kv_opts, format_func=lambda k: "alle" if k is None else kv_names[k])
 c3, c4, c5 = st.columns(3)
 topic = c3.selectbox("Thema (optional)", [None, *TOPICS], format_func=lambda t: "egal" if t is None else TOPICS[t])
 status = c4.selectbox("Status (optional)", [None, *STATUSES],
                       format_func=lambda t: "egal" if t is None else STATUSES[t])
 bundles = int(c5.number_input("Bündel pro Person", 1, orders.MAX_BUNDLES, 1))
-reach = st.slider("Reichweite einer Geschäftsstelle (km)", 5, 60, int(get_settings().office_reach_km))
-flt = orders.BatchFilter(reach_km=float(reach), land_code=land, kv_id=kv, topic=topic, status=status)
+reach = reach_slider(get_settings().reach)
+flt = orders.BatchFilter(reach_km=reach, land_code=land, kv_id=kv, topic=topic, status=status)
 params = (edition_id, flt, bundles)
 st.caption(orders.STOCK_NOTE + " Beim Bestätigen wird alles neu gezählt: Weichen die Zahlen von der Vorschau "
            "ab, wird nichts bestellt und die neue Vorschau gezeigt.")
 
 
 def _preview():
-    with appctx.db_session() as s:
-        st.session_state["np_batch_preview"] = (params, orders.preview_batch(s, user.scope, edition_id, flt, bundles))
+    """Count the batch now and keep the figures for these settings (None after an error, shown in place)."""
+    pv = appctx.read(orders.preview_batch, edition_id, flt, bundles, fallback=None)
+    if pv is not None:
+        st.session_state["np_batch_preview"] = (params, pv)
+    return pv
 
 
-try:
-    if st.button("Vorschau berechnen", icon=":material/preview:"):
-        _preview()
-    stored = st.session_state.get("np_batch_preview")
-    if stored and stored[0] != params:
-        st.info("Die Auswahl hat sich geändert. Bitte berechne die Vorschau neu.")
-    elif stored:
-        pv = stored[1]
-        metric_row([("Personen", pv.people), ("Exemplare", pv.copies), ("frei jetzt", pv.available),
-                    ("frei danach", pv.stock_left_after)])
-        if not pv.sample.empty:
-            sample = pv.sample.drop(columns=["id"])
-            st.dataframe(sample, hide_index=True, width="stretch", column_config=decimal_columns(sample))
-        if not pv.fits:
-            st.error("Der Bestand reicht für diese Auswahl nicht. Grenze die Auswahl ein.")
-        elif pv.people == 0:
-            st.info("Für diese Auswahl gibt es niemanden, der noch keine Bestellung hat.")
-        elif st.button(f"{pv.people} Bestellungen anlegen", type="primary"):
-            try:
-                with appctx.db_session() as s:
-                    made = orders.confirm_batch(s, user.scope, edition_id, flt, bundles, pv.people, pv.copies)
-                st.session_state.pop("np_batch_preview", None)
-                st.success(f"{made} Bestellungen mit {pv.copies} Exemplaren angelegt.")
-            except ConflictError as exc:
-                appctx.show_error(exc)
-                _preview()
-                new = st.session_state["np_batch_preview"][1]
-                st.warning(f"Aktuelle Zahlen: {new.people} Personen, {new.copies} Exemplare, danach frei "
-                           f"{new.stock_left_after}. Prüfe sie und bestätige erneut.")
-except UserError as exc:
-    appctx.show_error(exc)
+def _confirmed(_made) -> None:
+    st.session_state.pop("np_batch_preview", None)
+
+
+if st.button("Vorschau berechnen", icon=":material/preview:"):
+    _preview()
+stored = st.session_state.get("np_batch_preview")
+if stored and stored[0] != params:
+    st.info("Die Auswahl hat sich geändert. Bitte berechne die Vorschau neu.")
+elif stored:
+    pv = stored[1]
+    metric_row([("Personen", pv.people), ("Exemplare", pv.copies), ("frei jetzt", pv.available),
+                ("frei danach", pv.stock_left_after)])
+    if not pv.sample.empty:
+        sample = pv.sample.drop(columns=["id"])
+        st.dataframe(sample, hide_index=True, width="stretch", column_config=decimal_columns(sample))
+    if not pv.fits:
+        st.error("Der Bestand reicht für diese Auswahl nicht. Grenze die Auswahl ein.")
+    elif pv.people == 0:
+        st.info("Für diese Auswahl gibt es niemanden, der noch keine Bestellung hat.")
+    elif st.button(f"{pv.people} Bestellungen anlegen", type="primary"):
+        appctx.act(orders.confirm_batch, edition_id, flt, bundles, pv.people, pv.copies, then=_confirmed,
+                   success=lambda made: f"{made} Bestellungen mit {pv.copies} Exemplaren angelegt.")
+        # Only reached when the batch was refused (the error shows above): the figures as they are now.
+        if (new := _preview()) is not None:
+            st.warning(f"Aktuelle Zahlen: {new.people} Personen, {new.copies} Exemplare, danach frei "
+                       f"{new.stock_left_after}. Prüfe sie und bestätige erneut.")
