@@ -8,18 +8,17 @@ from streamlit_folium import st_folium
 import appctx
 from components.figures import compact_columns, key_figure_first
 from components.map import build_map
-from components.text import md
+from components.reach import reach_slider
 from components.static_assets import missing_vendor_files
+from components.text import md
 from domain.enums import SOURCES, STATUSES, TOPICS
-from services.map import data as mapdata
-from domain.errors import UserError
-from services.core.export import safe_csv
 from domain.formatting import format_int, format_km
-from services.geo.files import attribution_html, kreise_geojson, laender_table
+from services.core.export import safe_csv
 from services.core.settings import get_settings
+from services.geo.files import attribution_html, kreise_geojson, laender_table
+from services.map import data as mapdata
 
 user = appctx.guard("pages/karte.py")
-scope = user.scope
 settings = get_settings()
 st.title("Karte")
 st.caption(f"Gebiet: {user.area} · Linksaktive ohne Geschäftsstelle in Reichweite, je PLZ und Kreis")
@@ -27,8 +26,8 @@ st.caption(f"Gebiet: {user.area} · Linksaktive ohne Geschäftsstelle in Reichwe
 
 @st.cache_data(ttl=600, show_spinner=False)
 def _kv_choices() -> pd.DataFrame:
-    with appctx.db_session() as s:
-        return mapdata.kv_choices(s)
+    # The same for every user (reference data): cached here, read through the door.
+    return appctx.read(mapdata.kv_choices)
 
 
 def _land_select(col) -> str | None:
@@ -48,8 +47,9 @@ def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
 
 FIXED_VIEW = "Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen."
 statuses, topics, sources, since, land_code, kv_id = [], [], [], None, None, None
-reach = int(settings.office_reach_km)
-if scope.sees_persons:
+reach = settings.reach.default_km  # leitung: the service always takes the configured reach
+regions = appctx.read(mapdata.region_filters)
+if user.sees_persons:
     with st.expander("Filter", expanded=False, icon=":material/filter_alt:"):
         c1, c2, c3 = st.columns(3)
         statuses = c1.multiselect("Status", list(STATUSES), format_func=STATUSES.get, placeholder="alle")
@@ -58,22 +58,22 @@ if scope.sees_persons:
         c4, c5, c6 = st.columns(3)
         since = c4.date_input("Angelegt seit", value=None, format="DD.MM.YYYY")
         kvs = _kv_choices()
-        if scope.role in ("team", "admin"):
+        if regions.land:
             land_code = _land_select(c5)
-        if scope.role in ("team", "admin", "land"):
-            area = scope.land_code or land_code
+        if regions.kv:
+            area = regions.land_code or land_code
             options = kvs if not area else kvs[kvs["land_code"] == area]
             names = dict(zip(options["id"], options["name"]))
             kv_id = c6.selectbox("Kreisverband", [None, *names],
                                  format_func=lambda i: "alle" if i is None else names[i])
     c7, c8, c9 = st.columns([2, 2, 1])
-    reach = c7.slider("Reichweite einer Geschäftsstelle (km)", 5, 60, int(settings.office_reach_km),
-                      help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in "
-                           "Reichweite.")
+    reach = reach_slider(settings.reach, c7, help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt "
+                                                  "als ohne Büro in Reichweite.")
 else:
     c7, c8, c9 = st.columns([2, 2, 1])
-    land_code = _land_select(c7)
-    st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {format_km(settings.office_reach_km)}.")
+    if regions.land:
+        land_code = _land_select(c7)
+    st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {format_km(settings.reach.default_km)}.")
 color_by = c8.radio("Kreise einfärben nach", ["rate", "count"], horizontal=True,
                     format_func={"rate": "je 10.000 Einwohner:innen", "count": "Anzahl"}.get)
 show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen")
@@ -81,12 +81,7 @@ show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den P
 since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
 flt = mapdata.ContactFilter(statuses=tuple(statuses), topics=tuple(topics), sources=tuple(sources),
                             created_since=since_dt, land_code=land_code, kv_id=kv_id)
-try:
-    with appctx.db_session() as s:
-        view = mapdata.build_view(s, scope, flt, float(reach), background=True)
-except UserError as exc:
-    appctx.show_error(exc)
-    st.stop()
+view = appctx.read(mapdata.build_view, flt, float(reach), background=True)
 
 if missing_vendor_files():
     st.warning("Die Kartenbibliothek fehlt auf dem Server (static/vendor). Bitte wende dich an die Administration.")
@@ -117,7 +112,7 @@ with right:
     for tab, table, kind in ((tab_plz, view.plz_table, "plz"), (tab_kreise, view.kreis_table, "kreise")):
         with tab:
             shown = table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
-            clickable = kind == "plz" and scope.sees_persons
+            clickable = kind == "plz" and user.sees_persons
             event = st.dataframe(shown, hide_index=True, height=360 if len(shown) > 10 else "auto",
                                  width="stretch", key=f"table_{kind}",
                                  column_config=compact_columns(shown),
@@ -129,15 +124,16 @@ with right:
                 st.caption("Klick auf eine Zeile zeigt die Linksaktiven dieser PLZ.")
 
             def _audit_export(rows=len(shown), kind=kind) -> None:
-                # Runs when the file is downloaded (before the rerun): the export is audited then.
-                with appctx.db_session() as s:
-                    mapdata.record_export(s, scope, kind, rows)
+                # Runs when the file is downloaded (a callback, before the rerun): the export is audited then,
+                # without a message; an error shows where appctx.errors stands.
+                appctx.act(mapdata.record_export, kind, rows, success=[], key=f"export_{kind}", rerun=False)
 
             st.download_button("Als CSV exportieren", data=safe_csv(shown), file_name=f"weisse_flecken_{kind}.csv",
                                mime="text/csv", icon=":material/download:", key=f"export_{kind}",
                                on_click=_audit_export, disabled=table.empty)
+            appctx.errors(f"export_{kind}")
 
-if scope.sees_persons and not view.plz_table.empty:
+if user.sees_persons and not view.plz_table.empty:
     st.subheader("Linksaktive einer PLZ")
     with st.form("plz_persons"):
         # One lookup table, not one per option: thousands of PLZ would take seconds per run.
@@ -155,12 +151,7 @@ if scope.sees_persons and not view.plz_table.empty:
         wanted = listed[0][0] if listed else None
     # Fetch (and audit) once per requested PLZ and filter; later reruns show the kept list.
     if wanted and (listed is None or listed[0] != (wanted, flt, reach)):
-        try:
-            with appctx.db_session() as s:
-                persons = mapdata.plz_persons(s, scope, flt, wanted)
-        except UserError as exc:
-            appctx.show_error(exc)
-            persons = None
+        persons = appctx.read(mapdata.plz_persons, flt, wanted, fallback=None)
         if persons is not None:
             listed = ((wanted, flt, reach), persons)
             st.session_state["karte_persons"] = listed

@@ -3,25 +3,26 @@ import streamlit as st
 
 import appctx
 from components.figures import breakdown_table, metric_row
+from components.reach import reach_slider
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_decimal
-from services.overview.figures import build_overview
 from services.core.settings import get_settings
+from services.overview.figures import build_overview
 
 user = appctx.guard("pages/uebersicht.py")
 st.title("Übersicht")
 st.caption(f"Gebiet: {user.area}")
 
-reach = get_settings().office_reach_km
-if user.scope.sees_persons:
-    reach = st.slider("Erreichbarkeit einer Geschäftsstelle (km)", 5, 60, int(reach),
-                      help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in "
-                           "Reichweite.")
+reach = get_settings().reach
+if user.sees_persons:
+    reach_km = reach_slider(reach, help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne "
+                                        "Büro in Reichweite.")
 else:
+    # No slider: the service always takes the configured reach for leitung.
+    reach_km = reach.default_km
     st.caption("Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen "
                "lassen.")
-with appctx.db_session() as s:
-    ov = build_overview(s, user.scope, float(reach))
+ov = appctx.read(build_overview, reach_km)
 far_label = f"ohne Büro (> {format_decimal(ov.reach_km)} km{', PLZ ab 5' if ov.suppressed else ''})"
 
 for note in ov.notes:
