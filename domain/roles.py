@@ -19,6 +19,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "map.read": ALL_ROLES,
     "contacts.care": PERSON_ROLES,
     "contacts.step_back": ("admin", "team"),  # stepping back erases dates: a correction, not care
+    "contacts.import": PERSON_ROLES,  # kreis for its KV, land for its Land, team and admin everywhere
+    "contacts.duplicates": PERSON_ROLES,
     "calls.write": PERSON_ROLES,
     "newspaper.order": ("kreis", "land", "team"),
     "newspaper.override": ("team",),  # ship although an office is in reach (with a reason)

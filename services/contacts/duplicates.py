@@ -54,14 +54,14 @@ def _differing(a: Contact, b: Contact) -> tuple[str, ...]:
 
 def review_queue(session: Session, scope: Scope, limit: int = 50) -> list[PairView]:
     """The open pairs of the user's area, most likely first."""
-    require_action(scope, "contacts.care")
+    require_action(scope, "contacts.duplicates")
     return [PairView(c.id, c.score, _values(a), _values(b), _differing(a, b), tuple(c.agreeing or ()))
             for c, a, b in q.open_pairs(session, scope, limit)]
 
 
 def open_count(session: Session, scope: Scope) -> int:
     """How many pairs wait for a decision in the user's area."""
-    require_action(scope, "contacts.care")
+    require_action(scope, "contacts.duplicates")
     return q.open_count(session, scope)
 
 
@@ -120,7 +120,7 @@ def _merge_pair(session: Session, scope: Scope, cand: DuplicateCandidate, a: Con
 
 def merge(session: Session, scope: Scope, candidate_id: int, choice: dict[str, str] | None = None) -> int:
     """Merge one pair with the chosen value per field ('a' or 'b'); the surviving id (commits)."""
-    require_action(scope, "contacts.care")
+    require_action(scope, "contacts.duplicates")
     ((cand, a, b),) = _load(session, scope, [candidate_id])
     bad = {v for v in (choice or {}).values()} - {"a", "b"}
     if bad or set(choice or {}) - set(FIELDS):
@@ -132,7 +132,7 @@ def merge(session: Session, scope: Scope, candidate_id: int, choice: dict[str, s
 
 def merge_many(session: Session, scope: Scope, candidate_ids: list[int]) -> int:
     """Merge several reviewed pairs in one step, each keeping the older record's values (commits all or nothing)."""
-    require_action(scope, "contacts.care")
+    require_action(scope, "contacts.duplicates")
     rows = _load(session, scope, candidate_ids)
     gone: set[int] = set()
     for cand, a, b in rows:
@@ -146,7 +146,7 @@ def merge_many(session: Session, scope: Scope, candidate_ids: list[int]) -> int:
 
 def keep_apart(session: Session, scope: Scope, candidate_ids: list[int]) -> int:
     """Mark pairs as two different people: never proposed again (commits)."""
-    require_action(scope, "contacts.care")
+    require_action(scope, "contacts.duplicates")
     rows = _load(session, scope, candidate_ids)
     now = utcnow()
     for cand, _a, _b in rows:

@@ -1,0 +1,159 @@
+"""Queries of the import: PLZ places in bulk, existing people to compare with, bulk writes, batches, presets."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Activity, Consent, Contact, ContactTopic, ImportBatch, Kreis, Kreisverband, Land, MappingPreset, Plz,
+)
+from db.scope import Scope
+
+CHUNK = 900  # bound parameters per IN list stay below SQLite's limit
+
+
+def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def known_plz(session: Session) -> set[str]:
+    """Every PLZ the Cockpit knows (about 8,300)."""
+    return set(session.scalars(select(Plz.plz)))
+
+
+def places(session: Session, plzs: Iterable[str]) -> dict[str, tuple]:
+    """PLZ -> (place, kreis_ags, kv_id, kv name, land_code, land name) for the given PLZ."""
+    wanted = sorted(set(plzs))
+    out = {}
+    for chunk in _chunks(wanted):
+        rows = session.execute(
+            select(Plz.plz, Plz.place, Plz.kreis_ags, Kreis.kv_id, Kreisverband.name, Kreis.land_code, Land.name)
+            .join(Kreis, Kreis.ags == Plz.kreis_ags).join(Kreisverband, Kreisverband.id == Kreis.kv_id)
+            .join(Land, Land.code == Kreis.land_code).where(Plz.plz.in_(chunk)))
+        out.update({r[0]: tuple(r[1:]) for r in rows})
+    return out
+
+
+def exact_keys(session: Session, emails: Sequence[str], phones: Sequence[str]) -> tuple[dict, dict]:
+    """Existing people by e-mail key and by phone key (every Kreisverband: a person is in the database once)."""
+    by_email, by_phone = {}, {}
+    for chunk in _chunks(sorted(set(e for e in emails if e))):
+        for cid, key in session.execute(select(Contact.id, Contact.email_key).where(Contact.email_key.in_(chunk))):
+            by_email.setdefault(key, cid)
+    for chunk in _chunks(sorted(set(p for p in phones if p))):
+        for cid, key in session.execute(select(Contact.id, Contact.phone_key).where(Contact.phone_key.in_(chunk))):
+            by_phone.setdefault(key, cid)
+    return by_email, by_phone
+
+
+COMPARE_COLUMNS = ("id", "first_name", "last_name", "email_key", "phone_key", "street", "plz", "city",
+                   "birth_year", "kv_id", "land_code")
+
+
+def people_in_plz(session: Session, plzs: Iterable[str]) -> pd.DataFrame:
+    """The fields duplicate detection compares, for everyone living in one of the PLZ (blocking by place)."""
+    cols = [getattr(Contact, c) for c in COMPARE_COLUMNS]
+    frames = [pd.DataFrame(session.execute(select(*cols).where(Contact.plz.in_(chunk))).all(),
+                           columns=list(COMPARE_COLUMNS)) for chunk in _chunks(sorted(set(plzs)))]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COMPARE_COLUMNS))
+
+
+def people_of_area(session: Session, kv_id: int | None, land_code: str | None) -> pd.DataFrame:
+    """The compared fields of everyone in a KV or a Land (a scan for duplicates)."""
+    stmt = select(*[getattr(Contact, c) for c in COMPARE_COLUMNS])
+    stmt = stmt.where(Contact.kv_id == kv_id) if kv_id is not None else stmt.where(Contact.land_code == land_code)
+    return pd.DataFrame(session.execute(stmt).all(), columns=list(COMPARE_COLUMNS))
+
+
+def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
+    """Insert contacts in order and return their new ids in the same order."""
+    ids: list[int] = []
+    for start in range(0, len(rows), 5000):
+        result = session.execute(insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
+                                 rows[start:start + 5000])
+        ids.extend(r[0] for r in result)
+    return ids
+
+
+def insert_rows(session: Session, model, rows: list[dict]) -> None:
+    """Bulk insert plain rows (executemany, no RETURNING)."""
+    for start in range(0, len(rows), 10000):
+        if rows[start:start + 10000]:
+            session.execute(insert(model), rows[start:start + 10000])
+
+
+def existing_topics(session: Session, contact_ids: Sequence[int]) -> set[tuple[int, str]]:
+    """(contact id, topic) pairs that exist among these contacts."""
+    found = set()
+    for chunk in _chunks(sorted(set(contact_ids))):
+        found.update((int(c), t) for c, t in session.execute(
+            select(ContactTopic.contact_id, ContactTopic.topic).where(ContactTopic.contact_id.in_(chunk))))
+    return found
+
+
+def batches_in_scope(session: Session, scope: Scope, limit: int = 50) -> list[ImportBatch]:
+    """The newest import batches of the user's area (kreis: its KV, land: its Land, team/admin: all)."""
+    stmt = select(ImportBatch).order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc()).limit(limit)
+    return list(session.scalars(_batch_scope(stmt, scope)))
+
+
+def _batch_scope(stmt, scope: Scope):
+    if scope.role == "kreis":
+        return stmt.where(ImportBatch.kv_id == scope.kv_id)
+    if scope.role == "land":
+        return stmt.where(ImportBatch.land_code == scope.land_code)
+    return stmt
+
+
+def batch_for_update(session: Session, scope: Scope, batch_id: int) -> ImportBatch | None:
+    """One batch of the user's area, locked for a rollback."""
+    stmt = _batch_scope(select(ImportBatch).where(ImportBatch.id == batch_id), scope)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return session.scalar(stmt)
+
+
+def batch_people(session: Session, batch_id: int) -> tuple[int, object]:
+    """How many people the batch created still exist, and when the latest of them was last changed."""
+    row = session.execute(select(func.count(), func.max(Contact.updated_at))
+                          .where(Contact.import_batch_id == batch_id)).one()
+    return int(row[0]), row[1]
+
+
+def remove_batch_rows(session: Session, batch_id: int) -> dict[str, int]:
+    """Delete what a batch wrote: its people (with everything that cascades) and what it added to others."""
+    removed = {}
+    for model, key in ((ContactTopic, "topics"), (Consent, "consents"), (Activity, "activities")):
+        removed[key] = session.execute(delete(model).where(model.import_batch_id == batch_id)).rowcount
+    removed["people"] = session.execute(delete(Contact).where(Contact.import_batch_id == batch_id)).rowcount
+    return removed
+
+
+def presets(session: Session) -> list[MappingPreset]:
+    """All saved column mappings, by name."""
+    return list(session.scalars(select(MappingPreset).order_by(MappingPreset.name)))
+
+
+def preset_by_name(session: Session, name: str) -> MappingPreset | None:
+    """The preset with this name, if any."""
+    return session.scalar(select(MappingPreset).where(MappingPreset.name == name))
+
+
+def touch_contacts(session: Session, ids: Sequence[int], now) -> None:
+    """Mark people as changed now (an import added topics or consents to them)."""
+    for chunk in _chunks(list(ids)):
+        session.execute(update(Contact).where(Contact.id.in_(chunk)).values(updated_at=now))
+
+
+def kv_and_land_of(session: Session, ids: Sequence[int]) -> dict[int, tuple]:
+    """Contact id -> (kv_id, land_code)."""
+    out = {}
+    for chunk in _chunks(list(ids)):
+        out.update({int(c): (kv, land) for c, kv, land in session.execute(
+            select(Contact.id, Contact.kv_id, Contact.land_code).where(Contact.id.in_(chunk)))})
+    return out
