@@ -147,8 +147,10 @@ def run_scale(n_new: int, n_existing: int, seed: int = 1) -> None:
     copy["last_name"] = _typo(copy["last_name"].to_numpy(), rng)
     copy["email"], copy["phone"] = "", ""
     new.iloc[: len(copy), 1:] = copy.iloc[:, 1:].to_numpy()
-    # Another tenth come back with the same e-mail.
-    new.loc[len(copy): 2 * len(copy) - 1, "email"] = existing["email"].to_numpy()[again[: len(copy)]]
+    # Another tenth come back with the same e-mail (or phone) after a move: other street and PLZ.
+    moved = existing.iloc[rng.choice(n_existing, len(copy), replace=False)].reset_index(drop=True)
+    moved["street"], moved["plz"] = new["street"].to_numpy()[: len(copy)], new["plz"].to_numpy()[: len(copy)]
+    new.iloc[len(copy): 2 * len(copy), 1:] = moved.iloc[:, 1:].to_numpy()
     generated = time.perf_counter() - start
     t0 = time.perf_counter()
     prepared = dedupe.prepare(existing)

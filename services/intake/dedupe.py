@@ -24,8 +24,9 @@ AGREE_AT = 0.90
 WEIGHTS = {"first_name": 0.20, "last_name": 0.25, "street": 0.20, "plz": 0.15, "city": 0.15, "birth_year": 0.15,
            "email": 0.20, "phone": 0.20}
 # Blocks with more existing records than this are too unspecific to compare (a common name in a big city).
-MAX_BLOCK = 2000
+MAX_BLOCK = 300
 MATCHES_PER_RECORD = 3
+CHUNK = 500_000  # candidate pairs scored at once
 
 _STREET_WORDS = re.compile(r"\b(strasse|str|straße)\b\.?")
 
@@ -110,25 +111,28 @@ def prepare(records: Iterable[Record] | pd.DataFrame) -> pd.DataFrame:
     out["phone"] = frame["phone"].fillna("").astype(str).str.replace(r"[^0-9+]", "", regex=True)
     out["birth_year"] = pd.to_numeric(frame["birth_year"], errors="coerce").fillna(0).astype("int32")
     year = out["birth_year"].astype(str).where(out["birth_year"] > 0, "")
+    f1, l1 = out["first_name"].str[:1], out["last_name"].str[:1]
     f2, l2 = out["first_name"].str[:2], out["last_name"].str[:2]
-    sorted_initials = np.where(f2 < l2, f2 + "|" + l2, l2 + "|" + f2)
-    # Several cheap keys, each tolerant to the errors the others miss (typo in the name, a move, a new PLZ).
+    region = out["plz"].str[:2]
+    sorted_initials = pd.Series(np.where(f2 < l2, f2 + "|" + l2, l2 + "|" + f2), index=out.index)
+    # Several cheap keys, each tolerant to errors the others miss (a typo in a name, a move, a mistyped PLZ).
+    # Each is narrow enough that at a million contacts a new record meets only a few dozen others.
     out["k_plz_last"] = _key(out["plz"], l2)
     out["k_plz_first"] = _key(out["plz"], f2)
-    out["k_plz_names"] = _key(out["plz"], pd.Series(sorted_initials, index=out.index))  # swapped first/last
-    out["k_year_last"] = _key(year, l2)
-    out["k_year_first"] = _key(year, f2)
-    out["k_street_last"] = _key(out["street"].str[:6], out["last_name"].str[:1])
-    out["k_names"] = _key(out["last_name"].str[:4], out["first_name"].str[:3])
+    out["k_plz_names"] = _key(out["plz"], sorted_initials)  # swapped first and last name
     out["k_plz_year"] = _key(out["plz"], year)
-    out["k_street_year"] = _key(out["street"].str[:5], year)
-    out["k_city_last"] = _key(out["city"].str[:4], l2)
-    out["k_year_initials"] = _key(year, out["first_name"].str[:1] + out["last_name"].str[:1])
+    out["k_year_last"] = _key(year, out["last_name"].str[:3] + f1)
+    out["k_year_first"] = _key(year, out["first_name"].str[:3] + l1)
+    out["k_year_initials"] = _key(year, f1 + l1 + region)
+    out["k_street_region"] = _key(out["street"].str[:6], out["plz"].str[:3])
+    out["k_street_year"] = _key(out["street"].str[:5], year + region.str[:1])
+    out["k_names"] = _key(out["last_name"].str[:4], out["first_name"].str[:3] + region.str[:1])
+    out["k_city_names"] = _key(out["city"].str[:4], out["last_name"].str[:3] + f1)
     return out
 
 
-BLOCK_KEYS = ("k_plz_last", "k_plz_first", "k_plz_names", "k_year_last", "k_year_first", "k_street_last", "k_names",
-              "k_plz_year", "k_street_year", "k_city_last", "k_year_initials")
+BLOCK_KEYS = ("k_plz_last", "k_plz_first", "k_plz_names", "k_plz_year", "k_year_last", "k_year_first",
+              "k_year_initials", "k_street_region", "k_street_year", "k_names", "k_city_names")
 
 
 def _key(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -174,11 +178,22 @@ def _sim(scorer, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return process.cpdist(a, b, scorer=scorer, workers=-1, dtype=np.float64)
 
 
-def score_pairs(left: pd.DataFrame, right: pd.DataFrame, pairs: np.ndarray) -> pd.DataFrame:
+_TEXT_COLUMNS = ("first_name", "last_name", "street", "plz", "city", "email", "phone")
+
+
+def _arrays(frame) -> dict[str, np.ndarray]:
+    if isinstance(frame, dict):
+        return frame
+    arrays = {c: frame[c].to_numpy(dtype=object) for c in _TEXT_COLUMNS}
+    arrays["birth_year"] = frame["birth_year"].to_numpy()
+    return arrays
+
+
+def score_pairs(left, right, pairs: np.ndarray) -> pd.DataFrame:
     """Per pair: similarity per field, the weighted score in [0, 1], the name score and the exact flag."""
+    left, right = _arrays(left), _arrays(right)
     i, j = pairs[:, 0], pairs[:, 1]
-    col = {c: (left[c].to_numpy(dtype=object)[i], right[c].to_numpy(dtype=object)[j])
-           for c in ("first_name", "last_name", "street", "plz", "city", "email", "phone")}
+    col = {c: (left[c][i], right[c][j]) for c in _TEXT_COLUMNS}
     jw = JaroWinkler.normalized_similarity
     sims = {
         "first_name": _sim(jw, *col["first_name"]),
@@ -193,7 +208,7 @@ def score_pairs(left: pd.DataFrame, right: pd.DataFrame, pairs: np.ndarray) -> p
     use_swap = swapped > straight + 0.05
     sims["first_name"] = np.where(use_swap, swapped, sims["first_name"])
     sims["last_name"] = np.where(use_swap, swapped, sims["last_name"])
-    ya, yb = left["birth_year"].to_numpy()[i], right["birth_year"].to_numpy()[j]
+    ya, yb = left["birth_year"][i], right["birth_year"][j]
     sims["birth_year"] = np.where(ya == yb, 1.0, 0.0)
     present = {c: (_nonempty(col[c][0]) & _nonempty(col[c][1])) for c in col}
     present["birth_year"] = (ya > 0) & (yb > 0)
@@ -232,6 +247,15 @@ def classify(scored: pd.DataFrame, threshold: float = LIKELY_THRESHOLD) -> pd.Da
     return out.sort_values(["i", "score"], ascending=[True, False])
 
 
+def _classified(left: pd.DataFrame, right: pd.DataFrame, pairs: np.ndarray, threshold: float) -> pd.DataFrame:
+    # Scoring in chunks keeps memory flat however many candidate pairs the blocks produce.
+    la, ra = _arrays(left), _arrays(right)
+    parts = [classify(score_pairs(la, ra, pairs[k:k + CHUNK]), threshold) for k in range(0, len(pairs), CHUNK)]
+    if not parts:
+        return classify(score_pairs(la, ra, pairs), threshold)
+    return pd.concat(parts).sort_values(["i", "score"], ascending=[True, False])
+
+
 def _agreeing(row) -> tuple[str, ...]:
     names = [c for c in WEIGHTS if getattr(row, "agree_" + c)]
     if row.swapped:
@@ -246,7 +270,7 @@ def find_matches(new_records: Sequence[Record] | pd.DataFrame, existing: Sequenc
     right = existing_prepared if existing_prepared is not None else prepare(existing)
     if not len(left) or not len(right):
         return []
-    found = classify(score_pairs(left, right, candidate_pairs(left, right)), threshold)
+    found = _classified(left, right, candidate_pairs(left, right), threshold)
     found = found.groupby("i", sort=False).head(MATCHES_PER_RECORD)
     ids = right["id"].tolist()
     return [Match(int(r.i), ids[r.j], round(float(r.score), 4), r.kind, _agreeing(r))
@@ -259,7 +283,7 @@ def find_pairs_within(records: Sequence[Record] | pd.DataFrame, threshold: float
     frame = prepared if prepared is not None else prepare(records)
     if len(frame) < 2:
         return []
-    found = classify(score_pairs(frame, frame, candidate_pairs(frame, frame, same=True)), threshold)
+    found = _classified(frame, frame, candidate_pairs(frame, frame, same=True), threshold)
     ids = frame["id"].tolist()
     return [Pair(ids[r.i], ids[r.j], round(float(r.score), 4), r.kind, _agreeing(r))
             for r in found.itertuples(index=False)]
