@@ -81,6 +81,16 @@ def _info(c: CallToAction) -> CallInfo:
                     c.land_code, c.kv_id, c.starts_at, c.ends_at, c.link, c.sent_at)
 
 
+def region_levels(session: Session, scope: Scope) -> list[str]:
+    """The levels (keys of REGION_LEVELS) the user may write calls for, as _check_region allows them."""
+    require_action(scope, "calls.write")
+    if scope.role == "kreis":
+        return ["kv"]  # a KV writes for its own KV
+    if scope.role == "land":
+        return ["land", "kv"]  # a Land for itself or a KV in it; national calls are the team's
+    return list(REGION_LEVELS)
+
+
 def _check_region(session: Session, scope: Scope, form: CallForm) -> tuple[str | None, int | None]:
     # Returns (land_code, kv_id) to store; a KV call also stores its Land, so Land staff find it.
     if form.region_level not in REGION_LEVELS:
