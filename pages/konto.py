@@ -2,12 +2,13 @@
 import streamlit as st
 
 import appctx
-from services.core.auth import change_own_password
-from domain.errors import UserError
+from domain.roles import ROLE_LABELS
+from services.core.auth import change_my_password
 
 user = appctx.guard("pages/konto.py")
 st.title("Mein Konto")
-st.write(f"**{user.display_name}** ({user.username}) · {appctx.ROLE_LABELS[user.role]} · {user.area}")
+st.write(f"**{user.display_name}** ({user.username}) · {ROLE_LABELS[user.role]} · {user.area}")
+appctx.flash()
 
 st.subheader("Passwort ändern")
 with st.form("change_password", clear_on_submit=True):
@@ -16,9 +17,4 @@ with st.form("change_password", clear_on_submit=True):
     repeat = st.text_input("Neues Passwort wiederholen", type="password")
     submitted = st.form_submit_button("Passwort ändern")
 if submitted:
-    try:
-        with appctx.db_session() as s:
-            change_own_password(s, user.id, old, new, repeat)
-        st.success("Dein Passwort wurde geändert.")
-    except UserError as exc:
-        appctx.show_error(exc)
+    appctx.act(change_my_password, old, new, repeat, success="Dein Passwort wurde geändert.")

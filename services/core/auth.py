@@ -13,7 +13,7 @@ from db.types import utcnow
 from services.core import audit
 from domain.errors import ValidationError
 from domain.formatting import format_datetime
-from services.core.scope import Scope
+from services.core.scope import Scope, require_action
 
 MAX_FAILED = 5
 LOCK_MINUTES = 15
@@ -147,3 +147,9 @@ def change_own_password(session: Session, user_id: int, old: str, new: str, repe
     user.password_hash = hash_password(new)
     audit.record(session, _actor(user), "password_changed", "user", user.id)
     session.commit()
+
+
+def change_my_password(session: Session, scope: Scope, old: str, new: str, repeat: str) -> None:
+    """change_own_password for the user the scope belongs to (the page's door passes the scope)."""
+    require_action(scope, "account.own")
+    change_own_password(session, scope.user_id, old, new, repeat)
