@@ -5,11 +5,10 @@ from streamlit_folium import st_folium
 import appctx
 from components.needs_map import build_needs_map
 from components.static_assets import missing_vendor_files
-from domain.errors import UserError
 from domain.formatting import format_int
+from services.core.settings import get_settings
 from services.geo.files import attribution_html, kreise_geojson, laender_table
 from services.matching.needs_map import needs_map, ranked
-from services.core.settings import get_settings
 
 user = appctx.guard("pages/helfer_karte.py")
 settings = get_settings()
@@ -24,12 +23,7 @@ def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
     return [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
 
 
-try:
-    with appctx.db_session() as s:
-        data = needs_map(s, user.scope)
-except UserError as exc:
-    appctx.show_error(exc)
-    st.stop()
+data = appctx.read(needs_map)
 
 if missing_vendor_files():
     st.warning("Die Kartenbibliothek fehlt auf dem Server (static/vendor). Bitte wende dich an die Administration.")
