@@ -6,15 +6,13 @@ import streamlit as st
 import appctx
 from components.figures import decimal_columns
 from domain.enums import AVAILABILITY, SKILLS
-from domain.errors import UserError
 from domain.formatting import format_date, format_int
-from services.matching.offers import (
-    OfferInput, count_offers, create_offer, offers_frame, volunteers, withdraw_offer,
-)
+from services.matching.offers import OfferInput, count_offers, create_offer, offers_frame, volunteers, withdraw_offer
 
 user = appctx.guard("pages/helfer_angebote.py")
 st.title("Hilfsangebote")
 st.caption(f"Gebiet: {user.area} · Nur Personen mit Einwilligung zur Mithilfe.")
+appctx.flash()
 
 PAGE_SIZE = 50
 
@@ -24,15 +22,10 @@ def _first_page() -> None:
 
 
 show_old = st.checkbox("auch zurückgezogene Angebote zeigen", key="offers_show_old", on_change=_first_page)
-try:
-    with appctx.db_session() as s:
-        total = count_offers(s, user.scope, include_withdrawn=show_old)
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(int(st.session_state.get("offers_page", 0)), 0), pages - 1)
-        df = offers_frame(s, user.scope, include_withdrawn=show_old, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-except UserError as exc:
-    appctx.show_error(exc)
-    st.stop()
+total = appctx.read(count_offers, include_withdrawn=show_old)
+pages = max(1, -(-total // PAGE_SIZE))
+page = min(max(int(st.session_state.get("offers_page", 0)), 0), pages - 1)
+df = appctx.read(offers_frame, include_withdrawn=show_old, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
 
 st.metric("Angebote", format_int(total))
 if not df.empty:
@@ -57,12 +50,7 @@ if total > PAGE_SIZE:
 
 st.subheader("Neues Angebot erfassen")
 query = st.text_input("Person suchen (Name)", key="offer_person_query")
-try:
-    with appctx.db_session() as s:
-        people = volunteers(s, user.scope, query)
-except UserError as exc:
-    appctx.show_error(exc)
-    people = {}
+people = appctx.read(volunteers, query, fallback={})
 if not people:
     st.info("Keine Person mit Einwilligung zur Mithilfe gefunden.")
 else:
@@ -77,14 +65,10 @@ else:
         end = c4.date_input("Bis", value=date.today() + timedelta(days=90), format="DD.MM.YYYY")
         note = st.text_area("Notiz")
         if st.form_submit_button("Angebot speichern", type="primary"):
-            try:
-                with appctx.db_session() as s:
-                    oid = create_offer(s, user.scope, contact_id, OfferInput(
-                        skills=skills, period_start=start, period_end=end, availability=avail,
-                        travel_radius_km=float(radius), hours_per_week=float(hours), note=note))
-                st.success(f"Angebot {oid} gespeichert.")
-            except UserError as exc:
-                appctx.show_error(exc)
+            appctx.act(create_offer, contact_id, OfferInput(
+                skills=skills, period_start=start, period_end=end, availability=avail,
+                travel_radius_km=float(radius), hours_per_week=float(hours), note=note),
+                success=lambda new_id: f"Angebot {new_id} gespeichert.")
 
 open_ids = [int(i) for i in df.loc[df.state != "zurückgezogen", "id"]] if not df.empty else []
 if open_ids:
@@ -94,9 +78,5 @@ if open_ids:
     c1, c2 = st.columns([3, 1])
     oid = c1.selectbox("Angebot Nr.", open_ids, key="withdraw_pick")
     if c2.button("Zurückziehen"):
-        try:
-            with appctx.db_session() as s:
-                n = withdraw_offer(s, user.scope, oid)
-            st.success(f"Angebot {oid} zurückgezogen" + (f", {n} Vermittlung storniert." if n else "."))
-        except UserError as exc:
-            appctx.show_error(exc)
+        appctx.act(withdraw_offer, oid,
+                   success=lambda n: f"Angebot {oid} zurückgezogen" + (f", {n} Vermittlung storniert." if n else "."))

@@ -7,27 +7,21 @@ import appctx
 from components.fresh_select import fresh_selectbox
 from components.text import md
 from domain.enums import SKILLS, TOPICS
-from domain.errors import UserError
-from domain.formatting import format_decimal
+from domain.formatting import format_km
 from services.matching.leads import LeadInput, kv_choices, leads, needs_frame, save_lead
 from services.matching.views import assignments_view
 
 user = appctx.guard("pages/helfer_bedarf.py")
-
-
 st.title("Helfer:innen-Bedarf")
 st.caption(f"Gebiet: {user.area} · Wahlkampfleitungen sagen, welche Unterstützung sie brauchen.")
 
-try:
-    with appctx.db_session() as s:
-        lead_rows = leads(s, user.scope)
-        kvs = kv_choices(s, user.scope)
-        frame = needs_frame(s, user.scope, lead_rows, kvs)
-        all_leads = {ld.id: ld for ld in lead_rows}
-        helpers = assignments_view(s, user.scope, statuses=("contacted", "confirmed"))
-except UserError as exc:
-    appctx.show_error(exc)
-    st.stop()
+appctx.flash()
+
+lead_rows = appctx.read(leads)
+kvs = appctx.read(kv_choices)
+frame = appctx.read(needs_frame, lead_rows, kvs)
+all_leads = {ld.id: ld for ld in lead_rows}
+helpers = appctx.read(assignments_view, statuses=("contacted", "confirmed"))
 
 st.subheader("Bedarf je Fähigkeit")
 if frame.empty:
@@ -42,7 +36,7 @@ else:
     for h in helpers.itertuples():
         # Names come from the database: escape Markdown so they render as plain text.
         st.markdown(f"**{md(h.person)}** · {h.skill_label} · {h.status_label} · {md(h.kv)}"
-                    + (f" · {md(h.kontakt)}" if h.kontakt else "") + f" · {format_decimal(h.distance_km)} km")
+                    + (f" · {md(h.kontakt)}" if h.kontakt else "") + f" · {format_km(h.distance_km)}")
     if not helpers["sichtbar"].all():
         st.caption("Name und Kontaktdaten erscheinen erst, wenn die Person der Weitergabe an deinen "
                    "Kreisverband zugestimmt hat. Das Linksaktiv-Team fragt sie.")
@@ -72,12 +66,7 @@ with st.form(f"lead_form_{choice}"):
     note = st.text_area("Notiz", value=cur.note if cur else "")
     active = st.checkbox("aktiv", value=cur.active if cur else True)
     if st.form_submit_button("Speichern", type="primary"):
-        try:
-            with appctx.db_session() as s:
-                lead_id = save_lead(s, user.scope, LeadInput(
-                    kv_id=kv_id, contact_name=name, plz=plz, period_start=start, period_end=end, needs=needs,
-                    contact_email=email, contact_phone=phone, topics=topics, note=note, active=active),
-                    cur.id if cur else None)
-            st.success(f"Gespeichert (Wahlkampfleitung {lead_id}).")
-        except UserError as exc:
-            appctx.show_error(exc)
+        appctx.act(save_lead, LeadInput(
+            kv_id=kv_id, contact_name=name, plz=plz, period_start=start, period_end=end, needs=needs,
+            contact_email=email, contact_phone=phone, topics=topics, note=note, active=active),
+            cur.id if cur else None, success=lambda lead_id: f"Gespeichert (Wahlkampfleitung {lead_id}).")
