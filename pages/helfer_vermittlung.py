@@ -5,45 +5,39 @@ import streamlit as st
 import appctx
 from components.figures import decimal_columns
 from domain.enums import SKILLS
-from domain.errors import UserError
 from domain.formatting import format_decimal, format_int, format_percent
-from services.mail.sender import deliver_due
 from services.matching.handover import ASK_FIRST, accept, hand_over, manual_assign, set_status
 from services.matching.run import run_matching
 from services.matching.views import assignments_view, open_by_kreis
-from services.core.settings import get_settings
 
 user = appctx.guard("pages/helfer_vermittlung.py")
 st.title("Helfer:innen-Vermittlung")
 st.caption(f"Gebiet: {user.area} · Die Vermittlung ist optimal: sie maximiert die Passung insgesamt.")
+appctx.flash()
 
-for kind, text in st.session_state.pop("helfer_flash", []):
-    getattr(st, kind)(text)
+# Pages only queue mails; the sender process (python -m scripts.send_mail) delivers them.
+OUTBOX = ("info", "Die Mails liegen im Postausgang und gehen mit dem nächsten Lauf des Mailversands raus.")
 
 
-def act(fn, *args, message: str, send: bool = False):
-    """Run one service call, remember its message for after the rerun, show errors in place."""
-    try:
-        with appctx.db_session() as s:
-            result = fn(s, user.scope, *args)
+def _act(fn, *args, message: str, mails: bool = False) -> None:
+    """Run one service call; after the rerun its message, the outbox note and the consent warning show."""
+    def success(result) -> list[tuple[str, str]]:
         flash = [("success", message.format(r=result))]
-        if send:  # try to deliver at once; what fails stays in the outbox for the sender's retries
-            rep = deliver_due(appctx.cockpit_engine(), get_settings())
-            flash.append(("info", f"E-Mails: {rep.sent} gesendet, {rep.retry} warten auf einen neuen Versuch."))
+        if mails:
+            flash.append(OUTBOX)
         if getattr(result, "ask_first", 0) or result is False:
             flash.append(("warning", ASK_FIRST))
-        st.session_state["helfer_flash"] = flash
-        st.rerun()
-    except UserError as exc:
-        appctx.show_error(exc)
+        return flash
+    appctx.act(fn, *args, success=success)
+
+
+def _keep_run(result) -> None:
+    st.session_state["helfer_run"] = result
 
 
 if st.button("Vermittlung berechnen", type="primary", icon=":material/hub:"):
-    try:
-        with appctx.db_session() as s:
-            st.session_state["helfer_run"] = run_matching(s, user.scope)
-    except UserError as exc:
-        appctx.show_error(exc)
+    appctx.act(run_matching, then=_keep_run,
+               success=lambda r: f"Vermittlung berechnet: {format_int(r.created)} Vorschläge.")
 
 run = st.session_state.get("helfer_run")
 if run is not None:
@@ -54,23 +48,18 @@ if run is not None:
                 delta=f"{format_percent(run.ratio or 0)} des Optimums", delta_color="off")
     c[2].metric("Offene Bedarfe optimal", format_int(run.optimal.needs_left_open))
     c[3].metric("Offene Bedarfe gierig", format_int(run.greedy.needs_left_open))
-    st.caption(f"{run.offers} offene Angebote, {run.leads} Wahlkampfleitungen, {run.edges} mögliche Paare; "
-               f"{run.created} Vorschläge in {format_decimal(run.seconds, 2)} s. Bestätigte Vermittlungen bleiben, "
+    st.caption(f"{format_int(run.offers)} offene Angebote, {format_int(run.leads)} Wahlkampfleitungen, "
+               f"{format_int(run.edges)} mögliche Paare; {format_int(run.created)} Vorschläge in {format_decimal(run.seconds, 2)} s. Bestätigte Vermittlungen bleiben, "
                "abgelehnte Paare werden nicht erneut vorgeschlagen.")
 
-try:
-    with appctx.db_session() as s:
-        proposed = assignments_view(s, user.scope, statuses=("proposed",))
-        accepted = assignments_view(s, user.scope, statuses=("contacted", "confirmed"))
-        by_kreis = open_by_kreis(s, user.scope)
-except UserError as exc:
-    appctx.show_error(exc)
-    st.stop()
+proposed = appctx.read(assignments_view, statuses=("proposed",))
+accepted = appctx.read(assignments_view, statuses=("contacted", "confirmed"))
+by_kreis = appctx.read(open_by_kreis)
 
 COLS = {"id": "Nr.", "kv": "Kreisverband", "skill_label": "Fähigkeit", "person": "Person", "score": "Passung",
         "distance_km": "km", "reason": "Begründung"}
 
-st.subheader(f"Vorschläge ({len(proposed)})")
+st.subheader(f"Vorschläge ({format_int(len(proposed))})")
 kv_names = sorted(set(proposed["kv"]))
 kv_pick = st.selectbox("Vorschläge für Kreisverband", ["alle", *kv_names], key="proposal_kv")
 if kv_pick != "alle":
@@ -85,14 +74,14 @@ else:
     picked = [int(i) for i in edited.loc[edited["auswählen"], "Nr."]]
     c1, c2, c3 = st.columns(3)
     if c1.button(f"Ausgewählte annehmen ({len(picked)})", disabled=not picked):
-        act(accept, picked, message="{r.accepted} angenommen, {r.shared} an den Kreisverband übergeben.", send=True)
+        _act(accept, picked, message="{r.accepted} angenommen, {r.shared} an den Kreisverband übergeben.", mails=True)
     if c2.button(f"Ausgewählte ablehnen ({len(picked)})", disabled=not picked):
-        act(set_status, picked, "declined", message="{r} abgelehnt.")
-    if c3.button(f"Alle {len(proposed)} annehmen"):
-        act(accept, [int(i) for i in proposed["id"]],
-            message="{r.accepted} angenommen, {r.shared} an den Kreisverband übergeben.", send=True)
+        _act(set_status, picked, "declined", message="{r} abgelehnt.")
+    if c3.button(f"Alle {format_int(len(proposed))} annehmen"):
+        _act(accept, [int(i) for i in proposed["id"]],
+             message="{r.accepted} angenommen, {r.shared} an den Kreisverband übergeben.", mails=True)
 
-st.subheader(f"Angenommen ({len(accepted)})")
+st.subheader(f"Angenommen ({format_int(len(accepted))})")
 if accepted.empty:
     st.info("Noch keine angenommenen Vermittlungen.")
 else:
@@ -103,20 +92,19 @@ else:
     c1, c2, c3, c4 = st.columns(4)
     aid = c1.selectbox("Vermittlung Nr.", [int(i) for i in accepted["id"]], key="accepted_pick")
     if c2.button("bestätigen"):
-        act(set_status, [aid], "confirmed", message="Vermittlung bestätigt.", send=True)
+        _act(set_status, [aid], "confirmed", message="Vermittlung bestätigt.", mails=True)
     if c3.button("stornieren"):
-        act(set_status, [aid], "cancelled", message="Vermittlung storniert.", send=True)
+        _act(set_status, [aid], "cancelled", message="Vermittlung storniert.", mails=True)
     if c4.button("Weitergabe nachholen"):
-        act(hand_over, aid, message="Weitergabe geprüft.")
+        _act(hand_over, aid, message="Weitergabe geprüft.")
 
-with st.expander("Manuell vermitteln"):
-    with st.form("manual_form"):
-        c1, c2, c3 = st.columns(3)
-        offer_id = c1.number_input("Angebot Nr.", min_value=1, step=1)
-        lead_id = c2.number_input("Wahlkampfleitung Nr.", min_value=1, step=1)
-        skill = c3.selectbox("Fähigkeit", list(SKILLS), format_func=SKILLS.get)
-        if st.form_submit_button("Vorschlagen"):
-            act(manual_assign, int(offer_id), int(lead_id), skill, message="Vorschlag {r.id} angelegt.")
+with st.expander("Manuell vermitteln"), st.form("manual_form"):
+    c1, c2, c3 = st.columns(3)
+    offer_id = c1.number_input("Angebot Nr.", min_value=1, step=1)
+    lead_id = c2.number_input("Wahlkampfleitung Nr.", min_value=1, step=1)
+    skill = c3.selectbox("Fähigkeit", list(SKILLS), format_func=SKILLS.get)
+    if st.form_submit_button("Vorschlagen"):
+        _act(manual_assign, int(offer_id), int(lead_id), skill, message="Vorschlag {r.id} angelegt.")
 
 st.subheader("Offene Bedarfe und Angebote je Kreis")
 if by_kreis.empty:

@@ -36,7 +36,21 @@ def test_page_per_role(run_page, path, role):
         assert "Vorschläge" in text
 
 
-def test_team_runs_matching_and_accepts(run_page):
+def _mail_attempts(app_db) -> int:
+    from sqlalchemy import func, select
+
+    from db.engine import make_engine
+    from db.models import MailOutbox
+
+    eng = make_engine(app_db)
+    with eng.connect() as conn:
+        n = conn.scalar(select(func.coalesce(func.sum(MailOutbox.attempts), 0)))
+    eng.dispose()
+    return n
+
+
+def test_team_runs_matching_and_accepts(run_page, app_db):
+    attempts = _mail_attempts(app_db)
     at = run_page("pages/helfer_vermittlung.py", "team")
     at.button[0].click().run()
     assert not at.exception, at.exception
@@ -48,6 +62,9 @@ def test_team_runs_matching_and_accepts(run_page):
     assert not at.exception, at.exception
     text = all_text(at)
     assert "angenommen" in text and "Angenommen (" in text
+    # The page only queues the mails; the sender process (scripts/send_mail) delivers them.
+    assert "Die Mails liegen im Postausgang" in text
+    assert _mail_attempts(app_db) == attempts
 
 
 def test_land_matching_stays_in_its_land(run_page):
