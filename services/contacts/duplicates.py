@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, DuplicateCandidate
+from db.queries import intake as iq
+from db.queries.common import area_names
 from db.queries.contacts import duplicates as q
 from db.types import utcnow
 from domain.enums import STATUSES
-from domain.errors import ConflictError, ValidationError
+from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.contacts.edit import check_area, set_keys, touch
 from services.contacts.rules import LADDER
 from services.core import audit
 from services.core.scope import Scope, require_action
 from services.geo.places import resolve_plz
+from services.intake import dedupe
 
 # Fields staff choose between, in the order the review shows them, with German labels.
 FIELDS = {"first_name": "Vorname", "last_name": "Nachname", "email": "E-Mail", "phone": "Telefon",
@@ -176,3 +179,49 @@ def file_pairs(session: Session, pairs: list[tuple[int, int, float, tuple[str, .
                                        origin=origin, import_batch_id=batch_id, created_at=now))
     session.flush()
     return len(fresh)
+
+
+def scan_area(session: Session, scope: Scope, kv_id: int | None = None, land_code: str | None = None) -> int:
+    """Look for likely duplicates among the people of one KV or Land of the user's area; new pairs filed (commits)."""
+    require_action(scope, "contacts.duplicates")
+    if scope.role == "kreis":
+        kv_id, land_code = scope.kv_id, None
+    elif scope.role == "land":
+        land_code = scope.land_code if kv_id is None else None
+    if kv_id is None and not land_code:
+        raise ValidationError("Bitte wähle einen Kreisverband oder ein Land für die Suche.")
+    people = iq.people_of_area(session, kv_id, land_code)
+    if scope.role == "land" and kv_id is not None and len(people) and (people["land_code"] != scope.land_code).any():
+        raise PermissionDenied("Dieser Kreisverband liegt nicht in deinem Land.")
+    frame = people.rename(columns={"email_key": "email", "phone_key": "phone"})
+    pairs = [(int(p.left_id), int(p.right_id), p.score, tuple(p.agreeing_fields))
+             for p in dedupe.find_pairs_within(frame)]
+    places = {int(r.id): (int(r.kv_id), r.land_code) for r in people.itertuples(index=False)}
+    filed = file_pairs(session, pairs, places, "scan") if pairs else 0
+    audit.record(session, scope, "duplicates_scanned", "kreisverband" if kv_id else "land", kv_id or land_code,
+                 people=len(people), filed=filed)
+    session.commit()
+    return filed
+
+
+@dataclass(frozen=True)
+class ScanChoices:
+    """Where the user may start a scan: Länder (code → name, by name) and per Land its KVs (id → name, by name).
+
+    whole_land says whether a whole Land may be scanned; a kreis user scans its own KV only.
+    """
+
+    lands: dict[str, str]
+    kvs: dict[str, dict[int, str]]
+    whole_land: bool
+
+
+def scan_choices(session: Session, scope: Scope) -> ScanChoices:
+    """The areas scan_area accepts from this user: team/admin every Land or KV, land its Land or one of its KVs."""
+    require_action(scope, "contacts.duplicates")
+    kvs: dict[str, dict[int, str]] = {}
+    for kv_id, name, land in q.kvs_in_area(session, scope):
+        kvs.setdefault(land, {})[int(kv_id)] = name
+    wanted = set(kvs) | ({scope.land_code} if scope.role == "land" else set())
+    lands = {c: n for c, n in area_names.land_names_by_name(session).items() if c in wanted}
+    return ScanChoices(lands, {c: kvs.get(c, {}) for c in lands}, scope.role != "kreis")

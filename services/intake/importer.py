@@ -292,7 +292,21 @@ def rollback_batch(session: Session, scope: Scope, batch_id: int) -> dict:
     return removed
 
 
-def batches(session: Session, scope: Scope) -> list[ImportBatch]:
+@dataclass(frozen=True)
+class BatchInfo:
+    """One import batch as the page lists it."""
+
+    id: int
+    created_at: datetime
+    username: str
+    file_name: str
+    source: str
+    counts: dict
+    status: str
+
+
+def batches(session: Session, scope: Scope) -> list[BatchInfo]:
     """The newest import batches of the user's area."""
     require_action(scope, "contacts.import")
-    return q.batches_in_scope(session, scope)
+    return [BatchInfo(b.id, b.created_at, b.username, b.file_name, b.source, dict(b.counts or {}), b.status)
+            for b in q.batches_in_scope(session, scope)]

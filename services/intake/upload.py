@@ -1,0 +1,77 @@
+"""The first look at an uploaded file: sheets, headers, a few rows, the guessed mapping; and mapping presets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from db.models import MappingPreset
+from db.queries import intake as q
+from domain.enums import SOURCES
+from domain.errors import ValidationError
+from services.core import audit
+from services.core.scope import Scope, require_action
+from services.intake.mapping import FIELDS, check_mapping, guess_mapping
+from services.intake.reading import list_sheets, read_table
+
+SAMPLE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class FileView:
+    """What the mapping step shows: how the file was read, its headers, first rows and the guessed mapping."""
+
+    sheets: list[str]
+    sheet: str | None
+    headers: list[str]
+    sample: list[list[str]]
+    rows: int
+    guess: dict[str, str | None]
+    how: str
+    warnings: list[str]
+
+
+def inspect_file(session: Session, scope: Scope, data: bytes, file_name: str, sheet: str | None = None) -> FileView:
+    """Read the upload far enough to map its columns; a German ValidationError for a file that is no table."""
+    require_action(scope, "contacts.import")
+    sheets = list_sheets(data, file_name)
+    table = read_table(data, file_name, sheet or (sheets[0] if sheets else None))
+    if table.file_format == "csv":
+        how = f"CSV, Zeichensatz {table.encoding}, getrennt durch {_delimiter_name(table.delimiter)}"
+    else:
+        how = f"{table.file_format.upper()}, Tabellenblatt „{table.sheet}“"
+    return FileView(sheets=sheets, sheet=table.sheet, headers=table.headers, sample=table.rows[:SAMPLE_ROWS],
+                    rows=len(table.rows), guess=guess_mapping(table.headers), how=how, warnings=list(table.warnings))
+
+
+def _delimiter_name(delimiter: str | None) -> str:
+    return {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}.get(delimiter or "", "Semikolon")
+
+
+def field_labels() -> dict[str, str]:
+    """The fields a column can be mapped to, with German labels."""
+    return dict(FIELDS)
+
+
+def presets(session: Session, scope: Scope) -> dict[str, dict]:
+    """Saved mappings by name: {'name': {'source': ..., 'mapping': {...}}}."""
+    require_action(scope, "contacts.import")
+    return {p.name: {"source": p.source, "mapping": dict(p.mapping)} for p in q.presets(session)}
+
+
+def save_preset(session: Session, scope: Scope, name: str, source: str, mapping: dict) -> str:
+    """Remember a mapping under a name for files of a source (replaces one of the same name; commits)."""
+    require_action(scope, "contacts.import")
+    name = " ".join((name or "").split())[:80]
+    if not name:
+        raise ValidationError("Bitte gib der Zuordnung einen Namen.")
+    if source not in SOURCES:
+        raise ValidationError("Unbekannte Quelle.")
+    mapping = check_mapping({str(k): v for k, v in mapping.items() if v})
+    preset = q.preset_by_name(session, name) or MappingPreset(name=name, created_by=scope.user_id)
+    preset.source, preset.mapping = source, mapping
+    session.add(preset)
+    session.flush()
+    audit.record(session, scope, "mapping_preset_saved", "mapping_preset", preset.id, fields=len(mapping))
+    session.commit()
+    return name
