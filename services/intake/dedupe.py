@@ -104,8 +104,8 @@ def prepare(records: Iterable[Record] | pd.DataFrame) -> pd.DataFrame:
     frame = records_frame(records)
     out = pd.DataFrame({"id": frame["id"].to_numpy()})
     for col in ("first_name", "last_name", "city"):
-        out[col] = [fold(v) for v in frame[col].fillna("").to_numpy()]
-    out["street"] = [street_key(v) for v in frame["street"].fillna("").to_numpy()]
+        out[col] = pd.Series([fold(v) for v in frame[col].fillna("").to_numpy()], dtype="str")
+    out["street"] = pd.Series([street_key(v) for v in frame["street"].fillna("").to_numpy()], dtype="str")
     out["plz"] = frame["plz"].fillna("").astype(str).str.strip()
     out["email"] = frame["email"].fillna("").astype(str).str.strip().str.lower()
     out["phone"] = frame["phone"].fillna("").astype(str).str.replace(r"[^0-9+]", "", regex=True)
@@ -240,7 +240,9 @@ def _nonempty(values: np.ndarray) -> np.ndarray:
 def classify(scored: pd.DataFrame, threshold: float = LIKELY_THRESHOLD) -> pd.DataFrame:
     """The scored pairs that are duplicates, with kind 'exact' or 'likely', best first."""
     exact = scored["exact"] & (scored["name"] >= EXACT_NAME_FLOOR)
-    likely = ~exact & (scored["score"] >= threshold) & (scored["best_part"] >= NAME_FLOOR)
+    # Another first name and another birth year: a relative at the same address, not the same person.
+    relative = (scored["sim_first_name"] < NAME_FLOOR) & (scored["sim_birth_year"] == 0)
+    likely = ~exact & (scored["score"] >= threshold) & (scored["best_part"] >= NAME_FLOOR) & ~relative
     out = scored[exact | likely].copy()
     out["kind"] = np.where(exact[exact | likely], "exact", "likely")
     out.loc[out["kind"] == "exact", "score"] = 1.0
@@ -266,6 +268,8 @@ def _agreeing(row) -> tuple[str, ...]:
 def find_matches(new_records: Sequence[Record] | pd.DataFrame, existing: Sequence[Record] | pd.DataFrame,
                  threshold: float = LIKELY_THRESHOLD, existing_prepared: pd.DataFrame | None = None) -> list[Match]:
     """Matches of each new record among the existing ones (at most three per new record, best first)."""
+    if not len(new_records):
+        return []
     left = prepare(new_records)
     right = existing_prepared if existing_prepared is not None else prepare(existing)
     if not len(left) or not len(right):

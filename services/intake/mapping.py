@@ -132,7 +132,7 @@ def guess_field(header: str) -> tuple[str | None, float]:
 def guess_mapping(headers: list[str]) -> dict[str, str | None]:
     """Header → field (or None) guessed from German and English spellings; each field used at most once."""
     guesses = {h: guess_field(h) for h in headers}
-    mapping: dict[str, str | None] = {h: None for h in headers}
+    mapping: dict[str, str | None] = dict.fromkeys(headers)
     taken: set[str] = set()
     # The surest guesses choose first, so "E-Mail" wins the e-mail field over "E-Mail 2".
     for header in sorted(headers, key=lambda h: -guesses[h][1]):

@@ -141,7 +141,7 @@ def test_100000_character_cell_names_the_row():
 
 
 def test_mixed_encodings_yield_text():
-    data = "Vorname;Nachname;PLZ\n".encode() + "Jürgen;Müller;01067\n".encode("utf-8") \
+    data = b"Vorname;Nachname;PLZ\n" + "Jürgen;Müller;01067\n".encode() \
         + "Jörg;Weiß;04109\n".encode("cp1252")
     t = read_table(data, "liste.csv")
     assert t.rows == [["Jürgen", "Müller", "01067"], ["Jörg", "Weiß", "04109"]]

@@ -8,8 +8,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.intake.reading import Table
-from services.intake.validation import (BatchContext, Candidate, is_formula, normalise_phone, parse_birth_year,
-                                        parse_topics, split_full_name, validate_table)
+from services.intake.validation import (
+    BatchContext,
+    Candidate,
+    is_formula,
+    normalise_phone,
+    parse_birth_year,
+    parse_topics,
+    split_full_name,
+    validate_table,
+)
 
 KNOWN = {"01067", "04109", "10115"}
 HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "PLZ", "Geburtsjahr", "Themen", "Newsletter", "Notiz"]
