@@ -15,7 +15,7 @@ from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.roles import ROLE_LABELS as ROLES
 from services.core import audit
 from services.core.auth import hash_password
-from services.core.scope import Scope, require_action
+from services.core.scope import Scope, require_action, scope_for
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
 USERNAME_RULES = ("3 bis 60 Zeichen: Kleinbuchstaben ohne Umlaute, Ziffern, Punkt, Binde- oder "
@@ -190,3 +190,11 @@ def kv_choices(session: Session, scope: Scope) -> dict[int, str]:
 def land_choices(session: Session, scope: Scope) -> dict[str, str]:
     """All Länder by code with their name, sorted by name (for forms; reference data, the same for every scope)."""
     return area_names.land_names_by_name(session)
+
+
+def account_scope(session: Session, username: str) -> Scope:
+    """The scope of an active account, for jobs that act for it (scheduled imports); NotFoundError otherwise."""
+    user = users.user_named(session, username)
+    if user is None or not user.active:
+        raise NotFoundError(f"Ein aktives Konto „{username}“ gibt es nicht.")
+    return scope_for(user)

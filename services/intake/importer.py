@@ -62,7 +62,8 @@ class Plan:
         """The figures of the preview and the batch: created, merged, review, rejected, per KV."""
         per_kv = Counter(self.places[self.people[i].plz][2] for i in self.create)
         names = {v[2]: v[3] for v in self.places.values()}
-        return {"created": len(self.create), "merged": len(self.merge), "review": len(self.review),
+        return {"created": len(self.create), "merged": len(self.merge),
+                "review": len(self.review) + len(self.inner_pairs),
                 "rejected": len(self.rejected), "empty": self.empty_rows, "folded": self.folded_rows,
                 "outside_area": self.outside,
                 "per_kv": {names[k]: n for k, n in sorted(per_kv.items(), key=lambda kv: -kv[1])}}
@@ -204,8 +205,8 @@ def run_import(session: Session, scope: Scope, data: bytes, mapping: dict, info:
     pairs += [(new_ids[a], new_ids[b], score, fields) for a, b, score, fields in plan.inner_pairs
               if a in new_ids and b in new_ids]
     places = _places_of(session, plan, new_ids, pairs)
-    counts["review"] = duplicates.file_pairs(session, pairs, places, "import", batch.id) if pairs else 0
-    batch.counts = counts
+    if pairs:
+        duplicates.file_pairs(session, pairs, places, "import", batch.id)
     audit.record(session, scope, "contacts_imported", "import_batch", batch.id, source=info.source,
                  created=counts["created"], merged=counts["merged"], review=counts["review"],
                  rejected=counts["rejected"], outside_area=counts["outside_area"])
