@@ -54,6 +54,7 @@ class Settings:
     tile_url: str = DEFAULT_TILE_URL
     tile_attribution: str = "© OpenStreetMap-Mitwirkende"
     max_calls_per_30_days: int = 4
+    import_max_mb: float = 20.0
     idle_timeout_minutes: int = 60
     smtp_host: str = "localhost"
     smtp_port: int = 25
@@ -122,6 +123,7 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         tile_url=_tile_url(env, secrets),
         tile_attribution=get("TILE_ATTRIBUTION", "© OpenStreetMap-Mitwirkende"),
         max_calls_per_30_days=int(get("MAX_CALLS_PER_30_DAYS", 4)),
+        import_max_mb=float(get("IMPORT_MAX_MB", 20)),
         idle_timeout_minutes=int(get("IDLE_TIMEOUT_MINUTES", 60)),
         smtp_host=get("SMTP_HOST", "localhost"),
         smtp_port=int(get("SMTP_PORT", 25)),

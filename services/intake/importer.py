@@ -22,7 +22,7 @@ from domain.keys import email_key, phone_key
 from services.contacts import duplicates
 from services.core import audit
 from services.core.scope import Scope, require_action
-from services.intake import dedupe
+from services.intake import dedupe, upload
 from services.intake.reading import read_table
 from services.intake.validation import BatchContext, Candidate, validate_table
 
@@ -126,7 +126,7 @@ def plan_import(session: Session, scope: Scope, data: bytes, mapping: dict, info
     require_action(scope, "contacts.import")
     step = progress or (lambda _f, _t: None)
     step(0.05, "Datei wird gelesen …")
-    table = read_table(data, info.file_name, info.sheet)
+    table = read_table(data, info.file_name, info.sheet, max_bytes=upload.max_upload_bytes())
     step(0.15, "Zeilen werden geprüft …")
     batch = BatchContext(source=info.source, evidence=info.evidence, consents=tuple(info.consents))
     result = validate_table(table, mapping, q.known_plz(session), batch)

@@ -11,6 +11,7 @@ from domain.enums import SOURCES
 from domain.errors import ValidationError
 from services.core import audit
 from services.core.scope import Scope, require_action
+from services.core.settings import get_settings
 from services.intake.mapping import FIELDS, check_mapping, guess_mapping
 from services.intake.reading import list_sheets, read_table
 
@@ -34,14 +35,20 @@ class FileView:
 def inspect_file(session: Session, scope: Scope, data: bytes, file_name: str, sheet: str | None = None) -> FileView:
     """Read the upload far enough to map its columns; a German ValidationError for a file that is no table."""
     require_action(scope, "contacts.import")
-    sheets = list_sheets(data, file_name)
-    table = read_table(data, file_name, sheet or (sheets[0] if sheets else None))
+    limit = max_upload_bytes()
+    sheets = list_sheets(data, file_name, max_bytes=limit)
+    table = read_table(data, file_name, sheet or (sheets[0] if sheets else None), max_bytes=limit)
     if table.file_format == "csv":
         how = f"CSV, Zeichensatz {table.encoding}, getrennt durch {_delimiter_name(table.delimiter)}"
     else:
         how = f"{table.file_format.upper()}, Tabellenblatt „{table.sheet}“"
     return FileView(sheets=sheets, sheet=table.sheet, headers=table.headers, sample=table.rows[:SAMPLE_ROWS],
                     rows=len(table.rows), guess=guess_mapping(table.headers), how=how, warnings=list(table.warnings))
+
+
+def max_upload_bytes() -> int:
+    """The largest file the import takes (setting IMPORT_MAX_MB, default 20 MB)."""
+    return int(get_settings().import_max_mb * 1024 * 1024)
 
 
 def _delimiter_name(delimiter: str | None) -> str:

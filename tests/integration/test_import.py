@@ -122,3 +122,16 @@ def test_a_file_without_importable_people_is_refused(session):
     with pytest.raises(ValidationError):
         importer.run_import(session, ADMIN, b"\x89PNG\r\n\x1a\n" + bytes(200), MAPPING,
                             ListInfo(file_name="bild.csv", source="infostand"))
+
+
+def test_a_file_above_the_size_setting_is_refused(session, monkeypatch):
+    from dataclasses import replace
+
+    from services.core.settings import get_settings
+    from services.intake import upload
+
+    monkeypatch.setattr(upload, "get_settings", lambda: replace(get_settings(), import_max_mb=0.0001))
+    with pytest.raises(ValidationError, match="MB"):
+        importer.plan_import(session, ADMIN, _file(session), MAPPING, INFO)
+    with pytest.raises(ValidationError, match="MB"):
+        upload.inspect_file(session, ADMIN, _file(session), "gross.csv")
