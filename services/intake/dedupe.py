@@ -99,13 +99,20 @@ def records_frame(records: Iterable[Record] | pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _each_distinct(func, column: pd.Series) -> pd.Series:
+    # Names repeat a lot (a few thousand first names cover a million people): fold each distinct value once.
+    codes, uniques = pd.factorize(column.fillna("").astype(str).to_numpy())
+    folded = np.array([func(v) for v in uniques], dtype=object)
+    return pd.Series(folded[codes] if len(codes) else [], dtype="str")
+
+
 def prepare(records: Iterable[Record] | pd.DataFrame) -> pd.DataFrame:
     """The comparison columns and block keys of records (build once for the existing million, reuse)."""
     frame = records_frame(records)
     out = pd.DataFrame({"id": frame["id"].to_numpy()})
     for col in ("first_name", "last_name", "city"):
-        out[col] = pd.Series([fold(v) for v in frame[col].fillna("").to_numpy()], dtype="str")
-    out["street"] = pd.Series([street_key(v) for v in frame["street"].fillna("").to_numpy()], dtype="str")
+        out[col] = _each_distinct(fold, frame[col])
+    out["street"] = _each_distinct(street_key, frame["street"])
     out["plz"] = frame["plz"].fillna("").astype(str).str.strip()
     out["email"] = frame["email"].fillna("").astype(str).str.strip().str.lower()
     out["phone"] = frame["phone"].fillna("").astype(str).str.replace(r"[^0-9+]", "", regex=True)
