@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from charset_normalizer import from_bytes
 
 from domain.errors import ValidationError
+from domain.formatting import format_decimal, format_int
 
 MAX_BYTES = 20 * 1024 * 1024
 # A single cell longer than this is no contact data but a pasted document or an attack.
@@ -80,8 +81,8 @@ def _looks_binary(data: bytes) -> bool:
 def _check_size(data: bytes, filename: str, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise ValidationError(
-            f"„{filename}“ ist {len(data) / 1024 / 1024:.1f} MB groß; erlaubt sind höchstens "
-            f"{max_bytes / 1024 / 1024:.0f} MB. Bitte teile die Datei auf."
+            f"„{filename}“ ist {format_decimal(len(data) / 1024 / 1024, 1)} MB groß; erlaubt sind höchstens "
+            f"{format_decimal(max_bytes / 1024 / 1024, 1)} MB. Bitte teile die Datei auf."
         )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
         raise ValidationError(f"„{filename}“ ist leer.")
@@ -270,8 +271,8 @@ def _to_table(grid: list[list[str]], kind: str, filename: str, max_cell_chars: i
         for col, cell in enumerate(cells):
             if len(cell) > max_cell_chars:
                 raise ValidationError(
-                    f"Zeile {number}, Spalte „{headers[col]}“: Die Zelle hat {len(cell):,} Zeichen, erlaubt sind "
-                    f"höchstens {max_cell_chars:,}. Bitte kürze sie.".replace(",", ".")
+                    f"Zeile {number}, Spalte „{headers[col]}“: Die Zelle hat {format_int(len(cell))} Zeichen, erlaubt "
+                    f"sind höchstens {format_int(max_cell_chars)}. Bitte kürze sie."
                 )
         rows.append(cells)
         numbers.append(number)
