@@ -141,3 +141,61 @@ def test_both_reached_by_one_call_and_both_ordered_one_edition(session):
     statuses = sorted((o.contact_id, o.status) for o in session.scalars(
         select(DispatchOrder).where(DispatchOrder.edition_id == ed.id)))
     assert statuses == [(survivor, "cancelled"), (survivor, "requested")]
+
+
+def _twins(session, ags: str) -> tuple[int, int]:
+    """Two near-identical new people in the KV of Kreis ags: 'Müller' and 'Mueller', same PLZ and street."""
+    from datetime import date
+
+    place = session.scalars(select(Contact).where(Contact.kreis_ags == ags).order_by(Contact.id)).first()
+    twins = [Contact(first_name="Hildegard", last_name=last, street="Karl-Liebknecht-Straße 112", plz=place.plz,
+                     city=place.city, kreis_ags=place.kreis_ags, kv_id=place.kv_id, land_code=place.land_code,
+                     contact_since=date(2026, 3, 1), source="infostand", birth_year=1961)
+             for last in ("Müller", "Mueller")]
+    session.add_all(twins)
+    session.flush()
+    return twins[0].id, twins[1].id
+
+
+def test_scan_files_a_likely_pair_once(session):
+    a, b = _twins(session, "14713")
+    kv_leipzig = user_scope(session, "kv-leipzig")
+    assert duplicates.scan_area(session, kv_leipzig) >= 1
+    filed = session.scalars(select(DuplicateCandidate).where(DuplicateCandidate.contact_a == a,
+                                                             DuplicateCandidate.contact_b == b)).all()
+    assert [(c.status, c.origin, c.kv_id) for c in filed] == [("open", "scan", kv_of(session, "14713"))]
+    assert any(p.id == filed[0].id for p in duplicates.review_queue(session, kv_leipzig, 500))
+    assert duplicates.scan_area(session, kv_leipzig) == 0
+    # The Land's scan over all its KVs files nothing new either.
+    assert duplicates.scan_area(session, user_scope(session, "lv-sachsen")) == 0
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "duplicates_scanned")
+                            .order_by(AuditEvent.id.desc())).first()
+    assert event.details["filed"] == 0
+
+
+def test_scan_stays_in_the_users_area(session):
+    lv_sachsen = user_scope(session, "lv-sachsen")
+    other_kv = session.scalar(select(Contact.kv_id).where(Contact.land_code != "14").order_by(Contact.id))
+    with pytest.raises(PermissionDenied):
+        duplicates.scan_area(session, lv_sachsen, kv_id=other_kv)
+    # A kreis user scans its own KV, whatever it asks for.
+    a, b = _twins(session, "14713")
+    duplicates.scan_area(session, user_scope(session, "kv-leipzig"), kv_id=other_kv, land_code="11")
+    assert session.scalar(select(func.count()).select_from(DuplicateCandidate)
+                          .where(DuplicateCandidate.contact_a == a, DuplicateCandidate.contact_b == b)) == 1
+    leitung = user_scope(session, "leitung")
+    with pytest.raises(PermissionDenied):
+        duplicates.scan_area(session, leitung, land_code="14")
+    with pytest.raises(PermissionDenied):
+        duplicates.scan_choices(session, leitung)
+
+
+def test_scan_choices_follow_the_area(session):
+    kreis = duplicates.scan_choices(session, user_scope(session, "kv-leipzig"))
+    assert not kreis.whole_land and list(kreis.lands) == ["14"]
+    assert list(kreis.kvs["14"]) == [kv_of(session, "14713")]
+    land = duplicates.scan_choices(session, user_scope(session, "lv-sachsen"))
+    assert land.whole_land and list(land.lands) == ["14"] and kv_of(session, "14626") in land.kvs["14"]
+    everywhere = duplicates.scan_choices(session, ADMIN)
+    assert everywhere.whole_land and len(everywhere.lands) == 16
+    assert sum(len(k) for k in everywhere.kvs.values()) > len(land.kvs["14"])

@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import (
     Activity, CallDelivery, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest, DispatchOrder,
-    DuplicateCandidate, VolunteerOffer,
+    DuplicateCandidate, Kreisverband, VolunteerOffer,
 )
-from db.scope import Scope, apply_scope
+from db.scope import Scope, apply_area, apply_scope
 from db.types import utcnow
 
 A, B = aliased(Contact, name="a"), aliased(Contact, name="b")
@@ -36,6 +36,13 @@ def open_count(session: Session, scope: Scope) -> int:
             .join(A, A.id == DuplicateCandidate.contact_a).join(B, B.id == DuplicateCandidate.contact_b)
             .where(DuplicateCandidate.status == "open"))
     return int(session.scalar(_in_scope(stmt, scope)) or 0)
+
+
+def kvs_in_area(session: Session, scope: Scope) -> list[tuple[int, str, str]]:
+    """(id, name, land code) of the KVs in the scope's area (kreis: its own; land: its Land; else all), by name."""
+    stmt = apply_area(select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code), scope, Kreisverband.id,
+                      Kreisverband.land_code).order_by(Kreisverband.name)
+    return [tuple(row) for row in session.execute(stmt).all()]
 
 
 def candidates_for_update(session: Session, scope: Scope, ids: list[int]) -> list[tuple]:
