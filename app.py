@@ -1,25 +1,31 @@
 """Linksaktiv Cockpit: page config, login, navigation built from the user's role."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 import streamlit_authenticator as stauth
 
 import appctx
 from components.text import md
+from db.types import utcnow
+from domain.errors import UserError
 from domain.roles import ROLE_LABELS
 from registry import pages_for
-from services.core import auth
-from db.types import utcnow
 from services.admin.accounts import area_label
-from domain.errors import UserError
+from services.core import auth
 from services.core.settings import ConfigError, get_settings
 
 st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=":material/campaign:", layout="wide")
 
-LOGIN_FIELDS = {"Form name": "Anmelden", "Username": "Benutzername", "Password": "Passwort",
-                "Login": "Anmelden", "Captcha": "Captcha"}
+LOGIN_FIELDS = {
+    "Form name": "Anmelden",
+    "Username": "Benutzername",
+    "Password": "Passwort",
+    "Login": "Anmelden",
+    "Captcha": "Captcha",
+}
 
 settings = get_settings()
 try:
@@ -32,8 +38,9 @@ appctx.cockpit_engine()  # migrates (and seeds in demo mode) before anything rea
 creds = appctx.before_login(auth.credentials)
 
 # Exactly one Authenticate per run (DESIGN §7); no api_key, no login sleep.
-authenticator = stauth.Authenticate(creds, settings.cookie_name, settings.cookie_key,
-                                    settings.cookie_expiry_days, auto_hash=False, login_sleep_time=0)
+authenticator = stauth.Authenticate(
+    creds, settings.cookie_name, settings.cookie_key, settings.cookie_expiry_days, auto_hash=False, login_sleep_time=0
+)
 _model = authenticator.authentication_controller.authentication_model
 
 
@@ -54,7 +61,7 @@ def _token_issued_at() -> datetime | None:
     exp = (token or {}).get("exp_date", exp) if isinstance(token, dict) else exp
     if not exp:
         return None
-    return datetime.fromtimestamp(exp - settings.cookie_expiry_days * 86400, tz=timezone.utc)
+    return datetime.fromtimestamp(exp - settings.cookie_expiry_days * 86400, tz=UTC)
 
 
 def _login_page() -> None:
@@ -71,8 +78,10 @@ def _login_page() -> None:
     if st.session_state.get("authentication_status") is False:
         st.error(st.session_state.get("login_error", "Benutzername oder Passwort ist falsch."))
     if settings.demo_mode:
-        st.info("Demo-Modus: Benutzer `admin`, `team`, `lv-sachsen`, `kv-leipzig`, `kv-goerlitz`, "
-                "`leitung`; Passwort `linksaktiv-demo`.")
+        st.info(
+            "Demo-Modus: Benutzer `admin`, `team`, `lv-sachsen`, `kv-leipzig`, `kv-goerlitz`, "
+            "`leitung`; Passwort `linksaktiv-demo`."
+        )
 
 
 def _logout(_info=None) -> None:
@@ -88,8 +97,15 @@ def _load_user(session, username: str, login_at: datetime) -> appctx.CurrentUser
     db_user = auth.load_active_user(session, username, settings.idle_timeout_minutes, token_issued_at=login_at)
     if db_user is None:
         return None
-    return appctx.CurrentUser(db_user.id, db_user.username, db_user.display_name, db_user.role,
-                              db_user.kv_id, db_user.land_code, area_label(session, db_user))
+    return appctx.CurrentUser(
+        db_user.id,
+        db_user.username,
+        db_user.display_name,
+        db_user.role,
+        db_user.kv_id,
+        db_user.land_code,
+        area_label(session, db_user),
+    )
 
 
 if not st.session_state.get("authentication_status"):
@@ -131,7 +147,8 @@ st.session_state["cockpit_user"] = user
 pages: dict[str, list] = {}
 for spec in pages_for(user.role):
     pages.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default))
+        st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
+    )
 current = st.navigation(pages, position="hidden")
 
 with st.sidebar:

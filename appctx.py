@@ -5,6 +5,7 @@ read() for what it shows and act() for what the user does. Both open one session
 pass the one scope (services.core.scope.scope_for), and turn a UserError into its German
 message; act() also records the success message and reruns, so lists show the new state.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

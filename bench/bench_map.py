@@ -5,6 +5,7 @@
 
 Reads only (offices beyond the database's own are added in memory for the analysis timing).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,11 +27,11 @@ from db.engine import make_engine  # noqa: E402
 from db.models import User  # noqa: E402
 from db.queries.map import counts as q
 from db.queries.map.counts import ContactFilter
-from services.map import data as mapdata
-from services.geo.places import nearest
-from services.geo.files import attribution_html, kreise_geojson
 from services.core.runtime import session_scope
 from services.core.scope import scope_for
+from services.geo.files import attribution_html, kreise_geojson
+from services.geo.places import nearest
+from services.map import data as mapdata
 from services.map.whitespots import analyse, far_only
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -50,8 +51,19 @@ def _offices(session, n: int) -> pd.DataFrame:
     extra = n - len(offices)
     if extra > 0:  # more offices in memory only, at random PLZ centroids
         plz = q.plz_places(session).sample(extra, random_state=1)
-        offices = pd.concat([offices, pd.DataFrame({"id": range(10**6, 10**6 + extra), "name": "Extra",
-                                                    "lat": plz["lat"].to_numpy(), "lon": plz["lon"].to_numpy()})])
+        offices = pd.concat(
+            [
+                offices,
+                pd.DataFrame(
+                    {
+                        "id": range(10**6, 10**6 + extra),
+                        "name": "Extra",
+                        "lat": plz["lat"].to_numpy(),
+                        "lon": plz["lon"].to_numpy(),
+                    }
+                ),
+            ]
+        )
     return offices.reset_index(drop=True)
 
 
@@ -90,14 +102,19 @@ def bench_db(label: str, url: str, n_offices: int) -> None:
         print(f"count contacts per PLZ and status in the DB (uncached): {best:.3f} s")
         places = q.plz_places(s).merge(counts, on="plz", how="left").fillna({"count": 0})
         best, med, res = _t(lambda: far_only(analyse(places, offices, 15.0)), 5)
-        print(f"white-spot analysis, {len(places):,} PLZ x {len(offices)} offices, applied to per-PLZ counts: "
-              f"{best * 1000:.1f} ms (median {med * 1000:.1f} ms); {int(res['count'].sum()):,} contacts without office")
+        print(
+            f"white-spot analysis, {len(places):,} PLZ x {len(offices)} offices, applied to per-PLZ counts: "
+            f"{best * 1000:.1f} ms (median {med * 1000:.1f} ms); {int(res['count'].sum()):,} contacts without office"
+        )
         pts = places.loc[places.index.repeat(places["count"].astype(int)), ["lat", "lon"]].to_numpy(float)
         best, med, _ = _t(lambda: nearest(pts, offices[["lat", "lon"]].to_numpy(float)), 2)
         print(f"  (per contact instead: {len(pts):,} points, cKDTree {best:.3f} s)")
         s.rollback()
-        for name, scope, kv_id in (("team national", team, None), ("leitung national", leitung, None),
-                                   ("kv-goerlitz", kv, None)):
+        for name, scope, kv_id in (
+            ("team national", team, None),
+            ("leitung national", leitung, None),
+            ("kv-goerlitz", kv, None),
+        ):
             mapdata.clear_cache()
             inline, _ = _map_seconds(engine, scope, kv_id)
             mapdata.clear_cache()
@@ -105,9 +122,11 @@ def bench_db(label: str, url: str, n_offices: int) -> None:
             while mapdata._pending:  # let the page's background topic count finish
                 time.sleep(0.05)
             warm = min(_map_seconds(engine, scope, kv_id)[0] for _ in range(3))
-            print(f"map {name}: server time cold {cold:.3f} s as the page runs it (topic split in the "
-                  f"background), cold with topics inline {inline:.3f} s, cached {warm:.3f} s; "
-                  f"sent {size / 1e6:.2f} MB")
+            print(
+                f"map {name}: server time cold {cold:.3f} s as the page runs it (topic split in the "
+                f"background), cold with topics inline {inline:.3f} s, cached {warm:.3f} s; "
+                f"sent {size / 1e6:.2f} MB"
+            )
     engine.dispose()
 
 
@@ -138,15 +157,19 @@ def bench_browser(url: str) -> None:
                 iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
                 expect(iframe).to_be_attached()
                 t_frame = time.perf_counter() - t
-                drawn = wait_map_drawn(iframe, {"Kreise": 400, "Geschäftsstellen": 100,
-                                                "Ohne Büro in Reichweite (PLZ)": 1000})
+                drawn = wait_map_drawn(
+                    iframe, {"Kreise": 400, "Geschäftsstellen": 100, "Ohne Büro in Reichweite (PLZ)": 1000}
+                )
                 total = time.perf_counter() - t
                 frame = iframe.element_handle().content_frame()
-                timing = frame.evaluate("() => ({drawn: performance.now(),"
-                                        " html: document.documentElement.outerHTML.length})")
-                print(f"Chromium: click 'Karte' -> national map drawn, {attempt}: {total:.2f} s "
-                      f"(map frame attached after {t_frame:.2f} s, frame alive {timing['drawn'] / 1000:.2f} s "
-                      f"until drawn); shapes {drawn}, frame DOM {timing['html'] / 1e6:.2f} MB")
+                timing = frame.evaluate(
+                    "() => ({drawn: performance.now(), html: document.documentElement.outerHTML.length})"
+                )
+                print(
+                    f"Chromium: click 'Karte' -> national map drawn, {attempt}: {total:.2f} s "
+                    f"(map frame attached after {t_frame:.2f} s, frame alive {timing['drawn'] / 1000:.2f} s "
+                    f"until drawn); shapes {drawn}, frame DOM {timing['html'] / 1e6:.2f} MB"
+                )
             browser.close()
     finally:
         proc.terminate()
@@ -161,8 +184,10 @@ def main() -> None:
     ap.add_argument("--offices", type=int, default=400)
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     bench_db("SQLite", args.sqlite, args.offices)
     if args.pg:
         bench_db("PostgreSQL", args.pg, args.offices)

@@ -4,6 +4,7 @@ batch's orders (≥ 50,000 orders, goal ≤ 10 s), label PDF for 5,000 addresses
 python -m bench.bench_newspaper [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
 Everything runs in one transaction that is rolled back: the benchmark databases stay unchanged.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,11 +15,11 @@ from bench.common import rolled_back_session, run_on_databases, settle, timed
 from db.models import Contact
 from db.queries import newspaper as q
 from db.queries.newspaper import BatchFilter
-from services.newspaper import editions, orders, workflow
 from db.types import utcnow
+from services.core.scope import Scope
+from services.newspaper import editions, orders, workflow
 from services.newspaper.documents import labels_pdf
 from services.newspaper.packing_pdf import packing_pdf
-from services.core.scope import Scope
 
 TEAM = Scope(role="team", username="bench")
 TARGET_ORDERS = 50_000
@@ -31,8 +32,10 @@ def run(url: str, name: str) -> None:
         n = s.scalar(select(func.count()).select_from(Contact))
         print(f"{name}: {n:,} contacts")
         ed = editions.create_edition(s, TEAM, "Bench", "", date(2025, 1, 1), 50_000_000, 10)
-        pv = timed("batch preview, all Germany, reach 15 km", lambda: orders.preview_batch(
-            s, TEAM, ed, BatchFilter(reach_km=15.0)))
+        pv = timed(
+            "batch preview, all Germany, reach 15 km",
+            lambda: orders.preview_batch(s, TEAM, ed, BatchFilter(reach_km=15.0)),
+        )
         print(f"    → {pv.people:,} people, {pv.copies:,} copies")
         # Widen the reach until the batch is close to 50,000 people, so the insert is measured at that size.
         reach = 15.0
@@ -40,18 +43,23 @@ def run(url: str, name: str) -> None:
             reach += 2.5
             pv = orders.preview_batch(s, TEAM, ed, BatchFilter(reach_km=reach))
         flt = BatchFilter(reach_km=reach)
-        made = timed(f"confirm batch (recount under lock + insert orders and timeline), reach {reach:g} km",
-                     lambda: orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies))
+        made = timed(
+            f"confirm batch (recount under lock + insert orders and timeline), reach {reach:g} km",
+            lambda: orders.confirm_batch(s, TEAM, ed, flt, 1, pv.people, pv.copies),
+        )
         print(f"    → {made:,} orders created")
-        moved = timed(f"approve all {made:,} requested orders (one UPDATE)",
-                      lambda: workflow.transition_all(s, TEAM, ed, "requested", "approved", made))
+        moved = timed(
+            f"approve all {made:,} requested orders (one UPDATE)",
+            lambda: workflow.transition_all(s, TEAM, ed, "requested", "approved", made),
+        )
         print(f"    → {moved:,} orders approved")
         frame = timed("load 5,000 addresses", lambda: q.orders_frame(s, TEAM, ed, ["approved"], limit=5000))
         rows = list(frame[["name", "street", "plz", "city"]].itertuples(index=False, name=None))
         pdf = timed(f"label PDF for {len(rows):,} addresses", lambda: labels_pdf(rows))
         print(f"    → {len(pdf) / 1e6:.1f} MB, {-(-len(rows) // 24)} sheets")
-        packing = timed(f"packing list PDF for {len(frame):,} orders",
-                        lambda: packing_pdf(frame, 10, "Bench", utcnow()))
+        packing = timed(
+            f"packing list PDF for {len(frame):,} orders", lambda: packing_pdf(frame, 10, "Bench", utcnow())
+        )
         print(f"    → {len(packing) / 1e6:.1f} MB")
 
 

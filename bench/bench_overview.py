@@ -3,6 +3,7 @@
 python -m bench.bench_overview [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
 Seeds a database first when it holds fewer than --contacts contacts (read-only otherwise).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,9 +16,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from db.engine import make_engine
 from db.models import Contact, User
-from services.overview.figures import build_overview, clear_cache
 from services.core.runtime import session_scope
 from services.core.scope import scope_for
+from services.overview.figures import build_overview, clear_cache
 
 USERS = ("team", "lv-sachsen", "kv-leipzig", "leitung")
 
@@ -39,8 +40,19 @@ def ensure_seeded(url: str, contacts: int) -> None:
     if have >= contacts:
         return
     print(f"{url}: {have} contacts, seeding {contacts} …", flush=True)
-    subprocess.run([sys.executable, "-m", "scripts.seed_demo", "--contacts", str(contacts),
-                    "--database-url", url, *(["--reset"] if have else [])], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.seed_demo",
+            "--contacts",
+            str(contacts),
+            "--database-url",
+            url,
+            *(["--reset"] if have else []),
+        ],
+        check=True,
+    )
 
 
 def bench(url: str, repeat: int) -> None:
@@ -60,9 +72,11 @@ def bench(url: str, repeat: int) -> None:
         with session_scope(eng) as s:
             build_overview(s, scope, 20.0)  # cached figures, another reach
         cached = time.perf_counter() - started
-        print(f"  {username:<12} uncached first {times[0] * 1000:7.1f} ms   best {min(times) * 1000:7.1f} ms"
-              f"   cached {cached * 1000:6.1f} ms"
-              f"   total shown {ov.total if ov.total is not None else '< 5'}")
+        print(
+            f"  {username:<12} uncached first {times[0] * 1000:7.1f} ms   best {min(times) * 1000:7.1f} ms"
+            f"   cached {cached * 1000:6.1f} ms"
+            f"   total shown {ov.total if ov.total is not None else '< 5'}"
+        )
     eng.dispose()
 
 

@@ -5,6 +5,7 @@
 PostgreSQL: env BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/bench);
 the database is created if missing and its public schema is dropped and rebuilt.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ JOIN land l ON l.code = k.land_code LEFT JOIN office o ON o.id = p.nearest_offic
 def fresh_pg(url: str) -> str:
     """Create the benchmark database if missing and empty its public schema."""
     parsed = make_url(url)
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}):
             conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
@@ -80,8 +82,10 @@ def run(backend: str, url: str, contacts: int) -> None:
     print(f"  rows written by the seed: {sum(counts.values()):,}")
     with engine.connect() as conn:
         df = timed("resolve all PLZ (one query -> DataFrame)", pd.read_sql, text(RESOLVE_ALL_SQL), conn)
-    print(f"    {len(df):,} PLZ, {df['kv_id'].nunique()} KV, "
-          f"{(df['nearest_office_km'] > 15).sum():,} PLZ without office within 15 km")
+    print(
+        f"    {len(df):,} PLZ, {df['kv_id'].nunique()} KV, "
+        f"{(df['nearest_office_km'] > 15).sum():,} PLZ without office within 15 km"
+    )
     with Session(engine) as session:
         sample = df["plz"].sample(1000, random_state=1).tolist()
         t0 = time.perf_counter()
@@ -111,7 +115,8 @@ def _contact_points(conn) -> np.ndarray:
     # Contacts sit on their PLZ centroid (DESIGN §2): count per PLZ, then one point per contact.
     rows = conn.exec_driver_sql(
         "SELECT p.lat, p.lon, c.n FROM (SELECT plz, COUNT(*) AS n FROM contact GROUP BY plz) c "
-        "JOIN plz p ON p.plz = c.plz").fetchall()
+        "JOIN plz p ON p.plz = c.plz"
+    ).fetchall()
     arr = np.array(rows, dtype=float).reshape(-1, 3)
     return np.repeat(arr[:, :2], arr[:, 2].astype(np.int64), axis=0)
 

@@ -1,4 +1,5 @@
 """Shared parts of the benchmarks that measure writes: a rolled-back session and the command line."""
+
 from __future__ import annotations
 
 import argparse

@@ -3,6 +3,7 @@
 Every widget keeps its value in st.session_state under f"{prefix}_<field>", so a button's
 callback can read the form, and a draft can be loaded into it before the widgets are drawn.
 """
+
 from __future__ import annotations
 
 from datetime import time
@@ -10,8 +11,8 @@ from datetime import time
 import streamlit as st
 
 from domain.enums import TOPICS
-from services.calls.workflow import MAX_BODY, MAX_TITLE, MODES, REGION_LEVELS, CallForm, CallInfo
 from domain.formatting import BERLIN
+from services.calls.workflow import MAX_BODY, MAX_TITLE, MODES, REGION_LEVELS, CallForm, CallInfo
 
 FIELDS = ("title", "body", "mode", "topics", "level", "land", "kv", "day", "time", "end", "link")
 DEFAULT_TIME = time(18, 0)
@@ -21,9 +22,14 @@ def call_form(prefix: str, levels: list[str], land_names: dict[str, str], kv_nam
     """Draw the call's widgets (title, text, kind, topics, region, dates, link)."""
     key = lambda field: f"{prefix}_{field}"  # noqa: E731
     st.text_input("Titel (Betreff der Mail)", key=key("title"), max_chars=MAX_TITLE)
-    st.text_area("Text", key=key("body"), height=160, max_chars=MAX_BODY,
-                 help="Die Mail beginnt mit „Hallo <Vorname>,“; Art, Zeit und Link werden angehängt. "
-                      "Bei Aktionen vor Ort schreib den Treffpunkt in den Text.")
+    st.text_area(
+        "Text",
+        key=key("body"),
+        height=160,
+        max_chars=MAX_BODY,
+        help="Die Mail beginnt mit „Hallo <Vorname>,“; Art, Zeit und Link werden angehängt. "
+        "Bei Aktionen vor Ort schreib den Treffpunkt in den Text.",
+    )
     c1, c2 = st.columns(2)
     c1.radio("Art", list(MODES), format_func=MODES.get, horizontal=True, key=key("mode"))
     c2.multiselect("Themen", list(TOPICS), format_func=TOPICS.get, key=key("topics"), placeholder="Bitte auswählen")
@@ -46,11 +52,19 @@ def form_from_state(prefix: str) -> CallForm:
     """The CallForm the widgets under prefix hold now."""
     get = lambda field, default=None: st.session_state.get(f"{prefix}_{field}", default)  # noqa: E731
     level, day = get("level"), get("day")
-    return CallForm(title=get("title", ""), body=get("body", ""), mode=get("mode", "online"),
-                    topics=tuple(get("topics", ())), region_level=level,
-                    land_code=get("land") if level == "land" else None, kv_id=get("kv") if level == "kv" else None,
-                    start_day=day, start_time=get("time") if day else None, end_day=get("end"),
-                    link=get("link", ""))
+    return CallForm(
+        title=get("title", ""),
+        body=get("body", ""),
+        mode=get("mode", "online"),
+        topics=tuple(get("topics", ())),
+        region_level=level,
+        land_code=get("land") if level == "land" else None,
+        kv_id=get("kv") if level == "kv" else None,
+        start_day=day,
+        start_time=get("time") if day else None,
+        end_day=get("end"),
+        link=get("link", ""),
+    )
 
 
 def clear(prefix: str) -> None:
@@ -62,10 +76,19 @@ def clear(prefix: str) -> None:
 def load(prefix: str, call: CallInfo) -> None:
     """Fill the form with a draft (call before its widgets are drawn)."""
     starts = call.starts_at.astimezone(BERLIN) if call.starts_at else None
-    values = {"title": call.title, "body": call.body, "mode": call.mode, "topics": list(call.topics),
-              "level": call.region_level, "land": call.land_code, "kv": call.kv_id,
-              "day": starts.date() if starts else None, "time": starts.time() if starts else DEFAULT_TIME,
-              "end": call.ends_at.astimezone(BERLIN).date() if call.ends_at else None, "link": call.link}
+    values = {
+        "title": call.title,
+        "body": call.body,
+        "mode": call.mode,
+        "topics": list(call.topics),
+        "level": call.region_level,
+        "land": call.land_code,
+        "kv": call.kv_id,
+        "day": starts.date() if starts else None,
+        "time": starts.time() if starts else DEFAULT_TIME,
+        "end": call.ends_at.astimezone(BERLIN).date() if call.ends_at else None,
+        "link": call.link,
+    }
     for field, value in values.items():
         if value is None and field in ("land", "kv"):
             st.session_state.pop(f"{prefix}_{field}", None)

@@ -1,4 +1,5 @@
 """Renders a ContactCard (master data, status, topics, consents, timeline, orders, offers). No DB access."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -23,13 +24,18 @@ def contact_card(card) -> None:
     st.subheader(f"{md(card.first_name)} {md(card.last_name)}", anchor=False)
     st.caption(f"Status: {STATUSES.get(card.status, card.status)} · {_status_line(card)}")
     master, consent, timeline, orders, offers = st.tabs(
-        ["Stammdaten", "Einwilligungen", "Verlauf", "Zeitungen", "Hilfsangebote"])
+        ["Stammdaten", "Einwilligungen", "Verlauf", "Zeitungen", "Hilfsangebote"]
+    )
     with master:
         left, right = st.columns(2)
-        left.markdown(f"**E-Mail:** {md(card.email) or '–'}  \n**Telefon:** {md(card.phone) or '–'}  \n"
-                      f"**Adresse:** {md(card.street)}, {md(card.plz)} {md(card.city)}")
-        right.markdown(f"**Kreis:** {md(card.kreis)}  \n**Kreisverband:** {md(card.kreisverband)}  \n"
-                       f"**Land:** {md(card.land)}  \n**Quelle:** {SOURCES.get(card.source, md(card.source))}")
+        left.markdown(
+            f"**E-Mail:** {md(card.email) or '–'}  \n**Telefon:** {md(card.phone) or '–'}  \n"
+            f"**Adresse:** {md(card.street)}, {md(card.plz)} {md(card.city)}"
+        )
+        right.markdown(
+            f"**Kreis:** {md(card.kreis)}  \n**Kreisverband:** {md(card.kreisverband)}  \n"
+            f"**Land:** {md(card.land)}  \n**Quelle:** {SOURCES.get(card.source, md(card.source))}"
+        )
         st.markdown("**Themen:** " + (", ".join(TOPICS.get(t, md(t)) for t in card.topics) or "keine"))
         if card.shared_with:
             st.markdown("**Freigegeben für:** " + ", ".join(md(n) for n in card.shared_with))
@@ -38,39 +44,69 @@ def contact_card(card) -> None:
         if not card.consents:
             st.info("Keine Einwilligungen: Es darf nichts an diese Person geschickt werden.")
         else:
-            st.dataframe(pd.DataFrame({
-                "Zweck": [PURPOSES.get(c.purpose, c.purpose) for c in card.consents],
-                "Kanal": [CHANNELS.get(c.channel, "–") if c.channel else "–" for c in card.consents],
-                "Aktiv": ["ja" if c.active else "nein" for c in card.consents],
-                "Erteilt": [format_datetime(c.granted_at) for c in card.consents],
-                "Widerrufen": [format_datetime(c.withdrawn_at) for c in card.consents],
-                "Quelle": [c.source for c in card.consents], "Nachweis": [c.evidence for c in card.consents],
-            }), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Zweck": [PURPOSES.get(c.purpose, c.purpose) for c in card.consents],
+                        "Kanal": [CHANNELS.get(c.channel, "–") if c.channel else "–" for c in card.consents],
+                        "Aktiv": ["ja" if c.active else "nein" for c in card.consents],
+                        "Erteilt": [format_datetime(c.granted_at) for c in card.consents],
+                        "Widerrufen": [format_datetime(c.withdrawn_at) for c in card.consents],
+                        "Quelle": [c.source for c in card.consents],
+                        "Nachweis": [c.evidence for c in card.consents],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     with timeline:
         if not card.timeline:
             st.info("Noch keine Einträge.")
         else:
-            st.dataframe(pd.DataFrame({
-                "Zeit": [format_datetime(a.occurred_at) for a in card.timeline],
-                "Art": [ACTIVITY_KINDS.get(a.kind, a.kind) for a in card.timeline],
-                "Notiz": [a.note for a in card.timeline]}), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Zeit": [format_datetime(a.occurred_at) for a in card.timeline],
+                        "Art": [ACTIVITY_KINDS.get(a.kind, a.kind) for a in card.timeline],
+                        "Notiz": [a.note for a in card.timeline],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     with orders:
         if not card.orders:
             st.info("Keine Zeitungsbestellungen.")
         else:
-            st.dataframe(pd.DataFrame({
-                "Ausgabe": [o.edition for o in card.orders], "Exemplare": [o.copies for o in card.orders],
-                "Status": [ORDER_STATUSES.get(o.status, o.status) for o in card.orders],
-                "Bestellt": [format_datetime(o.requested_at) for o in card.orders],
-                "Sendungsnummer": [o.tracking_number for o in card.orders]}), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Ausgabe": [o.edition for o in card.orders],
+                        "Exemplare": [o.copies for o in card.orders],
+                        "Status": [ORDER_STATUSES.get(o.status, o.status) for o in card.orders],
+                        "Bestellt": [format_datetime(o.requested_at) for o in card.orders],
+                        "Sendungsnummer": [o.tracking_number for o in card.orders],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     with offers:
         if not card.offers:
             st.info("Keine Hilfsangebote.")
         else:
-            st.dataframe(pd.DataFrame({
-                "Fähigkeiten": [", ".join(SKILLS.get(s, s) for s in o.skills) for o in card.offers],
-                "Zeitraum": [f"{format_date(o.period_start)} – {format_date(o.period_end)}" for o in card.offers],
-                "Stunden/Woche": [o.hours_per_week for o in card.offers],
-                "Umkreis (km)": [o.travel_radius_km for o in card.offers],
-                "Zurückgezogen": [format_datetime(o.withdrawn_at) for o in card.offers]}),
-                hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Fähigkeiten": [", ".join(SKILLS.get(s, s) for s in o.skills) for o in card.offers],
+                        "Zeitraum": [
+                            f"{format_date(o.period_start)} – {format_date(o.period_end)}" for o in card.offers
+                        ],
+                        "Stunden/Woche": [o.hours_per_week for o in card.offers],
+                        "Umkreis (km)": [o.travel_radius_km for o in card.offers],
+                        "Zurückgezogen": [format_datetime(o.withdrawn_at) for o in card.offers],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )

@@ -5,6 +5,7 @@ a successful action: the submitted form then disappears and a fresh, empty one r
 second click on the same submit button (double submit) finds no form to act on. Forms do not
 clear on submit themselves: after a refused input the typed values stay for correcting.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -48,14 +49,21 @@ def _date(label: str, k: str, value: date | None = None) -> date:
 def _address_fields(k: str, card=None) -> dict:
     g = (lambda attr: getattr(card, attr) or "") if card is not None else (lambda attr: "")
     left, right = st.columns(2)
-    out = {"first_name": left.text_input("Vorname", value=g("first_name"), key=f"{k}_first"),
-           "last_name": right.text_input("Nachname", value=g("last_name"), key=f"{k}_last"),
-           "email": left.text_input("E-Mail", value=g("email"), key=f"{k}_email"),
-           "phone": right.text_input("Telefon", value=g("phone"), key=f"{k}_phone"),
-           "street": st.text_input("Straße und Hausnummer", value=g("street"), key=f"{k}_street")}
+    out = {
+        "first_name": left.text_input("Vorname", value=g("first_name"), key=f"{k}_first"),
+        "last_name": right.text_input("Nachname", value=g("last_name"), key=f"{k}_last"),
+        "email": left.text_input("E-Mail", value=g("email"), key=f"{k}_email"),
+        "phone": right.text_input("Telefon", value=g("phone"), key=f"{k}_phone"),
+        "street": st.text_input("Straße und Hausnummer", value=g("street"), key=f"{k}_street"),
+    }
     plz, city = st.columns([1, 2])
-    out["plz"] = plz.text_input("PLZ", value=g("plz"), max_chars=5, key=f"{k}_plz",
-                                help="Kreis, Kreisverband und Land ergeben sich aus der PLZ.")
+    out["plz"] = plz.text_input(
+        "PLZ",
+        value=g("plz"),
+        max_chars=5,
+        key=f"{k}_plz",
+        help="Kreis, Kreisverband und Land ergeben sich aus der PLZ.",
+    )
     out["city"] = city.text_input("Ort", value=g("city"), key=f"{k}_city", help="Leer lassen: Ort aus der PLZ.")
     return out
 
@@ -68,15 +76,30 @@ def new_contact_form(key: str) -> ContactInput | None:
         left, right = st.columns(2)
         status = left.selectbox("Status", list(STATUSES), format_func=STATUSES.get, key=f"{k}_status")
         source = right.selectbox("Quelle", list(SOURCES), format_func=SOURCES.get, key=f"{k}_source")
-        topics = st.multiselect("Themen", list(TOPICS), format_func=TOPICS.get, key=f"{k}_topics", placeholder="Bitte auswählen")
-        consents = st.multiselect("Einwilligungen, die die Person gegeben hat", CONSENT_OPTIONS,
-                                  format_func=consent_label, key=f"{k}_consents", placeholder="Bitte auswählen")
-        evidence = st.text_input("Nachweis der Einwilligungen", key=f"{k}_evidence",
-                                 placeholder="z. B. Unterschrift auf Infostand-Liste vom 03.05.2025")
+        topics = st.multiselect(
+            "Themen", list(TOPICS), format_func=TOPICS.get, key=f"{k}_topics", placeholder="Bitte auswählen"
+        )
+        consents = st.multiselect(
+            "Einwilligungen, die die Person gegeben hat",
+            CONSENT_OPTIONS,
+            format_func=consent_label,
+            key=f"{k}_consents",
+            placeholder="Bitte auswählen",
+        )
+        evidence = st.text_input(
+            "Nachweis der Einwilligungen",
+            key=f"{k}_evidence",
+            placeholder="z. B. Unterschrift auf Infostand-Liste vom 03.05.2025",
+        )
         if not st.form_submit_button("Erfassen", type="primary", icon=":material/person_add:"):
             return None
-    return ContactInput(**fields, status=status, source=source, topics=tuple(topics),
-                        consents=tuple(ConsentInput(p, c, source, evidence) for p, c in consents))
+    return ContactInput(
+        **fields,
+        status=status,
+        source=source,
+        topics=tuple(topics),
+        consents=tuple(ConsentInput(p, c, source, evidence) for p, c in consents),
+    )
 
 
 def master_form(key: str, card) -> ContactInput | None:
@@ -127,10 +150,16 @@ def grant_form(key: str, default_source: str) -> ConsentInput | None:
     with st.form(k, clear_on_submit=False):
         option = st.selectbox("Einwilligung", CONSENT_OPTIONS, format_func=consent_label, key=f"{k}_option")
         sources = list(SOURCES)
-        source = st.selectbox("Quelle", sources, index=sources.index(default_source) if default_source in sources
-                              else 0, format_func=SOURCES.get, key=f"{k}_source")
-        evidence = st.text_input("Nachweis", key=f"{k}_evidence",
-                                 placeholder="z. B. Unterschrift auf Infostand-Liste vom 03.05.2025")
+        source = st.selectbox(
+            "Quelle",
+            sources,
+            index=sources.index(default_source) if default_source in sources else 0,
+            format_func=SOURCES.get,
+            key=f"{k}_source",
+        )
+        evidence = st.text_input(
+            "Nachweis", key=f"{k}_evidence", placeholder="z. B. Unterschrift auf Infostand-Liste vom 03.05.2025"
+        )
         if not st.form_submit_button("Einwilligung eintragen", icon=":material/verified:"):
             return None
     return ConsentInput(option[0], option[1], source, evidence)
@@ -154,8 +183,14 @@ def topics_form(key: str, card) -> list[str] | None:
     """Choose the contact's topics; the list once submitted."""
     k = form_key(key)
     with st.form(k, clear_on_submit=False):
-        topics = st.multiselect("Themen", list(TOPICS), default=[t for t in card.topics if t in TOPICS],
-                                format_func=TOPICS.get, key=f"{k}_topics", placeholder="Bitte auswählen")
+        topics = st.multiselect(
+            "Themen",
+            list(TOPICS),
+            default=[t for t in card.topics if t in TOPICS],
+            format_func=TOPICS.get,
+            key=f"{k}_topics",
+            placeholder="Bitte auswählen",
+        )
         if not st.form_submit_button("Themen speichern", icon=":material/label:"):
             return None
     return topics

@@ -3,9 +3,10 @@
 It gets a search(query, page) -> (rows, has_next) callable; rows have id, last_name, first_name,
 email, plz, city and status. It never loads more than one page.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -19,8 +20,9 @@ def _label(row) -> str:
     return f"{row.last_name}, {row.first_name} · {row.plz} {row.city} · {row.email}".strip(" ·")
 
 
-def contact_picker(search: SearchFn, key: str = "contact_picker",
-                   label: str = "Suche nach Name, E-Mail oder PLZ") -> int | None:
+def contact_picker(
+    search: SearchFn, key: str = "contact_picker", label: str = "Suche nach Name, E-Mail oder PLZ"
+) -> int | None:
     """Render the picker and return the selected contact id (None until one is chosen)."""
     page_key, query_key = f"{key}_page", f"{key}_last_query"
     query = st.text_input(label, key=f"{key}_query", placeholder="z. B. Müller, anna@…, 04109")
@@ -33,9 +35,16 @@ def contact_picker(search: SearchFn, key: str = "contact_picker",
     if not rows:
         st.info("Keine Linksaktiven gefunden." if query or page else "Noch keine Linksaktiven in deinem Gebiet.")
         return None
-    table = pd.DataFrame({"Nachname": [r.last_name for r in rows], "Vorname": [r.first_name for r in rows],
-                          "E-Mail": [r.email for r in rows], "PLZ": [r.plz for r in rows],
-                          "Ort": [r.city for r in rows], "Status": [STATUSES.get(r.status, r.status) for r in rows]})
+    table = pd.DataFrame(
+        {
+            "Nachname": [r.last_name for r in rows],
+            "Vorname": [r.first_name for r in rows],
+            "E-Mail": [r.email for r in rows],
+            "PLZ": [r.plz for r in rows],
+            "Ort": [r.city for r in rows],
+            "Status": [STATUSES.get(r.status, r.status) for r in rows],
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     back, info, forward = st.columns([1, 2, 1])
     if back.button("Zurück", key=f"{key}_back", disabled=page == 0, icon=":material/chevron_left:"):
@@ -46,6 +55,10 @@ def contact_picker(search: SearchFn, key: str = "contact_picker",
         st.session_state[page_key] = page + 1
         st.rerun()
     labels = {r.id: _label(r) for r in rows}
-    chosen = st.selectbox("Linksaktive:n öffnen", options=[None, *labels], key=f"{key}_choice_{page}",
-                          format_func=lambda cid: "– bitte wählen –" if cid is None else labels[cid])
+    chosen = st.selectbox(
+        "Linksaktive:n öffnen",
+        options=[None, *labels],
+        key=f"{key}_choice_{page}",
+        format_func=lambda cid: "– bitte wählen –" if cid is None else labels[cid],
+    )
     return chosen

@@ -1,4 +1,5 @@
 """Map of an edition's copies per Kreis, built with the Karte's self-served folium helpers (no DB)."""
+
 from __future__ import annotations
 
 from html import escape
@@ -28,9 +29,14 @@ def edition_features(shapes: list[dict], rows: list[dict]) -> tuple[list[dict], 
         if r is None:
             props = {"s": {"fillColor": HIDDEN_FILL, "fillOpacity": 0.25}, "t": name}
         else:
-            props = {"s": {"fillColor": _color(r["copies"], bins)}, "t": name,
-                     "p": (f"<b>{name}</b><br>Bestellungen: {escape(format_int(r['orders']))}"
-                           f"<br>Exemplare: {escape(format_int(r['copies']))}")}
+            props = {
+                "s": {"fillColor": _color(r["copies"], bins)},
+                "t": name,
+                "p": (
+                    f"<b>{name}</b><br>Bestellungen: {escape(format_int(r['orders']))}"
+                    f"<br>Exemplare: {escape(format_int(r['copies']))}"
+                ),
+            }
         out.append({"type": "Feature", "geometry": coarse_geometry(feat["geometry"]), "properties": props})
     return out, bins
 
@@ -41,25 +47,33 @@ def legend(bins: list[int]) -> str:
     rows = ["<b>Exemplare je Kreis</b>"]
     for i, lo in enumerate(bounds):
         hi = f" bis {escape(format_int(bounds[i + 1] - 1))}" if i + 1 < len(bounds) else " und mehr"
-        rows.append(f"<span style='background:{PALETTE[i]};display:inline-block;width:12px;height:12px'></span>"
-                    f" {escape(format_int(lo))}{hi}")
-    rows.append(f"<span style='background:{HIDDEN_FILL};display:inline-block;width:12px;height:12px'></span>"
-                " keine Bestellung")
+        rows.append(
+            f"<span style='background:{PALETTE[i]};display:inline-block;width:12px;height:12px'></span>"
+            f" {escape(format_int(lo))}{hi}"
+        )
+    rows.append(
+        f"<span style='background:{HIDDEN_FILL};display:inline-block;width:12px;height:12px'></span> keine Bestellung"
+    )
     return "<br>".join(rows)
 
 
-def build_edition_map(shapes: list[dict], rows: list[dict], *, tile_url: str, tile_attribution: str,
-                      data_attribution: str) -> folium.Map:
+def build_edition_map(
+    shapes: list[dict], rows: list[dict], *, tile_url: str, tile_attribution: str, data_attribution: str
+) -> folium.Map:
     """Choropleth of copies per Kreis (all Kreise drawn grey, those with orders coloured)."""
     (south, west), (north, east) = BOUNDS_DE
-    m = LocalMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
-                 max_zoom=18, min_zoom=5, control_scale=True)
+    m = LocalMap(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=6,
+        tiles=None,
+        max_zoom=18,
+        min_zoom=5,
+        control_scale=True,
+    )
     if tile_url:
-        folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18,
-                         control=False).add_to(m)
+        folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18, control=False).add_to(m)
     features, bins = edition_features(shapes, rows)
-    PropertyGeoJson(features, "Exemplare je Kreis",
-                    {"color": "#666", "weight": 0.6, "fillOpacity": 0.7}).add_to(m)
+    PropertyGeoJson(features, "Exemplare je Kreis", {"color": "#666", "weight": 0.6, "fillOpacity": 0.7}).add_to(m)
     MapExtras(data_attribution, legend(bins)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds([[south, west], [north, east]])

@@ -1,4 +1,5 @@
 """The "Ausgabe" select of the Zeitung pages."""
+
 from __future__ import annotations
 
 import streamlit as st

@@ -1,4 +1,5 @@
 """Widgets for key figures and breakdowns; a hidden figure shows as '< 5'."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -42,8 +43,9 @@ def compact_columns(df: pd.DataFrame) -> dict:
         short = next((s for prefix, s in _SHORT_HEADERS.items() if name.startswith(prefix)), None)
         width = "small" if short or name in _SMALL else "medium"
         if pd.api.types.is_float_dtype(df[name]):
-            config[name] = st.column_config.NumberColumn(short or name, width=width, help=name if short else None,
-                                                         format="localized")
+            config[name] = st.column_config.NumberColumn(
+                short or name, width=width, help=name if short else None, format="localized"
+            )
         else:
             config[name] = st.column_config.Column(short or name, width=width, help=name if short else None)
     return config
@@ -51,8 +53,11 @@ def compact_columns(df: pd.DataFrame) -> dict:
 
 def decimal_columns(df: pd.DataFrame) -> dict:
     """Column settings that show the frame's decimals as the browser's locale writes them (3,4 in German)."""
-    return {name: st.column_config.NumberColumn(format="localized")
-            for name in df.columns if pd.api.types.is_float_dtype(df[name])}
+    return {
+        name: st.column_config.NumberColumn(format="localized")
+        for name in df.columns
+        if pd.api.types.is_float_dtype(df[name])
+    }
 
 
 def key_figure_first(columns) -> list[str]:

@@ -5,6 +5,7 @@ format_func returns a new one (streamlit/streamlit#13788): after renaming a user
 still shows the old name. Here the widget's key carries a fingerprint of the labels, so a
 changed label makes a new widget, and the chosen value is kept under `key` across that change.
 """
+
 from __future__ import annotations
 
 import hashlib

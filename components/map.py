@@ -1,4 +1,5 @@
 """The Karte's folium map, built from aggregated data only (no database, no CDN, DESIGN §6)."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,16 @@ var {{ this.get_name() }} = L.geoJson({% if this.rows_js %}({{ this.rows_js }})(
 {% endmacro %}
 """)
 
-    def __init__(self, features: list[dict], name: str, base_style: dict, show: bool = True,
-                 metric_circles: bool = False, popup_js: str = "", rows_js: str = ""):
+    def __init__(
+        self,
+        features: list[dict],
+        name: str,
+        base_style: dict,
+        show: bool = True,
+        metric_circles: bool = False,
+        popup_js: str = "",
+        rows_js: str = "",
+    ):
         """features: GeoJSON features whose properties hold s/p/t; base_style applies to all.
 
         popup_js: optional JS function(properties) -> popup HTML, for compact properties; every
@@ -152,8 +161,9 @@ def _coarse(geo_features: list[dict]) -> list[dict]:
     return _COARSE[key][1]
 
 
-def kreis_features(geo_features: list[dict], kreise: list[dict], by: str,
-                   far_label: str = "ohne Büro in Reichweite") -> tuple[list[dict], list[float]]:
+def kreis_features(
+    geo_features: list[dict], kreise: list[dict], by: str, far_label: str = "ohne Büro in Reichweite"
+) -> tuple[list[dict], list[float]]:
     """Kreis polygons coloured by 'rate' (per 10,000 inhabitants) or 'count'; returns features and bins.
 
     Many Kreise (a national map) travel simplified (components.simplify), enough at that zoom.
@@ -168,12 +178,18 @@ def kreis_features(geo_features: list[dict], kreise: list[dict], by: str,
         k = rows.get(feat["properties"]["ags"])
         if k is None:
             continue
-        popup = (f"<b>{escape(k['name'])}</b><br>Linksaktive: {_n(k['count'])}"
-                 f"<br>je 10.000 Einw.: {_num(k['per_10k'])}"
-                 f"<br>{escape(far_label)}: {_n(k['far_count'])}")
-        out.append({"type": "Feature", "geometry": feat["geometry"],
-                    "properties": {"s": {"fillColor": _color(k[key], bins)}, "p": popup,
-                                   "t": escape(k["name"])}})
+        popup = (
+            f"<b>{escape(k['name'])}</b><br>Linksaktive: {_n(k['count'])}"
+            f"<br>je 10.000 Einw.: {_num(k['per_10k'])}"
+            f"<br>{escape(far_label)}: {_n(k['far_count'])}"
+        )
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": feat["geometry"],
+                "properties": {"s": {"fillColor": _color(k[key], bins)}, "p": popup, "t": escape(k["name"])},
+            }
+        )
     return out, bins
 
 
@@ -182,18 +198,27 @@ def office_features(offices: list[dict]) -> list[dict]:
     out = []
     for o in offices:
         hours = escape(o.get("opening_hours") or "").replace("\n", "<br>")
-        popup = (f"<b>{escape(o['name'])}</b><br>{escape(OFFICE_KINDS.get(o.get('kind'), ''))}"
-                 f"<br>{escape(o.get('street') or '')}<br>{escape(o.get('plz') or '')} {escape(o.get('city') or '')}"
-                 + (f"<br><i>Öffnungszeiten:</i><br>{hours}" if hours else ""))
-        out.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [o["lon"], o["lat"]]},
-                    "properties": {"p": popup, "t": escape(o["name"])}})
+        popup = (
+            f"<b>{escape(o['name'])}</b><br>{escape(OFFICE_KINDS.get(o.get('kind'), ''))}"
+            f"<br>{escape(o.get('street') or '')}<br>{escape(o.get('plz') or '')} {escape(o.get('city') or '')}"
+            + (f"<br><i>Öffnungszeiten:</i><br>{hours}" if hours else "")
+        )
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [o["lon"], o["lat"]]},
+                "properties": {"p": popup, "t": escape(o["name"])},
+            }
+        )
     return out
 
 
 def reach_features(offices: list[dict]) -> list[dict]:
     """Bare office points (the circle radius is set layer-wide)."""
-    return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [o["lon"], o["lat"]]},
-             "properties": {}} for o in offices]
+    return [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [o["lon"], o["lat"]]}, "properties": {}}
+        for o in offices
+    ]
 
 
 # The PLZ layer travels as compact rows and becomes GeoJSON in the browser: 4,000 full
@@ -226,11 +251,19 @@ def plz_rows(spots: list[dict]) -> dict:
             continue  # a hidden count gets no circle: its size would give it away
         name = s.get("office_name")
         office = offices.setdefault(escape(name), len(offices)) if name else -1
-        rows.append([round(s["lat"], 4), round(s["lon"], 4), round(4 + 16 * math.sqrt(s["count"] / top), 1),
-                     f"{escape(s['plz'])} {escape(s['place'])}", _n(s["count"]),
-                     [_n(s.get(k)) for k in STATUSES],
-                     ", ".join(f"{escape(label)} {_n(n)}" for label, n in s.get("topics", [])),
-                     office, _num(s["km"]) if name else ""])
+        rows.append(
+            [
+                round(s["lat"], 4),
+                round(s["lon"], 4),
+                round(4 + 16 * math.sqrt(s["count"] / top), 1),
+                f"{escape(s['plz'])} {escape(s['place'])}",
+                _n(s["count"]),
+                [_n(s.get(k)) for k in STATUSES],
+                ", ".join(f"{escape(label)} {_n(n)}" for label, n in s.get("topics", [])),
+                office,
+                _num(s["km"]) if name else "",
+            ]
+        )
     return {"offices": list(offices), "rows": rows}
 
 
@@ -241,45 +274,78 @@ def legend_html(by: str, bins: list[float], reach_km: float, suppressed: bool) -
     rows = [f"<b>Kreise: {unit}</b>"]
     for i, lo in enumerate(bounds):
         hi = f" bis unter {_num(bounds[i + 1], 1 if by == 'rate' else 0)}" if i + 1 < len(bounds) else " und mehr"
-        rows.append(f"<span style='background:{PALETTE[i]};"
-                    f"display:inline-block;width:12px;height:12px'></span> ab {_num(lo, 1 if by == 'rate' else 0)}{hi}")
+        rows.append(
+            f"<span style='background:{PALETTE[i]};"
+            f"display:inline-block;width:12px;height:12px'></span> ab {_num(lo, 1 if by == 'rate' else 0)}{hi}"
+        )
     if suppressed:
-        rows.append(f"<span style='background:{HIDDEN_FILL};display:inline-block;width:12px;height:12px'></span>"
-                    " ausgeblendet (&lt; 5)")
+        rows.append(
+            f"<span style='background:{HIDDEN_FILL};display:inline-block;width:12px;height:12px'></span>"
+            " ausgeblendet (&lt; 5)"
+        )
     rows.append(f"<span style='color:{OFFICE_COLOR}'>&#9679;</span> Geschäftsstelle")
     rows.append(f"<span style='color:{REACH_COLOR}'>&#9711;</span> Reichweite {_num(reach_km, 0)} km")
     rows.append(f"<span style='color:{PLZ_COLOR}'>&#9679;</span> Linksaktive ohne Büro in Reichweite (je PLZ)")
     return "<br>".join(rows)
 
 
-def build_map(view, geo_features: list[dict], *, tile_url: str, tile_attribution: str,
-              data_attribution: str, color_by: str = "rate", show_heat: bool = False) -> folium.Map:
+def build_map(
+    view,
+    geo_features: list[dict],
+    *,
+    tile_url: str,
+    tile_attribution: str,
+    data_attribution: str,
+    color_by: str = "rate",
+    show_heat: bool = False,
+) -> folium.Map:
     """Assemble the map from a services.mapdata.MapView (plain data) and the Kreis polygons in view."""
     (south, west), (north, east) = view.bounds
     # One canvas instead of ~5,000 SVG elements: the national map draws several times faster.
-    m = LocalMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
-                 max_zoom=18, min_zoom=5, control_scale=True, prefer_canvas=True)
+    m = LocalMap(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=6,
+        tiles=None,
+        max_zoom=18,
+        min_zoom=5,
+        control_scale=True,
+        prefer_canvas=True,
+    )
     if tile_url:
-        folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18,
-                         control=False).add_to(m)
+        folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18, control=False).add_to(m)
     # leitung's Kreis far figure is the sum of its visible circles (nothing hidden inside it).
-    far_label = ("ohne Büro in Reichweite (in PLZ-Gebieten mit mindestens 5)" if view.suppressed
-                 else "ohne Büro in Reichweite")
+    far_label = (
+        "ohne Büro in Reichweite (in PLZ-Gebieten mit mindestens 5)" if view.suppressed else "ohne Büro in Reichweite"
+    )
     kreise, bins = kreis_features(geo_features, view.kreise, color_by, far_label)
     PropertyGeoJson(kreise, "Kreise", {"color": "#666", "weight": 0.6, "fillOpacity": 0.55}).add_to(m)
-    PropertyGeoJson(reach_features(view.offices), f"Reichweite ({_num(view.reach_km, 0)} km)",
-                    {"radius": view.reach_km * 1000, "color": REACH_COLOR, "weight": 1, "fillOpacity": 0.06,
-                     "interactive": False}, metric_circles=True).add_to(m)
-    PropertyGeoJson(office_features(view.offices), "Geschäftsstellen",
-                    {"radius": 5, "color": "#fff", "weight": 1.5, "fillColor": OFFICE_COLOR,
-                     "fillOpacity": 1}).add_to(m)
-    PropertyGeoJson(plz_rows(view.spots), "Ohne Büro in Reichweite (PLZ)",
-                    {"color": PLZ_COLOR, "weight": 1, "fillColor": PLZ_COLOR, "fillOpacity": 0.45},
-                    popup_js=PLZ_POPUP_JS, rows_js=PLZ_ROWS_JS).add_to(m)
+    PropertyGeoJson(
+        reach_features(view.offices),
+        f"Reichweite ({_num(view.reach_km, 0)} km)",
+        {"radius": view.reach_km * 1000, "color": REACH_COLOR, "weight": 1, "fillOpacity": 0.06, "interactive": False},
+        metric_circles=True,
+    ).add_to(m)
+    PropertyGeoJson(
+        office_features(view.offices),
+        "Geschäftsstellen",
+        {"radius": 5, "color": "#fff", "weight": 1.5, "fillColor": OFFICE_COLOR, "fillOpacity": 1},
+    ).add_to(m)
+    PropertyGeoJson(
+        plz_rows(view.spots),
+        "Ohne Büro in Reichweite (PLZ)",
+        {"color": PLZ_COLOR, "weight": 1, "fillColor": PLZ_COLOR, "fillOpacity": 0.45},
+        popup_js=PLZ_POPUP_JS,
+        rows_js=PLZ_ROWS_JS,
+    ).add_to(m)
     if view.heat:
-        LocalHeatMap(view.heat, name="Alle Linksaktiven (Dichte, 5 Stufen)" if view.suppressed
-                     else "Alle Linksaktiven (Dichte)", show=show_heat, radius=18, blur=15,
-                     min_opacity=0.3).add_to(m)
+        LocalHeatMap(
+            view.heat,
+            name="Alle Linksaktiven (Dichte, 5 Stufen)" if view.suppressed else "Alle Linksaktiven (Dichte)",
+            show=show_heat,
+            radius=18,
+            blur=15,
+            min_opacity=0.3,
+        ).add_to(m)
     MapExtras(data_attribution, legend_html(color_by, bins, view.reach_km, view.suppressed)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds([[south, west], [north, east]])

@@ -1,4 +1,5 @@
 """The Helfer:innen-Karte: open needs and open offers per Kreis (aggregates only, self-served Leaflet)."""
+
 from __future__ import annotations
 
 import math
@@ -45,8 +46,10 @@ def _gap_text(gap) -> str:
 def popup_html(row: dict) -> str:
     """Escaped popup of one Kreis: name, open needs, open offers, gap."""
     gap = "ausgeblendet" if _missing(row["luecke"]) else _gap_text(row["luecke"])
-    return (f"<b>{escape(str(row['name']))}</b><br>Offene Bedarfe: {_n(row['offene_bedarfe'])}"
-            f"<br>Offene Angebote: {_n(row['offene_angebote'])}<br>Lücke: {gap}")
+    return (
+        f"<b>{escape(str(row['name']))}</b><br>Offene Bedarfe: {_n(row['offene_bedarfe'])}"
+        f"<br>Offene Angebote: {_n(row['offene_angebote'])}<br>Lücke: {gap}"
+    )
 
 
 def kreis_gap_features(geo_features: list[dict], rows: list[dict]) -> list[dict]:
@@ -58,9 +61,17 @@ def kreis_gap_features(geo_features: list[dict], rows: list[dict]) -> list[dict]
         if row is None:
             continue
         geometry = coarse_geometry(feat["geometry"])
-        out.append({"type": "Feature", "geometry": geometry,
-                    "properties": {"s": {"fillColor": gap_color(row["luecke"])}, "p": popup_html(row),
-                                   "t": escape(str(row["name"]))}})
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "s": {"fillColor": gap_color(row["luecke"])},
+                    "p": popup_html(row),
+                    "t": escape(str(row["name"])),
+                },
+            }
+        )
     return out
 
 
@@ -72,10 +83,17 @@ def circle_features(rows: list[dict], col: str) -> list[dict]:
     for r in rows:
         if _missing(r[col]) or r[col] <= 0:
             continue
-        out.append({"type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(r["lon"], 4), round(r["lat"], 4)]},
-                    "properties": {"s": {"radius": round(3 + 9 * math.sqrt(int(r[col]) / top), 1)},
-                                   "p": popup_html(r), "t": escape(str(r["name"]))}})
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(r["lon"], 4), round(r["lat"], 4)]},
+                "properties": {
+                    "s": {"radius": round(3 + 9 * math.sqrt(int(r[col]) / top), 1)},
+                    "p": popup_html(r),
+                    "t": escape(str(r["name"])),
+                },
+            }
+        )
     return out
 
 
@@ -91,26 +109,39 @@ def legend_html(suppressed: bool) -> str:
     return "<br>".join(rows)
 
 
-def build_needs_map(data, geo_features: list[dict], *, tile_url: str, tile_attribution: str,
-                    data_attribution: str) -> folium.Map:
+def build_needs_map(
+    data, geo_features: list[dict], *, tile_url: str, tile_attribution: str, data_attribution: str
+) -> folium.Map:
     """The map from a services.matching.needs_map.NeedsMap and the Kreis polygons of its area."""
     rows = data.kreise.to_dict("records")
     (south, west), (north, east) = data.bounds
-    m = LocalMap(location=[(south + north) / 2, (west + east) / 2], zoom_start=6, tiles=None,
-                 max_zoom=18, min_zoom=5, control_scale=True)
+    m = LocalMap(
+        location=[(south + north) / 2, (west + east) / 2],
+        zoom_start=6,
+        tiles=None,
+        max_zoom=18,
+        min_zoom=5,
+        control_scale=True,
+    )
     if tile_url:
-        folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18,
-                         control=False).add_to(m)
-    PropertyGeoJson(kreis_gap_features(geo_features, rows), "Lücke je Kreis",
-                    {"color": "#666", "weight": 0.6, "fillOpacity": 0.6}).add_to(m)
+        folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18, control=False).add_to(m)
+    PropertyGeoJson(
+        kreis_gap_features(geo_features, rows), "Lücke je Kreis", {"color": "#666", "weight": 0.6, "fillOpacity": 0.6}
+    ).add_to(m)
     # The gap colours already tell where helpers are missing; for leitung many gaps are hidden,
     # so the needs circles start switched on there only.
-    PropertyGeoJson(circle_features(rows, "offene_bedarfe"), "Offene Bedarfe",
-                    {"color": "#fff", "weight": 0.8, "fillColor": NEED_COLOR, "fillOpacity": 0.6},
-                    show=bool(data.suppressed)).add_to(m)
+    PropertyGeoJson(
+        circle_features(rows, "offene_bedarfe"),
+        "Offene Bedarfe",
+        {"color": "#fff", "weight": 0.8, "fillColor": NEED_COLOR, "fillOpacity": 0.6},
+        show=bool(data.suppressed),
+    ).add_to(m)
     # Offers as rings, so both circles of a Kreis stay visible on the same centroid.
-    PropertyGeoJson(circle_features(rows, "offene_angebote"), "Offene Angebote",
-                    {"color": OFFER_COLOR, "weight": 2.5, "fill": False}).add_to(m)
+    PropertyGeoJson(
+        circle_features(rows, "offene_angebote"),
+        "Offene Angebote",
+        {"color": OFFER_COLOR, "weight": 2.5, "fill": False},
+    ).add_to(m)
     MapExtras(data_attribution, legend_html(data.suppressed)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[south, west], [north, east]])

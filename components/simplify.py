@@ -4,6 +4,7 @@ Douglas-Peucker runs per arc between junctions (points where the set of rings us
 changes, and every ring's start), in one canonical direction: two Kreise sharing a border get
 the very same simplified line. Pure Python, cached per process (the shapes are read-only).
 """
+
 from __future__ import annotations
 
 Point = tuple[float, float]
@@ -80,7 +81,7 @@ def simplify_features(features: list[dict], tolerance: float) -> list[dict]:
             cuts.append(len(ring) - 1)
         simplified = [ring[0]]
         for a, b in zip(cuts, cuts[1:]):
-            simplified += _arc(ring[a:b + 1], tol2)[1:]
+            simplified += _arc(ring[a : b + 1], tol2)[1:]
         if len(simplified) >= 4:
             out_rings[key] = [[round(x, 3), round(y, 3)] for x, y in simplified]
     out = []

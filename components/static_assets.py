@@ -1,4 +1,5 @@
 """Self-served Leaflet assets (DESIGN §6): the map loads no script, style or font from other hosts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,7 +22,7 @@ ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
 def vendor_files() -> list[Path]:
     """Every file the URLs above point to (for tests and start-up checks)."""
     urls = [u for _, u in LEAFLET_JS + LEAFLET_CSS + HEAT_JS + MARKERCLUSTER_JS + MARKERCLUSTER_CSS]
-    files = [VENDOR_DIR / u[len(VENDOR_URL) + 1:] for u in urls]
+    files = [VENDOR_DIR / u[len(VENDOR_URL) + 1 :] for u in urls]
     return files + [VENDOR_DIR / "leaflet" / "images" / "marker-icon.png"]
 
 

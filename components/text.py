@@ -1,4 +1,5 @@
 """Safe text for Streamlit's Markdown: database values must not inject links, images or HTML."""
+
 from __future__ import annotations
 
 import re

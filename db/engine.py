@@ -1,4 +1,5 @@
 """Engine and session factory: one engine per process, one session per action."""
+
 from __future__ import annotations
 
 from sqlalchemy import Engine, create_engine, event
@@ -40,7 +41,7 @@ def make_engine(url: str, read_only: bool = False, **kwargs) -> Engine:
         _setup_sqlite(engine, read_only)
         return engine
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     connect_args = kwargs.pop("connect_args", {})
     # Generic plans after 5 runs ignore the prefix index of name search (DESIGN §8).
     connect_args.setdefault("prepare_threshold", None)

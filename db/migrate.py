@@ -1,4 +1,5 @@
 """Run Alembic migrations programmatically."""
+
 from __future__ import annotations
 
 from pathlib import Path

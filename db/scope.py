@@ -1,13 +1,13 @@
 """Scope in the data layer (DESIGN §3.1): the user's reach and the filters every query applies."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import Select, or_, select
 
-from domain.errors import PermissionDenied
 from db.models import Contact, ContactShare
-
+from domain.errors import PermissionDenied
 from domain.roles import PERSON_ROLES
 
 
@@ -44,7 +44,8 @@ def apply_scope(stmt: Select, scope: Scope, contact=Contact) -> Select:
     if scope.role == "kreis":
         # Handed-over volunteers are visible to the receiving KV only via an explicit share.
         shared = select(ContactShare.contact_id).where(
-            ContactShare.kv_id == scope.kv_id, ContactShare.revoked_at.is_(None))
+            ContactShare.kv_id == scope.kv_id, ContactShare.revoked_at.is_(None)
+        )
         return stmt.where(or_(contact.kv_id == scope.kv_id, contact.id.in_(shared)))
     if scope.role == "land":
         return stmt.where(contact.land_code == scope.land_code)

@@ -1,4 +1,5 @@
 """Closed vocabularies of the domain (DESIGN §2), with their German labels."""
+
 from __future__ import annotations
 
 STATUSES = {"contact": "Kontakt", "active": "Aktiv", "member": "Mitglied"}

@@ -1,4 +1,5 @@
 """The app's own error types, raised by the data layer and the services; the doors in appctx show them in German."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """German display formats: dates in Europe/Berlin, numbers with German separators."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

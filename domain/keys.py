@@ -1,4 +1,5 @@
 """Keys that identify a person exactly: the normalised e-mail address and the phone number in E.164."""
+
 from __future__ import annotations
 
 import phonenumbers

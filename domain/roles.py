@@ -1,4 +1,5 @@
 """The one table of roles and what each may do: pages (registry.py) and services read it."""
+
 from __future__ import annotations
 
 ROLE_LABELS = {

@@ -1,4 +1,5 @@
 """The Cockpit in Debian's Chromium: start the app, log in, wait for a finished run, wait for a drawn map."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,16 @@ LOG_DIR = ROOT / "tests" / "e2e"
 DEMO_PASSWORD = "linksaktiv-demo"
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def find_chromium() -> str | None:
@@ -39,11 +48,26 @@ def start_app(db_url: str, env_extra: dict | None = None, timeout: float = 180) 
     """Start `streamlit run app.py` on a free port against db_url; returns (process, base URL)."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": db_url, "DEMO_MODE": "1", **(env_extra or {})}
-    log = open(LOG_DIR / f"server-{port}.log", "w")
+    log = open(LOG_DIR / f"server-{port}.log", "w")  # noqa: SIM115 (the server writes to it until it stops)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -100,7 +124,8 @@ def wait_map_drawn(iframe, minimum: dict[str, int], timeout_ms: int = 120_000) -
                 handle = iframe.element_handle(timeout=1000)
                 frame = handle.content_frame() if handle else None
                 drawn = frame and frame.evaluate(
-                    "() => document.querySelector('.leaflet-overlay-pane canvas') && window.mapDrawn || null")
+                    "() => document.querySelector('.leaflet-overlay-pane canvas') && window.mapDrawn || null"
+                )
             except Exception:  # the frame was replaced or doubled by a rerun while we asked
                 drawn = None
         if drawn and all(drawn.get(k, 0) >= n for k, n in minimum.items()):

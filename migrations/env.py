@@ -1,4 +1,5 @@
 """Alembic environment: one history for SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from alembic import context
@@ -36,8 +37,9 @@ def _run(connection) -> None:
     if is_sqlite:
         # A batch rebuild of a parent table with foreign keys on deletes children (DESIGN §7).
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-    context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=is_sqlite, compare_type=True)
+    context.configure(
+        connection=connection, target_metadata=target_metadata, render_as_batch=is_sqlite, compare_type=True
+    )
     with context.begin_transaction():
         context.run_migrations()
     if is_sqlite:

@@ -1,4 +1,5 @@
 """Audit-Log (admin): who did what when; filter by user, action and date range; paged."""
+
 import json
 
 import streamlit as st
@@ -25,11 +26,22 @@ df, has_next = appctx.read(list_events, who, action, since, until, page)
 if df.empty:
     st.info("Keine Einträge für diese Auswahl.")
 else:
-    st.dataframe(df.assign(at=df["at"].map(format_datetime),
-                           details=df["details"].map(lambda d: json.dumps(d, ensure_ascii=False)))
-                 .rename(columns={"at": "Zeit", "username": "Benutzer:in", "action": "Aktion",
-                                  "object_type": "Objekt", "object_id": "ID", "details": "Details"}),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        df.assign(
+            at=df["at"].map(format_datetime), details=df["details"].map(lambda d: json.dumps(d, ensure_ascii=False))
+        ).rename(
+            columns={
+                "at": "Zeit",
+                "username": "Benutzer:in",
+                "action": "Aktion",
+                "object_type": "Objekt",
+                "object_id": "ID",
+                "details": "Details",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 back, info, forward = st.columns([1, 2, 1])
 if back.button("Zurück", disabled=page == 0, key="audit_back"):
     st.session_state["audit_page"] = page - 1

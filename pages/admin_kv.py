@@ -1,4 +1,5 @@
 """Kreisverbände (admin): which Kreise each KV covers; move a Kreis, create and rename KVs."""
+
 import pandas as pd
 import streamlit as st
 
@@ -8,14 +9,18 @@ from services.admin.accounts import land_choices
 
 appctx.guard("pages/admin_kv.py")
 st.title("Kreisverbände")
-st.caption("Jeder Kreis gehört zu genau einem Kreisverband. Wechselt ein Kreis, wechseln seine "
-           "Linksaktiven und Geschäftsstellen mit.")
+st.caption(
+    "Jeder Kreis gehört zu genau einem Kreisverband. Wechselt ein Kreis, wechseln seine "
+    "Linksaktiven und Geschäftsstellen mit."
+)
 appctx.flash()
 
 
 def _moved(result: kv_coverage.MoveResult) -> list[tuple[str, str]]:
-    return [("success", "Zuordnung gespeichert."),
-            ("info", f"{result.contacts_moved} Linksaktive und {result.offices_moved} Geschäftsstellen wechseln mit.")]
+    return [
+        ("success", "Zuordnung gespeichert."),
+        ("info", f"{result.contacts_moved} Linksaktive und {result.offices_moved} Geschäftsstellen wechseln mit."),
+    ]
 
 
 lands = appctx.read(land_choices)
@@ -42,5 +47,15 @@ with st.expander("Kreisverband umbenennen", icon=":material/edit:"), st.form("re
     if st.form_submit_button("Umbenennen"):
         appctx.act(kv_coverage.rename_kv, kv_id, new_name, success="Name gespeichert.")
 
-st.dataframe(pd.DataFrame({"Kreisverband": table["kv_name"], "Kreis": table["kreis"], "AGS": table["ags"],
-                           "Linksaktive": table["contacts"]}), hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Kreisverband": table["kv_name"],
+            "Kreis": table["kreis"],
+            "AGS": table["ags"],
+            "Linksaktive": table["contacts"],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)

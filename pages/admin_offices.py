@@ -1,4 +1,5 @@
 """Geschäftsstellen (admin): create, edit, close offices and import them from CSV."""
+
 import streamlit as st
 
 import appctx
@@ -18,7 +19,9 @@ def _office_form(key: str, row=None) -> offices.OfficeData | None:
     with st.form(key, clear_on_submit=row is None):
         name = st.text_input("Name", get("name"))
         kinds = list(OFFICE_KINDS)
-        kind = st.selectbox("Art", kinds, index=kinds.index(get("kind", "geschaeftsstelle")), format_func=OFFICE_KINDS.get)
+        kind = st.selectbox(
+            "Art", kinds, index=kinds.index(get("kind", "geschaeftsstelle")), format_func=OFFICE_KINDS.get
+        )
         street = st.text_input("Straße und Hausnummer", get("street"))
         plz = st.text_input("PLZ", get("plz"))
         city = st.text_input("Ort (leer: Ort der PLZ)", get("city"))
@@ -27,8 +30,17 @@ def _office_form(key: str, row=None) -> offices.OfficeData | None:
         email = st.text_input("E-Mail", get("email"))
         kv = st.text_input("Kreisverband (leer: der KV der PLZ)", get("kv_name"))
         if st.form_submit_button("Speichern"):
-            return offices.OfficeData(name=name, plz=plz, kind=kind, street=street, city=city,
-                                      opening_hours=hours, phone=phone, email=email, kv=kv or None)
+            return offices.OfficeData(
+                name=name,
+                plz=plz,
+                kind=kind,
+                street=street,
+                city=city,
+                opening_hours=hours,
+                phone=phone,
+                email=email,
+                kv=kv or None,
+            )
     return None
 
 
@@ -38,8 +50,10 @@ with st.expander("Neue Geschäftsstelle", icon=":material/add_business:"):
         appctx.act(offices.create_office, data, success=f"{data.name} wurde angelegt.")
 
 with st.expander("CSV-Import", icon=":material/upload_file:"):
-    st.markdown("Spalten: `" + ";".join(offices.CSV_COLUMNS) + "` — `;` oder `,` getrennt, UTF-8. "
-                "Ist eine Zeile fehlerhaft, wird nichts importiert.")
+    st.markdown(
+        "Spalten: `" + ";".join(offices.CSV_COLUMNS) + "` — `;` oder `,` getrennt, UTF-8. "
+        "Ist eine Zeile fehlerhaft, wird nichts importiert."
+    )
     upload = st.file_uploader("CSV-Datei", type=["csv"])
     pasted = st.text_area("… oder CSV-Text einfügen", key="csv_text")
     if st.button("Importieren", key="import_csv"):
@@ -49,16 +63,33 @@ with st.expander("CSV-Import", icon=":material/upload_file:"):
 df = appctx.read(offices.list_offices)
 show_closed = st.toggle("Geschlossene zeigen", value=False)
 view = df if show_closed else df[df["active"]]
-st.dataframe(view.assign(Art=view["kind"].map(OFFICE_KINDS))[
-    ["name", "Art", "street", "plz", "city", "kv_name", "opening_hours", "active"]].rename(columns={
-        "name": "Name", "street": "Straße", "plz": "PLZ", "city": "Ort", "kv_name": "Kreisverband",
-        "opening_hours": "Öffnungszeiten", "active": "geöffnet"}), hide_index=True, width="stretch")
+st.dataframe(
+    view.assign(Art=view["kind"].map(OFFICE_KINDS))[
+        ["name", "Art", "street", "plz", "city", "kv_name", "opening_hours", "active"]
+    ].rename(
+        columns={
+            "name": "Name",
+            "street": "Straße",
+            "plz": "PLZ",
+            "city": "Ort",
+            "kv_name": "Kreisverband",
+            "opening_hours": "Öffnungszeiten",
+            "active": "geöffnet",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader("Geschäftsstelle bearbeiten")
 labels = {int(r.id): f"{r.plz} {r.city} · {r.name}" + ("" if r.active else " (geschlossen)") for r in df.itertuples()}
 # A key keeps the choice across the rerun after an action, when its label gains or loses "(geschlossen)".
-chosen = st.selectbox("Geschäftsstelle", [None, *labels], key="office_pick",
-                      format_func=lambda i: "– bitte wählen –" if i is None else labels[i])
+chosen = st.selectbox(
+    "Geschäftsstelle",
+    [None, *labels],
+    key="office_pick",
+    format_func=lambda i: "– bitte wählen –" if i is None else labels[i],
+)
 if chosen is not None:
     row = df[df["id"] == chosen].iloc[0]
     data = _office_form(f"edit_office_{chosen}", row)

@@ -1,4 +1,5 @@
 """Aktionsaufrufe (kreis, land, team, admin): write a call, see whom it reaches, send it once, record the answers."""
+
 import streamlit as st
 
 import appctx
@@ -14,9 +15,11 @@ from services.newspaper.regions import region_choices
 
 user = appctx.guard("pages/aktionen.py")
 st.title("Aktionsaufrufe")
-st.caption(f"Ein Aufruf geht per E-Mail an alle Linksaktiven der Region, die sich für eines seiner Themen "
-           f"interessieren und in Aufrufe per E-Mail eingewilligt haben – an niemanden öfter als "
-           f"{get_settings().max_calls_per_30_days}-mal in 30 Tagen. Jeder Aufruf wird nur einmal verschickt.")
+st.caption(
+    f"Ein Aufruf geht per E-Mail an alle Linksaktiven der Region, die sich für eines seiner Themen "
+    f"interessieren und in Aufrufe per E-Mail eingewilligt haben – an niemanden öfter als "
+    f"{get_settings().max_calls_per_30_days}-mal in 30 Tagen. Jeder Aufruf wird nur einmal verschickt."
+)
 appctx.flash()
 
 lands, kvs = appctx.read(region_choices)
@@ -29,16 +32,26 @@ OUTBOX = "Die Mails liegen im Postausgang und gehen mit dem nächsten Lauf des M
 def _create() -> None:
     # A callback runs before the widgets: on success it can empty the form, so a second click
     # has nothing to submit (the service also refuses an identical draft).
-    appctx.act(calls.create_call, call_form.form_from_state("cta"), key="cta", rerun=False,
-               then=lambda _id: call_form.clear("cta"),
-               success="Der Aufruf ist als Entwurf angelegt. Prüfe unter „Aufrufe“, wen er erreicht, "
-                       "und verschicke ihn dort.")
+    appctx.act(
+        calls.create_call,
+        call_form.form_from_state("cta"),
+        key="cta",
+        rerun=False,
+        then=lambda _id: call_form.clear("cta"),
+        success="Der Aufruf ist als Entwurf angelegt. Prüfe unter „Aufrufe“, wen er erreicht, und verschicke ihn dort.",
+    )
 
 
 def _update(call_id: int) -> None:
-    appctx.act(calls.update_draft, call_id, call_form.form_from_state("cta_edit"), key="cta_edit", rerun=False,
-               then=lambda _: st.session_state.pop("cta_preview_data", None),  # the audience may have changed
-               success="Entwurf gespeichert. Zähle die Empfänger:innen vor dem Senden neu.")
+    appctx.act(
+        calls.update_draft,
+        call_id,
+        call_form.form_from_state("cta_edit"),
+        key="cta_edit",
+        rerun=False,
+        then=lambda _: st.session_state.pop("cta_preview_data", None),  # the audience may have changed
+        success="Entwurf gespeichert. Zähle die Empfänger:innen vor dem Senden neu.",
+    )
 
 
 tab_list, tab_new = st.tabs(["Aufrufe", "Neuer Aufruf"])
@@ -81,8 +94,9 @@ def _draft(c: calls.CallInfo) -> None:
             st.dataframe(pv.sample, hide_index=True, width="stretch")
         if pv.recipients and st.button(f"An {pv.recipients} Personen senden", type="primary", key="cta_send"):
             st.session_state.pop("cta_preview_data", None)
-            appctx.act(calls.send, c.id, pv.recipients,
-                       success=lambda n: f"Der Aufruf ist an {n} Personen unterwegs. {OUTBOX}")
+            appctx.act(
+                calls.send, c.id, pv.recipients, success=lambda n: f"Der Aufruf ist an {n} Personen unterwegs. {OUTBOX}"
+            )
     if st.button("Entwurf löschen", key="cta_delete"):
         appctx.act(calls.delete_draft, c.id, success="Entwurf gelöscht.")
 
@@ -105,8 +119,13 @@ def _sent(c: calls.CallInfo) -> None:
     who = st.selectbox("Empfänger:in", list(labels), format_func=labels.get, key="cta_who")
     st.caption(f"Bisher: {call_responses.RESPONSES.get(answers[who], 'noch keine Antwort')}")
     options = ["", *call_responses.RESPONSES]
-    answer = st.radio("Antwort", options, horizontal=True, key="cta_answer",
-                      format_func=lambda r: call_responses.RESPONSES.get(r, "keine / zurücknehmen"))
+    answer = st.radio(
+        "Antwort",
+        options,
+        horizontal=True,
+        key="cta_answer",
+        format_func=lambda r: call_responses.RESPONSES.get(r, "keine / zurücknehmen"),
+    )
     if st.button("Antwort speichern", type="primary", key="cta_save"):
         appctx.act(call_responses.record_response, who, answer, success="Antwort gespeichert.")
 
@@ -117,12 +136,15 @@ with tab_list:
         st.info("Es gibt noch keinen Aufruf. Lege unter „Neuer Aufruf“ einen an.")
         st.stop()
     by_id = {c.id: c for c in all_calls}
-    chosen = by_id[fresh_selectbox("Aufruf", list(by_id), {i: _call_label(c) for i, c in by_id.items()},
-                                   key="cta_call")]
+    chosen = by_id[
+        fresh_selectbox("Aufruf", list(by_id), {i: _call_label(c) for i, c in by_id.items()}, key="cta_call")
+    ]
     state = f"verschickt am {format_datetime(chosen.sent_at)}" if chosen.sent_at else "Entwurf"
     topics = ", ".join(TOPICS[t] for t in chosen.topics)
-    st.markdown(f"**Stand:** {state} · **Region:** {_region_label(chosen)} · "
-                f"**Art:** {calls.MODES[chosen.mode]} · **Themen:** {topics}")
+    st.markdown(
+        f"**Stand:** {state} · **Region:** {_region_label(chosen)} · "
+        f"**Art:** {calls.MODES[chosen.mode]} · **Themen:** {topics}"
+    )
     with st.expander("So sieht die Mail aus"):
         st.text(f"Betreff: {chosen.title}\n\nHallo <Vorname>{calls.mail_text(chosen)}")
     if chosen.sent_at:

@@ -1,4 +1,5 @@
 """Hilfsangebote: what volunteers offer; record one for a person with consent, or withdraw it."""
+
 from datetime import date, timedelta
 
 import streamlit as st
@@ -29,21 +30,45 @@ df = appctx.read(offers_frame, include_withdrawn=show_old, limit=PAGE_SIZE, offs
 
 st.metric("Angebote", format_int(total))
 if not df.empty:
-    view = df.assign(Person=df.last_name + ", " + df.first_name, Zeitraum=[
-        f"{format_date(a)} – {format_date(b)}" for a, b in zip(df.period_start, df.period_end)],
-        Verfügbarkeit=[", ".join(AVAILABILITY.get(a, a) for a in str(v).split(",") if a) for v in df.availability])
-    table = view[["id", "Person", "plz", "skills", "Verfügbarkeit", "travel_radius_km", "hours_per_week",
-                  "Zeitraum", "state", "note"]].rename(columns={
-        "id": "Nr.", "plz": "PLZ", "skills": "Fähigkeiten", "travel_radius_km": "Umkreis (km)",
-        "hours_per_week": "Std./Woche", "state": "Stand", "note": "Notiz"})
+    view = df.assign(
+        Person=df.last_name + ", " + df.first_name,
+        Zeitraum=[f"{format_date(a)} – {format_date(b)}" for a, b in zip(df.period_start, df.period_end)],
+        Verfügbarkeit=[", ".join(AVAILABILITY.get(a, a) for a in str(v).split(",") if a) for v in df.availability],
+    )
+    table = view[
+        [
+            "id",
+            "Person",
+            "plz",
+            "skills",
+            "Verfügbarkeit",
+            "travel_radius_km",
+            "hours_per_week",
+            "Zeitraum",
+            "state",
+            "note",
+        ]
+    ].rename(
+        columns={
+            "id": "Nr.",
+            "plz": "PLZ",
+            "skills": "Fähigkeiten",
+            "travel_radius_km": "Umkreis (km)",
+            "hours_per_week": "Std./Woche",
+            "state": "Stand",
+            "note": "Notiz",
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch", column_config=decimal_columns(table))
 if total > PAGE_SIZE:
     c1, c2, c3 = st.columns([1, 3, 1])
     if c1.button("Zurück", icon=":material/chevron_left:", disabled=page == 0, key="offers_prev"):
         st.session_state["offers_page"] = page - 1
         st.rerun()
-    c2.caption(f"Seite {page + 1} von {pages} · Angebote {format_int(page * PAGE_SIZE + 1)}–"
-               f"{format_int(page * PAGE_SIZE + len(df))} von {format_int(total)}")
+    c2.caption(
+        f"Seite {page + 1} von {pages} · Angebote {format_int(page * PAGE_SIZE + 1)}–"
+        f"{format_int(page * PAGE_SIZE + len(df))} von {format_int(total)}"
+    )
     if c3.button("Weiter", icon=":material/chevron_right:", disabled=page >= pages - 1, key="offers_next"):
         st.session_state["offers_page"] = page + 1
         st.rerun()
@@ -57,7 +82,9 @@ else:
     with st.form("offer_form"):
         contact_id = st.selectbox("Person", list(people), format_func=people.get)
         skills = st.multiselect("Fähigkeiten", list(SKILLS), format_func=SKILLS.get, placeholder="Bitte auswählen")
-        avail = st.multiselect("Verfügbarkeit", list(AVAILABILITY), format_func=AVAILABILITY.get, placeholder="Bitte auswählen")
+        avail = st.multiselect(
+            "Verfügbarkeit", list(AVAILABILITY), format_func=AVAILABILITY.get, placeholder="Bitte auswählen"
+        )
         c1, c2, c3, c4 = st.columns(4)
         radius = c1.number_input("Umkreis (km)", min_value=0, max_value=300, value=15)
         hours = c2.number_input("Stunden pro Woche", min_value=0.5, max_value=60.0, value=2.0, step=0.5)
@@ -65,18 +92,33 @@ else:
         end = c4.date_input("Bis", value=date.today() + timedelta(days=90), format="DD.MM.YYYY")
         note = st.text_area("Notiz")
         if st.form_submit_button("Angebot speichern", type="primary"):
-            appctx.act(create_offer, contact_id, OfferInput(
-                skills=skills, period_start=start, period_end=end, availability=avail,
-                travel_radius_km=float(radius), hours_per_week=float(hours), note=note),
-                success=lambda new_id: f"Angebot {new_id} gespeichert.")
+            appctx.act(
+                create_offer,
+                contact_id,
+                OfferInput(
+                    skills=skills,
+                    period_start=start,
+                    period_end=end,
+                    availability=avail,
+                    travel_radius_km=float(radius),
+                    hours_per_week=float(hours),
+                    note=note,
+                ),
+                success=lambda new_id: f"Angebot {new_id} gespeichert.",
+            )
 
 open_ids = [int(i) for i in df.loc[df.state != "zurückgezogen", "id"]] if not df.empty else []
 if open_ids:
     st.subheader("Angebot zurückziehen")
-    st.caption("Zurückgezogene Angebote bleiben in der Historie; eine laufende Vermittlung wird storniert. "
-               "Zur Auswahl stehen die Angebote der angezeigten Seite.")
+    st.caption(
+        "Zurückgezogene Angebote bleiben in der Historie; eine laufende Vermittlung wird storniert. "
+        "Zur Auswahl stehen die Angebote der angezeigten Seite."
+    )
     c1, c2 = st.columns([3, 1])
     oid = c1.selectbox("Angebot Nr.", open_ids, key="withdraw_pick")
     if c2.button("Zurückziehen"):
-        appctx.act(withdraw_offer, oid,
-                   success=lambda n: f"Angebot {oid} zurückgezogen" + (f", {n} Vermittlung storniert." if n else "."))
+        appctx.act(
+            withdraw_offer,
+            oid,
+            success=lambda n: f"Angebot {oid} zurückgezogen" + (f", {n} Vermittlung storniert." if n else "."),
+        )

@@ -1,4 +1,5 @@
 """Helfer:innen-Karte: open needs and open offers per Kreis (counts only; leitung suppressed)."""
+
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -13,8 +14,10 @@ from services.matching.needs_map import needs_map, ranked
 user = appctx.guard("pages/helfer_karte.py")
 settings = get_settings()
 st.title("Helfer:innen-Karte")
-st.caption(f"Gebiet: {user.area} · Offene Bedarfe der Wahlkampfleitungen und offene Hilfsangebote je Kreis "
-           "(nur Anzahlen, keine Personen)")
+st.caption(
+    f"Gebiet: {user.area} · Offene Bedarfe der Wahlkampfleitungen und offene Hilfsangebote je Kreis "
+    "(nur Anzahlen, keine Personen)"
+)
 
 
 @st.cache_data(show_spinner=False)
@@ -28,8 +31,11 @@ data = appctx.read(needs_map)
 if missing_vendor_files():
     st.warning("Die Kartenbibliothek fehlt auf dem Server (static/vendor). Bitte wende dich an die Administration.")
 if data.suppressed:
-    st.info("Du siehst nur Auswertungen: Zahlen unter 5 sind ausgeblendet, ebenso jede Zahl, aus der sie sich "
-            "zurückrechnen ließe.", icon=":material/shield:")
+    st.info(
+        "Du siehst nur Auswertungen: Zahlen unter 5 sind ausgeblendet, ebenso jede Zahl, aus der sie sich "
+        "zurückrechnen ließe.",
+        icon=":material/shield:",
+    )
 
 c = st.columns(3)
 c[0].metric("Offene Bedarfe", format_int(data.total_needs), help="Helfer:innen, die Wahlkampfleitungen noch fehlen")
@@ -38,8 +44,13 @@ c[2].metric("Lücke (Bedarf − Angebote)", format_int(data.total_gap))
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    fmap = build_needs_map(data, _kreis_shapes(tuple(data.kreise["ags"])), tile_url=settings.tile_url,
-                           tile_attribution=settings.tile_attribution, data_attribution=attribution_html())
+    fmap = build_needs_map(
+        data,
+        _kreis_shapes(tuple(data.kreise["ags"])),
+        tile_url=settings.tile_url,
+        tile_attribution=settings.tile_attribution,
+        data_attribution=attribution_html(),
+    )
     # returned_objects=[]: panning and zooming must not rerun the page.
     st_folium(fmap, returned_objects=[], height=600, use_container_width=True, key="helfer_map")
 
@@ -47,15 +58,23 @@ with right:
     st.subheader("Kreise nach Lücke")
     table = ranked(data)
     if table.empty:
-        st.info("In deinem Gebiet gibt es keine offenen Bedarfe oder Angebote" +
-                (" (oder nur weniger als 5)." if data.suppressed else "."))
+        st.info(
+            "In deinem Gebiet gibt es keine offenen Bedarfe oder Angebote"
+            + (" (oder nur weniger als 5)." if data.suppressed else ".")
+        )
     else:
         laender = laender_table()
         lands = dict(zip(laender["code"], laender["name"]))
         shown = table.assign(Land=table["land_code"].map(lands))[
-            ["name", "Land", "offene_bedarfe", "offene_angebote", "luecke"]].rename(columns={
-                "name": "Kreis", "offene_bedarfe": "Offene Bedarfe", "offene_angebote": "Offene Angebote",
-                "luecke": "Lücke"})
+            ["name", "Land", "offene_bedarfe", "offene_angebote", "luecke"]
+        ].rename(
+            columns={
+                "name": "Kreis",
+                "offene_bedarfe": "Offene Bedarfe",
+                "offene_angebote": "Offene Angebote",
+                "luecke": "Lücke",
+            }
+        )
         if data.suppressed:
             for col in ("Offene Bedarfe", "Offene Angebote", "Lücke"):
                 shown[col] = [format_int(v) for v in shown[col]]

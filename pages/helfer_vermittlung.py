@@ -1,4 +1,5 @@
 """Helfer:innen-Vermittlung: optimal matching of offers to needs, then accept, reject and hand over."""
+
 import pandas as pd
 import streamlit as st
 
@@ -21,6 +22,7 @@ OUTBOX = ("info", "Die Mails liegen im Postausgang und gehen mit dem nächsten L
 
 def _act(fn, *args, message: str, mails: bool = False) -> None:
     """Run one service call; after the rerun its message, the outbox note and the consent warning show."""
+
     def success(result) -> list[tuple[str, str]]:
         flash = [("success", message.format(r=result))]
         if mails:
@@ -28,6 +30,7 @@ def _act(fn, *args, message: str, mails: bool = False) -> None:
         if getattr(result, "ask_first", 0) or result is False:
             flash.append(("warning", ASK_FIRST))
         return flash
+
     appctx.act(fn, *args, success=success)
 
 
@@ -36,28 +39,42 @@ def _keep_run(result) -> None:
 
 
 if st.button("Vermittlung berechnen", type="primary", icon=":material/hub:"):
-    appctx.act(run_matching, then=_keep_run,
-               success=lambda r: f"Vermittlung berechnet: {format_int(r.created)} Vorschläge.")
+    appctx.act(
+        run_matching, then=_keep_run, success=lambda r: f"Vermittlung berechnet: {format_int(r.created)} Vorschläge."
+    )
 
 run = st.session_state.get("helfer_run")
 if run is not None:
     st.subheader("Ergebnis der letzten Berechnung")
     c = st.columns(4)
     c[0].metric("Passung optimal", format_int(run.optimal.total_fit))
-    c[1].metric("Passung gierig (Vergleich)", format_int(run.greedy.total_fit),
-                delta=f"{format_percent(run.ratio or 0)} des Optimums", delta_color="off")
+    c[1].metric(
+        "Passung gierig (Vergleich)",
+        format_int(run.greedy.total_fit),
+        delta=f"{format_percent(run.ratio or 0)} des Optimums",
+        delta_color="off",
+    )
     c[2].metric("Offene Bedarfe optimal", format_int(run.optimal.needs_left_open))
     c[3].metric("Offene Bedarfe gierig", format_int(run.greedy.needs_left_open))
-    st.caption(f"{format_int(run.offers)} offene Angebote, {format_int(run.leads)} Wahlkampfleitungen, "
-               f"{format_int(run.edges)} mögliche Paare; {format_int(run.created)} Vorschläge in {format_decimal(run.seconds, 2)} s. Bestätigte Vermittlungen bleiben, "
-               "abgelehnte Paare werden nicht erneut vorgeschlagen.")
+    st.caption(
+        f"{format_int(run.offers)} offene Angebote, {format_int(run.leads)} Wahlkampfleitungen, "
+        f"{format_int(run.edges)} mögliche Paare; {format_int(run.created)} Vorschläge in {format_decimal(run.seconds, 2)} s. Bestätigte Vermittlungen bleiben, "
+        "abgelehnte Paare werden nicht erneut vorgeschlagen."
+    )
 
 proposed = appctx.read(assignments_view, statuses=("proposed",))
 accepted = appctx.read(assignments_view, statuses=("contacted", "confirmed"))
 by_kreis = appctx.read(open_by_kreis)
 
-COLS = {"id": "Nr.", "kv": "Kreisverband", "skill_label": "Fähigkeit", "person": "Person", "score": "Passung",
-        "distance_km": "km", "reason": "Begründung"}
+COLS = {
+    "id": "Nr.",
+    "kv": "Kreisverband",
+    "skill_label": "Fähigkeit",
+    "person": "Person",
+    "score": "Passung",
+    "distance_km": "km",
+    "reason": "Begründung",
+}
 
 st.subheader(f"Vorschläge ({format_int(len(proposed))})")
 kv_names = sorted(set(proposed["kv"]))
@@ -69,8 +86,14 @@ if proposed.empty:
 else:
     table = proposed[list(COLS)].rename(columns=COLS)
     table.insert(0, "auswählen", False)
-    edited = st.data_editor(table, hide_index=True, width="stretch", disabled=list(COLS.values()),
-                            column_config=decimal_columns(table), key="proposal_editor")
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        width="stretch",
+        disabled=list(COLS.values()),
+        column_config=decimal_columns(table),
+        key="proposal_editor",
+    )
     picked = [int(i) for i in edited.loc[edited["auswählen"], "Nr."]]
     c1, c2, c3 = st.columns(3)
     if c1.button(f"Ausgewählte annehmen ({len(picked)})", disabled=not picked):
@@ -78,15 +101,24 @@ else:
     if c2.button(f"Ausgewählte ablehnen ({len(picked)})", disabled=not picked):
         _act(set_status, picked, "declined", message="{r} abgelehnt.")
     if c3.button(f"Alle {format_int(len(proposed))} annehmen"):
-        _act(accept, [int(i) for i in proposed["id"]],
-             message="{r.accepted} angenommen, {r.shared} an den Kreisverband übergeben.", mails=True)
+        _act(
+            accept,
+            [int(i) for i in proposed["id"]],
+            message="{r.accepted} angenommen, {r.shared} an den Kreisverband übergeben.",
+            mails=True,
+        )
 
 st.subheader(f"Angenommen ({format_int(len(accepted))})")
 if accepted.empty:
     st.info("Noch keine angenommenen Vermittlungen.")
 else:
-    st.dataframe(accepted[["id", "kv", "skill_label", "status_label", "person", "sichtbar"]].rename(columns={
-        **COLS, "status_label": "Status", "sichtbar": "KV sieht die Person"}), hide_index=True, width="stretch")
+    st.dataframe(
+        accepted[["id", "kv", "skill_label", "status_label", "person", "sichtbar"]].rename(
+            columns={**COLS, "status_label": "Status", "sichtbar": "KV sieht die Person"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     if not accepted["sichtbar"].all():
         st.warning(ASK_FIRST)
     c1, c2, c3, c4 = st.columns(4)
@@ -111,9 +143,11 @@ if by_kreis.empty:
     st.info("Keine offenen Bedarfe oder Angebote.")
 else:
     top = by_kreis.sort_values("offene_bedarfe", ascending=False).head(25)
-    chart = pd.DataFrame({"Kreis": top["name"], "offene Bedarfe": top["offene_bedarfe"],
-                          "offene Angebote": top["offene_angebote"]})
-    st.bar_chart(chart, x="Kreis", y=["offene Bedarfe", "offene Angebote"], color=["#E3000F", "#7b3294"],
-                 stack=False)
-    st.caption("Die 25 Kreise mit dem größten offenen Bedarf (nur Anzahlen, keine Personen). Alle Kreise "
-               "mit der Lücke zwischen Bedarf und Angeboten zeigt die Helfer:innen-Karte.")
+    chart = pd.DataFrame(
+        {"Kreis": top["name"], "offene Bedarfe": top["offene_bedarfe"], "offene Angebote": top["offene_angebote"]}
+    )
+    st.bar_chart(chart, x="Kreis", y=["offene Bedarfe", "offene Angebote"], color=["#E3000F", "#7b3294"], stack=False)
+    st.caption(
+        "Die 25 Kreise mit dem größten offenen Bedarf (nur Anzahlen, keine Personen). Alle Kreise "
+        "mit der Lücke zwischen Bedarf und Angeboten zeigt die Helfer:innen-Karte."
+    )

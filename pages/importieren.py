@@ -1,4 +1,5 @@
 """Import: upload a list of people, map its columns, say where it comes from, preview, import; undo a batch."""
+
 from datetime import date
 
 import pandas as pd
@@ -13,9 +14,11 @@ from services.intake.importer import ListInfo
 
 user = appctx.guard("pages/importieren.py")
 st.title("Import")
-st.caption(f"Gebiet: {user.area} · Listen von Infoständen, Haustürgesprächen, Veranstaltungen, der Wahlkampf-App "
-           "oder dem Webformular als CSV, XLSX oder ODS. Wer außerhalb deines Gebiets wohnt, kommt in den "
-           "Kreisverband seiner PLZ. Nichts wird geschrieben, bevor du die Vorschau bestätigst.")
+st.caption(
+    f"Gebiet: {user.area} · Listen von Infoständen, Haustürgesprächen, Veranstaltungen, der Wahlkampf-App "
+    "oder dem Webformular als CSV, XLSX oder ODS. Wer außerhalb deines Gebiets wohnt, kommt in den "
+    "Kreisverband seiner PLZ. Nichts wird geschrieben, bevor du die Vorschau bestätigst."
+)
 appctx.flash()
 SKIP = ""
 labels = upload.field_labels()
@@ -37,8 +40,12 @@ else:
 
     st.subheader("1. Spalten zuordnen", anchor=False)
     presets = appctx.read(upload.presets)
-    chosen = st.selectbox("Gespeicherte Zuordnung", [None, *presets], key="imp_preset",
-                          format_func=lambda n: "– keine, aus den Spaltennamen erraten –" if n is None else n)
+    chosen = st.selectbox(
+        "Gespeicherte Zuordnung",
+        [None, *presets],
+        key="imp_preset",
+        format_func=lambda n: "– keine, aus den Spaltennamen erraten –" if n is None else n,
+    )
     start = presets[chosen]["mapping"] if chosen else view.guess
     options = [SKIP, *labels]
     mapping = {}
@@ -46,31 +53,56 @@ else:
     for i, header in enumerate(view.headers):
         default = start.get(header) or SKIP
         sample = next((row[i] for row in view.sample if i < len(row) and row[i]), "")
-        mapping[header] = cols[i % 3].selectbox(
-            f"Spalte „{header}“", options, index=options.index(default) if default in options else 0,
-            format_func=lambda f: "– nicht übernehmen –" if f == SKIP else labels[f],
-            key=f"imp_map_{chosen}_{i}", help=f"z. B. {sample[:60]}" if sample else None) or None
+        mapping[header] = (
+            cols[i % 3].selectbox(
+                f"Spalte „{header}“",
+                options,
+                index=options.index(default) if default in options else 0,
+                format_func=lambda f: "– nicht übernehmen –" if f == SKIP else labels[f],
+                key=f"imp_map_{chosen}_{i}",
+                help=f"z. B. {sample[:60]}" if sample else None,
+            )
+            or None
+        )
     st.dataframe(pd.DataFrame(view.sample, columns=view.headers), hide_index=True, width="stretch")
 
     st.subheader("2. Woher kommt die Liste?", anchor=False)
     c1, c2, c3 = st.columns(3)
-    source = c1.selectbox("Quelle", list(SOURCES), format_func=SOURCES.get, key="imp_source",
-                          index=list(SOURCES).index("infostand"))
+    source = c1.selectbox(
+        "Quelle", list(SOURCES), format_func=SOURCES.get, key="imp_source", index=list(SOURCES).index("infostand")
+    )
     when = c2.date_input("Datum", value=date.today(), format="DD.MM.YYYY", key="imp_date")
     place = c3.text_input("Ort oder Veranstaltung", key="imp_place", placeholder="z. B. Infostand Markt Leipzig")
-    evidence = st.text_input("Nachweis der Einwilligung für alle Zeilen", key="imp_evidence",
-                             placeholder="z. B. Unterschrift auf der Infostand-Liste")
-    consents = st.multiselect("Dieser Nachweis gilt für", CONSENT_OPTIONS, format_func=consent_label,
-                              key="imp_consents", placeholder="keine Einwilligung für die ganze Liste")
-    st.caption("Zeilen ohne Nachweis (weder hier noch in einer Einwilligungs-Spalte) werden als nicht "
-               "kontaktierbar importiert: ohne Einwilligung geht an sie nichts raus.")
+    evidence = st.text_input(
+        "Nachweis der Einwilligung für alle Zeilen",
+        key="imp_evidence",
+        placeholder="z. B. Unterschrift auf der Infostand-Liste",
+    )
+    consents = st.multiselect(
+        "Dieser Nachweis gilt für",
+        CONSENT_OPTIONS,
+        format_func=consent_label,
+        key="imp_consents",
+        placeholder="keine Einwilligung für die ganze Liste",
+    )
+    st.caption(
+        "Zeilen ohne Nachweis (weder hier noch in einer Einwilligungs-Spalte) werden als nicht "
+        "kontaktierbar importiert: ohne Einwilligung geht an sie nichts raus."
+    )
     with st.expander("Zuordnung speichern"):
         name = st.text_input("Name der Zuordnung", key="imp_preset_name", placeholder="z. B. Wahlkampf-App Export")
         if st.button("Speichern", key="imp_preset_save"):
             appctx.act(upload.save_preset, name, source, mapping, success=lambda n: f"Zuordnung „{n}“ gespeichert.")
 
-    info = ListInfo(file_name=file.name, source=source, source_date=when, place=place, evidence=evidence,
-                    consents=tuple(consents), sheet=view.sheet)
+    info = ListInfo(
+        file_name=file.name,
+        source=source,
+        source_date=when,
+        place=place,
+        evidence=evidence,
+        consents=tuple(consents),
+        sheet=view.sheet,
+    )
     st.subheader("3. Vorschau", anchor=False)
     if st.button("Vorschau berechnen", icon=":material/preview:", key="imp_preview"):
         with st.spinner("Die Liste wird geprüft und mit der Datenbank abgeglichen …"):
@@ -88,27 +120,49 @@ else:
         m[3].metric("abgelehnt", format_int(counts["rejected"]))
         m[4].metric("außerhalb deines Gebiets", format_int(counts["outside_area"]))
         if counts["folded"]:
-            st.caption(f"{format_int(counts['folded'])} Zeilen gehören zu einer Person, die weiter oben schon "
-                       "steht; sie werden zusammengefasst.")
+            st.caption(
+                f"{format_int(counts['folded'])} Zeilen gehören zu einer Person, die weiter oben schon "
+                "steht; sie werden zusammengefasst."
+            )
         if counts["per_kv"]:
-            st.dataframe(pd.DataFrame({"Kreisverband": list(counts["per_kv"]),
-                                       "neue Personen": list(counts["per_kv"].values())}), hide_index=True)
+            st.dataframe(
+                pd.DataFrame(
+                    {"Kreisverband": list(counts["per_kv"]), "neue Personen": list(counts["per_kv"].values())}
+                ),
+                hide_index=True,
+            )
         if plan.rejected:
-            st.dataframe(pd.DataFrame({"Zeile": [r.row for r in plan.rejected],
-                                       "Grund": [" ".join(r.reasons) for r in plan.rejected]}),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {"Zeile": [r.row for r in plan.rejected], "Grund": [" ".join(r.reasons) for r in plan.rejected]}
+                ),
+                hide_index=True,
+                width="stretch",
+            )
         if counts["review"]:
             st.caption("Mögliche Dubletten werden angelegt und kommen in die Prüfliste unter „Dubletten“.")
         if counts["created"] or counts["merged"]:
-            if st.button(f"{format_int(counts['created'] + counts['merged'])} Personen importieren", type="primary",
-                         icon=":material/upload:", key="imp_run"):
+            if st.button(
+                f"{format_int(counts['created'] + counts['merged'])} Personen importieren",
+                type="primary",
+                icon=":material/upload:",
+                key="imp_run",
+            ):
                 bar = st.progress(0.0, text="Import beginnt …")
-                appctx.act(importer.run_import, data, mapping, info, expected=counts,
-                           progress=lambda f, text: bar.progress(min(f, 1.0), text=text),
-                           then=lambda _r: st.session_state.pop("imp_plan", None),
-                           success=lambda r: f"Import Nr. {r['batch_id']}: {format_int(r['created'])} neu, "
-                                             f"{format_int(r['merged'])} ergänzt, {format_int(r['review'])} zur "
-                                             f"Prüfung, {format_int(r['rejected'])} abgelehnt.")
+                appctx.act(
+                    importer.run_import,
+                    data,
+                    mapping,
+                    info,
+                    expected=counts,
+                    progress=lambda f, text: bar.progress(min(f, 1.0), text=text),
+                    then=lambda _r: st.session_state.pop("imp_plan", None),
+                    success=lambda r: (
+                        f"Import Nr. {r['batch_id']}: {format_int(r['created'])} neu, "
+                        f"{format_int(r['merged'])} ergänzt, {format_int(r['review'])} zur "
+                        f"Prüfung, {format_int(r['rejected'])} abgelehnt."
+                    ),
+                )
         else:
             st.info("In dieser Datei ist keine Person, die importiert werden kann.")
 
@@ -118,19 +172,33 @@ if not batches:
     st.info("Noch keine Importe in deinem Gebiet.")
 else:
     status = {"imported": "importiert", "rolled_back": "zurückgenommen"}
-    st.dataframe(pd.DataFrame({
-        "Nr.": [b.id for b in batches], "am": [format_datetime(b.created_at) for b in batches],
-        "von": [b.username for b in batches], "Datei": [b.file_name for b in batches],
-        "Quelle": [SOURCES.get(b.source, b.source) for b in batches],
-        "neu": [b.counts.get("created", 0) for b in batches], "ergänzt": [b.counts.get("merged", 0) for b in batches],
-        "abgelehnt": [b.counts.get("rejected", 0) for b in batches],
-        "Stand": [status.get(b.status, b.status) for b in batches]}), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Nr.": [b.id for b in batches],
+                "am": [format_datetime(b.created_at) for b in batches],
+                "von": [b.username for b in batches],
+                "Datei": [b.file_name for b in batches],
+                "Quelle": [SOURCES.get(b.source, b.source) for b in batches],
+                "neu": [b.counts.get("created", 0) for b in batches],
+                "ergänzt": [b.counts.get("merged", 0) for b in batches],
+                "abgelehnt": [b.counts.get("rejected", 0) for b in batches],
+                "Stand": [status.get(b.status, b.status) for b in batches],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     open_ids = [b.id for b in batches if b.status == "imported"]
     if open_ids:
         c1, c2 = st.columns([2, 1])
         pick = c1.selectbox("Import zurücknehmen", open_ids, format_func=lambda i: f"Import Nr. {i}", key="imp_undo")
-        sure = c1.checkbox("Ja, alle Personen dieses Imports und alles, was er ergänzt hat, wieder entfernen",
-                           key="imp_undo_sure")
+        sure = c1.checkbox(
+            "Ja, alle Personen dieses Imports und alles, was er ergänzt hat, wieder entfernen", key="imp_undo_sure"
+        )
         if c2.button("Zurücknehmen", disabled=not sure, key="imp_undo_run"):
-            appctx.act(importer.rollback_batch, pick,
-                       success=lambda r: f"Import zurückgenommen: {format_int(r['people'])} Personen entfernt.")
+            appctx.act(
+                importer.rollback_batch,
+                pick,
+                success=lambda r: f"Import zurückgenommen: {format_int(r['people'])} Personen entfernt.",
+            )

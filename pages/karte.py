@@ -1,5 +1,6 @@
 """Karte: where Linksaktive live without a party office in reach (aggregates; leitung suppressed)."""
-from datetime import datetime, time, timezone
+
+from datetime import UTC, datetime, time
 
 import pandas as pd
 import streamlit as st
@@ -33,8 +34,12 @@ def _kv_choices() -> pd.DataFrame:
 def _land_select(col) -> str | None:
     laender = laender_table()
     names = dict(zip(laender["code"], laender["name"]))
-    return col.selectbox("Land", [None, *names], placeholder="ganz Deutschland",
-                         format_func=lambda c: "ganz Deutschland" if c is None else names[c])
+    return col.selectbox(
+        "Land",
+        [None, *names],
+        placeholder="ganz Deutschland",
+        format_func=lambda c: "ganz Deutschland" if c is None else names[c],
+    )
 
 
 # cache_resource, not cache_data: the same (read-only) shape objects each run, so the simplified
@@ -64,39 +69,62 @@ if user.sees_persons:
             area = regions.land_code or land_code
             options = kvs if not area else kvs[kvs["land_code"] == area]
             names = dict(zip(options["id"], options["name"]))
-            kv_id = c6.selectbox("Kreisverband", [None, *names],
-                                 format_func=lambda i: "alle" if i is None else names[i])
+            kv_id = c6.selectbox(
+                "Kreisverband", [None, *names], format_func=lambda i: "alle" if i is None else names[i]
+            )
     c7, c8, c9 = st.columns([2, 2, 1])
-    reach = reach_slider(settings.reach, c7, help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt "
-                                                  "als ohne Büro in Reichweite.")
+    reach = reach_slider(
+        settings.reach,
+        c7,
+        help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite.",
+    )
 else:
     c7, c8, c9 = st.columns([2, 2, 1])
     if regions.land:
         land_code = _land_select(c7)
     st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {format_km(settings.reach.default_km)}.")
-color_by = c8.radio("Kreise einfärben nach", ["rate", "count"], horizontal=True,
-                    format_func={"rate": "je 10.000 Einwohner:innen", "count": "Anzahl"}.get)
+color_by = c8.radio(
+    "Kreise einfärben nach",
+    ["rate", "count"],
+    horizontal=True,
+    format_func={"rate": "je 10.000 Einwohner:innen", "count": "Anzahl"}.get,
+)
 show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen")
 
-since_dt = datetime.combine(since, time.min, tzinfo=timezone.utc) if since else None
-flt = mapdata.ContactFilter(statuses=tuple(statuses), topics=tuple(topics), sources=tuple(sources),
-                            created_since=since_dt, land_code=land_code, kv_id=kv_id)
+since_dt = datetime.combine(since, time.min, tzinfo=UTC) if since else None
+flt = mapdata.ContactFilter(
+    statuses=tuple(statuses),
+    topics=tuple(topics),
+    sources=tuple(sources),
+    created_since=since_dt,
+    land_code=land_code,
+    kv_id=kv_id,
+)
 view = appctx.read(mapdata.build_view, flt, float(reach), background=True)
 
 if missing_vendor_files():
     st.warning("Die Kartenbibliothek fehlt auf dem Server (static/vendor). Bitte wende dich an die Administration.")
 if view.suppressed:
-    st.info("Du siehst nur Auswertungen: Zahlen unter 5 sind ausgeblendet, PLZ mit weniger als 5 Linksaktiven "
-            "erscheinen nicht.", icon=":material/shield:")
+    st.info(
+        "Du siehst nur Auswertungen: Zahlen unter 5 sind ausgeblendet, PLZ mit weniger als 5 Linksaktiven "
+        "erscheinen nicht.",
+        icon=":material/shield:",
+    )
 
 if view.topics_pending:
     st.caption("Die Themen je PLZ werden gerade berechnet und erscheinen beim nächsten Laden in den Popups.")
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
-    fmap = build_map(view, _kreis_shapes(tuple(view.kreis_ags)), tile_url=settings.tile_url,
-                     tile_attribution=settings.tile_attribution, data_attribution=attribution_html(),
-                     color_by=color_by, show_heat=show_heat)
+    fmap = build_map(
+        view,
+        _kreis_shapes(tuple(view.kreis_ags)),
+        tile_url=settings.tile_url,
+        tile_attribution=settings.tile_attribution,
+        data_attribution=attribution_html(),
+        color_by=color_by,
+        show_heat=show_heat,
+    )
     # returned_objects=[]: panning and zooming must not rerun the page.
     st_folium(fmap, returned_objects=[], height=640, use_container_width=True, key="karte_map")
 
@@ -105,19 +133,24 @@ with right:
     far_label = f"Linksaktive ohne Büro im Umkreis von {format_km(view.reach_km)}"
     if view.suppressed:
         far_label += " (in PLZ-Gebieten mit mindestens 5)"
-    st.metric(far_label, format_int(view.far_total),
-              help=f"von {format_int(view.total)} Linksaktiven im Gebiet")
+    st.metric(far_label, format_int(view.far_total), help=f"von {format_int(view.total)} Linksaktiven im Gebiet")
     tab_plz, tab_kreise = st.tabs(["PLZ-Gebiete", "Kreise"])
     clicked_plz = None
     for tab, table, kind in ((tab_plz, view.plz_table, "plz"), (tab_kreise, view.kreis_table, "kreise")):
         with tab:
             shown = table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
             clickable = kind == "plz" and user.sees_persons
-            event = st.dataframe(shown, hide_index=True, height=360 if len(shown) > 10 else "auto",
-                                 width="stretch", key=f"table_{kind}",
-                                 column_config=compact_columns(shown),
-                                 column_order=key_figure_first(shown.columns),
-                                 on_select="rerun" if clickable else "ignore", selection_mode="single-row")
+            event = st.dataframe(
+                shown,
+                hide_index=True,
+                height=360 if len(shown) > 10 else "auto",
+                width="stretch",
+                key=f"table_{kind}",
+                column_config=compact_columns(shown),
+                column_order=key_figure_first(shown.columns),
+                on_select="rerun" if clickable else "ignore",
+                selection_mode="single-row",
+            )
             if clickable and event.selection.rows:
                 clicked_plz = str(shown.iloc[event.selection.rows[0]]["PLZ"])
             if clickable:
@@ -128,9 +161,16 @@ with right:
                 # without a message; an error shows where appctx.errors stands.
                 appctx.act(mapdata.record_export, kind, rows, success=[], key=f"export_{kind}", rerun=False)
 
-            st.download_button("Als CSV exportieren", data=safe_csv(shown), file_name=f"weisse_flecken_{kind}.csv",
-                               mime="text/csv", icon=":material/download:", key=f"export_{kind}",
-                               on_click=_audit_export, disabled=table.empty)
+            st.download_button(
+                "Als CSV exportieren",
+                data=safe_csv(shown),
+                file_name=f"weisse_flecken_{kind}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key=f"export_{kind}",
+                on_click=_audit_export,
+                disabled=table.empty,
+            )
             appctx.errors(f"export_{kind}")
 
 if user.sees_persons and not view.plz_table.empty:
@@ -158,6 +198,10 @@ if user.sees_persons and not view.plz_table.empty:
     if wanted and listed is not None and listed[0][0] == wanted:
         persons = listed[1]
         st.markdown(f"**PLZ {md(wanted)} {md(places.get(wanted, ''))}**")
-        st.dataframe(persons, hide_index=True, width="stretch",
-                     column_config={"Angelegt": st.column_config.DatetimeColumn(format="DD.MM.YYYY")})
+        st.dataframe(
+            persons,
+            hide_index=True,
+            width="stretch",
+            column_config={"Angelegt": st.column_config.DatetimeColumn(format="DD.MM.YYYY")},
+        )
         st.caption(f"{len(persons)} Linksaktive · der Abruf ist protokolliert.")

@@ -1,4 +1,5 @@
 """Linksaktive: capture new people, find a person in your area, open and care for their card."""
+
 import streamlit as st
 
 import appctx
@@ -22,11 +23,13 @@ def _search(query: str, page: int):
 
 def _after(key: str):
     """What follows a successful change: a fresh form, and the open card redrawn with the change."""
+
     def then(_result) -> None:
         forms.done(key)  # first, so an interrupted rerun cannot submit the same form again
         if (card := st.session_state.get("kontakte_card")) is not None:
             # Redraw the open card with the change; not a new 'opened' event.
             st.session_state["kontakte_card"] = appctx.read(load_card, card.id)
+
     return then
 
 
@@ -39,6 +42,7 @@ def _created(data):
         # Show the new person in the search below (its widget is drawn after this, in the rerun).
         st.session_state["kontakte_query"] = data.email.strip() or data.last_name.strip()
         return f"Erfasst ({created.kreis_name}, {created.kv_name}). Die Suche unten zeigt die Person."
+
     return message
 
 
@@ -63,8 +67,13 @@ st.subheader("Pflegen", anchor=False)
 key = f"kontakte_{card.id}"
 with st.expander("Stammdaten und Adresse ändern", icon=":material/edit:"):
     if (data := forms.master_form(f"{key}_master", card)) is not None:
-        _change(f"{key}_master", update_master, card.id, data,
-                success=lambda fields: "Gespeichert." if fields else "Nichts geändert.")
+        _change(
+            f"{key}_master",
+            update_master,
+            card.id,
+            data,
+            success=lambda fields: "Gespeichert." if fields else "Nichts geändert.",
+        )
 with st.expander("Status ändern", icon=":material/trending_up:"):
     if (step := forms.status_form(f"{key}_status", card, may(user.role, "contacts.step_back"))) is not None:
         _change(f"{key}_status", step_status, card.id, *step, success="Status geändert.")

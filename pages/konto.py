@@ -1,4 +1,5 @@
 """Mein Konto: who I am and changing my own password."""
+
 import streamlit as st
 
 import appctx

@@ -1,4 +1,5 @@
 """Übersicht: key figures of the user's own area."""
+
 import streamlit as st
 
 import appctx
@@ -15,21 +16,28 @@ st.caption(f"Gebiet: {user.area}")
 
 reach = get_settings().reach
 if user.sees_persons:
-    reach_km = reach_slider(reach, help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne "
-                                        "Büro in Reichweite.")
+    reach_km = reach_slider(
+        reach, help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite."
+    )
 else:
     # No slider: the service always takes the configured reach for leitung.
     reach_km = reach.default_km
-    st.caption("Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen "
-               "lassen.")
+    st.caption("Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen.")
 ov = appctx.read(build_overview, reach_km)
 far_label = f"ohne Büro (> {format_decimal(ov.reach_km)} km{', PLZ ab 5' if ov.suppressed else ''})"
 
 for note in ov.notes:
     st.info(note)
-metric_row([("Linksaktive", ov.total), ("davon aktiv", ov.by_status["active"]),
-            ("davon Mitglieder", ov.by_status["member"]), ("neu (7 Tage)", ov.new_7),
-            ("neu (30 Tage)", ov.new_30), (far_label, ov.without_office)])
+metric_row(
+    [
+        ("Linksaktive", ov.total),
+        ("davon aktiv", ov.by_status["active"]),
+        ("davon Mitglieder", ov.by_status["member"]),
+        ("neu (7 Tage)", ov.new_7),
+        ("neu (30 Tage)", ov.new_30),
+        (far_label, ov.without_office),
+    ]
+)
 
 left, right = st.columns(2)
 with left:

@@ -1,4 +1,5 @@
 """Zeitungsausgaben (team): create editions, set the stock, see where the copies go."""
+
 from datetime import date
 
 import pandas as pd
@@ -21,22 +22,34 @@ st.title("Zeitungsausgaben")
 st.caption(STOCK_NOTE)
 appctx.flash()
 
-with st.expander("Neue Ausgabe anlegen", expanded=False):
-    with st.form("np_new_edition", clear_on_submit=True):
-        title = st.text_input("Titel")
-        campaign = st.text_input("Kampagne")
-        c1, c2, c3 = st.columns(3)
-        day = c1.date_input("Erscheinungsdatum", value=date.today(), format="DD.MM.YYYY")
-        stock = c2.number_input("Exemplare auf Lager", 0, 10_000_000, 10_000, step=500)
-        bundle = c3.number_input("Exemplare pro Bündel", 1, 1000, 50)
-        if st.form_submit_button("Ausgabe anlegen", type="primary"):
-            appctx.act(ed_service.create_edition, title, campaign, day, int(stock), int(bundle),
-                       success=lambda new_id: f"Ausgabe {new_id} angelegt.")
+with st.expander("Neue Ausgabe anlegen", expanded=False), st.form("np_new_edition", clear_on_submit=True):
+    title = st.text_input("Titel")
+    campaign = st.text_input("Kampagne")
+    c1, c2, c3 = st.columns(3)
+    day = c1.date_input("Erscheinungsdatum", value=date.today(), format="DD.MM.YYYY")
+    stock = c2.number_input("Exemplare auf Lager", 0, 10_000_000, 10_000, step=500)
+    bundle = c3.number_input("Exemplare pro Bündel", 1, 1000, 50)
+    if st.form_submit_button("Ausgabe anlegen", type="primary"):
+        appctx.act(
+            ed_service.create_edition,
+            title,
+            campaign,
+            day,
+            int(stock),
+            int(bundle),
+            success=lambda new_id: f"Ausgabe {new_id} angelegt.",
+        )
 
 edition_id = edition_select(appctx.read(ed_service.edition_list), "np_ed_edition", "Es gibt noch keine Ausgabe.")
 fig = appctx.read(ed_service.figures, edition_id)
-metric_row([("auf Lager", fig.copies_in_stock), ("bestellt (zurückgelegt)", fig.reserved),
-            ("frei", fig.available), ("versandt", fig.shipped)])
+metric_row(
+    [
+        ("auf Lager", fig.copies_in_stock),
+        ("bestellt (zurückgelegt)", fig.reserved),
+        ("frei", fig.available),
+        ("versandt", fig.shipped),
+    ]
+)
 
 with st.form("np_stock"):
     new_stock = st.number_input("Bestand ändern (Exemplare)", 0, 10_000_000, fig.copies_in_stock, step=500)
@@ -45,10 +58,17 @@ with st.form("np_stock"):
         appctx.act(ed_service.set_stock, edition_id, int(new_stock), success="Bestand gespeichert.")
 
 st.subheader("Bestellungen nach Status")
-st.dataframe(pd.DataFrame({"Status": [ORDER_STATUSES[k] for k in fig.by_status],
-                           "Bestellungen": [n for n, _ in fig.by_status.values()],
-                           "Exemplare": [c for _, c in fig.by_status.values()]}),
-             hide_index=True, width="stretch")
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Status": [ORDER_STATUSES[k] for k in fig.by_status],
+            "Bestellungen": [n for n, _ in fig.by_status.values()],
+            "Exemplare": [c for _, c in fig.by_status.values()],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 left, right = st.columns(2)
 with left:
     st.subheader("Nach Land")
@@ -60,8 +80,13 @@ if not fig.by_land.empty:
     st.subheader("Wohin die Exemplare gehen")
     per_kreis = appctx.read(edition_map.copies_per_kreis, edition_id)
     settings = get_settings()
-    fmap = build_edition_map(kreise_geojson()["features"], per_kreis, tile_url=settings.tile_url,
-                             tile_attribution=settings.tile_attribution, data_attribution=attribution_html())
+    fmap = build_edition_map(
+        kreise_geojson()["features"],
+        per_kreis,
+        tile_url=settings.tile_url,
+        tile_attribution=settings.tile_attribution,
+        data_attribution=attribution_html(),
+    )
     # returned_objects=[]: panning and zooming must not rerun the page.
     st_folium(fmap, returned_objects=[], height=520, use_container_width=True, key="np_ed_map")
     st.caption("Kreise nach der Versand-PLZ der Bestellungen (ohne stornierte und zurückgekommene).")

@@ -1,4 +1,5 @@
 """Zeitung bestellen: the campaign newspaper by post for one Linksaktive:r of your area."""
+
 import streamlit as st
 
 import appctx
@@ -16,14 +17,19 @@ from services.newspaper.listing import order_table
 
 user = appctx.guard("pages/zeitung_bestellen.py")
 st.title("Zeitung bestellen")
-st.caption(f"Gebiet: {user.area} · Wer keine Geschäftsstelle in Reichweite hat, bekommt die Zeitung kostenlos "
-           "zugeschickt; alle anderen holen sie in der nächsten Geschäftsstelle ab.")
+st.caption(
+    f"Gebiet: {user.area} · Wer keine Geschäftsstelle in Reichweite hat, bekommt die Zeitung kostenlos "
+    "zugeschickt; alle anderen holen sie in der nächsten Geschäftsstelle ab."
+)
 appctx.flash()
 reach = get_settings().reach.default_km
 MY_ORDERS = 200
 
-edition_id = edition_select(appctx.read(ed_service.edition_list), "np_single_edition",
-                            "Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
+edition_id = edition_select(
+    appctx.read(ed_service.edition_list),
+    "np_single_edition",
+    "Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.",
+)
 
 
 def _search(query: str, page: int):
@@ -32,8 +38,13 @@ def _search(query: str, page: int):
 
 
 def _order_form(contact_id: int) -> None:
-    facts = appctx.read(orders.open_for_order, contact_id, edition_id, fallback=None,
-                        audit_open=st.session_state.get("np_single_opened") != contact_id)
+    facts = appctx.read(
+        orders.open_for_order,
+        contact_id,
+        edition_id,
+        fallback=None,
+        audit_open=st.session_state.get("np_single_opened") != contact_id,
+    )
     if facts is None:
         return
     st.session_state["np_single_opened"] = contact_id
@@ -49,8 +60,10 @@ def _order_form(contact_id: int) -> None:
     with right:
         st.subheader("Nächste Geschäftsstelle")
         if facts.nearest_office_name:
-            st.text(f"{facts.nearest_office_name}\n{facts.nearest_office_address}\n"
-                    f"{format_decimal(facts.nearest_office_km)} km entfernt")
+            st.text(
+                f"{facts.nearest_office_name}\n{facts.nearest_office_address}\n"
+                f"{format_decimal(facts.nearest_office_km)} km entfernt"
+            )
         else:
             st.text("Keine Geschäftsstelle bekannt.")
     st.caption(f"Noch frei: {format_int(available)} Exemplare. {orders.STOCK_NOTE}")
@@ -58,26 +71,42 @@ def _order_form(contact_id: int) -> None:
         st.error("Keine Bestellung möglich:\n\n" + "\n".join(f"- {m}" for m in verdict.missing))
     elif verdict.office_in_reach:
         km = format_decimal(facts.nearest_office_km)
-        st.info(f"Abholung: {md(facts.nearest_office_name)} ist nur {km} km entfernt "
-                f"(Reichweite {format_decimal(reach)} km). Die Zeitung liegt dort bereit."
-                + (f" Öffnungszeiten: {md(facts.nearest_office_hours)}" if facts.nearest_office_hours else ""))
+        st.info(
+            f"Abholung: {md(facts.nearest_office_name)} ist nur {km} km entfernt "
+            f"(Reichweite {format_decimal(reach)} km). Die Zeitung liegt dort bereit."
+            + (f" Öffnungszeiten: {md(facts.nearest_office_hours)}" if facts.nearest_office_hours else "")
+        )
         if may(user.role, "newspaper.override"):
             with st.form("np_override"):
                 bundles = st.number_input("Bündel", 1, orders.MAX_BUNDLES, 1, key="np_override_bundles")
                 reason = st.text_area("Begründung für den Versand trotz Geschäftsstelle")
                 if st.form_submit_button("Trotzdem versenden"):
-                    appctx.act(orders.create_single_order, edition_id, contact_id, int(bundles), reach,
-                               override_reason=reason,
-                               success=lambda oid: f"Bestellung {oid} angelegt (Versand mit Begründung).")
+                    appctx.act(
+                        orders.create_single_order,
+                        edition_id,
+                        contact_id,
+                        int(bundles),
+                        reach,
+                        override_reason=reason,
+                        success=lambda oid: f"Bestellung {oid} angelegt (Versand mit Begründung).",
+                    )
     else:
         st.success("Kostenloser Versand: keine Geschäftsstelle in Reichweite.")
         with st.form("np_order"):
-            bundles = st.number_input("Bündel", 1, orders.MAX_BUNDLES, 1, key="np_bundles",
-                                      help="Die Menge wird in Bündeln bestellt.")
+            bundles = st.number_input(
+                "Bündel", 1, orders.MAX_BUNDLES, 1, key="np_bundles", help="Die Menge wird in Bündeln bestellt."
+            )
             if st.form_submit_button("Zeitung bestellen", type="primary"):
-                appctx.act(orders.create_single_order, edition_id, contact_id, int(bundles), reach,
-                           success=lambda oid: f"Bestellung {oid} angelegt. Das Linksaktiv-Team gibt sie frei "
-                                               "und verschickt sie.")
+                appctx.act(
+                    orders.create_single_order,
+                    edition_id,
+                    contact_id,
+                    int(bundles),
+                    reach,
+                    success=lambda oid: (
+                        f"Bestellung {oid} angelegt. Das Linksaktiv-Team gibt sie frei und verschickt sie."
+                    ),
+                )
 
 
 if (picked := contact_picker(_search, key="np_single")) is not None:
@@ -89,6 +118,7 @@ if mine.empty:
     st.caption("Für diese Ausgabe gibt es in deinem Gebiet noch keine Bestellung.")
 else:
     which = f"Die neuesten {MY_ORDERS}" if len(mine) == MY_ORDERS else "Die"
-    st.caption(f"{which} Bestellungen dieser Ausgabe mit ihrem Stand; freigeben und "
-               "verschicken macht das Linksaktiv-Team.")
+    st.caption(
+        f"{which} Bestellungen dieser Ausgabe mit ihrem Stand; freigeben und verschicken macht das Linksaktiv-Team."
+    )
     st.dataframe(mine.drop(columns=["Begründung"]), hide_index=True, width="stretch")

@@ -1,4 +1,5 @@
 """Sammelbestellung: the newspaper for everyone in a region without an office in reach."""
+
 import streamlit as st
 
 import appctx
@@ -13,13 +14,18 @@ from services.newspaper.regions import batch_regions
 
 user = appctx.guard("pages/zeitung_sammel.py")
 st.title("Sammelbestellung")
-st.caption("Alle Linksaktiven einer Region ohne Geschäftsstelle in Reichweite, mit Einwilligung für die "
-           "Zeitung per Post und vollständiger Adresse, die für diese Ausgabe noch keine Bestellung haben.")
+st.caption(
+    "Alle Linksaktiven einer Region ohne Geschäftsstelle in Reichweite, mit Einwilligung für die "
+    "Zeitung per Post und vollständiger Adresse, die für diese Ausgabe noch keine Bestellung haben."
+)
 appctx.flash()
 
 regions = appctx.read(batch_regions)
-edition_id = edition_select(appctx.read(ed_service.edition_list), "np_batch_edition",
-                            "Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.")
+edition_id = edition_select(
+    appctx.read(ed_service.edition_list),
+    "np_batch_edition",
+    "Es gibt noch keine Ausgabe. Das Linksaktiv-Team legt Ausgaben an.",
+)
 
 c1, c2 = st.columns(2)
 land_opts = ([None] if regions.nationwide else []) + [code for code, _ in regions.lands]
@@ -30,14 +36,17 @@ kv_names = {kid: name for kid, name, _ in regions.kvs}
 kv = c2.selectbox("Kreisverband", kv_opts, format_func=lambda k: "alle" if k is None else kv_names[k])
 c3, c4, c5 = st.columns(3)
 topic = c3.selectbox("Thema (optional)", [None, *TOPICS], format_func=lambda t: "egal" if t is None else TOPICS[t])
-status = c4.selectbox("Status (optional)", [None, *STATUSES],
-                      format_func=lambda t: "egal" if t is None else STATUSES[t])
+status = c4.selectbox(
+    "Status (optional)", [None, *STATUSES], format_func=lambda t: "egal" if t is None else STATUSES[t]
+)
 bundles = int(c5.number_input("Bündel pro Person", 1, orders.MAX_BUNDLES, 1))
 reach = reach_slider(get_settings().reach)
 flt = orders.BatchFilter(reach_km=reach, land_code=land, kv_id=kv, topic=topic, status=status)
 params = (edition_id, flt, bundles)
-st.caption(orders.STOCK_NOTE + " Beim Bestätigen wird alles neu gezählt: Weichen die Zahlen von der Vorschau "
-           "ab, wird nichts bestellt und die neue Vorschau gezeigt.")
+st.caption(
+    orders.STOCK_NOTE + " Beim Bestätigen wird alles neu gezählt: Weichen die Zahlen von der Vorschau "
+    "ab, wird nichts bestellt und die neue Vorschau gezeigt."
+)
 
 
 def _preview():
@@ -59,8 +68,14 @@ if stored and stored[0] != params:
     st.info("Die Auswahl hat sich geändert. Bitte berechne die Vorschau neu.")
 elif stored:
     pv = stored[1]
-    metric_row([("Personen", pv.people), ("Exemplare", pv.copies), ("frei jetzt", pv.available),
-                ("frei danach", pv.stock_left_after)])
+    metric_row(
+        [
+            ("Personen", pv.people),
+            ("Exemplare", pv.copies),
+            ("frei jetzt", pv.available),
+            ("frei danach", pv.stock_left_after),
+        ]
+    )
     if not pv.sample.empty:
         sample = pv.sample.drop(columns=["id"])
         st.dataframe(sample, hide_index=True, width="stretch", column_config=decimal_columns(sample))
@@ -69,9 +84,19 @@ elif stored:
     elif pv.people == 0:
         st.info("Für diese Auswahl gibt es niemanden, der noch keine Bestellung hat.")
     elif st.button(f"{pv.people} Bestellungen anlegen", type="primary"):
-        appctx.act(orders.confirm_batch, edition_id, flt, bundles, pv.people, pv.copies, then=_confirmed,
-                   success=lambda made: f"{made} Bestellungen mit {pv.copies} Exemplaren angelegt.")
+        appctx.act(
+            orders.confirm_batch,
+            edition_id,
+            flt,
+            bundles,
+            pv.people,
+            pv.copies,
+            then=_confirmed,
+            success=lambda made: f"{made} Bestellungen mit {pv.copies} Exemplaren angelegt.",
+        )
         # Only reached when the batch was refused (the error shows above): the figures as they are now.
         if (new := _preview()) is not None:
-            st.warning(f"Aktuelle Zahlen: {new.people} Personen, {new.copies} Exemplare, danach frei "
-                       f"{new.stock_left_after}. Prüfe sie und bestätige erneut.")
+            st.warning(
+                f"Aktuelle Zahlen: {new.people} Personen, {new.copies} Exemplare, danach frei "
+                f"{new.stock_left_after}. Prüfe sie und bestätige erneut."
+            )

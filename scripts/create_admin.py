@@ -1,4 +1,5 @@
 """Create an admin user outside demo mode: python -m scripts.create_admin --username X [--password-stdin]."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,9 +7,9 @@ import getpass
 import sys
 
 from db.engine import make_engine
+from domain.errors import UserError
 from services.admin.accounts import create_user
 from services.core.bootstrap import prepare_database
-from domain.errors import UserError
 from services.core.runtime import session_scope
 from services.core.scope import Scope
 from services.core.settings import get_settings
@@ -41,8 +42,15 @@ def main(argv: list[str] | None = None) -> int:
         prepare_database(engine, settings)
         password = _read_password(args.password_stdin)
         with session_scope(engine) as session:
-            user_id = create_user(session, CLI_SCOPE, args.username, args.display_name or args.username,
-                                  "admin", password, email=args.email)
+            user_id = create_user(
+                session,
+                CLI_SCOPE,
+                args.username,
+                args.display_name or args.username,
+                "admin",
+                password,
+                email=args.email,
+            )
     except UserError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ Prints one JSON summary per file (created, merged, review, rejected, per_kv). --
 A folder is read for *.csv, *.xlsx and *.ods; a file imported without error moves to its
 subfolder `importiert/`, so the next run does not import it again. Exit code 1 when a file failed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,15 @@ def _files(target: Path) -> list[Path]:
 def import_file(engine, username: str, path: Path, args) -> dict:
     """Plan (dry run) or import one file as the given account; the JSON summary."""
     data = path.read_bytes()
-    info = ListInfo(file_name=path.name, source=args.source, source_date=args.date, place=args.place,
-                    evidence=args.evidence, consents=_consents(args.consent), sheet=args.sheet)
+    info = ListInfo(
+        file_name=path.name,
+        source=args.source,
+        source_date=args.date,
+        place=args.place,
+        evidence=args.evidence,
+        consents=_consents(args.consent),
+        sheet=args.sheet,
+    )
     with session_scope(engine) as session:
         scope = account_scope(session, username)
         if args.preset:
@@ -58,8 +66,11 @@ def import_file(engine, username: str, path: Path, args) -> dict:
         else:
             mapping = upload.inspect_file(session, scope, data, path.name, args.sheet).guess
         if args.dry_run:
-            return {"file": path.name, "dry_run": True, **importer.plan_import(session, scope, data, mapping,
-                                                                               info).counts()}
+            return {
+                "file": path.name,
+                "dry_run": True,
+                **importer.plan_import(session, scope, data, mapping, info).counts(),
+            }
         return {"file": path.name, **importer.run_import(session, scope, data, mapping, info)}
 
 

@@ -1,4 +1,5 @@
 """Seed deterministic demo data: python -m scripts.seed_demo --contacts N [--database-url URL] [--seed 42] [--reset]."""
+
 from __future__ import annotations
 
 import argparse
@@ -43,16 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     url = args.database_url
     if url is None:
         from services.core.settings import get_settings
+
         url = get_settings().database_url
     if url.startswith("sqlite:///"):
         from pathlib import Path
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     started = time.perf_counter()
     try:
         upgrade(engine)
-        counts = seed_demo(engine, contacts=args.contacts, seed=args.seed, progress=TextProgress(),
-                           reset=args.reset)
+        counts = seed_demo(engine, contacts=args.contacts, seed=args.seed, progress=TextProgress(), reset=args.reset)
     except UserError as exc:
         print(f"\nFehler: {exc}", file=sys.stderr)
         return 2

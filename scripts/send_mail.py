@@ -4,6 +4,7 @@ Usage: python -m scripts.send_mail [--loop 30] [--database-url URL]
 SMTP server and sender come from the settings (SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD,
 SMTP_STARTTLS, MAIL_FROM).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.engine import make_engine  # noqa: E402
-from services.mail.sender import deliver_due  # noqa: E402
 from services.core.settings import get_settings
+from services.mail.sender import deliver_due  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,8 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(args.database_url or settings.database_url)
     while True:
         report = deliver_due(engine, settings)
-        print(f"sent {report.sent}, retry later {report.retry}, failed {report.failed}, "
-              f"dropped (consent withdrawn) {report.dropped}", flush=True)
+        print(
+            f"sent {report.sent}, retry later {report.retry}, failed {report.failed}, "
+            f"dropped (consent withdrawn) {report.dropped}",
+            flush=True,
+        )
         if args.loop <= 0:
             return 0
         time.sleep(args.loop)

@@ -1,4 +1,5 @@
 """Shared fixtures: databases on SQLite and PostgreSQL, seeded once, isolated per test."""
+
 from __future__ import annotations
 
 import sys
@@ -13,11 +14,6 @@ if str(ROOT) not in sys.path:
 
 from db.engine import make_engine  # noqa: E402
 from tests.support.databases import BACKENDS, TEST_CONTACTS, fresh_database, pg_url  # noqa: E402
-
-
-
-
-
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -1,16 +1,49 @@
 """All models; importing this package registers every table on Base.metadata."""
+
 from db.models.base import Base
 from db.models.campaign import (
-    Assignment, CallDelivery, CallToAction, CampaignLead, DispatchOrder, LeadNeed, MailOutbox,
-    NewspaperEdition, OfferSkill, VolunteerOffer,
+    Assignment,
+    CallDelivery,
+    CallToAction,
+    CampaignLead,
+    DispatchOrder,
+    LeadNeed,
+    MailOutbox,
+    NewspaperEdition,
+    OfferSkill,
+    VolunteerOffer,
 )
 from db.models.contact import Activity, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest
 from db.models.intake import DuplicateCandidate, ImportBatch, MappingPreset
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
 
 __all__ = [
-    "Base", "Assignment", "CallDelivery", "CallToAction", "CampaignLead", "DispatchOrder",
-    "LeadNeed", "MailOutbox", "NewspaperEdition", "OfferSkill", "VolunteerOffer", "Activity",
-    "Consent", "Contact", "ContactShare", "ContactTopic", "DataSubjectRequest", "AppSetting", "AuditEvent",
-    "Kreis", "Kreisverband", "Land", "Office", "Plz", "User", "DuplicateCandidate", "ImportBatch", "MappingPreset",
+    "Base",
+    "Assignment",
+    "CallDelivery",
+    "CallToAction",
+    "CampaignLead",
+    "DispatchOrder",
+    "LeadNeed",
+    "MailOutbox",
+    "NewspaperEdition",
+    "OfferSkill",
+    "VolunteerOffer",
+    "Activity",
+    "Consent",
+    "Contact",
+    "ContactShare",
+    "ContactTopic",
+    "DataSubjectRequest",
+    "AppSetting",
+    "AuditEvent",
+    "Kreis",
+    "Kreisverband",
+    "Land",
+    "Office",
+    "Plz",
+    "User",
+    "DuplicateCandidate",
+    "ImportBatch",
+    "MappingPreset",
 ]

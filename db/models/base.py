@@ -1,4 +1,5 @@
 """Declarative base with a naming convention (Alembic batch mode on SQLite needs it)."""
+
 from __future__ import annotations
 
 from sqlalchemy import MetaData

@@ -1,10 +1,21 @@
 """Campaign work: calls to action, newspapers, campaign leads, volunteers, the mail outbox."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -77,8 +88,12 @@ class DispatchOrder(Base):
         CheckConstraint("copies > 0", name="copies_pos"),
         # At most one order per edition and contact that is not cancelled (both databases).
         Index(
-            "uq_dispatch_order_edition_contact_open", "edition_id", "contact_id", unique=True,
-            sqlite_where=_NOT_CANCELLED, postgresql_where=_NOT_CANCELLED,
+            "uq_dispatch_order_edition_contact_open",
+            "edition_id",
+            "contact_id",
+            unique=True,
+            sqlite_where=_NOT_CANCELLED,
+            postgresql_where=_NOT_CANCELLED,
         ),
         Index("ix_dispatch_order_edition_status", "edition_id", "status"),
         Index("ix_dispatch_order_contact", "contact_id"),
@@ -123,7 +138,7 @@ class CampaignLead(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    needs: Mapped[list["LeadNeed"]] = relationship(cascade="all, delete-orphan")
+    needs: Mapped[list[LeadNeed]] = relationship(cascade="all, delete-orphan")
 
 
 class LeadNeed(Base):
@@ -147,7 +162,7 @@ class VolunteerOffer(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    skills: Mapped[list["OfferSkill"]] = relationship(cascade="all, delete-orphan")
+    skills: Mapped[list[OfferSkill]] = relationship(cascade="all, delete-orphan")
 
 
 class OfferSkill(Base):
@@ -159,12 +174,15 @@ class OfferSkill(Base):
 class Assignment(Base):
     __tablename__ = "assignment"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('proposed','contacted','confirmed','declined','cancelled')", name="status"
-        ),
+        CheckConstraint("status IN ('proposed','contacted','confirmed','declined','cancelled')", name="status"),
         # A volunteer offer has at most one active assignment.
-        Index("uq_assignment_offer_active", "offer_id", unique=True,
-              sqlite_where=_ASSIGNMENT_ACTIVE, postgresql_where=_ASSIGNMENT_ACTIVE),
+        Index(
+            "uq_assignment_offer_active",
+            "offer_id",
+            unique=True,
+            sqlite_where=_ASSIGNMENT_ACTIVE,
+            postgresql_where=_ASSIGNMENT_ACTIVE,
+        ),
         Index("ix_assignment_lead_status", "lead_id", "status"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,4 +1,5 @@
 """Contacts (Linksaktive), their topics, consents, activities and data-subject requests."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -23,14 +24,26 @@ class Contact(Base):
         Index("ix_contact_land_created", "land_code", "created_at"),
         Index("ix_contact_land_plz", "land_code", "plz"),
         # Newspaper batch: contacts with a complete address per PLZ (migration 0006).
-        Index("ix_contact_plz_address", "plz", sqlite_where=text("street <> '' AND city <> ''"),
-              postgresql_where=text("street <> '' AND city <> ''")),
+        Index(
+            "ix_contact_plz_address",
+            "plz",
+            sqlite_where=text("street <> '' AND city <> ''"),
+            postgresql_where=text("street <> '' AND city <> ''"),
+        ),
         # Name-search indexes differ per database; they are created in the migration.
         # Exact duplicate keys (migration 0008): normalised e-mail and E.164 phone.
-        Index("ix_contact_email_key", "email_key", sqlite_where=text("email_key <> ''"),
-              postgresql_where=text("email_key <> ''")),
-        Index("ix_contact_phone_key", "phone_key", sqlite_where=text("phone_key <> ''"),
-              postgresql_where=text("phone_key <> ''")),
+        Index(
+            "ix_contact_email_key",
+            "email_key",
+            sqlite_where=text("email_key <> ''"),
+            postgresql_where=text("email_key <> ''"),
+        ),
+        Index(
+            "ix_contact_phone_key",
+            "phone_key",
+            sqlite_where=text("phone_key <> ''"),
+            postgresql_where=text("phone_key <> ''"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -54,20 +67,17 @@ class Contact(Base):
     email_key: Mapped[str] = mapped_column(String(160), default="", server_default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # The import batch that created this person (rollback, list filter); NULL when typed in.
-    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"),
-                                                        index=True)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
-    topics: Mapped[list["ContactTopic"]] = relationship(cascade="all, delete-orphan")
-    consents: Mapped[list["Consent"]] = relationship(cascade="all, delete-orphan")
+    topics: Mapped[list[ContactTopic]] = relationship(cascade="all, delete-orphan")
+    consents: Mapped[list[Consent]] = relationship(cascade="all, delete-orphan")
 
 
 class ContactTopic(Base):
     __tablename__ = "contact_topic"
-    contact_id: Mapped[int] = mapped_column(
-        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
-    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
     topic: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
 

@@ -1,4 +1,5 @@
 """How people get into the database: import batches, mapping presets, duplicate candidates (DESIGN §10)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -70,4 +71,3 @@ class DuplicateCandidate(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by: Mapped[int | None] = mapped_column(Integer)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-

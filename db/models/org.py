@@ -1,4 +1,5 @@
 """Structure and places: Länder, Kreise, Kreisverbände, PLZ, offices, users, audit, settings."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -22,7 +23,7 @@ class Kreisverband(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     land_code: Mapped[str] = mapped_column(ForeignKey("land.code"), index=True)
-    kreise: Mapped[list["Kreis"]] = relationship(back_populates="kv")
+    kreise: Mapped[list[Kreis]] = relationship(back_populates="kv")
 
 
 class Kreis(Base):
@@ -41,9 +42,7 @@ class Kreis(Base):
 
 class Office(Base):
     __tablename__ = "office"
-    __table_args__ = (
-        CheckConstraint("kind IN ('geschaeftsstelle','buergerbuero','wahlkreisbuero')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint("kind IN ('geschaeftsstelle','buergerbuero','wahlkreisbuero')", name="kind"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kv_id: Mapped[int] = mapped_column(ForeignKey("kreisverband.id"), index=True)
     name: Mapped[str] = mapped_column(String(160))
@@ -78,9 +77,7 @@ class Plz(Base):
 
 class User(Base):
     __tablename__ = "app_user"
-    __table_args__ = (
-        CheckConstraint("role IN ('admin','team','land','kreis','leitung')", name="role"),
-    )
+    __table_args__ = (CheckConstraint("role IN ('admin','team','land','kreis','leitung')", name="role"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(60), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))

@@ -1,4 +1,5 @@
 """Queries of the calls to action (Aktionsaufrufe): audience, deliveries with their mails, responses."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,11 +9,10 @@ from sqlalchemy import Integer, Select, String, and_, case, exists, func, insert
 from sqlalchemy.orm import Session
 
 from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Land, MailOutbox
-from db.queries.contacts.consent import active_consent_filter
 from db.queries.common.staging import staged
+from db.queries.contacts.consent import active_consent_filter
 from db.scope import Scope, apply_area, apply_scope, require_persons
 from db.types import UTCDateTime
-
 
 # Any fixed number: the key of the PostgreSQL advisory lock that lets one call be sent at a time.
 SEND_LOCK_KEY = 0x4C41_4354
@@ -31,14 +31,18 @@ def lock_sending(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEND_LOCK_KEY})
 
 
-def same_draft_exists(session: Session, title: str, body: str, land_code: str | None, kv_id: int | None,
-                      region_level: str) -> bool:
+def same_draft_exists(
+    session: Session, title: str, body: str, land_code: str | None, kv_id: int | None, region_level: str
+) -> bool:
     """Whether an unsent call with this title, text and region exists."""
     stmt = select(CallToAction.id).where(
-        CallToAction.sent_at.is_(None), CallToAction.title == title, CallToAction.body == body,
+        CallToAction.sent_at.is_(None),
+        CallToAction.title == title,
+        CallToAction.body == body,
         CallToAction.region_level == region_level,
         CallToAction.land_code.is_(None) if land_code is None else CallToAction.land_code == land_code,
-        CallToAction.kv_id.is_(None) if kv_id is None else CallToAction.kv_id == kv_id)
+        CallToAction.kv_id.is_(None) if kv_id is None else CallToAction.kv_id == kv_id,
+    )
     return session.scalar(stmt.limit(1)) is not None
 
 
@@ -69,18 +73,22 @@ def _reachable(call: CallToAction) -> list:
     # In the region, interested in one of the call's topics, with an address and an active
     # consent for calls to action by e-mail, and not yet sent this call.
     topics = [t for t in call.topics.split(",") if t]
-    return [Contact.email.like("%@%.%"),
-            exists(select(ContactTopic.contact_id).where(ContactTopic.contact_id == Contact.id,
-                                                         ContactTopic.topic.in_(topics))),
-            active_consent_filter("call_to_action", "email"),
-            ~exists(select(CallDelivery.id).where(CallDelivery.call_id == call.id,
-                                                  CallDelivery.contact_id == Contact.id))]
+    return [
+        Contact.email.like("%@%.%"),
+        exists(
+            select(ContactTopic.contact_id).where(ContactTopic.contact_id == Contact.id, ContactTopic.topic.in_(topics))
+        ),
+        active_consent_filter("call_to_action", "email"),
+        ~exists(select(CallDelivery.id).where(CallDelivery.call_id == call.id, CallDelivery.contact_id == Contact.id)),
+    ]
 
 
 def _recent_calls(since: datetime):
-    return (select(func.count(CallDelivery.id)).where(CallDelivery.contact_id == Contact.id,
-                                                      CallDelivery.sent_at >= literal(since, UTCDateTime))
-            .scalar_subquery())
+    return (
+        select(func.count(CallDelivery.id))
+        .where(CallDelivery.contact_id == Contact.id, CallDelivery.sent_at >= literal(since, UTCDateTime))
+        .scalar_subquery()
+    )
 
 
 def _reachable_in_scope(scope: Scope, call: CallToAction, *columns) -> Select:
@@ -93,8 +101,9 @@ def audience_select(scope: Scope, call: CallToAction, since: datetime, max_calls
     return _reachable_in_scope(scope, call, *columns).where(_recent_calls(since) < max_calls)
 
 
-def audience_counts(session: Session, scope: Scope, call: CallToAction, since: datetime,
-                    max_calls: int) -> tuple[int, int]:
+def audience_counts(
+    session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int
+) -> tuple[int, int]:
     """(recipients, left out because they already got max_calls calls since `since`)."""
     at_limit = case((_recent_calls(since) >= max_calls, 1), else_=0).label("at_limit")
     sub = _reachable_in_scope(scope, call, Contact.id, at_limit).subquery()
@@ -103,48 +112,115 @@ def audience_counts(session: Session, scope: Scope, call: CallToAction, since: d
     return total - capped, capped
 
 
-def audience_sample(session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int,
-                    n: int = 10) -> pd.DataFrame:
+def audience_sample(
+    session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int, n: int = 10
+) -> pd.DataFrame:
     """A few recipients for the preview."""
-    stmt = audience_select(scope, call, since, max_calls, Contact.first_name, Contact.last_name, Contact.plz,
-                           Contact.city).order_by(Contact.id).limit(n)
+    stmt = (
+        audience_select(scope, call, since, max_calls, Contact.first_name, Contact.last_name, Contact.plz, Contact.city)
+        .order_by(Contact.id)
+        .limit(n)
+    )
     return pd.DataFrame(session.execute(stmt).all(), columns=["Vorname", "Nachname", "PLZ", "Ort"])
 
 
-def insert_deliveries(session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int,
-                      at: datetime, subject: str, body_after_greeting: str, user_id: int | None) -> int:
+def insert_deliveries(
+    session: Session,
+    scope: Scope,
+    call: CallToAction,
+    since: datetime,
+    max_calls: int,
+    at: datetime,
+    subject: str,
+    body_after_greeting: str,
+    user_id: int | None,
+) -> int:
     """One delivery, one queued mail and one timeline entry per recipient (INSERT ... SELECT each)."""
     with staged(session, audience_select(scope, call, since, max_calls, Contact.id), "call_audience") as audience:
-        src = (select(literal(call.id, Integer), Contact.id, literal("email", String), literal(at, UTCDateTime),
-                      literal("", String)).join(audience, audience.c.id == Contact.id))
-        session.execute(insert(CallDelivery).from_select(
-            ["call_id", "contact_id", "channel", "sent_at", "response"], src))
-    made = int(session.scalar(select(func.count()).select_from(CallDelivery).where(
-        CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))) or 0)
+        src = select(
+            literal(call.id, Integer),
+            Contact.id,
+            literal("email", String),
+            literal(at, UTCDateTime),
+            literal("", String),
+        ).join(audience, audience.c.id == Contact.id)
+        session.execute(
+            insert(CallDelivery).from_select(["call_id", "contact_id", "channel", "sent_at", "response"], src)
+        )
+    made = int(
+        session.scalar(
+            select(func.count())
+            .select_from(CallDelivery)
+            .where(CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))
+        )
+        or 0
+    )
     fresh = and_(CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))
     # The greeting is built in the database: the text is the same for everyone but the first name.
     body = literal("Hallo ", String) + Contact.first_name + literal(body_after_greeting, String)
-    mails = (select(Contact.email, literal(subject, String), body, literal("call_to_action", String),
-                    literal("call_delivery", String), CallDelivery.id, literal("queued", String),
-                    literal(0, Integer), literal("", String), literal(at, UTCDateTime), literal(at, UTCDateTime))
-             .join(Contact, Contact.id == CallDelivery.contact_id).where(fresh))
-    session.execute(insert(MailOutbox).from_select(
-        ["to_addr", "subject", "body", "purpose", "ref_type", "ref_id", "status", "attempts", "last_error",
-         "created_at", "next_attempt_at"], mails))
-    timeline = select(CallDelivery.contact_id, literal("call_to_action", String), literal(at, UTCDateTime),
-                      literal(call.title, String), literal("call_to_action", String),
-                      literal(call.id, Integer), literal(user_id, Integer)).where(fresh)
-    session.execute(insert(Activity).from_select(
-        ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], timeline))
+    mails = (
+        select(
+            Contact.email,
+            literal(subject, String),
+            body,
+            literal("call_to_action", String),
+            literal("call_delivery", String),
+            CallDelivery.id,
+            literal("queued", String),
+            literal(0, Integer),
+            literal("", String),
+            literal(at, UTCDateTime),
+            literal(at, UTCDateTime),
+        )
+        .join(Contact, Contact.id == CallDelivery.contact_id)
+        .where(fresh)
+    )
+    session.execute(
+        insert(MailOutbox).from_select(
+            [
+                "to_addr",
+                "subject",
+                "body",
+                "purpose",
+                "ref_type",
+                "ref_id",
+                "status",
+                "attempts",
+                "last_error",
+                "created_at",
+                "next_attempt_at",
+            ],
+            mails,
+        )
+    )
+    timeline = select(
+        CallDelivery.contact_id,
+        literal("call_to_action", String),
+        literal(at, UTCDateTime),
+        literal(call.title, String),
+        literal("call_to_action", String),
+        literal(call.id, Integer),
+        literal(user_id, Integer),
+    ).where(fresh)
+    session.execute(
+        insert(Activity).from_select(
+            ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], timeline
+        )
+    )
     return made
 
 
 def delivery_figures(session: Session, scope: Scope, call_id: int) -> tuple[dict[str, int], pd.DataFrame]:
     """Deliveries of a call in the scope's area: counts by response ('' = none yet) and by Land."""
-    base = apply_scope(select(CallDelivery.response, Land.name, func.count()).select_from(CallDelivery)
-                       .join(Contact, Contact.id == CallDelivery.contact_id)
-                       .join(Land, Land.code == Contact.land_code)
-                       .where(CallDelivery.call_id == call_id).group_by(CallDelivery.response, Land.name), scope)
+    base = apply_scope(
+        select(CallDelivery.response, Land.name, func.count())
+        .select_from(CallDelivery)
+        .join(Contact, Contact.id == CallDelivery.contact_id)
+        .join(Land, Land.code == Contact.land_code)
+        .where(CallDelivery.call_id == call_id)
+        .group_by(CallDelivery.response, Land.name),
+        scope,
+    )
     rows = session.execute(base).all()
     by_response: dict[str, int] = {}
     for response, _, n in rows:
@@ -156,9 +232,19 @@ def delivery_figures(session: Session, scope: Scope, call_id: int) -> tuple[dict
 def find_deliveries(session: Session, scope: Scope, call_id: int, search: str, limit: int = 50) -> list[tuple]:
     """Deliveries of a call in the scope whose recipient matches search (name, e-mail or PLZ)."""
     require_persons(scope)
-    stmt = (select(CallDelivery.id, Contact.first_name, Contact.last_name, Contact.email, Contact.plz,
-                   CallDelivery.response, CallDelivery.responded_at)
-            .join(Contact, Contact.id == CallDelivery.contact_id).where(CallDelivery.call_id == call_id))
+    stmt = (
+        select(
+            CallDelivery.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.email,
+            Contact.plz,
+            CallDelivery.response,
+            CallDelivery.responded_at,
+        )
+        .join(Contact, Contact.id == CallDelivery.contact_id)
+        .where(CallDelivery.call_id == call_id)
+    )
     term = (search or "").strip()
     if term:
         like = f"%{term.lower()}%"
@@ -170,15 +256,20 @@ def find_deliveries(session: Session, scope: Scope, call_id: int, search: str, l
 
 def delivery_in_scope(session: Session, scope: Scope, delivery_id: int) -> CallDelivery | None:
     """The delivery, if its recipient is inside the scope."""
-    stmt = apply_scope(select(CallDelivery).join(Contact, Contact.id == CallDelivery.contact_id)
-                       .where(CallDelivery.id == delivery_id), scope)
+    stmt = apply_scope(
+        select(CallDelivery).join(Contact, Contact.id == CallDelivery.contact_id).where(CallDelivery.id == delivery_id),
+        scope,
+    )
     return session.scalar(stmt)
 
 
 def delivery_consented(session: Session, delivery_id: int) -> bool:
     """Whether the recipient of a delivery still has an active consent for calls to action by e-mail."""
-    stmt = select(Contact.id).join(CallDelivery, CallDelivery.contact_id == Contact.id).where(
-        CallDelivery.id == delivery_id, active_consent_filter("call_to_action", "email"))
+    stmt = (
+        select(Contact.id)
+        .join(CallDelivery, CallDelivery.contact_id == Contact.id)
+        .where(CallDelivery.id == delivery_id, active_consent_filter("call_to_action", "email"))
+    )
     return session.scalar(stmt) is not None
 
 
@@ -189,6 +280,13 @@ def withdraw_delivery(session: Session, delivery_id: int) -> None:
     if delivery is None:
         return
     title = session.scalar(select(CallToAction.title).where(CallToAction.id == delivery.call_id)) or ""
-    session.add(Activity(contact_id=delivery.contact_id, kind="call_to_action", ref_type="call_to_action",
-                         ref_id=delivery.call_id, note=f"nicht gesendet (Einwilligung widerrufen): {title}"))
+    session.add(
+        Activity(
+            contact_id=delivery.contact_id,
+            kind="call_to_action",
+            ref_type="call_to_action",
+            ref_id=delivery.call_id,
+            note=f"nicht gesendet (Einwilligung widerrufen): {title}",
+        )
+    )
     session.delete(delivery)

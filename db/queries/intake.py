@@ -1,4 +1,5 @@
 """Queries of the import: PLZ places in bulk, existing people to compare with, bulk writes, batches, presets."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -8,7 +9,16 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Activity, Consent, Contact, ContactTopic, ImportBatch, Kreis, Kreisverband, Land, MappingPreset, Plz,
+    Activity,
+    Consent,
+    Contact,
+    ContactTopic,
+    ImportBatch,
+    Kreis,
+    Kreisverband,
+    Land,
+    MappingPreset,
+    Plz,
 )
 from db.scope import Scope
 
@@ -17,7 +27,7 @@ CHUNK = 900  # bound parameters per IN list stay below SQLite's limit
 
 def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def known_plz(session: Session) -> set[str]:
@@ -32,8 +42,11 @@ def places(session: Session, plzs: Iterable[str]) -> dict[str, tuple]:
     for chunk in _chunks(wanted):
         rows = session.execute(
             select(Plz.plz, Plz.place, Plz.kreis_ags, Kreis.kv_id, Kreisverband.name, Kreis.land_code, Land.name)
-            .join(Kreis, Kreis.ags == Plz.kreis_ags).join(Kreisverband, Kreisverband.id == Kreis.kv_id)
-            .join(Land, Land.code == Kreis.land_code).where(Plz.plz.in_(chunk)))
+            .join(Kreis, Kreis.ags == Plz.kreis_ags)
+            .join(Kreisverband, Kreisverband.id == Kreis.kv_id)
+            .join(Land, Land.code == Kreis.land_code)
+            .where(Plz.plz.in_(chunk))
+        )
         out.update({r[0]: tuple(r[1:]) for r in rows})
     return out
 
@@ -41,24 +54,37 @@ def places(session: Session, plzs: Iterable[str]) -> dict[str, tuple]:
 def exact_keys(session: Session, emails: Sequence[str], phones: Sequence[str]) -> tuple[dict, dict]:
     """Existing people by e-mail key and by phone key (every Kreisverband: a person is in the database once)."""
     by_email, by_phone = {}, {}
-    for chunk in _chunks(sorted(set(e for e in emails if e))):
+    for chunk in _chunks(sorted({e for e in emails if e})):
         for cid, key in session.execute(select(Contact.id, Contact.email_key).where(Contact.email_key.in_(chunk))):
             by_email.setdefault(key, cid)
-    for chunk in _chunks(sorted(set(p for p in phones if p))):
+    for chunk in _chunks(sorted({p for p in phones if p})):
         for cid, key in session.execute(select(Contact.id, Contact.phone_key).where(Contact.phone_key.in_(chunk))):
             by_phone.setdefault(key, cid)
     return by_email, by_phone
 
 
-COMPARE_COLUMNS = ("id", "first_name", "last_name", "email_key", "phone_key", "street", "plz", "city",
-                   "birth_year", "kv_id", "land_code")
+COMPARE_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email_key",
+    "phone_key",
+    "street",
+    "plz",
+    "city",
+    "birth_year",
+    "kv_id",
+    "land_code",
+)
 
 
 def people_in_plz(session: Session, plzs: Iterable[str]) -> pd.DataFrame:
     """The fields duplicate detection compares, for everyone living in one of the PLZ (blocking by place)."""
     cols = [getattr(Contact, c) for c in COMPARE_COLUMNS]
-    frames = [pd.DataFrame(session.execute(select(*cols).where(Contact.plz.in_(chunk))).all(),
-                           columns=list(COMPARE_COLUMNS)) for chunk in _chunks(sorted(set(plzs)))]
+    frames = [
+        pd.DataFrame(session.execute(select(*cols).where(Contact.plz.in_(chunk))).all(), columns=list(COMPARE_COLUMNS))
+        for chunk in _chunks(sorted(set(plzs)))
+    ]
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COMPARE_COLUMNS))
 
@@ -74,8 +100,9 @@ def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
     """Insert contacts in order and return their new ids in the same order."""
     ids: list[int] = []
     for start in range(0, len(rows), 5000):
-        result = session.execute(insert(Contact).returning(Contact.id, sort_by_parameter_order=True),
-                                 rows[start:start + 5000])
+        result = session.execute(
+            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows[start : start + 5000]
+        )
         ids.extend(r[0] for r in result)
     return ids
 
@@ -83,16 +110,20 @@ def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
     """Bulk insert plain rows (executemany, no RETURNING)."""
     for start in range(0, len(rows), 10000):
-        if rows[start:start + 10000]:
-            session.execute(insert(model), rows[start:start + 10000])
+        if rows[start : start + 10000]:
+            session.execute(insert(model), rows[start : start + 10000])
 
 
 def existing_topics(session: Session, contact_ids: Sequence[int]) -> set[tuple[int, str]]:
     """(contact id, topic) pairs that exist among these contacts."""
     found = set()
     for chunk in _chunks(sorted(set(contact_ids))):
-        found.update((int(c), t) for c, t in session.execute(
-            select(ContactTopic.contact_id, ContactTopic.topic).where(ContactTopic.contact_id.in_(chunk))))
+        found.update(
+            (int(c), t)
+            for c, t in session.execute(
+                select(ContactTopic.contact_id, ContactTopic.topic).where(ContactTopic.contact_id.in_(chunk))
+            )
+        )
     return found
 
 
@@ -120,8 +151,9 @@ def batch_for_update(session: Session, scope: Scope, batch_id: int) -> ImportBat
 
 def batch_people(session: Session, batch_id: int) -> tuple[int, object]:
     """How many people the batch created still exist, and when the latest of them was last changed."""
-    row = session.execute(select(func.count(), func.max(Contact.updated_at))
-                          .where(Contact.import_batch_id == batch_id)).one()
+    row = session.execute(
+        select(func.count(), func.max(Contact.updated_at)).where(Contact.import_batch_id == batch_id)
+    ).one()
     return int(row[0]), row[1]
 
 
@@ -154,6 +186,12 @@ def kv_and_land_of(session: Session, ids: Sequence[int]) -> dict[int, tuple]:
     """Contact id -> (kv_id, land_code)."""
     out = {}
     for chunk in _chunks(list(ids)):
-        out.update({int(c): (kv, land) for c, kv, land in session.execute(
-            select(Contact.id, Contact.kv_id, Contact.land_code).where(Contact.id.in_(chunk)))})
+        out.update(
+            {
+                int(c): (kv, land)
+                for c, kv, land in session.execute(
+                    select(Contact.id, Contact.kv_id, Contact.land_code).where(Contact.id.in_(chunk))
+                )
+            }
+        )
     return out

@@ -1,18 +1,32 @@
 """Queries of the Zeitungsversand: eligible contacts, stock, orders, figures per edition."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import (Boolean, Integer, Select, String, exists, func, insert, literal, literal_column, or_, select,
-                        text, update)
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Select,
+    String,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
 from db.queries.common import area_names
-from db.queries.contacts.consent import active_consent_filter
 from db.queries.common.staging import staged
+from db.queries.contacts.consent import active_consent_filter
 from db.scope import Scope, apply_area, apply_scope, require_persons
 from db.types import UTCDateTime
 
@@ -36,47 +50,73 @@ def lock_edition(session: Session, edition_id: int) -> NewspaperEdition | None:
     A no-op UPDATE is the portable lock: PostgreSQL holds the row until commit, SQLite takes its
     write lock, so every order-creating transaction counts the stock one after another.
     """
-    session.execute(text("UPDATE newspaper_edition SET copies_in_stock = copies_in_stock WHERE id = :id"),
-                    {"id": edition_id})
+    session.execute(
+        text("UPDATE newspaper_edition SET copies_in_stock = copies_in_stock WHERE id = :id"), {"id": edition_id}
+    )
     return session.get(NewspaperEdition, edition_id, populate_existing=True)
 
 
 def reserved_copies(session: Session, edition_id: int) -> int:
     """Copies set aside for the edition: all orders that are not cancelled or returned."""
     stmt = select(func.coalesce(func.sum(DispatchOrder.copies), 0)).where(
-        DispatchOrder.edition_id == edition_id, DispatchOrder.status.not_in(RELEASED))
+        DispatchOrder.edition_id == edition_id, DispatchOrder.status.not_in(RELEASED)
+    )
     return int(session.scalar(stmt) or 0)
 
 
 def _open_order_exists(edition_id: int, contact=Contact):
-    return exists(select(DispatchOrder.id).where(
-        DispatchOrder.edition_id == edition_id, DispatchOrder.contact_id == contact.id,
-        DispatchOrder.status != "cancelled"))
+    return exists(
+        select(DispatchOrder.id).where(
+            DispatchOrder.edition_id == edition_id,
+            DispatchOrder.contact_id == contact.id,
+            DispatchOrder.status != "cancelled",
+        )
+    )
 
 
 def contact_facts(session: Session, scope: Scope, contact_id: int, edition_id: int | None) -> dict | None:
     """Everything eligibility needs about one contact of the scope (ContactFacts fields), or None."""
     consent = active_consent_filter("newspaper", "post").label("consent")
-    stmt = apply_scope(select(Contact, consent, Plz.plz.label("known"), Plz.nearest_office_km, Office)
-                       .outerjoin(Plz, Plz.plz == Contact.plz)
-                       .outerjoin(Office, Office.id == Plz.nearest_office_id)
-                       .where(Contact.id == contact_id), scope)
+    stmt = apply_scope(
+        select(Contact, consent, Plz.plz.label("known"), Plz.nearest_office_km, Office)
+        .outerjoin(Plz, Plz.plz == Contact.plz)
+        .outerjoin(Office, Office.id == Plz.nearest_office_id)
+        .where(Contact.id == contact_id),
+        scope,
+    )
     row = session.execute(stmt).first()
     if row is None:
         return None
     c, has_consent, known, km, office = row
     open_status = None
     if edition_id is not None:
-        open_status = session.scalar(select(DispatchOrder.status).where(
-            DispatchOrder.edition_id == edition_id, DispatchOrder.contact_id == contact_id,
-            DispatchOrder.status != "cancelled").limit(1))
+        open_status = session.scalar(
+            select(DispatchOrder.status)
+            .where(
+                DispatchOrder.edition_id == edition_id,
+                DispatchOrder.contact_id == contact_id,
+                DispatchOrder.status != "cancelled",
+            )
+            .limit(1)
+        )
     return dict(
-        contact_id=c.id, first_name=c.first_name, last_name=c.last_name, street=c.street, plz=c.plz,
-        city=c.city, plz_known=known is not None, consent_post=bool(has_consent),
-        nearest_office_id=office.id if office else None, nearest_office_name=office.name if office else None,
+        contact_id=c.id,
+        first_name=c.first_name,
+        last_name=c.last_name,
+        street=c.street,
+        plz=c.plz,
+        city=c.city,
+        plz_known=known is not None,
+        consent_post=bool(has_consent),
+        nearest_office_id=office.id if office else None,
+        nearest_office_name=office.name if office else None,
         nearest_office_address=f"{office.street}, {office.plz} {office.city}" if office else "",
-        nearest_office_hours=office.opening_hours if office else "", nearest_office_km=km,
-        open_order_status=open_status, kv_id=c.kv_id, land_code=c.land_code)
+        nearest_office_hours=office.opening_hours if office else "",
+        nearest_office_km=km,
+        open_order_status=open_status,
+        kv_id=c.kv_id,
+        land_code=c.land_code,
+    )
 
 
 def _complete_address():
@@ -88,10 +128,17 @@ def _complete_address():
 
 def batch_select(scope: Scope, edition_id: int, flt: BatchFilter, *columns) -> Select:
     """Contacts a batch would order for: scope, region, no office in reach, consent, address, no order yet."""
-    stmt = (select(*columns).select_from(Contact).join(Plz, Plz.plz == Contact.plz)
-            .where(or_(Plz.nearest_office_km.is_(None), Plz.nearest_office_km > flt.reach_km),
-                   *_complete_address(),
-                   active_consent_filter("newspaper", "post"), ~_open_order_exists(edition_id)))
+    stmt = (
+        select(*columns)
+        .select_from(Contact)
+        .join(Plz, Plz.plz == Contact.plz)
+        .where(
+            or_(Plz.nearest_office_km.is_(None), Plz.nearest_office_km > flt.reach_km),
+            *_complete_address(),
+            active_consent_filter("newspaper", "post"),
+            ~_open_order_exists(edition_id),
+        )
+    )
     if flt.land_code:
         stmt = stmt.where(Contact.land_code == flt.land_code)
     if flt.kv_id:
@@ -99,8 +146,13 @@ def batch_select(scope: Scope, edition_id: int, flt: BatchFilter, *columns) -> S
     if flt.status:
         stmt = stmt.where(Contact.status == flt.status)
     if flt.topic:
-        stmt = stmt.where(exists(select(ContactTopic.contact_id).where(
-            ContactTopic.contact_id == Contact.id, ContactTopic.topic == flt.topic)))
+        stmt = stmt.where(
+            exists(
+                select(ContactTopic.contact_id).where(
+                    ContactTopic.contact_id == Contact.id, ContactTopic.topic == flt.topic
+                )
+            )
+        )
     return apply_scope(stmt, scope)
 
 
@@ -111,42 +163,96 @@ def batch_count(session: Session, scope: Scope, edition_id: int, flt: BatchFilte
 
 def batch_sample(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, n: int = 10) -> pd.DataFrame:
     """A few of the batch's contacts for the preview (name, PLZ, place, km to the nearest office)."""
-    stmt = batch_select(scope, edition_id, flt, Contact.id, Contact.first_name, Contact.last_name, Contact.plz,
-                        Contact.city, Plz.nearest_office_km).order_by(Contact.id).limit(n)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["id", "Vorname", "Nachname", "PLZ", "Ort", "km zur Geschäftsstelle"])
+    stmt = (
+        batch_select(
+            scope,
+            edition_id,
+            flt,
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.plz,
+            Contact.city,
+            Plz.nearest_office_km,
+        )
+        .order_by(Contact.id)
+        .limit(n)
+    )
+    return pd.DataFrame(
+        session.execute(stmt).all(), columns=["id", "Vorname", "Nachname", "PLZ", "Ort", "km zur Geschäftsstelle"]
+    )
 
 
-def insert_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, copies: int,
-                 user_id: int | None, at: datetime) -> int:
+def insert_batch(
+    session: Session, scope: Scope, edition_id: int, flt: BatchFilter, copies: int, user_id: int | None, at: datetime
+) -> int:
     """Create the batch's orders and timeline entries in one INSERT ... SELECT each; returns orders made."""
-    cols = ["edition_id", "contact_id", "copies", "ship_name", "ship_street", "ship_plz", "ship_city", "kv_id",
-            "land_code", "free_shipping", "override_reason", "status", "tracking_number", "created_by",
-            "requested_at"]
+    cols = [
+        "edition_id",
+        "contact_id",
+        "copies",
+        "ship_name",
+        "ship_street",
+        "ship_plz",
+        "ship_city",
+        "kv_id",
+        "land_code",
+        "free_shipping",
+        "override_reason",
+        "status",
+        "tracking_number",
+        "created_by",
+        "requested_at",
+    ]
     with staged(session, batch_select(scope, edition_id, flt, Contact.id), "batch_contacts") as batch:
-        src = (select(literal(edition_id, Integer), Contact.id, literal(copies, Integer),
-                      Contact.first_name + literal(" ", String) + Contact.last_name, Contact.street,
-                      Contact.plz, Contact.city, Contact.kv_id, Contact.land_code, literal(True, Boolean),
-                      literal("", String), literal("requested", String), literal("", String),
-                      literal(user_id, Integer), literal(at, UTCDateTime))
-               .join(batch, batch.c.id == Contact.id))
+        src = select(
+            literal(edition_id, Integer),
+            Contact.id,
+            literal(copies, Integer),
+            Contact.first_name + literal(" ", String) + Contact.last_name,
+            Contact.street,
+            Contact.plz,
+            Contact.city,
+            Contact.kv_id,
+            Contact.land_code,
+            literal(True, Boolean),
+            literal("", String),
+            literal("requested", String),
+            literal("", String),
+            literal(user_id, Integer),
+            literal(at, UTCDateTime),
+        ).join(batch, batch.c.id == Contact.id)
         session.execute(insert(DispatchOrder).from_select(cols, src))
     # rowcount of INSERT ... SELECT is -1 through psycopg here: count the rows this batch made instead.
-    made = session.scalar(select(func.count()).select_from(DispatchOrder).where(
-        DispatchOrder.edition_id == edition_id, DispatchOrder.requested_at == literal(at, UTCDateTime)))
+    made = session.scalar(
+        select(func.count())
+        .select_from(DispatchOrder)
+        .where(DispatchOrder.edition_id == edition_id, DispatchOrder.requested_at == literal(at, UTCDateTime))
+    )
     add_timeline(session, edition_id, at, user_id)
     return int(made or 0)
 
 
 def add_timeline(session: Session, edition_id: int, at: datetime, user_id: int | None) -> None:
     """One timeline entry per order of this edition requested at `at` (the orders just created)."""
-    src = select(DispatchOrder.contact_id, literal("newspaper_order", String), literal(at, UTCDateTime),
-                 literal("", String), literal("dispatch_order", String), DispatchOrder.id,
-                 literal(user_id, Integer)).where(
-        DispatchOrder.edition_id == edition_id, DispatchOrder.requested_at == literal(at, UTCDateTime),
-        DispatchOrder.contact_id.is_not(None))
-    session.execute(insert(Activity).from_select(
-        ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], src))
+    src = select(
+        DispatchOrder.contact_id,
+        literal("newspaper_order", String),
+        literal(at, UTCDateTime),
+        literal("", String),
+        literal("dispatch_order", String),
+        DispatchOrder.id,
+        literal(user_id, Integer),
+    ).where(
+        DispatchOrder.edition_id == edition_id,
+        DispatchOrder.requested_at == literal(at, UTCDateTime),
+        DispatchOrder.contact_id.is_not(None),
+    )
+    session.execute(
+        insert(Activity).from_select(
+            ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], src
+        )
+    )
 
 
 def _orders_where(stmt, scope: Scope, edition_id: int, statuses, land_code: str | None):
@@ -170,49 +276,104 @@ def count_orders(session: Session, scope: Scope, edition_id: int, statuses=None,
     return int(session.scalar(stmt) or 0)
 
 
-def orders_frame(session: Session, scope: Scope, edition_id: int, statuses=None, limit: int = 2000,
-                 land_code: str | None = None, newest_first: bool = False) -> pd.DataFrame:
+def orders_frame(
+    session: Session,
+    scope: Scope,
+    edition_id: int,
+    statuses=None,
+    limit: int = 2000,
+    land_code: str | None = None,
+    newest_first: bool = False,
+) -> pd.DataFrame:
     """Orders of an edition whose person the scope sees (by PLZ, or newest first), for lists and documents."""
     require_persons(scope)
-    stmt = (select(DispatchOrder.id, DispatchOrder.status, DispatchOrder.ship_name, DispatchOrder.ship_street,
-                   DispatchOrder.ship_plz, DispatchOrder.ship_city, DispatchOrder.copies,
-                   DispatchOrder.free_shipping, DispatchOrder.override_reason, DispatchOrder.tracking_number,
-                   DispatchOrder.requested_at, Kreisverband.name.label("kv"), Land.name.label("land"))
-            .join(Kreisverband, Kreisverband.id == DispatchOrder.kv_id)
-            .join(Land, Land.code == DispatchOrder.land_code))
+    stmt = (
+        select(
+            DispatchOrder.id,
+            DispatchOrder.status,
+            DispatchOrder.ship_name,
+            DispatchOrder.ship_street,
+            DispatchOrder.ship_plz,
+            DispatchOrder.ship_city,
+            DispatchOrder.copies,
+            DispatchOrder.free_shipping,
+            DispatchOrder.override_reason,
+            DispatchOrder.tracking_number,
+            DispatchOrder.requested_at,
+            Kreisverband.name.label("kv"),
+            Land.name.label("land"),
+        )
+        .join(Kreisverband, Kreisverband.id == DispatchOrder.kv_id)
+        .join(Land, Land.code == DispatchOrder.land_code)
+    )
     stmt = _orders_where(stmt, scope, edition_id, statuses, land_code)
-    order = ((DispatchOrder.requested_at.desc(), DispatchOrder.id.desc()) if newest_first
-             else (DispatchOrder.ship_plz, DispatchOrder.id))
+    order = (
+        (DispatchOrder.requested_at.desc(), DispatchOrder.id.desc())
+        if newest_first
+        else (DispatchOrder.ship_plz, DispatchOrder.id)
+    )
     stmt = stmt.order_by(*order).limit(limit)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["id", "status", "name", "street", "plz", "city", "copies", "free_shipping",
-                                 "override_reason", "tracking_number", "requested_at", "kv", "land"])
+    return pd.DataFrame(
+        session.execute(stmt).all(),
+        columns=[
+            "id",
+            "status",
+            "name",
+            "street",
+            "plz",
+            "city",
+            "copies",
+            "free_shipping",
+            "override_reason",
+            "tracking_number",
+            "requested_at",
+            "kv",
+            "land",
+        ],
+    )
 
 
 def edition_figures(session: Session, scope: Scope, edition_id: int) -> dict:
     """Counts and copies of an edition by status, Land and KV (scope's area)."""
+
     def grouped(*keys):
-        stmt = apply_area(select(*keys, func.count(), func.sum(DispatchOrder.copies))
-                          .where(DispatchOrder.edition_id == edition_id).group_by(*keys),
-                          scope, DispatchOrder.kv_id, DispatchOrder.land_code)
+        stmt = apply_area(
+            select(*keys, func.count(), func.sum(DispatchOrder.copies))
+            .where(DispatchOrder.edition_id == edition_id)
+            .group_by(*keys),
+            scope,
+            DispatchOrder.kv_id,
+            DispatchOrder.land_code,
+        )
         return session.execute(stmt).all()
 
     by_status = {s: (n, int(c or 0)) for s, n, c in grouped(DispatchOrder.status)}
     land_names = area_names.land_names(session)
     kv_names = area_names.kv_names(session)
-    by_land = pd.DataFrame([(land_names.get(code, code), st, n, int(c or 0))
-                            for code, st, n, c in grouped(DispatchOrder.land_code, DispatchOrder.status)],
-                           columns=["Land", "status", "Bestellungen", "Exemplare"])
-    by_kv = pd.DataFrame([(kv_names.get(kv, str(kv)), st, n, int(c or 0))
-                          for kv, st, n, c in grouped(DispatchOrder.kv_id, DispatchOrder.status)],
-                         columns=["Kreisverband", "status", "Bestellungen", "Exemplare"])
+    by_land = pd.DataFrame(
+        [
+            (land_names.get(code, code), st, n, int(c or 0))
+            for code, st, n, c in grouped(DispatchOrder.land_code, DispatchOrder.status)
+        ],
+        columns=["Land", "status", "Bestellungen", "Exemplare"],
+    )
+    by_kv = pd.DataFrame(
+        [
+            (kv_names.get(kv, str(kv)), st, n, int(c or 0))
+            for kv, st, n, c in grouped(DispatchOrder.kv_id, DispatchOrder.status)
+        ],
+        columns=["Kreisverband", "status", "Bestellungen", "Exemplare"],
+    )
     return {"by_status": by_status, "by_land": by_land, "by_kv": by_kv}
 
 
 def list_editions(session: Session) -> list[NewspaperEdition]:
     """All editions, newest first."""
-    return list(session.scalars(select(NewspaperEdition).order_by(NewspaperEdition.edition_date.desc(),
-                                                                  NewspaperEdition.id.desc())))
+    return list(
+        session.scalars(
+            select(NewspaperEdition).order_by(NewspaperEdition.edition_date.desc(), NewspaperEdition.id.desc())
+        )
+    )
 
 
 def move_all_in_status(session: Session, edition_id: int, old_status: str, values: dict) -> int:
@@ -222,10 +383,12 @@ def move_all_in_status(session: Session, edition_id: int, old_status: str, value
     (psycopg allows 65,535 per statement) and atomic against a colleague acting at the same moment.
     """
     result = session.execute(
-        update(DispatchOrder).where(DispatchOrder.edition_id == edition_id, DispatchOrder.status == old_status)
-        .values(**values).execution_options(synchronize_session=False))
+        update(DispatchOrder)
+        .where(DispatchOrder.edition_id == edition_id, DispatchOrder.status == old_status)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     return int(result.rowcount)
-
 
 
 def regions(session: Session, scope: Scope) -> tuple[list[tuple[str, str]], list[tuple[int, str, str]]]:
@@ -237,16 +400,19 @@ def regions(session: Session, scope: Scope) -> tuple[list[tuple[str, str]], list
         kvs = kvs.where(Kreisverband.land_code == scope.land_code)
     elif scope.role == "kreis":
         kvs = kvs.where(Kreisverband.id == scope.kv_id)
-        lands = lands.where(Land.code == select(Kreisverband.land_code).where(
-            Kreisverband.id == scope.kv_id).scalar_subquery())
+        lands = lands.where(
+            Land.code == select(Kreisverband.land_code).where(Kreisverband.id == scope.kv_id).scalar_subquery()
+        )
     return [tuple(r) for r in session.execute(lands)], [tuple(r) for r in session.execute(kvs)]
 
 
 def copies_by_kreis(session: Session, scope: Scope, edition_id: int) -> list[tuple[str, int, int]]:
     """(Kreis AGS, orders, copies) of the edition's live orders by shipping PLZ, in the scope's area."""
-    stmt = (select(Plz.kreis_ags, func.count(), func.coalesce(func.sum(DispatchOrder.copies), 0))
-            .join(Plz, Plz.plz == DispatchOrder.ship_plz)
-            .where(DispatchOrder.edition_id == edition_id, DispatchOrder.status.not_in(RELEASED))
-            .group_by(Plz.kreis_ags))
+    stmt = (
+        select(Plz.kreis_ags, func.count(), func.coalesce(func.sum(DispatchOrder.copies), 0))
+        .join(Plz, Plz.plz == DispatchOrder.ship_plz)
+        .where(DispatchOrder.edition_id == edition_id, DispatchOrder.status.not_in(RELEASED))
+        .group_by(Plz.kreis_ags)
+    )
     stmt = apply_area(stmt, scope, DispatchOrder.kv_id, DispatchOrder.land_code)
     return [(ags, int(n), int(c)) for ags, n, c in session.execute(stmt)]

@@ -1,4 +1,5 @@
 """Read queries behind the Übersicht: counts by status, source, topic, week and PLZ."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,7 +20,7 @@ def _area(stmt, scope: Scope):
 def counts_by_status(session: Session, scope: Scope) -> dict[str, int]:
     """Contacts per status in the scope's area."""
     stmt = _area(select(Contact.status, func.count()).group_by(Contact.status), scope)
-    return {status: n for status, n in session.execute(stmt)}
+    return dict(session.execute(stmt))
 
 
 def count_created_since(session: Session, scope: Scope, since: datetime) -> int:
@@ -31,7 +32,7 @@ def count_created_since(session: Session, scope: Scope, since: datetime) -> int:
 def counts_by_source(session: Session, scope: Scope) -> dict[str, int]:
     """Contacts per source."""
     stmt = _area(select(Contact.source, func.count()).group_by(Contact.source), scope)
-    return {k: n for k, n in session.execute(stmt)}
+    return dict(session.execute(stmt))
 
 
 def counts_by_topic(session: Session, scope: Scope) -> dict[str, int]:
@@ -39,17 +40,19 @@ def counts_by_topic(session: Session, scope: Scope) -> dict[str, int]:
     if scope.level == "national":
         stmt = select(ContactTopic.topic, func.count()).group_by(ContactTopic.topic)
     else:
-        stmt = _area(select(ContactTopic.topic, func.count())
-                     .join(Contact, Contact.id == ContactTopic.contact_id)
-                     .group_by(ContactTopic.topic), scope)
-    return {k: n for k, n in session.execute(stmt)}
+        stmt = _area(
+            select(ContactTopic.topic, func.count())
+            .join(Contact, Contact.id == ContactTopic.contact_id)
+            .group_by(ContactTopic.topic),
+            scope,
+        )
+    return dict(session.execute(stmt))
 
 
 def weekly_new(session: Session, scope: Scope, start: datetime) -> pd.DataFrame:
     """New contacts per week since start: columns week (0-based), count."""
     week = weeks_since(session, Contact.created_at, start).label("week")
-    stmt = _area(select(week, func.count().label("count")).where(Contact.created_at >= start)
-                 .group_by(week), scope)
+    stmt = _area(select(week, func.count().label("count")).where(Contact.created_at >= start).group_by(week), scope)
     return pd.DataFrame(session.execute(stmt).all(), columns=["week", "count"])
 
 

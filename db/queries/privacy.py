@@ -3,25 +3,40 @@
 Only the admin reaches these (services/dsr*.py check the role); they read one person by id, so
 there is no area scope to apply.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from domain.enums import ACTIVE_ASSIGNMENT_STATUSES
 from db.models import (
-    Activity, Assignment, CallDelivery, CallToAction, CampaignLead, Contact, ContactShare,
-    DataSubjectRequest, DispatchOrder, Kreis, Kreisverband, Land, MailOutbox,
-    NewspaperEdition, OfferSkill, VolunteerOffer,
+    Activity,
+    Assignment,
+    CallDelivery,
+    CallToAction,
+    CampaignLead,
+    Contact,
+    ContactShare,
+    DataSubjectRequest,
+    DispatchOrder,
+    Kreis,
+    Kreisverband,
+    Land,
+    MailOutbox,
+    NewspaperEdition,
+    OfferSkill,
+    VolunteerOffer,
 )
-from db.queries.contacts.search import consents, topics
+from domain.enums import ACTIVE_ASSIGNMENT_STATUSES
 
 
 def list_requests(session: Session, status: str | None = None) -> list[tuple]:
     """(request, first_name, last_name, plz) rows, newest first; names are None once erased."""
-    stmt = (select(DataSubjectRequest, Contact.first_name, Contact.last_name, Contact.plz)
-            .outerjoin(Contact, Contact.id == DataSubjectRequest.contact_id)
-            .order_by(DataSubjectRequest.received_at.desc(), DataSubjectRequest.id.desc()))
+    stmt = (
+        select(DataSubjectRequest, Contact.first_name, Contact.last_name, Contact.plz)
+        .outerjoin(Contact, Contact.id == DataSubjectRequest.contact_id)
+        .order_by(DataSubjectRequest.received_at.desc(), DataSubjectRequest.id.desc())
+    )
     if status:
         stmt = stmt.where(DataSubjectRequest.status == status)
     return [tuple(r) for r in session.execute(stmt).all()]
@@ -29,72 +44,103 @@ def list_requests(session: Session, status: str | None = None) -> list[tuple]:
 
 def open_request_of(session: Session, contact_id: int, kind: str) -> int | None:
     """The id of an open request of this kind for the contact, if any."""
-    return session.scalar(select(DataSubjectRequest.id).where(
-        DataSubjectRequest.contact_id == contact_id, DataSubjectRequest.kind == kind,
-        DataSubjectRequest.status == "open"))
+    return session.scalar(
+        select(DataSubjectRequest.id).where(
+            DataSubjectRequest.contact_id == contact_id,
+            DataSubjectRequest.kind == kind,
+            DataSubjectRequest.status == "open",
+        )
+    )
 
 
 def contact_with_places(session: Session, contact_id: int):
     """(contact, Kreis name, KV name, Land name) or None."""
-    stmt = (select(Contact, Kreis.name, Kreisverband.name, Land.name)
-            .join(Kreis, Kreis.ags == Contact.kreis_ags)
-            .join(Kreisverband, Kreisverband.id == Contact.kv_id)
-            .join(Land, Land.code == Contact.land_code)
-            .where(Contact.id == contact_id))
+    stmt = (
+        select(Contact, Kreis.name, Kreisverband.name, Land.name)
+        .join(Kreis, Kreis.ags == Contact.kreis_ags)
+        .join(Kreisverband, Kreisverband.id == Contact.kv_id)
+        .join(Land, Land.code == Contact.land_code)
+        .where(Contact.id == contact_id)
+    )
     return session.execute(stmt).first()
 
 
 def activities(session: Session, contact_id: int) -> list[Activity]:
     """The whole timeline (no limit), oldest first."""
-    return list(session.scalars(select(Activity).where(Activity.contact_id == contact_id)
-                                .order_by(Activity.occurred_at, Activity.id)))
+    return list(
+        session.scalars(
+            select(Activity).where(Activity.contact_id == contact_id).order_by(Activity.occurred_at, Activity.id)
+        )
+    )
 
 
 def dispatch_orders(session: Session, contact_id: int) -> list[tuple]:
     """(order, edition title) of the contact, oldest first."""
-    stmt = (select(DispatchOrder, NewspaperEdition.title)
-            .join(NewspaperEdition, NewspaperEdition.id == DispatchOrder.edition_id)
-            .where(DispatchOrder.contact_id == contact_id).order_by(DispatchOrder.requested_at, DispatchOrder.id))
+    stmt = (
+        select(DispatchOrder, NewspaperEdition.title)
+        .join(NewspaperEdition, NewspaperEdition.id == DispatchOrder.edition_id)
+        .where(DispatchOrder.contact_id == contact_id)
+        .order_by(DispatchOrder.requested_at, DispatchOrder.id)
+    )
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
 def offers(session: Session, contact_id: int) -> list[VolunteerOffer]:
     """Every volunteer offer of the contact, oldest first."""
-    return list(session.scalars(select(VolunteerOffer).where(VolunteerOffer.contact_id == contact_id)
-                                .order_by(VolunteerOffer.created_at, VolunteerOffer.id)))
+    return list(
+        session.scalars(
+            select(VolunteerOffer)
+            .where(VolunteerOffer.contact_id == contact_id)
+            .order_by(VolunteerOffer.created_at, VolunteerOffer.id)
+        )
+    )
 
 
 def offer_skills(session: Session, offer_ids: list[int]) -> dict[int, list[str]]:
     """Skill codes per offer id."""
     out: dict[int, list[str]] = {}
     if offer_ids:
-        for oid, skill in session.execute(select(OfferSkill.offer_id, OfferSkill.skill)
-                                          .where(OfferSkill.offer_id.in_(offer_ids)).order_by(OfferSkill.skill)):
+        for oid, skill in session.execute(
+            select(OfferSkill.offer_id, OfferSkill.skill)
+            .where(OfferSkill.offer_id.in_(offer_ids))
+            .order_by(OfferSkill.skill)
+        ):
             out.setdefault(oid, []).append(skill)
     return out
 
 
 def assignments(session: Session, contact_id: int) -> list[tuple]:
     """(assignment, lead KV name) for every offer of the contact, oldest first."""
-    stmt = (select(Assignment, Kreisverband.name)
-            .join(VolunteerOffer, VolunteerOffer.id == Assignment.offer_id)
-            .join(CampaignLead, CampaignLead.id == Assignment.lead_id)
-            .join(Kreisverband, Kreisverband.id == CampaignLead.kv_id)
-            .where(VolunteerOffer.contact_id == contact_id).order_by(Assignment.proposed_at, Assignment.id))
+    stmt = (
+        select(Assignment, Kreisverband.name)
+        .join(VolunteerOffer, VolunteerOffer.id == Assignment.offer_id)
+        .join(CampaignLead, CampaignLead.id == Assignment.lead_id)
+        .join(Kreisverband, Kreisverband.id == CampaignLead.kv_id)
+        .where(VolunteerOffer.contact_id == contact_id)
+        .order_by(Assignment.proposed_at, Assignment.id)
+    )
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
 def shares(session: Session, contact_id: int) -> list[tuple]:
     """(share, KV name) of the contact, oldest first."""
-    stmt = (select(ContactShare, Kreisverband.name).join(Kreisverband, Kreisverband.id == ContactShare.kv_id)
-            .where(ContactShare.contact_id == contact_id).order_by(ContactShare.granted_at, ContactShare.id))
+    stmt = (
+        select(ContactShare, Kreisverband.name)
+        .join(Kreisverband, Kreisverband.id == ContactShare.kv_id)
+        .where(ContactShare.contact_id == contact_id)
+        .order_by(ContactShare.granted_at, ContactShare.id)
+    )
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
 def call_deliveries(session: Session, contact_id: int) -> list[tuple]:
     """(delivery, call title) of the contact, oldest first."""
-    stmt = (select(CallDelivery, CallToAction.title).join(CallToAction, CallToAction.id == CallDelivery.call_id)
-            .where(CallDelivery.contact_id == contact_id).order_by(CallDelivery.sent_at, CallDelivery.id))
+    stmt = (
+        select(CallDelivery, CallToAction.title)
+        .join(CallToAction, CallToAction.id == CallDelivery.call_id)
+        .where(CallDelivery.contact_id == contact_id)
+        .order_by(CallDelivery.sent_at, CallDelivery.id)
+    )
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
@@ -112,8 +158,13 @@ def leads_with_contact(session: Session, email: str, phone: str) -> list[Campaig
 
 def requests_of(session: Session, contact_id: int) -> list[DataSubjectRequest]:
     """The contact's data-subject requests, oldest first."""
-    return list(session.scalars(select(DataSubjectRequest).where(DataSubjectRequest.contact_id == contact_id)
-                                .order_by(DataSubjectRequest.received_at, DataSubjectRequest.id)))
+    return list(
+        session.scalars(
+            select(DataSubjectRequest)
+            .where(DataSubjectRequest.contact_id == contact_id)
+            .order_by(DataSubjectRequest.received_at, DataSubjectRequest.id)
+        )
+    )
 
 
 def mail_filter(email: str, assignment_ids: list[int]):
@@ -136,8 +187,11 @@ def mails(session: Session, email: str, assignment_ids: list[int]) -> list[MailO
 
 def order_ids_in_status(session: Session, contact_id: int, statuses) -> list[int]:
     """Ids of the contact's dispatch orders in one of statuses."""
-    return list(session.scalars(select(DispatchOrder.id).where(DispatchOrder.contact_id == contact_id,
-                                                               DispatchOrder.status.in_(statuses))))
+    return list(
+        session.scalars(
+            select(DispatchOrder.id).where(DispatchOrder.contact_id == contact_id, DispatchOrder.status.in_(statuses))
+        )
+    )
 
 
 def _open_offer_of(contact_id: int):
@@ -158,5 +212,10 @@ def active_assignment_ids(session: Session, offer_ids: list[int]) -> list[int]:
     """Ids of the active assignments (proposed, contacted, confirmed) of these offers."""
     if not offer_ids:
         return []
-    return list(session.scalars(select(Assignment.id).where(Assignment.offer_id.in_(offer_ids),
-                                                            Assignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES))))
+    return list(
+        session.scalars(
+            select(Assignment.id).where(
+                Assignment.offer_id.in_(offer_ids), Assignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES)
+            )
+        )
+    )

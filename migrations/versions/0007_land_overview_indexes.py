@@ -3,12 +3,13 @@
 Revision ID: 0007
 Revises: 0006
 """
+
 from __future__ import annotations
 
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

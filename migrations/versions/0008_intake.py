@@ -3,6 +3,7 @@
 Revision ID: 0008
 Revises: 0007
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -12,8 +13,8 @@ from alembic import op
 
 from domain.keys import phone_key
 
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -54,19 +55,30 @@ def upgrade() -> None:
     op.create_table(
         "duplicate_candidate",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("contact_a", sa.Integer, sa.ForeignKey("contact.id", ondelete="CASCADE",
-                                                         name="fk_duplicate_candidate_contact_a_contact"),
-                  nullable=False),
-        sa.Column("contact_b", sa.Integer, sa.ForeignKey("contact.id", ondelete="CASCADE",
-                                                         name="fk_duplicate_candidate_contact_b_contact"),
-                  nullable=False),
+        sa.Column(
+            "contact_a",
+            sa.Integer,
+            sa.ForeignKey("contact.id", ondelete="CASCADE", name="fk_duplicate_candidate_contact_a_contact"),
+            nullable=False,
+        ),
+        sa.Column(
+            "contact_b",
+            sa.Integer,
+            sa.ForeignKey("contact.id", ondelete="CASCADE", name="fk_duplicate_candidate_contact_b_contact"),
+            nullable=False,
+        ),
         sa.Column("kv_id", sa.Integer, nullable=False),
         sa.Column("land_code", sa.String(2), nullable=False),
         sa.Column("score", sa.Float, nullable=False),
         sa.Column("agreeing", sa.JSON, nullable=False),
         sa.Column("origin", sa.String(10), nullable=False, server_default="import"),
-        sa.Column("import_batch_id", sa.Integer, sa.ForeignKey("import_batch.id", ondelete="SET NULL",
-                                                               name="fk_duplicate_candidate_import_batch_id_import_batch")),
+        sa.Column(
+            "import_batch_id",
+            sa.Integer,
+            sa.ForeignKey(
+                "import_batch.id", ondelete="SET NULL", name="fk_duplicate_candidate_import_batch_id_import_batch"
+            ),
+        ),
         sa.Column("status", sa.String(12), nullable=False, server_default="open"),
         sa.Column("created_at", db.types.UTCDateTime(), nullable=False),
         sa.Column("decided_by", sa.Integer),
@@ -84,8 +96,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column("phone_key", sa.String(20), nullable=False, server_default=""))
     for table in BATCH_CHILDREN:
         with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("import_batch_id", sa.Integer, sa.ForeignKey(
-                "import_batch.id", ondelete="SET NULL", name=f"fk_{table}_import_batch_id_import_batch")))
+            batch.add_column(
+                sa.Column(
+                    "import_batch_id",
+                    sa.Integer,
+                    sa.ForeignKey(
+                        "import_batch.id", ondelete="SET NULL", name=f"fk_{table}_import_batch_id_import_batch"
+                    ),
+                )
+            )
     op.create_index("ix_contact_import_batch_id", "contact", ["import_batch_id"])
 
     # Keys of the people already stored: e-mail in SQL, phone numbers through the phonenumbers library.

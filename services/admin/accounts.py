@@ -1,4 +1,5 @@
 """User accounts: area labels, administration (create, role, deactivate, reset, unlock)."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ from services.core.auth import hash_password
 from services.core.scope import Scope, require_action, scope_for
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
-USERNAME_RULES = ("3 bis 60 Zeichen: Kleinbuchstaben ohne Umlaute, Ziffern, Punkt, Binde- oder "
-                  "Unterstrich; am Anfang ein Buchstabe oder eine Ziffer.")
+USERNAME_RULES = (
+    "3 bis 60 Zeichen: Kleinbuchstaben ohne Umlaute, Ziffern, Punkt, Binde- oder "
+    "Unterstrich; am Anfang ein Buchstabe oder eine Ziffer."
+)
 
 
 def area_label(session: Session, user: User) -> str:
@@ -49,7 +52,9 @@ class UserRow:
     created_at: datetime
 
 
-def _area_fields(session: Session, role: str, land_code: str | None, kv_id: int | None) -> tuple[str | None, int | None]:
+def _area_fields(
+    session: Session, role: str, land_code: str | None, kv_id: int | None
+) -> tuple[str | None, int | None]:
     """Validate the home area for a role; returns (land_code, kv_id) to store."""
     if role not in ROLES:
         raise ValidationError("Diese Rolle gibt es nicht.")
@@ -72,8 +77,17 @@ def _get_user(session: Session, user_id: int) -> User:
     return user
 
 
-def create_user(session: Session, scope: Scope, username: str, display_name: str, role: str, password: str,
-                email: str = "", land_code: str | None = None, kv_id: int | None = None) -> int:
+def create_user(
+    session: Session,
+    scope: Scope,
+    username: str,
+    display_name: str,
+    role: str,
+    password: str,
+    email: str = "",
+    land_code: str | None = None,
+    kv_id: int | None = None,
+) -> int:
     """Create a user (admin only); validates everything first; audited; commits; returns the id."""
     require_action(scope, "admin.users")
     username = (username or "").strip().lower()
@@ -89,8 +103,17 @@ def create_user(session: Session, scope: Scope, username: str, display_name: str
     password_hash = hash_password(password)
     if users.username_taken(session, username):
         raise ConflictError(f"Den Benutzernamen „{username}“ gibt es schon. Bitte wähle einen anderen.")
-    user = User(username=username, display_name=display_name, email=email, password_hash=password_hash,
-                role=role, land_code=land, kv_id=kv, active=True, failed_logins=0)
+    user = User(
+        username=username,
+        display_name=display_name,
+        email=email,
+        password_hash=password_hash,
+        role=role,
+        land_code=land,
+        kv_id=kv,
+        active=True,
+        failed_logins=0,
+    )
     session.add(user)
     session.flush()
     audit.record(session, scope, "user_created", "user", user.id, role=role, kv_id=kv, land_code=land)
@@ -98,8 +121,9 @@ def create_user(session: Session, scope: Scope, username: str, display_name: str
     return user.id
 
 
-def set_role_and_area(session: Session, scope: Scope, user_id: int, role: str,
-                      land_code: str | None = None, kv_id: int | None = None) -> None:
+def set_role_and_area(
+    session: Session, scope: Scope, user_id: int, role: str, land_code: str | None = None, kv_id: int | None = None
+) -> None:
     """Change a user's role and home LV/KV (admin only); audited; commits."""
     require_action(scope, "admin.users")
     user = _get_user(session, user_id)
@@ -108,8 +132,9 @@ def set_role_and_area(session: Session, scope: Scope, user_id: int, role: str,
         raise ValidationError("Du kannst dir die Administrationsrolle nicht selbst nehmen.")
     old_role = user.role
     user.role, user.land_code, user.kv_id = role, land, kv
-    audit.record(session, scope, "user_role_changed", "user", user.id, old_role=old_role, role=role,
-                 kv_id=kv, land_code=land)
+    audit.record(
+        session, scope, "user_role_changed", "user", user.id, old_role=old_role, role=role, kv_id=kv, land_code=land
+    )
     session.commit()
 
 
@@ -175,10 +200,27 @@ def list_users(session: Session, scope: Scope) -> list[UserRow]:
     land_names = area_names.land_names(session)
     rows = []
     for u in users.users_by_username(session):
-        area = (kv_names.get(u.kv_id, "") if u.role == "kreis" else
-                land_names.get(u.land_code, "") if u.role == "land" else "Bundesweit")
-        rows.append(UserRow(u.id, u.username, u.display_name, u.email, u.role, area, u.active,
-                            u.locked_until, u.failed_logins or 0, u.created_at))
+        area = (
+            kv_names.get(u.kv_id, "")
+            if u.role == "kreis"
+            else land_names.get(u.land_code, "")
+            if u.role == "land"
+            else "Bundesweit"
+        )
+        rows.append(
+            UserRow(
+                u.id,
+                u.username,
+                u.display_name,
+                u.email,
+                u.role,
+                area,
+                u.active,
+                u.locked_until,
+                u.failed_logins or 0,
+                u.created_at,
+            )
+        )
     return rows
 
 

@@ -1,4 +1,5 @@
 """Reading the audit log (admin): filter by user, action and date range, page by page."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -18,17 +19,28 @@ def _berlin_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=BERLIN)
 
 
-def list_events(session: Session, scope: Scope, username: str = "", action: str = "",
-                since: date | None = None, until: date | None = None,
-                page: int = 0, page_size: int = PAGE_SIZE) -> tuple[pd.DataFrame, bool]:
+def list_events(
+    session: Session,
+    scope: Scope,
+    username: str = "",
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    page: int = 0,
+    page_size: int = PAGE_SIZE,
+) -> tuple[pd.DataFrame, bool]:
     """One page of audit events, newest first (admin only): columns at, username, action, object, details."""
     require_action(scope, "admin.audit")
-    rows = q.events(session, username, action,
-                    since=_berlin_day_start(since) if since else None,
-                    before=_berlin_day_start(until + timedelta(days=1)) if until else None,
-                    offset=max(page, 0) * page_size, limit=page_size + 1)
-    df = pd.DataFrame(rows[:page_size],
-                      columns=["at", "username", "action", "object_type", "object_id", "details"])
+    rows = q.events(
+        session,
+        username,
+        action,
+        since=_berlin_day_start(since) if since else None,
+        before=_berlin_day_start(until + timedelta(days=1)) if until else None,
+        offset=max(page, 0) * page_size,
+        limit=page_size + 1,
+    )
+    df = pd.DataFrame(rows[:page_size], columns=["at", "username", "action", "object_type", "object_id", "details"])
     return df, len(rows) > page_size
 
 

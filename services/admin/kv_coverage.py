@@ -4,6 +4,7 @@ A contact's KV is derived from PLZ → Kreis → KV. Moving a Kreis therefore mo
 (and the offices located in it) to the new KV in one bulk update; a KV left without Kreise
 keeps no contacts.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -95,7 +96,8 @@ def move_kreis(session: Session, scope: Scope, ags: str, target_kv_id: int) -> M
     if not left:
         # A KV without Kreise keeps no contacts: re-derive any stragglers from their Kreis.
         q.rederive_contacts_kv(session, source_id)
-    audit.record(session, scope, "kreis_moved", "kreis", ags, from_kv=source_id, to_kv=target.id,
-                 contacts=moved, offices=offices)
+    audit.record(
+        session, scope, "kreis_moved", "kreis", ags, from_kv=source_id, to_kv=target.id, contacts=moved, offices=offices
+    )
     session.commit()
     return MoveResult(contacts_moved=moved, offices_moved=offices, source_now_empty=not left)

@@ -14,6 +14,7 @@ CSV import columns (header row required, `;` or `,` separated, UTF-8 with or wit
 Only `name` and `plz` must be present as columns. All rows are checked first; if any row is
 bad, nothing is imported and every bad row is reported with its line number.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,15 +24,15 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from domain.enums import OFFICE_KINDS
 from db.models import Office
 from db.queries.admin.offices import offices_frame
 from db.queries.common.area_names import kv_names
 from db.types import utcnow
-from services.core import audit
+from domain.enums import OFFICE_KINDS
 from domain.errors import NotFoundError, ValidationError
-from services.geo.places import recompute_nearest_offices, resolve_plz
+from services.core import audit
 from services.core.scope import Scope, require_action
+from services.geo.places import recompute_nearest_offices, resolve_plz
 
 CSV_COLUMNS = ("name", "art", "strasse", "plz", "ort", "oeffnungszeiten", "telefon", "email", "kreisverband")
 REQUIRED_COLUMNS = ("name", "plz")
@@ -68,9 +69,14 @@ def _clean(session: Session, data: OfficeData, kvs: dict[str, int]) -> tuple[dic
     name = (data.name or "").strip()
     if not name:
         problems.append("Name fehlt")
-    values = {"name": name, "strasse": (data.street or "").strip(), "ort": (data.city or "").strip(),
-              "telefon": (data.phone or "").strip(), "email": (data.email or "").strip(),
-              "oeffnungszeiten": (data.opening_hours or "").strip()}
+    values = {
+        "name": name,
+        "strasse": (data.street or "").strip(),
+        "ort": (data.city or "").strip(),
+        "telefon": (data.phone or "").strip(),
+        "email": (data.email or "").strip(),
+        "oeffnungszeiten": (data.opening_hours or "").strip(),
+    }
     for key, limit in _LIMITS.items():
         if len(values[key]) > limit:
             problems.append(f"{key} ist länger als {limit} Zeichen")
@@ -89,13 +95,26 @@ def _clean(session: Session, data: OfficeData, kvs: dict[str, int]) -> tuple[dic
         kv_id = kvs.get(str(data.kv).strip().lower())
         if kv_id is None:
             problems.append(f"Kreisverband „{data.kv}“ unbekannt")
-    lat, lon = (data.lat, data.lon) if data.lat is not None and data.lon is not None else \
-        ((place.lat, place.lon) if place else (None, None))
+    lat, lon = (
+        (data.lat, data.lon)
+        if data.lat is not None and data.lon is not None
+        else ((place.lat, place.lon) if place else (None, None))
+    )
     if lat is not None and not (47.0 <= lat <= 55.2 and 5.5 <= lon <= 15.5):
         problems.append("Koordinaten liegen nicht in Deutschland")
-    fields = {"name": name, "kind": kind, "street": values["strasse"], "plz": place.plz if place else "",
-              "city": values["ort"] or (place.place if place else ""), "opening_hours": values["oeffnungszeiten"],
-              "phone": values["telefon"], "email": values["email"], "kv_id": kv_id, "lat": lat, "lon": lon}
+    fields = {
+        "name": name,
+        "kind": kind,
+        "street": values["strasse"],
+        "plz": place.plz if place else "",
+        "city": values["ort"] or (place.place if place else ""),
+        "opening_hours": values["oeffnungszeiten"],
+        "phone": values["telefon"],
+        "email": values["email"],
+        "kv_id": kv_id,
+        "lat": lat,
+        "lon": lon,
+    }
     return fields, problems
 
 
@@ -166,9 +185,12 @@ def parse_csv(raw: bytes) -> list[tuple[int, dict[str, str]]]:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if unknown or missing or len(set(header)) != len(header):
         raise ValidationError(
-            "Die Spaltennamen passen nicht. Erwartet: " + ";".join(CSV_COLUMNS)
+            "Die Spaltennamen passen nicht. Erwartet: "
+            + ";".join(CSV_COLUMNS)
             + (f". Unbekannt: {', '.join(unknown)}" if unknown else "")
-            + (f". Es fehlt: {', '.join(missing)}" if missing else "") + ".")
+            + (f". Es fehlt: {', '.join(missing)}" if missing else "")
+            + "."
+        )
     rows: list[tuple[int, dict[str, str]]] = []
     line = reader.line_num
     try:
@@ -181,7 +203,9 @@ def parse_csv(raw: bytes) -> list[tuple[int, dict[str, str]]]:
                 continue
             rows.append((start, dict(zip(header, cells))))
     except csv.Error as exc:
-        raise ValidationError(f"Zeile {line + 1}: Die CSV-Datei ist fehlerhaft ({exc}). Es wurde nichts importiert.") from None
+        raise ValidationError(
+            f"Zeile {line + 1}: Die CSV-Datei ist fehlerhaft ({exc}). Es wurde nichts importiert."
+        ) from None
     if not rows:
         raise ValidationError("Die Datei enthält keine Geschäftsstellen.")
     if len(rows) > MAX_IMPORT_ROWS:
@@ -198,18 +222,26 @@ def import_csv(session: Session, scope: Scope, raw: bytes) -> int:
         if "_error" in row:
             errors.append(f"Zeile {line}: {row['_error']}")
             continue
-        data = OfficeData(name=row.get("name", ""), plz=row.get("plz", ""), kind=row.get("art", ""),
-                          street=row.get("strasse", ""), city=row.get("ort", ""),
-                          opening_hours=row.get("oeffnungszeiten", ""), phone=row.get("telefon", ""),
-                          email=row.get("email", ""), kv=row.get("kreisverband") or None)
+        data = OfficeData(
+            name=row.get("name", ""),
+            plz=row.get("plz", ""),
+            kind=row.get("art", ""),
+            street=row.get("strasse", ""),
+            city=row.get("ort", ""),
+            opening_hours=row.get("oeffnungszeiten", ""),
+            phone=row.get("telefon", ""),
+            email=row.get("email", ""),
+            kv=row.get("kreisverband") or None,
+        )
         fields, problems = _clean(session, data, kvs)
         if problems:
             errors.append(f"Zeile {line}: " + "; ".join(problems))
         else:
             good.append(fields)
     if errors:
-        raise ValidationError("Es wurde nichts importiert. Bitte korrigiere diese Zeilen:\n"
-                              + "\n".join(f"- {e}" for e in errors))
+        raise ValidationError(
+            "Es wurde nichts importiert. Bitte korrigiere diese Zeilen:\n" + "\n".join(f"- {e}" for e in errors)
+        )
     session.add_all([Office(**f, active=True) for f in good])
     session.flush()
     _after_change(session, scope, "offices_imported", "", count=len(good))

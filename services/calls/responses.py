@@ -1,4 +1,5 @@
 """Answers to a call to action: figures per response and Land, finding recipients, recording an answer."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,9 +10,9 @@ from sqlalchemy.orm import Session
 from db.models import Activity
 from db.queries import calls as q
 from db.types import utcnow
-from services.core import audit
-from services.calls.workflow import load
 from domain.errors import NotFoundError, ValidationError
+from services.calls.workflow import load
+from services.core import audit
 from services.core.scope import Scope, require_action
 
 RESPONSES = {"accepted": "zugesagt", "declined": "abgesagt", "attended": "teilgenommen"}
@@ -26,19 +27,22 @@ def figures(session: Session, scope: Scope, call_id: int) -> tuple[dict[str, int
     table = rows.pivot_table(index="Land", columns="response", values="n", aggfunc="sum", fill_value=0)
     out = pd.DataFrame({"erreicht": table.sum(axis=1)})
     for code, label in RESPONSES.items():
-        out[label] = table[code] if code in table else 0
+        out[label] = table.get(code, 0)
     return by_response, out.reset_index().sort_values("erreicht", ascending=False)
 
 
 def find_recipients(session: Session, scope: Scope, call_id: int, search: str) -> list[tuple]:
     """Up to 50 recipients of the call in the user's area matching search: (delivery id, label, response)."""
     load(session, scope, call_id)
-    return [(did, f"{first} {last} · {email} · {plz}", response)
-            for did, first, last, email, plz, response, _ in q.find_deliveries(session, scope, call_id, search)]
+    return [
+        (did, f"{first} {last} · {email} · {plz}", response)
+        for did, first, last, email, plz, response, _ in q.find_deliveries(session, scope, call_id, search)
+    ]
 
 
-def record_response(session: Session, scope: Scope, delivery_id: int, response: str,
-                    now: datetime | None = None) -> None:
+def record_response(
+    session: Session, scope: Scope, delivery_id: int, response: str, now: datetime | None = None
+) -> None:
     """Record what a recipient answered (or '' to clear it); on the timeline and audited."""
     if response and response not in RESPONSES:
         raise ValidationError("Unbekannte Antwort.")
@@ -50,7 +54,15 @@ def record_response(session: Session, scope: Scope, delivery_id: int, response: 
     delivery.response = response
     delivery.responded_at = (now or utcnow()) if response else None
     note = f"{RESPONSES[response]}: {call.title}" if response else f"Antwort zurückgenommen: {call.title}"
-    session.add(Activity(contact_id=delivery.contact_id, kind="call_to_action", note=note,
-                         ref_type="call_to_action", ref_id=call.id, user_id=scope.user_id))
+    session.add(
+        Activity(
+            contact_id=delivery.contact_id,
+            kind="call_to_action",
+            note=note,
+            ref_type="call_to_action",
+            ref_id=call.id,
+            user_id=scope.user_id,
+        )
+    )
     audit.record(session, scope, "call_response", "call_delivery", delivery_id, response=response)
     session.commit()

@@ -5,6 +5,7 @@ and an active consent for calls to action by e-mail (DESIGN §2); nobody gets mo
 `max_calls_per_30_days` calls in 30 days. KV staff work in their KV, Land staff in their Land,
 the team everywhere (answers: services.call_responses).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,13 +15,13 @@ from urllib.parse import urlparse
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from domain.enums import TOPICS
 from db.models import CallToAction, Kreisverband
 from db.queries import calls as q
 from db.types import utcnow
-from services.core import audit
+from domain.enums import TOPICS
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import BERLIN, format_date, format_datetime
+from services.core import audit
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
 
@@ -28,8 +29,10 @@ MODES = {"online": "online", "on_site": "vor Ort"}
 REGION_LEVELS = {"national": "bundesweit", "land": "Land", "kv": "Kreisverband"}
 WINDOW = timedelta(days=30)
 MAX_TITLE, MAX_BODY, MAX_LINK = 200, 5000, 300
-FOOTER = ("Du bekommst diese Mail, weil du eingewilligt hast, von Linksaktiv zu Aktionen eingeladen zu werden. "
-          "Wenn du das nicht mehr möchtest, antworte einfach mit „Abmelden“ auf diese Mail.")
+FOOTER = (
+    "Du bekommst diese Mail, weil du eingewilligt hast, von Linksaktiv zu Aktionen eingeladen zu werden. "
+    "Wenn du das nicht mehr möchtest, antworte einfach mit „Abmelden“ auf diese Mail."
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +80,20 @@ class AudiencePreview:
 
 
 def _info(c: CallToAction) -> CallInfo:
-    return CallInfo(c.id, c.title, c.body, c.mode, tuple(t for t in c.topics.split(",") if t), c.region_level,
-                    c.land_code, c.kv_id, c.starts_at, c.ends_at, c.link, c.sent_at)
+    return CallInfo(
+        c.id,
+        c.title,
+        c.body,
+        c.mode,
+        tuple(t for t in c.topics.split(",") if t),
+        c.region_level,
+        c.land_code,
+        c.kv_id,
+        c.starts_at,
+        c.ends_at,
+        c.link,
+        c.sent_at,
+    )
 
 
 def region_levels(session: Session, scope: Scope) -> list[str]:
@@ -99,8 +114,9 @@ def _check_region(session: Session, scope: Scope, form: CallForm) -> tuple[str |
         raise ValidationError("Als Kreisverband verschickst du Aufrufe für deinen Kreisverband.")
     if form.region_level == "national":
         if scope.role == "land":
-            raise ValidationError("Bundesweite Aufrufe verschickt das Linksaktiv-Team. Wähle dein Land "
-                                  "oder einen Kreisverband darin.")
+            raise ValidationError(
+                "Bundesweite Aufrufe verschickt das Linksaktiv-Team. Wähle dein Land oder einen Kreisverband darin."
+            )
         return None, None
     if form.region_level == "land":
         if not form.land_code:
@@ -160,29 +176,50 @@ def check_form(session: Session, scope: Scope, form: CallForm) -> dict:
         raise ValidationError("Bitte wähle: online oder vor Ort.")
     topics = tuple(dict.fromkeys(form.topics))
     if not topics:
-        raise ValidationError("Bitte wähle mindestens ein Thema: der Aufruf geht an alle, die sich dafür "
-                              "interessieren.")
+        raise ValidationError(
+            "Bitte wähle mindestens ein Thema: der Aufruf geht an alle, die sich dafür interessieren."
+        )
     unknown = [t for t in topics if t not in TOPICS]
     if unknown:
         raise ValidationError(f"Unbekanntes Thema: {', '.join(unknown)}.")
     land_code, kv_id = _check_region(session, scope, form)
     starts, ends = _check_dates(form)
-    return dict(title=title, body=body, mode=form.mode, topics=",".join(topics), region_level=form.region_level,
-                land_code=land_code, kv_id=kv_id, starts_at=starts, ends_at=ends, link=link)
+    return dict(
+        title=title,
+        body=body,
+        mode=form.mode,
+        topics=",".join(topics),
+        region_level=form.region_level,
+        land_code=land_code,
+        kv_id=kv_id,
+        starts_at=starts,
+        ends_at=ends,
+        link=link,
+    )
 
 
 def _audit(session: Session, scope: Scope, action: str, call_id: int, values: dict) -> None:
     # Region and topics only: title and text may name people.
-    audit.record(session, scope, action, "call_to_action", call_id, region_level=values["region_level"],
-                 land=values["land_code"] or "", kv_id=values["kv_id"], topics=values["topics"].split(","))
+    audit.record(
+        session,
+        scope,
+        action,
+        "call_to_action",
+        call_id,
+        region_level=values["region_level"],
+        land=values["land_code"] or "",
+        kv_id=values["kv_id"],
+        topics=values["topics"].split(","),
+    )
 
 
 def create_call(session: Session, scope: Scope, form: CallForm) -> int:
     """Validate and store a new call (not sent yet); audited; returns its id."""
     require_action(scope, "calls.write")
     values = check_form(session, scope, form)
-    if q.same_draft_exists(session, values["title"], values["body"], values["land_code"], values["kv_id"],
-                           values["region_level"]):
+    if q.same_draft_exists(
+        session, values["title"], values["body"], values["land_code"], values["kv_id"], values["region_level"]
+    ):
         # A form submitted twice (double click, reload) must not leave two drafts to send.
         raise ValidationError("Diesen Aufruf gibt es schon als Entwurf. Du findest ihn unter „Aufrufe“.")
     call = CallToAction(**values, created_by=scope.user_id)
@@ -251,19 +288,26 @@ def send(session: Session, scope: Scope, call_id: int, expected: int, now: datet
     q.lock_sending(session)  # first statement: sends run one after another, so the limit holds
     call = load(session, scope, call_id, lock=True)
     if call.sent_at is not None:
-        raise ConflictError(f"Dieser Aufruf wurde schon am {format_datetime(call.sent_at)} verschickt. "
-                            "Es wurde nichts noch einmal gesendet.")
+        raise ConflictError(
+            f"Dieser Aufruf wurde schon am {format_datetime(call.sent_at)} verschickt. "
+            "Es wurde nichts noch einmal gesendet."
+        )
     at = now or utcnow()
     since = at - WINDOW
     recipients, _ = q.audience_counts(session, scope, call, since, _max_calls())
     if recipients != expected:
-        raise ConflictError(f"Der Aufruf würde jetzt {recipients} statt {expected} Personen erreichen. "
-                            "Es wurde nichts gesendet; bitte prüfe die neue Vorschau.")
+        raise ConflictError(
+            f"Der Aufruf würde jetzt {recipients} statt {expected} Personen erreichen. "
+            "Es wurde nichts gesendet; bitte prüfe die neue Vorschau."
+        )
     if recipients == 0:
-        raise ValidationError("Der Aufruf erreicht niemanden: niemand in der Region hat eines der Themen und "
-                              "eine Einwilligung für Aufrufe per E-Mail (oder alle haben ihr Limit erreicht).")
-    made = q.insert_deliveries(session, scope, call, since, _max_calls(), at, call.title, mail_text(call),
-                               scope.user_id)
+        raise ValidationError(
+            "Der Aufruf erreicht niemanden: niemand in der Region hat eines der Themen und "
+            "eine Einwilligung für Aufrufe per E-Mail (oder alle haben ihr Limit erreicht)."
+        )
+    made = q.insert_deliveries(
+        session, scope, call, since, _max_calls(), at, call.title, mail_text(call), scope.user_id
+    )
     if made != recipients:
         session.rollback()
         raise ConflictError("Die Empfänger:innen haben sich beim Senden verändert; es wurde nichts gesendet.")

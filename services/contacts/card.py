@@ -1,4 +1,5 @@
 """Contacts for the people who work with them: scoped search and the contact card (audited)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from db.queries.contacts import search as q
-from services.core import audit
 from domain.errors import NotFoundError
+from services.core import audit
 from services.core.scope import Scope, require_persons
 
 PAGE_SIZE = q.PAGE_SIZE
@@ -122,8 +123,12 @@ def consent_states(records) -> list[ConsentState]:
         counts[key] = counts.get(key, 0) + 1
         if key not in latest or (rec.granted_at, rec.id or 0) >= (latest[key].granted_at, latest[key].id or 0):
             latest[key] = rec
-    out = [ConsentState(p, c, r.withdrawn_at is None, r.granted_at, r.withdrawn_at, r.source or "",
-                        r.evidence or "", counts[(p, c)]) for (p, c), r in latest.items()]
+    out = [
+        ConsentState(
+            p, c, r.withdrawn_at is None, r.granted_at, r.withdrawn_at, r.source or "", r.evidence or "", counts[(p, c)]
+        )
+        for (p, c), r in latest.items()
+    ]
     return sorted(out, key=lambda s: (s.purpose, s.channel or ""))
 
 
@@ -144,15 +149,34 @@ def load_card(session: Session, scope: Scope, contact_id: int) -> ContactCard:
         raise NotFoundError(NOT_FOUND)
     c, kreis, kv, land = row
     return ContactCard(
-        id=c.id, first_name=c.first_name, last_name=c.last_name, email=c.email, phone=c.phone,
-        street=c.street, plz=c.plz, city=c.city, kreis=kreis, kreisverband=kv, land=land, source=c.source,
-        status=c.status, contact_since=c.contact_since, active_since=c.active_since,
-        member_since=c.member_since, created_at=c.created_at, updated_at=c.updated_at,
-        topics=q.topics(session, c.id), consents=consent_states(q.consents(session, c.id)),
+        id=c.id,
+        first_name=c.first_name,
+        last_name=c.last_name,
+        email=c.email,
+        phone=c.phone,
+        street=c.street,
+        plz=c.plz,
+        city=c.city,
+        kreis=kreis,
+        kreisverband=kv,
+        land=land,
+        source=c.source,
+        status=c.status,
+        contact_since=c.contact_since,
+        active_since=c.active_since,
+        member_since=c.member_since,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        topics=q.topics(session, c.id),
+        consents=consent_states(q.consents(session, c.id)),
         timeline=[TimelineEntry(a.occurred_at, a.kind, a.note) for a in q.activities(session, c.id)],
-        orders=[OrderEntry(o.id, title, o.copies, o.status, o.requested_at, o.tracking_number)
-                for o, title in q.dispatch_orders(session, c.id)],
-        offers=[OfferEntry(o.id, skills, o.period_start, o.period_end, o.hours_per_week, o.travel_radius_km,
-                           o.withdrawn_at) for o, skills in q.volunteer_offers(session, c.id)],
+        orders=[
+            OrderEntry(o.id, title, o.copies, o.status, o.requested_at, o.tracking_number)
+            for o, title in q.dispatch_orders(session, c.id)
+        ],
+        offers=[
+            OfferEntry(o.id, skills, o.period_start, o.period_end, o.hours_per_week, o.travel_radius_km, o.withdrawn_at)
+            for o, skills in q.volunteer_offers(session, c.id)
+        ],
         shared_with=q.shared_with(session, c.id),
     )

@@ -4,18 +4,19 @@ Status ladder contact → active → member: every role that cares for contacts 
 skipped steps get the same date). Stepping back corrects a mistake and erases dates, so only
 admin and team may do it; the dates above the new status are cleared.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 from sqlalchemy.orm import Session
 
-from domain.enums import CHANNELS, PURPOSES
-from domain.roles import may
 from db.models import Activity, Consent
 from db.queries.contacts import edit as q
 from db.types import utcnow
-from services.core import audit
+from domain.enums import CHANNELS, PURPOSES
+from domain.errors import ConflictError, PermissionDenied, ValidationError
+from domain.roles import may
 from services.contacts.edit import load, touch
 from services.contacts.rules import (
     LADDER,
@@ -28,7 +29,7 @@ from services.contacts.rules import (
     status_label,
     today_berlin,
 )
-from domain.errors import ConflictError, PermissionDenied, ValidationError
+from services.core import audit
 from services.core.scope import Scope
 
 _DATE_FIELDS = ("contact_since", "active_since", "member_since")
@@ -57,11 +58,19 @@ def step_status(session: Session, scope: Scope, contact_id, new_status: str, day
             setattr(contact, _DATE_FIELDS[rank], None)
     contact.status = new_status
     touch(contact)
-    session.add(Activity(contact_id=contact.id, kind="status_change", occurred_at=utcnow(), user_id=scope.user_id,
-                         note=f"{status_label(LADDER[old])} → {status_label(new_status)}"
-                              + (" (zurückgesetzt)" if new < old else "")))
-    audit.record(session, scope, "contact_status_changed", "contact", contact.id, from_status=LADDER[old],
-                 to_status=new_status)
+    session.add(
+        Activity(
+            contact_id=contact.id,
+            kind="status_change",
+            occurred_at=utcnow(),
+            user_id=scope.user_id,
+            note=f"{status_label(LADDER[old])} → {status_label(new_status)}"
+            + (" (zurückgesetzt)" if new < old else ""),
+        )
+    )
+    audit.record(
+        session, scope, "contact_status_changed", "contact", contact.id, from_status=LADDER[old], to_status=new_status
+    )
     session.commit()
 
 
@@ -88,13 +97,28 @@ def grant_consent(session: Session, scope: Scope, contact_id, consent: ConsentIn
     now = utcnow()
     if latest is not None and latest.granted_at >= now:
         raise ValidationError("Diese Einwilligung wurde gerade erst geändert. Bitte versuche es gleich noch einmal.")
-    record = Consent(contact_id=contact.id, purpose=c.purpose, channel=c.channel, granted_at=now,
-                     source=c.source, evidence=c.evidence)
+    record = Consent(
+        contact_id=contact.id,
+        purpose=c.purpose,
+        channel=c.channel,
+        granted_at=now,
+        source=c.source,
+        evidence=c.evidence,
+    )
     session.add(record)
     touch(contact)
     session.flush()
-    audit.record(session, scope, "consent_granted", "contact", contact.id, consent_id=record.id, purpose=c.purpose,
-                 channel=c.channel or "-", source=c.source)
+    audit.record(
+        session,
+        scope,
+        "consent_granted",
+        "contact",
+        contact.id,
+        consent_id=record.id,
+        purpose=c.purpose,
+        channel=c.channel or "-",
+        source=c.source,
+    )
     session.commit()
     return record.id
 
@@ -110,7 +134,15 @@ def withdraw_consent(session: Session, scope: Scope, contact_id, purpose: str, c
         raise ConflictError(f"Es gibt keine aktive Einwilligung „{_consent_label(purpose, channel)}“ zum Widerrufen.")
     latest.withdrawn_at = max(utcnow(), latest.granted_at)
     touch(contact)
-    audit.record(session, scope, "consent_withdrawn", "contact", contact.id, consent_id=latest.id, purpose=purpose,
-                 channel=channel or "-")
+    audit.record(
+        session,
+        scope,
+        "consent_withdrawn",
+        "contact",
+        contact.id,
+        consent_id=latest.id,
+        purpose=purpose,
+        channel=channel or "-",
+    )
     session.commit()
     return latest.id

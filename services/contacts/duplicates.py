@@ -5,6 +5,7 @@ consents, activities, orders, offers and their assignments, call deliveries, sha
 Staff choose the surviving value per field; the values not chosen stay in the person's timeline.
 Both ids go into the audit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,16 @@ from services.geo.places import resolve_plz
 from services.intake import dedupe
 
 # Fields staff choose between, in the order the review shows them, with German labels.
-FIELDS = {"first_name": "Vorname", "last_name": "Nachname", "email": "E-Mail", "phone": "Telefon",
-          "street": "Straße", "plz": "PLZ", "city": "Ort", "birth_year": "Geburtsjahr"}
+FIELDS = {
+    "first_name": "Vorname",
+    "last_name": "Nachname",
+    "email": "E-Mail",
+    "phone": "Telefon",
+    "street": "Straße",
+    "plz": "PLZ",
+    "city": "Ort",
+    "birth_year": "Geburtsjahr",
+}
 MAX_BATCH = 200
 STALE = "Dieses Paar ist schon entschieden oder nicht (mehr) in deinem Gebiet. Lade die Liste neu."
 
@@ -45,21 +54,30 @@ class PairView:
 
 
 def _values(c: Contact) -> dict:
-    return {"id": c.id, **{f: getattr(c, f) for f in FIELDS}, "status": c.status, "source": c.source,
-            "kv_id": c.kv_id, "created_at": c.created_at}
+    return {
+        "id": c.id,
+        **{f: getattr(c, f) for f in FIELDS},
+        "status": c.status,
+        "source": c.source,
+        "kv_id": c.kv_id,
+        "created_at": c.created_at,
+    }
 
 
 def _differing(a: Contact, b: Contact) -> tuple[str, ...]:
     def norm(v):
         return "" if v is None else str(v).strip().casefold()
+
     return tuple(f for f in FIELDS if norm(getattr(a, f)) != norm(getattr(b, f)))
 
 
 def review_queue(session: Session, scope: Scope, limit: int = 50) -> list[PairView]:
     """The open pairs of the user's area, most likely first."""
     require_action(scope, "contacts.duplicates")
-    return [PairView(c.id, c.score, _values(a), _values(b), _differing(a, b), tuple(c.agreeing or ()))
-            for c, a, b in q.open_pairs(session, scope, limit)]
+    return [
+        PairView(c.id, c.score, _values(a), _values(b), _differing(a, b), tuple(c.agreeing or ()))
+        for c, a, b in q.open_pairs(session, scope, limit)
+    ]
 
 
 def open_count(session: Session, scope: Scope) -> int:
@@ -85,12 +103,14 @@ def _default_choice(a: Contact, b: Contact) -> dict[str, str]:
     return {f: "b" if getattr(a, f) in (None, "") and getattr(b, f) not in (None, "") else "a" for f in FIELDS}
 
 
-def _merge_pair(session: Session, scope: Scope, cand: DuplicateCandidate, a: Contact, b: Contact,
-                choice: dict[str, str]) -> dict:
+def _merge_pair(
+    session: Session, scope: Scope, cand: DuplicateCandidate, a: Contact, b: Contact, choice: dict[str, str]
+) -> dict:
     keep, gone = (a, b) if a.id < b.id else (b, a)
     picked = {f: getattr(b if choice.get(f, "a") == "b" else a, f) for f in FIELDS}
-    not_chosen = [f"{FIELDS[f]}: {v}" for f in FIELDS
-                  for v in {getattr(a, f), getattr(b, f)} - {picked[f]} if v not in (None, "")]
+    not_chosen = [
+        f"{FIELDS[f]}: {v}" for f in FIELDS for v in {getattr(a, f), getattr(b, f)} - {picked[f]} if v not in (None, "")
+    ]
     from_merged = [f for f in FIELDS if picked[f] != getattr(keep, f)]
     if picked["plz"] != keep.plz:
         place = resolve_plz(session, picked["plz"])
@@ -111,10 +131,28 @@ def _merge_pair(session: Session, scope: Scope, cand: DuplicateCandidate, a: Con
     note = f"Zusammengeführt mit Nr. {gone.id} ({STATUSES[gone.status]}, Quelle {gone.source})."
     if not_chosen:
         note += " Nicht übernommen: " + "; ".join(not_chosen)
-    session.add(Activity(contact_id=keep.id, kind="merge", occurred_at=utcnow(), note=note, user_id=scope.user_id,
-                         ref_type="contact", ref_id=gone.id))
-    audit.record(session, scope, "contacts_merged", "contact", keep.id, merged_id=gone.id, candidate_id=cand.id,
-                 fields_from_merged=from_merged, **moved)
+    session.add(
+        Activity(
+            contact_id=keep.id,
+            kind="merge",
+            occurred_at=utcnow(),
+            note=note,
+            user_id=scope.user_id,
+            ref_type="contact",
+            ref_id=gone.id,
+        )
+    )
+    audit.record(
+        session,
+        scope,
+        "contacts_merged",
+        "contact",
+        keep.id,
+        merged_id=gone.id,
+        candidate_id=cand.id,
+        fields_from_merged=from_merged,
+        **moved,
+    )
     session.delete(gone)  # its candidate rows go with it (ON DELETE CASCADE)
     touch(keep)
     session.flush()
@@ -125,7 +163,7 @@ def merge(session: Session, scope: Scope, candidate_id: int, choice: dict[str, s
     """Merge one pair with the chosen value per field ('a' or 'b'); the surviving id (commits)."""
     require_action(scope, "contacts.duplicates")
     ((cand, a, b),) = _load(session, scope, [candidate_id])
-    bad = {v for v in (choice or {}).values()} - {"a", "b"}
+    bad = set((choice or {}).values()) - {"a", "b"}
     if bad or set(choice or {}) - set(FIELDS):
         raise ValidationError("Unbekannte Auswahl beim Zusammenführen.")
     result = _merge_pair(session, scope, cand, a, b, {**_default_choice(a, b), **(choice or {})})
@@ -154,14 +192,26 @@ def keep_apart(session: Session, scope: Scope, candidate_ids: list[int]) -> int:
     now = utcnow()
     for cand, _a, _b in rows:
         cand.status, cand.decided_by, cand.decided_at = "kept_apart", scope.user_id, now
-        audit.record(session, scope, "duplicates_kept_apart", "contact", cand.contact_a, other_id=cand.contact_b,
-                     candidate_id=cand.id)
+        audit.record(
+            session,
+            scope,
+            "duplicates_kept_apart",
+            "contact",
+            cand.contact_a,
+            other_id=cand.contact_b,
+            candidate_id=cand.id,
+        )
     session.commit()
     return len(rows)
 
 
-def file_pairs(session: Session, pairs: list[tuple[int, int, float, tuple[str, ...]]], places: dict[int, tuple],
-               origin: str, batch_id: int | None = None) -> int:
+def file_pairs(
+    session: Session,
+    pairs: list[tuple[int, int, float, tuple[str, ...]]],
+    places: dict[int, tuple],
+    origin: str,
+    batch_id: int | None = None,
+) -> int:
     """File likely pairs (id, id, score, agreeing fields) not filed before; places maps id -> (kv_id, land). No commit."""
     ordered = {}
     for x, y, score, agreeing in pairs:
@@ -174,9 +224,19 @@ def file_pairs(session: Session, pairs: list[tuple[int, int, float, tuple[str, .
     now = utcnow()
     for a, b in fresh:
         kv_id, land = places[max(a, b)]  # the newer record's area: that office reviews it
-        session.add(DuplicateCandidate(contact_a=a, contact_b=b, kv_id=kv_id, land_code=land,
-                                       score=round(float(ordered[(a, b)][0]), 4), agreeing=ordered[(a, b)][1],
-                                       origin=origin, import_batch_id=batch_id, created_at=now))
+        session.add(
+            DuplicateCandidate(
+                contact_a=a,
+                contact_b=b,
+                kv_id=kv_id,
+                land_code=land,
+                score=round(float(ordered[(a, b)][0]), 4),
+                agreeing=ordered[(a, b)][1],
+                origin=origin,
+                import_batch_id=batch_id,
+                created_at=now,
+            )
+        )
     session.flush()
     return len(fresh)
 
@@ -194,12 +254,20 @@ def scan_area(session: Session, scope: Scope, kv_id: int | None = None, land_cod
     if scope.role == "land" and kv_id is not None and len(people) and (people["land_code"] != scope.land_code).any():
         raise PermissionDenied("Dieser Kreisverband liegt nicht in deinem Land.")
     frame = people.rename(columns={"email_key": "email", "phone_key": "phone"})
-    pairs = [(int(p.left_id), int(p.right_id), p.score, tuple(p.agreeing_fields))
-             for p in dedupe.find_pairs_within(frame)]
+    pairs = [
+        (int(p.left_id), int(p.right_id), p.score, tuple(p.agreeing_fields)) for p in dedupe.find_pairs_within(frame)
+    ]
     places = {int(r.id): (int(r.kv_id), r.land_code) for r in people.itertuples(index=False)}
     filed = file_pairs(session, pairs, places, "scan") if pairs else 0
-    audit.record(session, scope, "duplicates_scanned", "kreisverband" if kv_id else "land", kv_id or land_code,
-                 people=len(people), filed=filed)
+    audit.record(
+        session,
+        scope,
+        "duplicates_scanned",
+        "kreisverband" if kv_id else "land",
+        kv_id or land_code,
+        people=len(people),
+        filed=filed,
+    )
     session.commit()
     return filed
 

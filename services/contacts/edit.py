@@ -4,6 +4,7 @@ Kreis, KV and Land always come from the PLZ (services.geo.resolve_plz). A contac
 created in, or moved within, the user's own area; a move into another KV is a handover, which
 is a separate act. Every change sets updated_at (the Karte/Übersicht caches key on it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from sqlalchemy.orm import Session
 from db.models import Activity, Consent, Contact, ContactTopic
 from db.queries.contacts import edit as q
 from db.types import utcnow
-from services.core import audit
+from domain.errors import ConflictError, NotFoundError, PermissionDenied
+from domain.keys import email_key, phone_key
 from services.contacts.rules import (
     LADDER,
     ContactInput,
@@ -27,14 +29,15 @@ from services.contacts.rules import (
     status_label,
     today_berlin,
 )
-from domain.keys import email_key, phone_key
-from domain.errors import ConflictError, NotFoundError, PermissionDenied
-from services.geo.places import PlaceInfo, resolve_plz
+from services.core import audit
 from services.core.scope import Scope, require_action
+from services.geo.places import PlaceInfo, resolve_plz
 
 NOT_FOUND = "Diese:n Linksaktive:n gibt es nicht oder nicht in deinem Gebiet."
-DUPLICATE = ("Eine:n Linksaktive:n mit der E-Mail-Adresse {email} gibt es in deinem Gebiet schon. "
-             "Suche oben unter „Linksaktive“ nach dieser Adresse und ergänze die Angaben dort.")
+DUPLICATE = (
+    "Eine:n Linksaktive:n mit der E-Mail-Adresse {email} gibt es in deinem Gebiet schon. "
+    "Suche oben unter „Linksaktive“ nach dieser Adresse und ergänze die Angaben dort."
+)
 MASTER_FIELDS = ("first_name", "last_name", "email", "phone", "street", "plz", "city")
 
 
@@ -85,10 +88,12 @@ def check_area(scope: Scope, place: PlaceInfo, moving_from_kv: int | None = None
     if moving_from_kv is None:
         raise PermissionDenied(
             f"Die PLZ {place.plz} liegt {area}, nicht in deinem Gebiet. Du kannst nur Linksaktive aus deinem "
-            "Gebiet erfassen. Gib die Person bitte an die zuständige Gliederung weiter.")
+            "Gebiet erfassen. Gib die Person bitte an die zuständige Gliederung weiter."
+        )
     raise PermissionDenied(
         f"Die neue PLZ {place.plz} liegt {area}, außerhalb deines Gebiets. Ein Umzug dorthin ist eine Übergabe "
-        "an eine andere Gliederung und wird nicht beim Bearbeiten erledigt. Nichts wurde geändert.")
+        "an eine andere Gliederung und wird nicht beim Bearbeiten erledigt. Nichts wurde geändert."
+    )
 
 
 def _refuse_duplicate(session: Session, scope: Scope, email: str, exclude_id: int | None = None) -> None:
@@ -113,20 +118,57 @@ def create_contact(session: Session, scope: Scope, data: ContactInput, since: da
     rank = LADDER.index(status)
     values["city"] = values["city"] or place.place
     contact = Contact(
-        **values, plz=place.plz, kreis_ags=place.kreis_ags, kv_id=place.kv_id,
-        land_code=place.land_code, status=status, source=source, contact_since=day,
-        active_since=day if rank >= 1 else None, member_since=day if rank >= 2 else None,
-        created_at=now, updated_at=now)
+        **values,
+        plz=place.plz,
+        kreis_ags=place.kreis_ags,
+        kv_id=place.kv_id,
+        land_code=place.land_code,
+        status=status,
+        source=source,
+        contact_since=day,
+        active_since=day if rank >= 1 else None,
+        member_since=day if rank >= 2 else None,
+        created_at=now,
+        updated_at=now,
+    )
     set_keys(contact)
     session.add(contact)
     session.flush()
     session.add_all([ContactTopic(contact_id=contact.id, topic=t) for t in topics])
-    session.add_all([Consent(contact_id=contact.id, purpose=c.purpose, channel=c.channel, granted_at=now,
-                             source=c.source, evidence=c.evidence) for c in consents])
-    session.add(Activity(contact_id=contact.id, kind="created", occurred_at=now, user_id=scope.user_id,
-                         note=f"Erfasst als {status_label(status)}"))
-    audit.record(session, scope, "contact_created", "contact", contact.id, kv_id=place.kv_id, status=status,
-                 source=source, topics=len(topics), consents=[f"{c.purpose}/{c.channel or '-'}" for c in consents])
+    session.add_all(
+        [
+            Consent(
+                contact_id=contact.id,
+                purpose=c.purpose,
+                channel=c.channel,
+                granted_at=now,
+                source=c.source,
+                evidence=c.evidence,
+            )
+            for c in consents
+        ]
+    )
+    session.add(
+        Activity(
+            contact_id=contact.id,
+            kind="created",
+            occurred_at=now,
+            user_id=scope.user_id,
+            note=f"Erfasst als {status_label(status)}",
+        )
+    )
+    audit.record(
+        session,
+        scope,
+        "contact_created",
+        "contact",
+        contact.id,
+        kv_id=place.kv_id,
+        status=status,
+        source=source,
+        topics=len(topics),
+        consents=[f"{c.purpose}/{c.channel or '-'}" for c in consents],
+    )
     session.commit()
     return Created(contact.id, place.kreis_name, place.kv_name, place.land_name)
 
@@ -176,7 +218,8 @@ def set_topics(session: Session, scope: Scope, contact_id, topics) -> tuple[int,
     session.add_all([ContactTopic(contact_id=contact.id, topic=t) for t in added])
     touch(contact)
     # Counts only: a person's interests are personal data and stay out of the audit.
-    audit.record(session, scope, "contact_topics_changed", "contact", contact.id, added=len(added),
-                 removed=len(removed))
+    audit.record(
+        session, scope, "contact_topics_changed", "contact", contact.id, added=len(added), removed=len(removed)
+    )
     session.commit()
     return len(added), len(removed)

@@ -1,4 +1,5 @@
 """Input rules for caring for contacts: plain checks that raise German ValidationErrors, no database."""
+
 from __future__ import annotations
 
 import re
@@ -69,7 +70,9 @@ def clean_email(value) -> str:
     if not email:
         return ""
     if len(email) > 160 or not _EMAIL.match(email):
-        raise ValidationError(f"Die E-Mail-Adresse „{email[:60]}“ sieht nicht richtig aus (Beispiel: name@example.org).")
+        raise ValidationError(
+            f"Die E-Mail-Adresse „{email[:60]}“ sieht nicht richtig aus (Beispiel: name@example.org)."
+        )
     return email
 
 
@@ -123,12 +126,15 @@ def check_consent(c: ConsentInput) -> ConsentInput:
     channel = c.channel or None
     if c.purpose in CHANNEL_LESS:
         if channel is not None:
-            raise ValidationError(f"Die Einwilligung „{PURPOSES[c.purpose]}“ gilt ohne Kanal. Bitte wähle keinen Kanal.")
+            raise ValidationError(
+                f"Die Einwilligung „{PURPOSES[c.purpose]}“ gilt ohne Kanal. Bitte wähle keinen Kanal."
+            )
     elif channel not in CHANNELS:
         raise ValidationError(f"Für „{PURPOSES[c.purpose]}“ brauchen wir den Kanal (E-Mail, Telefon, SMS oder Post).")
     source = check_source(c.source)
-    evidence = _text(c.evidence, "einen Nachweis (z. B. „Unterschrift auf Infostand-Liste vom …“)", EVIDENCE_MAX,
-                     required=True)
+    evidence = _text(
+        c.evidence, "einen Nachweis (z. B. „Unterschrift auf Infostand-Liste vom …“)", EVIDENCE_MAX, required=True
+    )
     return ConsentInput(c.purpose, channel, source, evidence)
 
 

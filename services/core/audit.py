@@ -1,4 +1,5 @@
 """Audit events (DESIGN §3.3): append-only, ids and action names only."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Login checks with lockout kept in the database, passwords, and the credential list."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,9 +11,9 @@ from sqlalchemy.orm import Session
 from db.models import User
 from db.queries.admin.users import active_users, user_named
 from db.types import utcnow
-from services.core import audit
 from domain.errors import ValidationError
 from domain.formatting import format_datetime
+from services.core import audit
 from services.core.scope import Scope, require_action
 
 MAX_FAILED = 5
@@ -40,8 +41,9 @@ def validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LEN:
         raise ValidationError(f"Das Passwort braucht mindestens {MIN_PASSWORD_LEN} Zeichen.")
     if len(password.encode()) > MAX_PASSWORD_BYTES:
-        raise ValidationError(f"Das Passwort darf höchstens {MAX_PASSWORD_BYTES} Bytes lang sein "
-                              "(Umlaute zählen doppelt).")
+        raise ValidationError(
+            f"Das Passwort darf höchstens {MAX_PASSWORD_BYTES} Bytes lang sein (Umlaute zählen doppelt)."
+        )
 
 
 def _matches(password: str, password_hash: str) -> bool:
@@ -52,7 +54,6 @@ def _matches(password: str, password_hash: str) -> bool:
         return bcrypt.checkpw(raw, password_hash.encode())
     except ValueError:
         return False
-
 
 
 def check_login(session: Session, username: str, password: str, now: datetime | None = None) -> LoginResult:
@@ -91,22 +92,37 @@ def _actor(user: User) -> Scope:
 
 
 def _locked_message(until: datetime) -> str:
-    return (f"Dein Konto ist nach zu vielen Fehlversuchen bis {format_datetime(until)} Uhr gesperrt. "
-            "Versuche es danach noch einmal oder bitte die Administration, es zu entsperren.")
+    return (
+        f"Dein Konto ist nach zu vielen Fehlversuchen bis {format_datetime(until)} Uhr gesperrt. "
+        "Versuche es danach noch einmal oder bitte die Administration, es zu entsperren."
+    )
 
 
 def credentials(session: Session) -> dict:
     """The credential dict streamlit-authenticator expects, from the users table (active only)."""
     users = active_users(session)
-    return {"usernames": {
-        u.username: {"name": u.display_name, "email": u.email or f"{u.username}@invalid.local",
-                     "password": u.password_hash, "roles": [u.role],
-                     "first_name": u.display_name, "last_name": ""}
-        for u in users}}
+    return {
+        "usernames": {
+            u.username: {
+                "name": u.display_name,
+                "email": u.email or f"{u.username}@invalid.local",
+                "password": u.password_hash,
+                "roles": [u.role],
+                "first_name": u.display_name,
+                "last_name": "",
+            }
+            for u in users
+        }
+    }
 
 
-def load_active_user(session: Session, username: str, idle_minutes: int, now: datetime | None = None,
-                     token_issued_at: datetime | None = None) -> User | None:
+def load_active_user(
+    session: Session,
+    username: str,
+    idle_minutes: int,
+    now: datetime | None = None,
+    token_issued_at: datetime | None = None,
+) -> User | None:
     """The user for a running session, or None when inactive, locked, idle too long or revoked."""
     now = now or utcnow()
     user = user_named(session, username)
@@ -116,8 +132,11 @@ def load_active_user(session: Session, username: str, idle_minutes: int, now: da
         return None
     if user.last_activity_at is not None and now - user.last_activity_at > timedelta(minutes=idle_minutes):
         return None
-    if user.sessions_revoked_at is not None and token_issued_at is not None \
-            and token_issued_at <= user.sessions_revoked_at:
+    if (
+        user.sessions_revoked_at is not None
+        and token_issued_at is not None
+        and token_issued_at <= user.sessions_revoked_at
+    ):
         return None
     # Write the activity time at most once a minute: a rerun on every click must stay cheap.
     if user.last_activity_at is None or now - user.last_activity_at > timedelta(minutes=1):

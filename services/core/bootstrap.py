@@ -1,4 +1,5 @@
 """Start-up: migrate the database and, in demo mode only, fill an empty one with demo data."""
+
 from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
@@ -24,9 +25,8 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
 
         seed_demo(engine, contacts=settings.demo_contacts, seed=42)
     else:
-        from services.geo.reference import load_reference_data
-
         from services.core.runtime import session_scope
+        from services.geo.reference import load_reference_data
 
         with session_scope(engine) as session:
             load_reference_data(session, merge_small_kvs=False)

@@ -1,9 +1,11 @@
 """A small thread-safe LRU cache for aggregates that stay valid while the data is unchanged."""
+
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Callable, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 T = TypeVar("T")
 

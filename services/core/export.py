@@ -1,4 +1,5 @@
 """Safe CSV exports (DESIGN §3.5): formula-like cells neutralised, UTF-8 with BOM, `;`."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,9 +1,10 @@
 """The process-wide engine and a session-per-action helper."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session

@@ -1,13 +1,22 @@
 """Who sees which persons (DESIGN §3.1): one function makes the scope; db.scope applies it."""
+
 from __future__ import annotations
 
-from domain.errors import PermissionDenied
-from domain.roles import may
 # The scope type and its query filters live in the data layer, which applies them; services use them from here.
 from db.scope import PERSON_ROLES, Scope, apply_area, apply_scope, require_persons
+from domain.errors import PermissionDenied
+from domain.roles import may
 
-__all__ = ["PERSON_ROLES", "Scope", "apply_area", "apply_scope", "may_see_contact", "require_persons",
-           "require_action", "scope_for"]
+__all__ = [
+    "PERSON_ROLES",
+    "Scope",
+    "apply_area",
+    "apply_scope",
+    "may_see_contact",
+    "require_persons",
+    "require_action",
+    "scope_for",
+]
 
 
 def scope_for(user) -> Scope:
@@ -16,10 +25,16 @@ def scope_for(user) -> Scope:
     if role == "kreis" and user.kv_id is None:
         raise PermissionDenied("Deinem Konto ist kein Kreisverband zugeordnet. Bitte wende dich an die Administration.")
     if role == "land" and not user.land_code:
-        raise PermissionDenied("Deinem Konto ist kein Landesverband zugeordnet. Bitte wende dich an die Administration.")
-    return Scope(role=role, user_id=getattr(user, "id", None), username=getattr(user, "username", ""),
-                 kv_id=user.kv_id if role == "kreis" else None,
-                 land_code=user.land_code if role == "land" else None)
+        raise PermissionDenied(
+            "Deinem Konto ist kein Landesverband zugeordnet. Bitte wende dich an die Administration."
+        )
+    return Scope(
+        role=role,
+        user_id=getattr(user, "id", None),
+        username=getattr(user, "username", ""),
+        kv_id=user.kv_id if role == "kreis" else None,
+        land_code=user.land_code if role == "land" else None,
+    )
 
 
 def require_action(scope: Scope, action: str) -> None:

@@ -1,4 +1,5 @@
 """Settings from the environment, overriding `.streamlit/secrets.toml`; readable without Streamlit."""
+
 from __future__ import annotations
 
 import os

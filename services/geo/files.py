@@ -68,8 +68,13 @@ def plz_lookup(plz: str) -> dict | None:
     if key not in df.index:
         return None
     row = df.loc[key]
-    return {"plz": key, "places": row["places"], "kreis_ags": row["kreis_ags"],
-            "lat": float(row["lat"]), "lon": float(row["lon"])}
+    return {
+        "plz": key,
+        "places": row["places"],
+        "kreis_ags": row["kreis_ags"],
+        "lat": float(row["lat"]),
+        "lon": float(row["lon"]),
+    }
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,5 @@
 """Places and reach: resolve a PLZ to its Kreis/KV/Land, nearest offices (DESIGN §2, §8)."""
+
 from __future__ import annotations
 
 import re
@@ -84,10 +85,20 @@ def resolve_plz(session: Session, plz) -> PlaceInfo:
     p, kreis_name, kv_id, kv_name, land_code, land_name, office_name = row
     places = [s for s in (p.places or "").split(PLACES_SEPARATOR) if s] or [p.place]
     return PlaceInfo(
-        plz=p.plz, place=p.place, places=places, kreis_ags=p.kreis_ags, kreis_name=kreis_name,
-        kv_id=kv_id, kv_name=kv_name, land_code=land_code, land_name=land_name,
-        lat=p.lat, lon=p.lon, nearest_office_id=p.nearest_office_id,
-        nearest_office_name=office_name, nearest_office_km=p.nearest_office_km,
+        plz=p.plz,
+        place=p.place,
+        places=places,
+        kreis_ags=p.kreis_ags,
+        kreis_name=kreis_name,
+        kv_id=kv_id,
+        kv_name=kv_name,
+        land_code=land_code,
+        land_name=land_name,
+        lat=p.lat,
+        lon=p.lon,
+        nearest_office_id=p.nearest_office_id,
+        nearest_office_name=office_name,
+        nearest_office_km=p.nearest_office_km,
     )
 
 

@@ -1,4 +1,5 @@
 """Reference data: the 16 Länder, 400 Kreise, their Kreisverbände and all PLZ (from data/geo/)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,7 @@ def merge_pairs(kreise: pd.DataFrame, count: int = MERGE_COUNT) -> list[tuple[st
             break
         if row.ags in used:
             continue
-        others = rural[(rural["land_code"] == row.land_code) & (rural["ags"] != row.ags)
-                       & ~rural["ags"].isin(used)]
+        others = rural[(rural["land_code"] == row.land_code) & (rural["ags"] != row.ags) & ~rural["ags"].isin(used)]
         if others.empty:
             continue
         km = haversine_km(row.lat, row.lon, others["lat"].to_numpy(), others["lon"].to_numpy())
@@ -80,27 +80,51 @@ def load_reference_data(session: Session, merge_small_kvs: bool = True) -> bool:
         return False
     laender, kreise, plz = geodata.laender_table(), geodata.kreise_table(), geodata.plz_table()
     plan = kv_plan(kreise, merge_small_kvs)
-    session.execute(insert(Land), [
-        {"code": r.code, "name": r.name, "abbr": r.abbr} for r in laender.itertuples()
-    ])
+    session.execute(insert(Land), [{"code": r.code, "name": r.name, "abbr": r.abbr} for r in laender.itertuples()])
     kvs = plan.drop_duplicates("kv_id").sort_values("kv_id")
-    session.execute(insert(Kreisverband), [
-        {"id": int(r.kv_id), "name": r.kv_name, "land_code": r.land_code} for r in kvs.itertuples()
-    ])
+    session.execute(
+        insert(Kreisverband),
+        [{"id": int(r.kv_id), "name": r.kv_name, "land_code": r.land_code} for r in kvs.itertuples()],
+    )
     kv_of = dict(zip(plan["ags"], plan["kv_id"].astype(int)))
-    session.execute(insert(Kreis), [
-        {"ags": r.ags, "name": r.name, "kind": r.kind, "land_code": r.land_code, "kv_id": kv_of[r.ags],
-         "population": int(r.population), "area_km2": float(r.area_km2), "lat": float(r.lat),
-         "lon": float(r.lon)}
-        for r in kreise.sort_values("ags").itertuples()
-    ])
-    session.execute(insert(Plz), [
-        {"plz": r.plz, "place": r.places.split(PLACES_SEPARATOR)[0], "places": r.places,
-         "kreis_ags": r.kreis_ags, "lat": float(r.lat), "lon": float(r.lon)}
-        for r in plz.sort_values("plz").itertuples()
-    ])
+    session.execute(
+        insert(Kreis),
+        [
+            {
+                "ags": r.ags,
+                "name": r.name,
+                "kind": r.kind,
+                "land_code": r.land_code,
+                "kv_id": kv_of[r.ags],
+                "population": int(r.population),
+                "area_km2": float(r.area_km2),
+                "lat": float(r.lat),
+                "lon": float(r.lon),
+            }
+            for r in kreise.sort_values("ags").itertuples()
+        ],
+    )
+    session.execute(
+        insert(Plz),
+        [
+            {
+                "plz": r.plz,
+                "place": r.places.split(PLACES_SEPARATOR)[0],
+                "places": r.places,
+                "kreis_ags": r.kreis_ags,
+                "lat": float(r.lat),
+                "lon": float(r.lon),
+            }
+            for r in plz.sort_values("plz").itertuples()
+        ],
+    )
     if session.get_bind().dialect.name == "postgresql":
         # Explicit ids bypass the serial sequence; move it past them so later inserts work.
-        session.execute(select(func.setval(func.pg_get_serial_sequence("kreisverband", "id"),
-                                           func.coalesce(func.max(Kreisverband.id), 1))))
+        session.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence("kreisverband", "id"), func.coalesce(func.max(Kreisverband.id), 1)
+                )
+            )
+        )
     return True

@@ -1,4 +1,5 @@
 """Duplicate detection: exact keys (e-mail, E.164 phone) and likely matches by blocking plus rapidfuzz scores."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,16 @@ EXACT_NAME_FLOOR = 0.75
 # A field counts as agreeing (shown to staff) from this similarity.
 AGREE_AT = 0.90
 # Weights of the fields in the score; a field empty on either side leaves the average.
-WEIGHTS = {"first_name": 0.20, "last_name": 0.25, "street": 0.20, "plz": 0.15, "city": 0.15, "birth_year": 0.15,
-           "email": 0.20, "phone": 0.20}
+WEIGHTS = {
+    "first_name": 0.20,
+    "last_name": 0.25,
+    "street": 0.20,
+    "plz": 0.15,
+    "city": 0.15,
+    "birth_year": 0.15,
+    "email": 0.20,
+    "phone": 0.20,
+}
 # Blocks with more existing records than this are too unspecific to compare (a common name in a big city).
 MAX_BLOCK = 300
 MATCHES_PER_RECORD = 3
@@ -138,8 +147,19 @@ def prepare(records: Iterable[Record] | pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-BLOCK_KEYS = ("k_plz_last", "k_plz_first", "k_plz_names", "k_plz_year", "k_year_last", "k_year_first",
-              "k_year_initials", "k_street_region", "k_street_year", "k_names", "k_city_names")
+BLOCK_KEYS = (
+    "k_plz_last",
+    "k_plz_first",
+    "k_plz_names",
+    "k_plz_year",
+    "k_year_last",
+    "k_year_first",
+    "k_year_initials",
+    "k_street_region",
+    "k_street_year",
+    "k_names",
+    "k_city_names",
+)
 
 
 def _key(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -209,8 +229,9 @@ def score_pairs(left, right, pairs: np.ndarray) -> pd.DataFrame:
         "plz": _sim(Levenshtein.normalized_similarity, *col["plz"]),
         "city": _sim(jw, *col["city"]),
     }
-    swapped = (_sim(jw, col["first_name"][0], col["last_name"][1]) + _sim(jw, col["last_name"][0],
-                                                                           col["first_name"][1])) / 2
+    swapped = (
+        _sim(jw, col["first_name"][0], col["last_name"][1]) + _sim(jw, col["last_name"][0], col["first_name"][1])
+    ) / 2
     straight = (sims["first_name"] + sims["last_name"]) / 2
     use_swap = swapped > straight + 0.05
     sims["first_name"] = np.where(use_swap, swapped, sims["first_name"])
@@ -231,9 +252,18 @@ def score_pairs(left, right, pairs: np.ndarray) -> pd.DataFrame:
     first_known = present["first_name"]
     name = np.where(first_known, np.maximum(straight, swapped), sims["last_name"])
     best_part = np.where(first_known, np.maximum(sims["first_name"], sims["last_name"]), sims["last_name"])
-    exact = (present["email"] | present["phone"])
-    out = pd.DataFrame({"i": i, "j": j, "score": np.where(weight > 0, total / np.maximum(weight, 1e-9), 0.0),
-                        "name": name, "best_part": best_part, "exact": exact, "swapped": use_swap})
+    exact = present["email"] | present["phone"]
+    out = pd.DataFrame(
+        {
+            "i": i,
+            "j": j,
+            "score": np.where(weight > 0, total / np.maximum(weight, 1e-9), 0.0),
+            "name": name,
+            "best_part": best_part,
+            "exact": exact,
+            "swapped": use_swap,
+        }
+    )
     for c in WEIGHTS:
         out["sim_" + c] = np.where(present[c], sims[c], np.nan)
         out["agree_" + c] = present[c] & (sims[c] >= AGREE_AT)
@@ -259,7 +289,7 @@ def classify(scored: pd.DataFrame, threshold: float = LIKELY_THRESHOLD) -> pd.Da
 def _classified(left: pd.DataFrame, right: pd.DataFrame, pairs: np.ndarray, threshold: float) -> pd.DataFrame:
     # Scoring in chunks keeps memory flat however many candidate pairs the blocks produce.
     la, ra = _arrays(left), _arrays(right)
-    parts = [classify(score_pairs(la, ra, pairs[k:k + CHUNK]), threshold) for k in range(0, len(pairs), CHUNK)]
+    parts = [classify(score_pairs(la, ra, pairs[k : k + CHUNK]), threshold) for k in range(0, len(pairs), CHUNK)]
     if not parts:
         return classify(score_pairs(la, ra, pairs), threshold)
     return pd.concat(parts).sort_values(["i", "score"], ascending=[True, False])
@@ -272,8 +302,12 @@ def _agreeing(row) -> tuple[str, ...]:
     return tuple(names)
 
 
-def find_matches(new_records: Sequence[Record] | pd.DataFrame, existing: Sequence[Record] | pd.DataFrame,
-                 threshold: float = LIKELY_THRESHOLD, existing_prepared: pd.DataFrame | None = None) -> list[Match]:
+def find_matches(
+    new_records: Sequence[Record] | pd.DataFrame,
+    existing: Sequence[Record] | pd.DataFrame,
+    threshold: float = LIKELY_THRESHOLD,
+    existing_prepared: pd.DataFrame | None = None,
+) -> list[Match]:
     """Matches of each new record among the existing ones (at most three per new record, best first)."""
     if not len(new_records):
         return []
@@ -284,20 +318,23 @@ def find_matches(new_records: Sequence[Record] | pd.DataFrame, existing: Sequenc
     found = _classified(left, right, candidate_pairs(left, right), threshold)
     found = found.groupby("i", sort=False).head(MATCHES_PER_RECORD)
     ids = right["id"].tolist()
-    return [Match(int(r.i), ids[r.j], round(float(r.score), 4), r.kind, _agreeing(r))
-            for r in found.itertuples(index=False)]
+    return [
+        Match(int(r.i), ids[r.j], round(float(r.score), 4), r.kind, _agreeing(r)) for r in found.itertuples(index=False)
+    ]
 
 
-def find_pairs_within(records: Sequence[Record] | pd.DataFrame, threshold: float = LIKELY_THRESHOLD,
-                      prepared: pd.DataFrame | None = None) -> list[Pair]:
+def find_pairs_within(
+    records: Sequence[Record] | pd.DataFrame, threshold: float = LIKELY_THRESHOLD, prepared: pd.DataFrame | None = None
+) -> list[Pair]:
     """Pairs of records in one list that look like one person (a scan of an area, two rows in one file)."""
     frame = prepared if prepared is not None else prepare(records)
     if len(frame) < 2:
         return []
     found = _classified(frame, frame, candidate_pairs(frame, frame, same=True), threshold)
     ids = frame["id"].tolist()
-    return [Pair(ids[r.i], ids[r.j], round(float(r.score), 4), r.kind, _agreeing(r))
-            for r in found.itertuples(index=False)]
+    return [
+        Pair(ids[r.i], ids[r.j], round(float(r.score), 4), r.kind, _agreeing(r)) for r in found.itertuples(index=False)
+    ]
 
 
 def group_pairs(ids: Iterable, pairs: Iterable[Pair], kinds: tuple[str, ...] = ("exact",)) -> list[list]:

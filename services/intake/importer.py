@@ -5,6 +5,7 @@ the point of Linksaktiv), an addition to a person who exists (same e-mail or pho
 consents and an activity; nothing is overwritten), a new person filed for review beside a likely
 duplicate, or a rejection with a German reason. The import and the command line share this code.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -62,11 +63,16 @@ class Plan:
         """The figures of the preview and the batch: created, merged, review, rejected, per KV."""
         per_kv = Counter(self.places[self.people[i].plz][2] for i in self.create)
         names = {v[2]: v[3] for v in self.places.values()}
-        return {"created": len(self.create), "merged": len(self.merge),
-                "review": len(self.review) + len(self.inner_pairs),
-                "rejected": len(self.rejected), "empty": self.empty_rows, "folded": self.folded_rows,
-                "outside_area": self.outside,
-                "per_kv": {names[k]: n for k, n in sorted(per_kv.items(), key=lambda kv: -kv[1])}}
+        return {
+            "created": len(self.create),
+            "merged": len(self.merge),
+            "review": len(self.review) + len(self.inner_pairs),
+            "rejected": len(self.rejected),
+            "empty": self.empty_rows,
+            "folded": self.folded_rows,
+            "outside_area": self.outside,
+            "per_kv": {names[k]: n for k, n in sorted(per_kv.items(), key=lambda kv: -kv[1])},
+        }
 
 
 def _in_area(scope: Scope, place: tuple) -> bool:
@@ -80,8 +86,17 @@ def _in_area(scope: Scope, place: tuple) -> bool:
 
 def _fold(people: list[Candidate]) -> tuple[list[Candidate], int]:
     """Rows of one person (same e-mail or phone) become one person: topics and consents joined."""
-    records = [dedupe.Record(id=i, first_name=p.first_name, last_name=p.last_name, email=email_key(p.email),
-                             phone=phone_key(p.phone), plz=p.plz) for i, p in enumerate(people)]
+    records = [
+        dedupe.Record(
+            id=i,
+            first_name=p.first_name,
+            last_name=p.last_name,
+            email=email_key(p.email),
+            phone=phone_key(p.phone),
+            plz=p.plz,
+        )
+        for i, p in enumerate(people)
+    ]
     exact = [dedupe.Pair(i, j, 1.0, "exact", ()) for i, j in _exact_index_pairs(records)]
     out, folded = [], 0
     for group in dedupe.group_pairs(range(len(people)), exact, kinds=("exact",)):
@@ -120,8 +135,9 @@ def _joined(first: Candidate, others: list[Candidate]) -> Candidate:
     return replace(first, **values, topics=topics, consents=consents, rows=rows)
 
 
-def plan_import(session: Session, scope: Scope, data: bytes, mapping: dict, info: ListInfo,
-                progress: Progress | None = None) -> Plan:
+def plan_import(
+    session: Session, scope: Scope, data: bytes, mapping: dict, info: ListInfo, progress: Progress | None = None
+) -> Plan:
     """Read, check and match a file against the database; writes nothing."""
     require_action(scope, "contacts.import")
     step = progress or (lambda _f, _t: None)
@@ -136,8 +152,9 @@ def plan_import(session: Session, scope: Scope, data: bytes, mapping: dict, info
         return plan
     plan.places = q.places(session, (p.plz for p in people))
     step(0.3, "Gleiche Personen werden gesucht …")
-    by_email, by_phone = q.exact_keys(session, [email_key(p.email) for p in people],
-                                      [phone_key(p.phone) for p in people])
+    by_email, by_phone = q.exact_keys(
+        session, [email_key(p.email) for p in people], [phone_key(p.phone) for p in people]
+    )
     rest = []
     for i, p in enumerate(people):
         existing = by_email.get(email_key(p.email)) or by_phone.get(phone_key(p.phone))
@@ -154,9 +171,20 @@ def plan_import(session: Session, scope: Scope, data: bytes, mapping: dict, info
 
 
 def _records(people: list[Candidate], indexes: list[int]) -> list:
-    return [dedupe.Record(id=i, first_name=people[i].first_name, last_name=people[i].last_name,
-                          email=email_key(people[i].email), phone=phone_key(people[i].phone), street=people[i].street,
-                          plz=people[i].plz, city=people[i].city, birth_year=people[i].birth_year) for i in indexes]
+    return [
+        dedupe.Record(
+            id=i,
+            first_name=people[i].first_name,
+            last_name=people[i].last_name,
+            email=email_key(people[i].email),
+            phone=phone_key(people[i].phone),
+            street=people[i].street,
+            plz=people[i].plz,
+            city=people[i].city,
+            birth_year=people[i].birth_year,
+        )
+        for i in indexes
+    ]
 
 
 def _likely(session: Session, plan: Plan, rest: list[int]) -> None:
@@ -170,12 +198,22 @@ def _likely(session: Session, plan: Plan, rest: list[int]) -> None:
             i = rest[m.new_index]
             if m.kind != "exact" and (i not in plan.review or plan.review[i][1] < m.score):
                 plan.review[i] = (int(m.existing_id), m.score, tuple(m.agreeing_fields))
-    plan.inner_pairs = [(int(p.left_id), int(p.right_id), p.score, tuple(p.agreeing_fields))
-                        for p in dedupe.find_pairs_within(new) if p.kind != "exact"]
+    plan.inner_pairs = [
+        (int(p.left_id), int(p.right_id), p.score, tuple(p.agreeing_fields))
+        for p in dedupe.find_pairs_within(new)
+        if p.kind != "exact"
+    ]
 
 
-def run_import(session: Session, scope: Scope, data: bytes, mapping: dict, info: ListInfo,
-               expected: dict | None = None, progress: Progress | None = None) -> dict:
+def run_import(
+    session: Session,
+    scope: Scope,
+    data: bytes,
+    mapping: dict,
+    info: ListInfo,
+    expected: dict | None = None,
+    progress: Progress | None = None,
+) -> dict:
     """Import the file as one batch (commits all or nothing); the batch's counts with its id.
 
     expected: the counts the user confirmed in the preview; if the file now gives others (the
@@ -185,15 +223,27 @@ def run_import(session: Session, scope: Scope, data: bytes, mapping: dict, info:
     plan = plan_import(session, scope, data, mapping, info, progress=lambda f, t: step(f * 0.4, t))
     counts = plan.counts()
     if expected is not None and any(counts[k] != expected.get(k) for k in ("created", "merged", "review")):
-        raise ConflictError("Seit der Vorschau hat sich etwas geändert. Bitte sieh dir die Vorschau noch einmal an; "
-                            "es wurde nichts importiert.")
+        raise ConflictError(
+            "Seit der Vorschau hat sich etwas geändert. Bitte sieh dir die Vorschau noch einmal an; "
+            "es wurde nichts importiert."
+        )
     if not plan.create and not plan.merge:
         raise ValidationError("In der Datei ist keine Person, die importiert werden kann. Es wurde nichts importiert.")
     now = utcnow()
-    batch = ImportBatch(user_id=scope.user_id, username=scope.username, kv_id=scope.kv_id, land_code=scope.land_code,
-                        created_at=now, file_name=info.file_name[:200], source=info.source,
-                        source_date=info.source_date.isoformat() if info.source_date else "", place=info.place[:200],
-                        consent_evidence=info.evidence, mapping=dict(mapping), counts=counts)
+    batch = ImportBatch(
+        user_id=scope.user_id,
+        username=scope.username,
+        kv_id=scope.kv_id,
+        land_code=scope.land_code,
+        created_at=now,
+        file_name=info.file_name[:200],
+        source=info.source,
+        source_date=info.source_date.isoformat() if info.source_date else "",
+        place=info.place[:200],
+        consent_evidence=info.evidence,
+        mapping=dict(mapping),
+        counts=counts,
+    )
     session.add(batch)
     session.flush()
     step(0.45, "Neue Personen werden angelegt …")
@@ -202,14 +252,27 @@ def run_import(session: Session, scope: Scope, data: bytes, mapping: dict, info:
     _add_to_existing(session, scope, plan, batch, now)
     step(0.9, "Mögliche Dubletten kommen in die Prüfliste …")
     pairs = [(new_ids[i], existing, score, fields) for i, (existing, score, fields) in plan.review.items()]
-    pairs += [(new_ids[a], new_ids[b], score, fields) for a, b, score, fields in plan.inner_pairs
-              if a in new_ids and b in new_ids]
+    pairs += [
+        (new_ids[a], new_ids[b], score, fields)
+        for a, b, score, fields in plan.inner_pairs
+        if a in new_ids and b in new_ids
+    ]
     places = _places_of(session, plan, new_ids, pairs)
     if pairs:
         duplicates.file_pairs(session, pairs, places, "import", batch.id)
-    audit.record(session, scope, "contacts_imported", "import_batch", batch.id, source=info.source,
-                 created=counts["created"], merged=counts["merged"], review=counts["review"],
-                 rejected=counts["rejected"], outside_area=counts["outside_area"])
+    audit.record(
+        session,
+        scope,
+        "contacts_imported",
+        "import_batch",
+        batch.id,
+        source=info.source,
+        created=counts["created"],
+        merged=counts["merged"],
+        review=counts["review"],
+        rejected=counts["rejected"],
+        outside_area=counts["outside_area"],
+    )
     session.commit()
     step(1.0, "Fertig.")
     return {"batch_id": batch.id, **counts}
@@ -221,11 +284,29 @@ def _create_people(session: Session, scope: Scope, plan: Plan, batch: ImportBatc
     for i in plan.create:
         p = plan.people[i]
         place, ags, kv_id, _kvn, land, _ln = plan.places[p.plz]
-        rows.append({"first_name": p.first_name, "last_name": p.last_name, "email": p.email,
-                     "email_key": email_key(p.email), "phone": p.phone, "phone_key": phone_key(p.phone),
-                     "street": p.street, "plz": p.plz, "city": p.city or place, "kreis_ags": ags, "kv_id": kv_id,
-                     "land_code": land, "status": "contact", "contact_since": day, "source": p.source or batch.source,
-                     "birth_year": p.birth_year, "created_at": now, "updated_at": now, "import_batch_id": batch.id})
+        rows.append(
+            {
+                "first_name": p.first_name,
+                "last_name": p.last_name,
+                "email": p.email,
+                "email_key": email_key(p.email),
+                "phone": p.phone,
+                "phone_key": phone_key(p.phone),
+                "street": p.street,
+                "plz": p.plz,
+                "city": p.city or place,
+                "kreis_ags": ags,
+                "kv_id": kv_id,
+                "land_code": land,
+                "status": "contact",
+                "contact_since": day,
+                "source": p.source or batch.source,
+                "birth_year": p.birth_year,
+                "created_at": now,
+                "updated_at": now,
+                "import_batch_id": batch.id,
+            }
+        )
     ids = q.insert_contacts(session, rows)
     new_ids = dict(zip(plan.create, ids))
     _children(session, scope, plan, batch, now, new_ids, topics_present=set())
@@ -240,8 +321,15 @@ def _add_to_existing(session: Session, scope: Scope, plan: Plan, batch: ImportBa
     q.touch_contacts(session, sorted(set(plan.merge.values())), now)
 
 
-def _children(session: Session, scope: Scope, plan: Plan, batch: ImportBatch, now: datetime,
-              targets: dict[int, int], topics_present: set) -> None:
+def _children(
+    session: Session,
+    scope: Scope,
+    plan: Plan,
+    batch: ImportBatch,
+    now: datetime,
+    targets: dict[int, int],
+    topics_present: set,
+) -> None:
     """Topics, consents and the 'import' activity of each person, each naming the batch (rollback)."""
     topics, consents, activities = [], [], []
     where = " · ".join(x for x in (batch.place, batch.source_date) if x)
@@ -251,15 +339,33 @@ def _children(session: Session, scope: Scope, plan: Plan, batch: ImportBatch, no
             if (cid, t) not in topics_present:
                 topics_present.add((cid, t))
                 topics.append({"contact_id": cid, "topic": t, "import_batch_id": batch.id})
-        consents += [{"contact_id": cid, "purpose": c.purpose, "channel": c.channel, "granted_at": now,
-                      "source": (p.source or batch.source)[:40], "evidence": c.evidence,
-                      "import_batch_id": batch.id} for c in p.consents]
+        consents += [
+            {
+                "contact_id": cid,
+                "purpose": c.purpose,
+                "channel": c.channel,
+                "granted_at": now,
+                "source": (p.source or batch.source)[:40],
+                "evidence": c.evidence,
+                "import_batch_id": batch.id,
+            }
+            for c in p.consents
+        ]
         note = f"Importiert aus {batch.file_name}" + (f" ({where})" if where else "")
         if p.notes:
             note += f". Notiz: {p.notes}"
-        activities.append({"contact_id": cid, "kind": "import", "occurred_at": now, "note": note,
-                           "ref_type": "import_batch", "ref_id": batch.id, "user_id": scope.user_id,
-                           "import_batch_id": batch.id})
+        activities.append(
+            {
+                "contact_id": cid,
+                "kind": "import",
+                "occurred_at": now,
+                "note": note,
+                "ref_type": "import_batch",
+                "ref_id": batch.id,
+                "user_id": scope.user_id,
+                "import_batch_id": batch.id,
+            }
+        )
     q.insert_rows(session, ContactTopic, topics)
     q.insert_rows(session, Consent, consents)
     q.insert_rows(session, Activity, activities)
@@ -284,8 +390,10 @@ def rollback_batch(session: Session, scope: Scope, batch_id: int) -> dict:
         raise ConflictError(f"Ein Import lässt sich nur {ROLLBACK_DAYS} Tage lang zurücknehmen.")
     alive, last_change = q.batch_people(session, batch.id)
     if alive != batch.counts.get("created") or (last_change is not None and last_change > batch.created_at):
-        raise ConflictError("Personen aus diesem Import wurden inzwischen geändert, zusammengeführt oder gelöscht. "
-                            "Der Import lässt sich deshalb nicht mehr als Ganzes zurücknehmen.")
+        raise ConflictError(
+            "Personen aus diesem Import wurden inzwischen geändert, zusammengeführt oder gelöscht. "
+            "Der Import lässt sich deshalb nicht mehr als Ganzes zurücknehmen."
+        )
     removed = q.remove_batch_rows(session, batch.id)
     batch.status, batch.rolled_back_at = "rolled_back", utcnow()
     audit.record(session, scope, "import_rolled_back", "import_batch", batch.id, **removed)
@@ -309,5 +417,7 @@ class BatchInfo:
 def batches(session: Session, scope: Scope) -> list[BatchInfo]:
     """The newest import batches of the user's area."""
     require_action(scope, "contacts.import")
-    return [BatchInfo(b.id, b.created_at, b.username, b.file_name, b.source, dict(b.counts or {}), b.status)
-            for b in q.batches_in_scope(session, scope)]
+    return [
+        BatchInfo(b.id, b.created_at, b.username, b.file_name, b.source, dict(b.counts or {}), b.status)
+        for b in q.batches_in_scope(session, scope)
+    ]

@@ -1,4 +1,5 @@
 """Read an uploaded CSV, XLSX or ODS file into a table of strings, refusing bad files in German."""
+
 from __future__ import annotations
 
 import csv
@@ -102,8 +103,13 @@ def list_sheets(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[
         raise ValidationError(f"„{filename}“ lässt sich nicht als Tabelle öffnen ({type(exc).__name__}).") from exc
 
 
-def read_table(data: bytes, filename: str, sheet: str | None = None, max_bytes: int = MAX_BYTES,
-               max_cell_chars: int = MAX_CELL_CHARS) -> Table:
+def read_table(
+    data: bytes,
+    filename: str,
+    sheet: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    max_cell_chars: int = MAX_CELL_CHARS,
+) -> Table:
     """The table in an uploaded file (CSV, XLSX, ODS; sheet by name, else the first); ValidationError if bad."""
     _check_size(data, filename, max_bytes)
     kind = detect_format(data, filename)
@@ -146,10 +152,13 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     utf8_lines = sum(1 for line in lines if not line.isascii() and _is_utf8(line))
     if utf8_lines:
         # Files glued together from two exports: decode each line in the encoding it was written in.
-        text = "\n".join(line.decode("utf-8") if _is_utf8(line) else line.decode("cp1252", errors="replace")
-                         for line in lines)
-        warnings.append("Die Datei mischt UTF-8 und Windows-1252; jede Zeile wurde einzeln gelesen. "
-                        "Bitte prüfe Umlaute in der Vorschau.")
+        text = "\n".join(
+            line.decode("utf-8") if _is_utf8(line) else line.decode("cp1252", errors="replace") for line in lines
+        )
+        warnings.append(
+            "Die Datei mischt UTF-8 und Windows-1252; jede Zeile wurde einzeln gelesen. "
+            "Bitte prüfe Umlaute in der Vorschau."
+        )
         return text, "gemischt (UTF-8/Windows-1252)", warnings
     best = from_bytes(data, cp_isolation=["cp1252", "latin_1"]).best()
     encoding = best.encoding if best is not None else "cp1252"
@@ -190,7 +199,7 @@ def _parse_csv(text: str) -> tuple[list[list[str]], str]:
             grid.append(row)
     except csv.Error as exc:
         raise ValidationError(
-            f"Die CSV-Datei ist ab Zeile {reader.line_num} nicht lesbar: vermutlich ein Anführungszeichen (\") "
+            f'Die CSV-Datei ist ab Zeile {reader.line_num} nicht lesbar: vermutlich ein Anführungszeichen (") '
             "ohne Gegenstück. Bitte prüfe die Zeile oder speichere die Datei neu aus der Tabellenkalkulation."
         ) from exc
     return grid, delimiter
@@ -224,8 +233,9 @@ def _read_xlsx(data: bytes, sheet: str) -> list[list[str]]:
 def _read_ods(data: bytes, sheet: str) -> list[list[str]]:
     import pandas as pd
 
-    frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet, engine="calamine", header=None, dtype=str,
-                          keep_default_na=False)
+    frame = pd.read_excel(
+        io.BytesIO(data), sheet_name=sheet, engine="calamine", header=None, dtype=str, keep_default_na=False
+    )
     return [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
 
 
@@ -300,7 +310,8 @@ def _unique_headers(raw: list[str]) -> list[str]:
         seen[key] = 1
     if twice:
         raise ValidationError(
-            "Die Kopfzeile enthält Spalten doppelt: " + ", ".join(f"„{h}“" for h in twice)
+            "Die Kopfzeile enthält Spalten doppelt: "
+            + ", ".join(f"„{h}“" for h in twice)
             + ". Bitte benenne sie eindeutig, damit klar ist, welche Spalte was enthält."
         )
     return headers

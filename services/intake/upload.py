@@ -1,4 +1,5 @@
 """The first look at an uploaded file: sheets, headers, a few rows, the guessed mapping; and mapping presets."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,16 @@ def inspect_file(session: Session, scope: Scope, data: bytes, file_name: str, sh
         how = f"CSV, Zeichensatz {table.encoding}, getrennt durch {_delimiter_name(table.delimiter)}"
     else:
         how = f"{table.file_format.upper()}, Tabellenblatt „{table.sheet}“"
-    return FileView(sheets=sheets, sheet=table.sheet, headers=table.headers, sample=table.rows[:SAMPLE_ROWS],
-                    rows=len(table.rows), guess=guess_mapping(table.headers), how=how, warnings=list(table.warnings))
+    return FileView(
+        sheets=sheets,
+        sheet=table.sheet,
+        headers=table.headers,
+        sample=table.rows[:SAMPLE_ROWS],
+        rows=len(table.rows),
+        guess=guess_mapping(table.headers),
+        how=how,
+        warnings=list(table.warnings),
+    )
 
 
 def max_upload_bytes() -> int:

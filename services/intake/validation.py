@@ -1,4 +1,5 @@
 """Turn mapped table rows into normalised contact candidates, or rejections with a German reason each."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,20 @@ from services.intake.mapping import CONSENT_FIELDS, FIELDS, check_mapping
 from services.intake.reading import Table
 
 # Per-field length limits (the contact form's limits where it has one).
-MAX_LEN = {"first_name": 80, "last_name": 80, "full_name": 160, "email": 160, "phone": 40, "street": 160,
-           "house_number": 20, "city": 120, "birth_year": 20, "topics": 500, "source": 60, "notes": 1000}
+MAX_LEN = {
+    "first_name": 80,
+    "last_name": 80,
+    "full_name": 160,
+    "email": 160,
+    "phone": 40,
+    "street": 160,
+    "house_number": 20,
+    "city": 120,
+    "birth_year": 20,
+    "topics": 500,
+    "source": 60,
+    "notes": 1000,
+}
 MAX_CONSENT_LEN = 40
 TRUTHY = {"ja", "j", "x", "1", "true", "wahr", "yes", "y", "ok", "✓", "✔"}
 OLDEST_BIRTH_YEAR = 1900
@@ -107,8 +120,13 @@ def _plz_checker(known_plz) -> Callable[[str], bool]:
     raise TypeError("known_plz must be a collection of PLZ or a callable")
 
 
-def validate_table(table: Table, mapping: dict[str, str | None], known_plz, batch: BatchContext | None = None,
-                   today: date | None = None) -> ValidationResult:
+def validate_table(
+    table: Table,
+    mapping: dict[str, str | None],
+    known_plz,
+    batch: BatchContext | None = None,
+    today: date | None = None,
+) -> ValidationResult:
     """Every data row of the table as a Candidate or a Rejection; empty rows are counted, not returned."""
     check_mapping(mapping)
     batch = batch or BatchContext()
@@ -128,8 +146,14 @@ def validate_table(table: Table, mapping: dict[str, str | None], known_plz, batc
     return result
 
 
-def validate_row(number: int, values: dict[str, str], headers: dict[str, str], is_known: Callable[[str], bool],
-                 batch: BatchContext, today: date) -> Candidate | Rejection:
+def validate_row(
+    number: int,
+    values: dict[str, str],
+    headers: dict[str, str],
+    is_known: Callable[[str], bool],
+    batch: BatchContext,
+    today: date,
+) -> Candidate | Rejection:
     """One row's mapped values (field → text) as a Candidate, or a Rejection with all reasons."""
     reasons: list[str] = []
     warnings: list[str] = []
@@ -164,10 +188,21 @@ def validate_row(number: int, values: dict[str, str], headers: dict[str, str], i
     source = _source(text.get("source", ""), batch.source, warnings)
     street = " ".join(p for p in (text.get("street", ""), text.get("house_number", "")) if p)
     return Candidate(
-        row=number, first_name=first, last_name=last, email=email, phone=phone, street=street, plz=plz,
-        city=text.get("city", ""), birth_year=birth_year, topics=topics, source=source,
-        notes=values.get("notes", "").strip(), consents=_consents(values, headers, batch),
-        warnings=tuple(warnings), rows=(number,),
+        row=number,
+        first_name=first,
+        last_name=last,
+        email=email,
+        phone=phone,
+        street=street,
+        plz=plz,
+        city=text.get("city", ""),
+        birth_year=birth_year,
+        topics=topics,
+        source=source,
+        notes=values.get("notes", "").strip(),
+        consents=_consents(values, headers, batch),
+        warnings=tuple(warnings),
+        rows=(number,),
     )
 
 
@@ -247,8 +282,10 @@ def parse_birth_year(value: str, today: date | None = None) -> int | None:
     if match is None:
         if re.fullmatch(r"\d{5}(?:[.,]0+)?", text):
             day = EXCEL_EPOCH + timedelta(days=int(text.split(".")[0].split(",")[0]))
-            raise ValueError(f"Das Geburtsjahr „{text}“ ist ein Datum als Excel-Seriennummer "
-                             f"(= {day:%d.%m.%Y}). Bitte trag das Jahr ein (z. B. {day.year}).")
+            raise ValueError(
+                f"Das Geburtsjahr „{text}“ ist ein Datum als Excel-Seriennummer "
+                f"(= {day:%d.%m.%Y}). Bitte trag das Jahr ein (z. B. {day.year})."
+            )
         raise ValueError(f"Das Geburtsjahr „{text[:30]}“ ist keine Jahreszahl.")
     year = int(match.group(1))
     if not OLDEST_BIRTH_YEAR <= year <= this_year:

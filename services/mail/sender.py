@@ -1,6 +1,8 @@
 """Deliver due mails of the outbox over SMTP, with retries and exponential backoff."""
+
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -76,15 +78,20 @@ def _fail(mail: MailOutbox, error: str, now: datetime, max_attempts: int, report
         report.retry += 1
 
 
-def deliver_due(engine: Engine, settings, now: datetime | None = None, batch: int = 100,
-                max_attempts: int = MAX_ATTEMPTS) -> DeliveryReport:
+def deliver_due(
+    engine: Engine, settings, now: datetime | None = None, batch: int = 100, max_attempts: int = MAX_ATTEMPTS
+) -> DeliveryReport:
     """Send every queued mail whose next attempt is due; each result is committed at once."""
     now = now or utcnow()
     report = DeliveryReport()
     factory = make_session_factory(engine)
     with factory() as session:
-        stmt = (select(MailOutbox).where(MailOutbox.status == "queued", MailOutbox.next_attempt_at <= now)
-                .order_by(MailOutbox.next_attempt_at, MailOutbox.id).limit(batch))
+        stmt = (
+            select(MailOutbox)
+            .where(MailOutbox.status == "queued", MailOutbox.next_attempt_at <= now)
+            .order_by(MailOutbox.next_attempt_at, MailOutbox.id)
+            .limit(batch)
+        )
         if engine.dialect.name == "postgresql":
             # Several app instances may run a sender: each mail is taken by one of them only.
             stmt = stmt.with_for_update(skip_locked=True)
@@ -116,8 +123,6 @@ def deliver_due(engine: Engine, settings, now: datetime | None = None, batch: in
                     _fail(mail, str(exc), now, max_attempts, report)
                 session.commit()
         finally:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return report

@@ -4,6 +4,7 @@ Counting happens in the database (GROUP BY PLZ); the reach analysis then runs on
 in memory. Aggregates are cached per area, filter and contact-table fingerprint, so changing
 only the reach or reopening the page does not count a million rows again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,20 +16,20 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from domain.enums import SOURCES, STATUSES, TOPICS
 from db.queries.map import counts as q
 from db.queries.map.counts import ContactFilter
+from domain.enums import SOURCES, STATUSES, TOPICS
+from domain.errors import PermissionDenied, ValidationError
 from services.core import audit
 from services.core.cache import LruCache
-from domain.errors import PermissionDenied, ValidationError
 from services.core.export import safe_csv
-from services.geo.places import normalize_plz
 from services.core.runtime import read_only_engine
 from services.core.scope import Scope, require_persons
 from services.core.settings import get_settings
+from services.geo.places import normalize_plz
 from services.map import figures as mf
-from services.privacy.suppression import MIN_COUNT
 from services.map.whitespots import analyse, far_only, kreis_summary
+from services.privacy.suppression import MIN_COUNT
 
 _cache = LruCache(32)
 _lock = threading.Lock()  # guards _pending
@@ -109,8 +110,11 @@ def region_filters(session: Session, scope: Scope) -> RegionFilters:
 
 
 def _area_key(scope: Scope) -> tuple:
-    return (scope.level, scope.kv_id if scope.role == "kreis" else None,
-            scope.land_code if scope.role == "land" else None)
+    return (
+        scope.level,
+        scope.kv_id if scope.role == "kreis" else None,
+        scope.land_code if scope.role == "land" else None,
+    )
 
 
 def _base_key(session: Session, scope: Scope, f: ContactFilter) -> tuple:
@@ -135,8 +139,9 @@ def plz_counts(session: Session, scope: Scope, f: ContactFilter, base_key: tuple
 _pending: set = set()
 
 
-def _topics(session: Session, scope: Scope, f: ContactFilter, codes: list[str], base_key: tuple,
-            background: bool = False) -> dict[str, list] | None:
+def _topics(
+    session: Session, scope: Scope, f: ContactFilter, codes: list[str], base_key: tuple, background: bool = False
+) -> dict[str, list] | None:
     """Top topics per PLZ; with background=True a cold cache is filled in a thread and None returned."""
     key = ("topics", *base_key, hash(tuple(sorted(codes))))
 
@@ -175,8 +180,10 @@ def _bounds(places: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, flo
     if places.empty:
         return (47.27, 5.87), (55.06, 15.04)  # Germany
     pad = 0.05
-    return ((float(places["lat"].min()) - pad, float(places["lon"].min()) - pad),
-            (float(places["lat"].max()) + pad, float(places["lon"].max()) + pad))
+    return (
+        (float(places["lat"].min()) - pad, float(places["lon"].min()) - pad),
+        (float(places["lat"].max()) + pad, float(places["lon"].max()) + pad),
+    )
 
 
 def _offices_near(offices: pd.DataFrame, bounds, reach_km: float) -> pd.DataFrame:
@@ -234,11 +241,21 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
             heat_rows = analysed[analysed["kreis_ags"].isin(keep)]
     bounds = _bounds(places)
     near = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
-    return MapView(reach_km=float(reach_km), suppressed=suppressed, bounds=bounds,
-                   kreis_ags=kreise["ags"].tolist(), kreise=kreis_rows, offices=near, spots=spots,
-                   heat=mf.heat(heat_rows, suppressed), total=total, far_total=far_total,
-                   topics_pending=pending, plz_table=mf.plz_table(spots),
-                   kreis_table=mf.kreis_table(kreis_rows, suppressed))
+    return MapView(
+        reach_km=float(reach_km),
+        suppressed=suppressed,
+        bounds=bounds,
+        kreis_ags=kreise["ags"].tolist(),
+        kreise=kreis_rows,
+        offices=near,
+        spots=spots,
+        heat=mf.heat(heat_rows, suppressed),
+        total=total,
+        far_total=far_total,
+        topics_pending=pending,
+        plz_table=mf.plz_table(spots),
+        kreis_table=mf.kreis_table(kreis_rows, suppressed),
+    )
 
 
 def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> pd.DataFrame:
@@ -249,10 +266,16 @@ def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> p
     df = q.contacts_in_plz(session, scope, f, code)
     audit.record(session, scope, "map_plz_persons", "plz", code, count=len(df))
     session.commit()
-    return pd.DataFrame({"Nr.": df["id"], "Vorname": df["first_name"], "Nachname": df["last_name"],
-                         "Status": df["status"].map(STATUSES),
-                         "Quelle": df["source"].map(SOURCES).fillna(df["source"]),
-                         "Angelegt": df["created_at"]})
+    return pd.DataFrame(
+        {
+            "Nr.": df["id"],
+            "Vorname": df["first_name"],
+            "Nachname": df["last_name"],
+            "Status": df["status"].map(STATUSES),
+            "Quelle": df["source"].map(SOURCES).fillna(df["source"]),
+            "Angelegt": df["created_at"],
+        }
+    )
 
 
 def record_export(session: Session, scope: Scope, kind: str, rows: int) -> None:

@@ -1,4 +1,5 @@
 """The Karte's figures per PLZ and Kreis, the heat layer and the Weiße-Flecken tables; leitung protected."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -40,9 +41,18 @@ def protect_kreise(kreis_rows: list[dict], spots: list[dict], land: str | None) 
 
 def spot(r: dict, topics: list, suppressed: bool) -> dict:
     """One white-spot PLZ for map and table; suppressed: status and topic splits protected."""
-    out = {"plz": r["plz"], "place": r["place"], "kreis_ags": r["kreis_ags"], "lat": r["lat"], "lon": r["lon"],
-            "count": int(r["count"]), **{k: int(r[k]) for k in STATUSES},
-            "topics": topics[:TOP_TOPICS], "office_name": r["office_name"], "km": float(r["km"])}
+    out = {
+        "plz": r["plz"],
+        "place": r["place"],
+        "kreis_ags": r["kreis_ags"],
+        "lat": r["lat"],
+        "lon": r["lon"],
+        "count": int(r["count"]),
+        **{k: int(r[k]) for k in STATUSES},
+        "topics": topics[:TOP_TOPICS],
+        "office_name": r["office_name"],
+        "km": float(r["km"]),
+    }
     if suppressed:
         parts, out["count"] = suppress_breakdown({k: out[k] for k in STATUSES}, out["count"])
         out.update(parts)
@@ -52,9 +62,16 @@ def spot(r: dict, topics: list, suppressed: bool) -> dict:
 
 def kreis(r: dict) -> dict:
     """One Kreis row of kreis_summary as plain figures (not yet protected)."""
-    return {"ags": r["ags"], "name": r["name"], "land_code": r["land_code"], "count": int(r["count"]),
-            "far_count": int(r["far_count"]), "per_10k": None if pd.isna(r["per_10k"]) else float(r["per_10k"]),
-            "office_name": r["office_name"], "km": float(r["km"])}
+    return {
+        "ags": r["ags"],
+        "name": r["name"],
+        "land_code": r["land_code"],
+        "count": int(r["count"]),
+        "far_count": int(r["far_count"]),
+        "per_10k": None if pd.isna(r["per_10k"]) else float(r["per_10k"]),
+        "office_name": r["office_name"],
+        "km": float(r["km"]),
+    }
 
 
 def heat(analysed: pd.DataFrame, suppressed: bool) -> list[list[float]]:
@@ -73,10 +90,18 @@ def heat(analysed: pd.DataFrame, suppressed: bool) -> list[list[float]]:
 
 def plz_table(spots: list[dict]) -> pd.DataFrame:
     """The Weiße-Flecken PLZ table: exactly the circles on the map."""
-    rows = [{"PLZ": s["plz"], "Ort": s["place"], "Linksaktive ohne Büro": s["count"],
-             **{STATUSES[k]: s[k] for k in STATUSES},
-             "Nächste Geschäftsstelle": s["office_name"] or "", "Entfernung (km)": round(s["km"], 1)}
-            for s in spots if s["count"] is not None]
+    rows = [
+        {
+            "PLZ": s["plz"],
+            "Ort": s["place"],
+            "Linksaktive ohne Büro": s["count"],
+            **{STATUSES[k]: s[k] for k in STATUSES},
+            "Nächste Geschäftsstelle": s["office_name"] or "",
+            "Entfernung (km)": round(s["km"], 1),
+        }
+        for s in spots
+        if s["count"] is not None
+    ]
     cols = ["PLZ", "Ort", "Linksaktive ohne Büro", *STATUSES.values(), "Nächste Geschäftsstelle", "Entfernung (km)"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -87,12 +112,29 @@ FAR_IN_VISIBLE_PLZ = "in PLZ-Gebieten mit mindestens 5"
 def kreis_table(kreise: list[dict], suppressed: bool = False) -> pd.DataFrame:
     """The Weiße-Flecken Kreis table: exactly the figures of the Kreis popups."""
     far_col = f"Linksaktive ohne Büro ({FAR_IN_VISIBLE_PLZ})" if suppressed else "Linksaktive ohne Büro"
-    rows = [{"Kreis": k["name"], "AGS": k["ags"], far_col: k["far_count"],
-             "Linksaktive gesamt": k["count"], "je 10.000 Einw.": k["per_10k"],
-             "Nächste Geschäftsstelle (vom Kreismittelpunkt)": k["office_name"] or "",
-             "Entfernung (km)": round(k["km"], 1)}
-            for k in kreise if k["far_count"]]
-    df = pd.DataFrame(rows, columns=["Kreis", "AGS", far_col, "Linksaktive gesamt",
-                                     "je 10.000 Einw.", "Nächste Geschäftsstelle (vom Kreismittelpunkt)",
-                                     "Entfernung (km)"])
+    rows = [
+        {
+            "Kreis": k["name"],
+            "AGS": k["ags"],
+            far_col: k["far_count"],
+            "Linksaktive gesamt": k["count"],
+            "je 10.000 Einw.": k["per_10k"],
+            "Nächste Geschäftsstelle (vom Kreismittelpunkt)": k["office_name"] or "",
+            "Entfernung (km)": round(k["km"], 1),
+        }
+        for k in kreise
+        if k["far_count"]
+    ]
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "Kreis",
+            "AGS",
+            far_col,
+            "Linksaktive gesamt",
+            "je 10.000 Einw.",
+            "Nächste Geschäftsstelle (vom Kreismittelpunkt)",
+            "Entfernung (km)",
+        ],
+    )
     return df.sort_values(far_col, ascending=False, kind="stable").reset_index(drop=True)

@@ -3,6 +3,7 @@
 Works on per-place counts (PLZ centroids), so the cost depends on the ~8,300 PLZ, not on the
 number of contacts: a KD-tree over offices answers "nearest office" for every place at once.
 """
+
 from __future__ import annotations
 
 import numpy as np

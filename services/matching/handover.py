@@ -3,6 +3,7 @@
 Handing a volunteer to another KV is an explicit, audited act (DESIGN §3.1): it creates a
 ContactShare only when the volunteer has an active `pass_to_branch` consent.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,18 +15,20 @@ from sqlalchemy.orm import Session
 from db.models import Assignment, CampaignLead, Contact, ContactShare, VolunteerOffer
 from db.queries.matching import assignments as q
 from db.types import utcnow
-from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from services.core import audit
+from services.core.scope import Scope, require_action
 from services.geo.places import haversine_km
 from services.matching import inputs, notify, workflow
 from services.matching.run import fit_percent
 from services.matching.solver import TOPIC_MAX, explain, fit_points
 from services.matching.solver import Lead as SLead
 from services.matching.solver import Offer as SOffer
-from services.core.scope import Scope, require_action
 
-ASK_FIRST = ("Die Person hat der Weitergabe an eine Gliederung nicht zugestimmt. Das Linksaktiv-Team "
-             "fragt sie zuerst; erst mit ihrer Einwilligung sieht der Kreisverband Name und Kontaktdaten.")
+ASK_FIRST = (
+    "Die Person hat der Weitergabe an eine Gliederung nicht zugestimmt. Das Linksaktiv-Team "
+    "fragt sie zuerst; erst mit ihrer Einwilligung sieht der Kreisverband Name und Kontaktdaten."
+)
 
 
 @dataclass
@@ -44,7 +47,9 @@ def _load(session: Session, scope: Scope, ids) -> list[Assignment]:
         raise ValidationError("Bitte wähle mindestens eine Vermittlung aus.")
     rows = q.assignments_in_scope(session, scope, ids)
     if len(rows) != len(ids):
-        raise NotFoundError("Mindestens eine Vermittlung gibt es nicht (mehr) oder sie liegt außerhalb deines Bereichs.")
+        raise NotFoundError(
+            "Mindestens eine Vermittlung gibt es nicht (mehr) oder sie liegt außerhalb deines Bereichs."
+        )
     return rows
 
 
@@ -55,12 +60,26 @@ def _share(session: Session, scope: Scope, a: Assignment, contact: Contact, lead
     if not notify.has_consent(session, contact.id, "pass_to_branch"):
         return False
     if not notify.lead_sees(session, contact, lead):
-        share = ContactShare(contact_id=contact.id, kv_id=lead.kv_id, reason="volunteer_handover", ref_id=a.id,
-                             granted_by=scope.user_id, granted_at=utcnow())
+        share = ContactShare(
+            contact_id=contact.id,
+            kv_id=lead.kv_id,
+            reason="volunteer_handover",
+            ref_id=a.id,
+            granted_by=scope.user_id,
+            granted_at=utcnow(),
+        )
         session.add(share)
         session.flush()
-        audit.record(session, scope, "volunteer_handover", "contact", contact.id, kv_id=lead.kv_id,
-                     assignment_id=a.id, share_id=share.id)
+        audit.record(
+            session,
+            scope,
+            "volunteer_handover",
+            "contact",
+            contact.id,
+            kv_id=lead.kv_id,
+            assignment_id=a.id,
+            share_id=share.id,
+        )
     return True
 
 
@@ -112,23 +131,35 @@ def set_status(session: Session, scope: Scope, ids, new_status: str) -> int:
     return len(rows)
 
 
-def manual_assign(session: Session, scope: Scope, offer_id: int, lead_id: int, skill: str,
-                  today: date | None = None) -> Assignment:
+def manual_assign(
+    session: Session, scope: Scope, offer_id: int, lead_id: int, skill: str, today: date | None = None
+) -> Assignment:
     """Propose one pair by hand; the same constraints as the matching hold (German errors otherwise)."""
     require_action(scope, "volunteers.match")
     today = today or date.today()
     offers = {o.id: o for o in inputs.open_offers(session, scope, today)}
     leads = {ld.id: ld for ld in inputs.open_leads(session, scope, today)}
     if offer_id not in offers:
-        raise NotFoundError("Dieses Angebot ist nicht offen (zurückgezogen, abgelaufen, schon vermittelt "
-                            "oder ohne Einwilligung) oder liegt außerhalb deines Bereichs.")
+        raise NotFoundError(
+            "Dieses Angebot ist nicht offen (zurückgezogen, abgelaufen, schon vermittelt "
+            "oder ohne Einwilligung) oder liegt außerhalb deines Bereichs."
+        )
     if lead_id not in leads:
         raise NotFoundError("Diese Wahlkampfleitung ist nicht offen oder liegt außerhalb deines Bereichs.")
     o, ld = offers[offer_id], leads[lead_id]
     km = _check_pair(session, o, ld, skill)
     points = fit_points(km, o.radius_km, min(len(o.topics & ld.topics), TOPIC_MAX), o.availability)
-    a = Assignment(offer_id=o.id, lead_id=ld.id, skill=skill, score=fit_percent(points), distance_km=round(km, 1),
-                   reason="manuell: " + explain(o, ld, skill, km), manual=True, status="proposed", proposed_at=utcnow())
+    a = Assignment(
+        offer_id=o.id,
+        lead_id=ld.id,
+        skill=skill,
+        score=fit_percent(points),
+        distance_km=round(km, 1),
+        reason="manuell: " + explain(o, ld, skill, km),
+        manual=True,
+        status="proposed",
+        proposed_at=utcnow(),
+    )
     session.add(a)
     try:
         session.flush()

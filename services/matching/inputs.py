@@ -1,4 +1,5 @@
 """The solver's inputs read from the database: open offers and open leads of the scope's area."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,8 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from db.queries.matching import assignments as q
-from services.matching.solver import Lead, Offer
 from services.core.scope import Scope
+from services.matching.solver import Lead, Offer
 
 
 def open_offers(session: Session, scope: Scope, today: date) -> list[Offer]:

@@ -1,4 +1,5 @@
 """Campaign leads (Wahlkampfleitungen): create, edit, and what each still needs per skill."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,15 +8,15 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from domain.enums import SKILLS, TOPICS
 from db.models import CampaignLead, LeadNeed
 from db.queries.matching import assignments as q
-from services.core import audit
+from domain.enums import SKILLS, TOPICS
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from services.core import audit
+from services.core.scope import Scope, require_action
 from services.geo.places import resolve_plz
 from services.mail.outbox import valid_address
 from services.matching.workflow import ACTIVE
-from services.core.scope import Scope, require_action
 
 MAX_NEED = 500
 
@@ -63,9 +64,23 @@ class LeadView:
 def leads(session: Session, scope: Scope) -> list[LeadView]:
     """The campaign leads in the user's area, by KV name."""
     require_action(scope, "volunteers.leads")
-    return [LeadView(ld.id, ld.kv_id, ld.contact_name, ld.contact_email, ld.contact_phone, ld.plz, ld.period_start,
-                     ld.period_end, tuple(t for t in (ld.topics or "").split(",") if t), ld.note, ld.active,
-                     {nd.skill: nd.needed for nd in ld.needs}) for ld in q.leads_by_kv_name(session, scope)]
+    return [
+        LeadView(
+            ld.id,
+            ld.kv_id,
+            ld.contact_name,
+            ld.contact_email,
+            ld.contact_phone,
+            ld.plz,
+            ld.period_start,
+            ld.period_end,
+            tuple(t for t in (ld.topics or "").split(",") if t),
+            ld.note,
+            ld.active,
+            {nd.skill: nd.needed for nd in ld.needs},
+        )
+        for ld in q.leads_by_kv_name(session, scope)
+    ]
 
 
 def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
@@ -91,8 +106,10 @@ def _refuse_duplicate_lead(session: Session, data: LeadInput) -> None:
     # A form sent twice must not create the same Wahlkampfleitung twice (DESIGN §3.4).
     same = q.same_lead_id(session, data.kv_id, data.contact_name.strip(), data.period_start, data.period_end)
     if same is not None:
-        raise ConflictError("Diese Wahlkampfleitung ist schon erfasst (gleiche Person und gleicher Zeitraum). "
-                            "Es wurde nichts doppelt angelegt; ändere sie in der Liste.")
+        raise ConflictError(
+            "Diese Wahlkampfleitung ist schon erfasst (gleiche Person und gleicher Zeitraum). "
+            "Es wurde nichts doppelt angelegt; ändere sie in der Liste."
+        )
 
 
 def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | None = None) -> int:
@@ -109,8 +126,10 @@ def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | No
             raise NotFoundError("Diese Wahlkampfleitung gibt es nicht oder sie liegt außerhalb deines Bereichs.")
         for (_, skill), n in q.taken_counts(session, [lead_id]).items():
             if data.needs.get(skill, 0) < n:
-                raise ValidationError(f"Für {SKILLS.get(skill, skill)} sind schon {n} Personen vorgeschlagen oder "
-                                      "vermittelt; storniere sie zuerst, bevor du den Bedarf senkst.")
+                raise ValidationError(
+                    f"Für {SKILLS.get(skill, skill)} sind schon {n} Personen vorgeschlagen oder "
+                    "vermittelt; storniere sie zuerst, bevor du den Bedarf senkst."
+                )
         lead.kv_id = data.kv_id
     lead.contact_name, lead.contact_email = data.contact_name.strip(), data.contact_email.strip()
     lead.contact_phone, lead.plz = data.contact_phone.strip(), data.plz.strip()
@@ -122,14 +141,22 @@ def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | No
         nd.needed = wanted.pop(nd.skill)
     lead.needs.extend(LeadNeed(skill=s, needed=n) for s, n in wanted.items())
     session.flush()
-    audit.record(session, scope, "lead_create" if lead_id is None else "lead_update", "campaign_lead", lead.id,
-                 kv_id=data.kv_id, needed=sum(data.needs.values()))
+    audit.record(
+        session,
+        scope,
+        "lead_create" if lead_id is None else "lead_update",
+        "campaign_lead",
+        lead.id,
+        kv_id=data.kv_id,
+        needed=sum(data.needs.values()),
+    )
     session.commit()
     return lead.id
 
 
-def needs_frame(session: Session, scope: Scope, rows: list[LeadView] | None = None,
-                kv: dict[int, str] | None = None) -> pd.DataFrame:
+def needs_frame(
+    session: Session, scope: Scope, rows: list[LeadView] | None = None, kv: dict[int, str] | None = None
+) -> pd.DataFrame:
     """Per lead and skill: needed, proposed, contacted, confirmed, still open (pass leads/KVs already loaded)."""
     rows = leads(session, scope) if rows is None else rows
     counts = q.active_counts(session, [ld.id for ld in rows]) if rows else {}
@@ -138,9 +165,32 @@ def needs_frame(session: Session, scope: Scope, rows: list[LeadView] | None = No
     for ld in rows:
         for skill, needed in sorted(ld.needs.items()):
             got = {st: counts.get((ld.id, skill, st), 0) for st in ACTIVE}
-            out.append({"lead_id": ld.id, "Kreisverband": kv.get(ld.kv_id, ""), "Ansprechperson": ld.contact_name,
-                        "PLZ": ld.plz, "Fähigkeit": SKILLS.get(skill, skill), "benötigt": needed,
-                        "vorgeschlagen": got["proposed"], "kontaktiert": got["contacted"],
-                        "bestätigt": got["confirmed"], "offen": max(needed - sum(got.values()), 0)})
-    return pd.DataFrame(out, columns=["lead_id", "Kreisverband", "Ansprechperson", "PLZ", "Fähigkeit", "benötigt",
-                                      "vorgeschlagen", "kontaktiert", "bestätigt", "offen"])
+            out.append(
+                {
+                    "lead_id": ld.id,
+                    "Kreisverband": kv.get(ld.kv_id, ""),
+                    "Ansprechperson": ld.contact_name,
+                    "PLZ": ld.plz,
+                    "Fähigkeit": SKILLS.get(skill, skill),
+                    "benötigt": needed,
+                    "vorgeschlagen": got["proposed"],
+                    "kontaktiert": got["contacted"],
+                    "bestätigt": got["confirmed"],
+                    "offen": max(needed - sum(got.values()), 0),
+                }
+            )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "lead_id",
+            "Kreisverband",
+            "Ansprechperson",
+            "PLZ",
+            "Fähigkeit",
+            "benötigt",
+            "vorgeschlagen",
+            "kontaktiert",
+            "bestätigt",
+            "offen",
+        ],
+    )

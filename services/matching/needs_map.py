@@ -4,6 +4,7 @@ Counts only, never persons: a need is a helper a campaign lead still lacks (Lead
 minus active assignments), an offer is one still looking for a place (not withdrawn, period not
 over, volunteering consent, no active assignment) — the same definitions the matching uses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -60,8 +61,10 @@ def _bounds(df: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]
     if df.empty:
         return (47.2, 5.8), (55.1, 15.1)  # Germany
     pad = 0.25
-    return ((float(df.lat.min()) - pad, float(df.lon.min()) - pad),
-            (float(df.lat.max()) + pad, float(df.lon.max()) + pad))
+    return (
+        (float(df.lat.min()) - pad, float(df.lon.min()) - pad),
+        (float(df.lat.max()) + pad, float(df.lon.max()) + pad),
+    )
 
 
 def needs_map(session: Session, scope: Scope, today: date | None = None) -> NeedsMap:

@@ -1,4 +1,5 @@
 """Volunteer offers: record one for a contact with consent, withdraw it, list them (history kept)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,14 +8,14 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from domain.enums import AVAILABILITY, SKILLS
 from db.models import Activity, OfferSkill, VolunteerOffer
 from db.queries.matching import offers as q
 from db.types import utcnow
-from services.core import audit
+from domain.enums import AVAILABILITY, SKILLS
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.matching import notify, workflow
+from services.core import audit
 from services.core.scope import Scope, require_persons
+from services.matching import notify, workflow
 
 NO_CONSENT = "Diese Person hat keine aktive Einwilligung zur Mithilfe; ein Angebot kann nicht erfasst werden."
 
@@ -56,8 +57,10 @@ def _refuse_duplicate_offer(session: Session, contact_id: int, data: OfferInput)
     wanted = set(data.skills)
     for offer in open_offers:
         if {s.skill for s in offer.skills} == wanted:
-            raise ConflictError("Dieses Hilfsangebot ist schon erfasst (gleiche Fähigkeiten und gleicher Zeitraum). "
-                                "Es wurde nichts doppelt angelegt.")
+            raise ConflictError(
+                "Dieses Hilfsangebot ist schon erfasst (gleiche Fähigkeiten und gleicher Zeitraum). "
+                "Es wurde nichts doppelt angelegt."
+            )
 
 
 def create_offer(session: Session, scope: Scope, contact_id: int, data: OfferInput) -> int:
@@ -70,15 +73,29 @@ def create_offer(session: Session, scope: Scope, contact_id: int, data: OfferInp
     if not notify.has_consent(session, contact_id, "volunteering"):
         raise ValidationError(NO_CONSENT)
     _refuse_duplicate_offer(session, contact_id, data)
-    offer = VolunteerOffer(contact_id=contact_id, availability=",".join(a for a in AVAILABILITY if a in data.availability),
-                           travel_radius_km=float(data.travel_radius_km), period_start=data.period_start,
-                           period_end=data.period_end, hours_per_week=float(data.hours_per_week),
-                           note=data.note.strip(), created_at=utcnow(),
-                           skills=[OfferSkill(skill=s) for s in sorted(set(data.skills))])
+    offer = VolunteerOffer(
+        contact_id=contact_id,
+        availability=",".join(a for a in AVAILABILITY if a in data.availability),
+        travel_radius_km=float(data.travel_radius_km),
+        period_start=data.period_start,
+        period_end=data.period_end,
+        hours_per_week=float(data.hours_per_week),
+        note=data.note.strip(),
+        created_at=utcnow(),
+        skills=[OfferSkill(skill=s) for s in sorted(set(data.skills))],
+    )
     session.add(offer)
     session.flush()
-    session.add(Activity(contact_id=contact_id, kind="volunteer_offer", note="Hilfe angeboten",
-                         ref_type="volunteer_offer", ref_id=offer.id, user_id=scope.user_id))
+    session.add(
+        Activity(
+            contact_id=contact_id,
+            kind="volunteer_offer",
+            note="Hilfe angeboten",
+            ref_type="volunteer_offer",
+            ref_id=offer.id,
+            user_id=scope.user_id,
+        )
+    )
     audit.record(session, scope, "offer_create", "volunteer_offer", offer.id, contact_id=contact_id)
     session.commit()
     return offer.id
@@ -110,8 +127,9 @@ def count_offers(session: Session, scope: Scope, include_withdrawn: bool = False
     return q.offer_count(session, scope, include_withdrawn)
 
 
-def offers_frame(session: Session, scope: Scope, include_withdrawn: bool = False, limit: int = 50,
-                 offset: int = 0) -> pd.DataFrame:
+def offers_frame(
+    session: Session, scope: Scope, include_withdrawn: bool = False, limit: int = 50, offset: int = 0
+) -> pd.DataFrame:
     """One page of offers in scope, newest first, with skills and state (offen / vermittelt / abgelaufen / zurückgezogen)."""
     if limit < 1 or offset < 0:
         raise ValidationError("Ungültige Seite.")
@@ -125,7 +143,8 @@ def offers_frame(session: Session, scope: Scope, include_withdrawn: bool = False
         busy = q.busy_offer_ids(session, ids)
     today = date.today()
     df["skills"] = [", ".join(sorted(skills.get(int(i), []))) for i in df["id"]]
-    df["state"] = ["zurückgezogen" if pd.notna(w) else "vermittelt" if int(i) in busy
-                   else "abgelaufen" if e < today else "offen"
-                   for i, w, e in zip(df["id"], df["withdrawn_at"], df["period_end"])]
+    df["state"] = [
+        "zurückgezogen" if pd.notna(w) else "vermittelt" if int(i) in busy else "abgelaufen" if e < today else "offen"
+        for i, w, e in zip(df["id"], df["withdrawn_at"], df["period_end"])
+    ]
     return df

@@ -1,4 +1,5 @@
 """Run the matching for the scope's area: replace open machine proposals by the optimal ones."""
+
 from __future__ import annotations
 
 import time
@@ -11,10 +12,9 @@ from db.models import Assignment
 from db.queries.matching import assignments as q
 from db.types import utcnow
 from services.core import audit
+from services.core.scope import Scope, require_action
 from services.matching import inputs
 from services.matching.solver import MAX_FIT, Solution, candidate_edges, solve_greedy, solve_optimal
-from services.core.scope import Scope, require_action
-
 
 
 @dataclass
@@ -53,13 +53,39 @@ def run_matching(session: Session, scope: Scope, today: date | None = None) -> M
     edges = candidate_edges(offers, leads, q.declined_pairs(session))
     optimal, greedy = solve_optimal(offers, leads, edges), solve_greedy(offers, leads, edges)
     now = utcnow()
-    session.add_all([Assignment(offer_id=p.offer_id, lead_id=p.lead_id, skill=p.skill, score=fit_percent(p.fit),
-                                distance_km=p.distance_km, reason=p.reason, manual=False, status="proposed",
-                                proposed_at=now) for p in optimal.proposals])
-    audit.record(session, scope, "matching_run", "assignment", "", offers=len(offers), leads=len(leads),
-                 edges=len(edges), removed=removed, proposed=optimal.placed, greedy_placed=greedy.placed,
-                 total_fit=optimal.total_fit, greedy_fit=greedy.total_fit, level=scope.level)
+    session.add_all(
+        [
+            Assignment(
+                offer_id=p.offer_id,
+                lead_id=p.lead_id,
+                skill=p.skill,
+                score=fit_percent(p.fit),
+                distance_km=p.distance_km,
+                reason=p.reason,
+                manual=False,
+                status="proposed",
+                proposed_at=now,
+            )
+            for p in optimal.proposals
+        ]
+    )
+    audit.record(
+        session,
+        scope,
+        "matching_run",
+        "assignment",
+        "",
+        offers=len(offers),
+        leads=len(leads),
+        edges=len(edges),
+        removed=removed,
+        proposed=optimal.placed,
+        greedy_placed=greedy.placed,
+        total_fit=optimal.total_fit,
+        greedy_fit=greedy.total_fit,
+        level=scope.level,
+    )
     session.commit()
-    return MatchRun(optimal, greedy, len(offers), len(leads), len(edges), removed, optimal.placed,
-                    time.perf_counter() - t0)
-
+    return MatchRun(
+        optimal, greedy, len(offers), len(leads), len(edges), removed, optimal.placed, time.perf_counter() - t0
+    )

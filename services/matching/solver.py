@@ -2,6 +2,7 @@
 
 Pure: no database. Callers hand in plain Offer and Lead records, get proposals back.
 """
+
 from __future__ import annotations
 
 import time
@@ -119,7 +120,9 @@ def _popcount(a: np.ndarray) -> np.ndarray:
 
 def fit_points(km: float, radius_km: float, shared_topics: int, availability) -> int:
     """Integer fit of one feasible pair (skill matches, within radius)."""
-    distance = int(round(DISTANCE_POINTS * (1.0 - min(km, radius_km) / radius_km))) if radius_km > 0 else DISTANCE_POINTS
+    distance = (
+        int(round(DISTANCE_POINTS * (1.0 - min(km, radius_km) / radius_km))) if radius_km > 0 else DISTANCE_POINTS
+    )
     avail = sum(AVAILABILITY_POINTS.get(a, 0) for a in availability)
     return SKILL_POINTS + distance + TOPIC_POINTS * min(shared_topics, TOPIC_MAX) + avail
 
@@ -129,8 +132,10 @@ def candidate_edges(offers: list[Offer], leads: list[Lead], excluded: frozenset 
     empty = Edges(*(np.zeros(0, np.int64) for _ in range(4)), np.zeros(0))
     if not offers or not leads:
         return empty
-    o_lat = np.array([o.lat for o in offers]); o_lon = np.array([o.lon for o in offers])
-    l_lat = np.array([ld.lat for ld in leads]); l_lon = np.array([ld.lon for ld in leads])
+    o_lat = np.array([o.lat for o in offers])
+    o_lon = np.array([o.lon for o in offers])
+    l_lat = np.array([ld.lat for ld in leads])
+    l_lon = np.array([ld.lon for ld in leads])
     radius = np.array([max(o.radius_km, 0.0) for o in offers])
     # Chord length for the arc radius; a hair more so that pairs right at the radius are found.
     chord = 2 * np.sin(np.minimum(radius / EARTH_RADIUS_KM, np.pi) / 2) + 1e-9
@@ -141,21 +146,28 @@ def candidate_edges(offers: list[Offer], leads: list[Lead], excluded: frozenset 
     oi = np.repeat(np.arange(len(offers)), counts)
     li = np.fromiter((j for h in hits for j in h), dtype=np.int64, count=int(counts.sum()))
     km = haversine_km(o_lat[oi], o_lon[oi], l_lat[li], l_lon[li])
-    o_start = np.array([o.start.toordinal() for o in offers]); o_end = np.array([o.end.toordinal() for o in offers])
-    l_start = np.array([ld.start.toordinal() for ld in leads]); l_end = np.array([ld.end.toordinal() for ld in leads])
+    o_start = np.array([o.start.toordinal() for o in offers])
+    o_end = np.array([o.end.toordinal() for o in offers])
+    l_start = np.array([ld.start.toordinal() for ld in leads])
+    l_end = np.array([ld.end.toordinal() for ld in leads])
     keep = (km <= radius[oi] + 1e-9) & (o_start[oi] <= l_end[li]) & (l_start[li] <= o_end[oi])
     if excluded:
-        o_ids = np.array([o.id for o in offers]); l_ids = np.array([ld.id for ld in leads])
+        o_ids = np.array([o.id for o in offers])
+        l_ids = np.array([ld.id for ld in leads])
         keep &= np.array([(int(a), int(b)) not in excluded for a, b in zip(o_ids[oi], l_ids[li])], dtype=bool)
     oi, li, km = oi[keep], li[keep], km[keep]
     o_skill = np.array([_mask(o.skills, SKILL_CODES) for o in offers], dtype=np.int64)
-    l_need = np.array([_mask([s for s, n in ld.open_needs.items() if n > 0], SKILL_CODES) for ld in leads], dtype=np.int64)
+    l_need = np.array(
+        [_mask([s for s, n in ld.open_needs.items() if n > 0], SKILL_CODES) for ld in leads], dtype=np.int64
+    )
     o_topic = np.array([_mask(o.topics, TOPIC_CODES) for o in offers], dtype=np.int64)
     l_topic = np.array([_mask(ld.topics, TOPIC_CODES) for ld in leads], dtype=np.int64)
     o_avail = np.array([sum(AVAILABILITY_POINTS.get(a, 0) for a in o.availability) for o in offers], dtype=np.int64)
     shared = np.minimum(_popcount(o_topic[oi] & l_topic[li]), TOPIC_MAX)
     safe_r = np.where(radius[oi] > 0, radius[oi], 1.0)
-    dist_pts = np.where(radius[oi] > 0, np.rint(DISTANCE_POINTS * (1 - np.minimum(km, safe_r) / safe_r)), DISTANCE_POINTS)
+    dist_pts = np.where(
+        radius[oi] > 0, np.rint(DISTANCE_POINTS * (1 - np.minimum(km, safe_r) / safe_r)), DISTANCE_POINTS
+    )
     base = SKILL_POINTS + dist_pts.astype(np.int64) + TOPIC_POINTS * shared + o_avail[oi]
     common = o_skill[oi] & l_need[li]
     parts = [np.nonzero(common >> k & 1)[0] for k in range(len(SKILL_CODES))]
@@ -181,7 +193,10 @@ def _needs_total(leads: list[Lead]) -> int:
 def explain(offer: Offer, lead: Lead, skill: str, km: float) -> str:
     """A German sentence saying why this pair fits."""
     shared = sorted(offer.topics & lead.topics)
-    parts = [f"{format_decimal(km)} km entfernt (Radius {format_decimal(offer.radius_km)} km)", f"Fähigkeit: {SKILLS.get(skill, skill)}"]
+    parts = [
+        f"{format_decimal(km)} km entfernt (Radius {format_decimal(offer.radius_km)} km)",
+        f"Fähigkeit: {SKILLS.get(skill, skill)}",
+    ]
     if shared:
         parts.append("gemeinsame Themen: " + ", ".join(TOPICS.get(t, t) for t in shared))
     if offer.availability:
@@ -207,7 +222,7 @@ def solve_optimal(offers: list[Offer], leads: list[Lead], edges: Edges | None = 
     if len(edges) == 0 or n_s == 0:
         return Solution("optimal", [], 0, _needs_total(leads), time.perf_counter() - t0)
     source, sink = n_o + n_s, n_o + n_s + 1
-    slot_of = np.array([slot_index[(int(l), int(k))] for l, k in zip(edges.lead, edges.skill)], dtype=np.int64)
+    slot_of = np.array([slot_index[(int(ld), int(k))] for ld, k in zip(edges.lead, edges.skill)], dtype=np.int64)
     starts = np.concatenate([np.full(n_o, source), edges.offer, n_o + np.arange(n_s), [source]])
     ends = np.concatenate([np.arange(n_o), n_o + slot_of, np.full(n_s, sink), [sink]])
     capacity = np.concatenate([np.ones(n_o, np.int64), np.ones(len(edges), np.int64), caps, [n_o]])
@@ -221,7 +236,7 @@ def solve_optimal(offers: list[Offer], leads: list[Lead], edges: Edges | None = 
     status = flow.solve()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")
-    used = flow.flows(arcs[n_o:n_o + len(edges)])
+    used = flow.flows(arcs[n_o : n_o + len(edges)])
     chosen = np.nonzero(used > 0)[0]
     props = _proposals(offers, leads, edges, chosen)
     return Solution("optimal", props, int(edges.fit[chosen].sum()), _needs_total(leads), time.perf_counter() - t0)
@@ -243,8 +258,13 @@ def solve_greedy(offers: list[Offer], leads: list[Lead], edges: Edges | None = N
             chosen.append(e)
     chosen = np.array(chosen, dtype=np.int64)
     props = _proposals(offers, leads, edges, chosen)
-    return Solution("greedy", props, int(edges.fit[chosen].sum()) if len(chosen) else 0, _needs_total(leads),
-                    time.perf_counter() - t0)
+    return Solution(
+        "greedy",
+        props,
+        int(edges.fit[chosen].sum()) if len(chosen) else 0,
+        _needs_total(leads),
+        time.perf_counter() - t0,
+    )
 
 
 def check(solution: Solution, offers: list[Offer], leads: list[Lead], excluded: frozenset = frozenset()) -> list[str]:

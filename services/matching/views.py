@@ -1,4 +1,5 @@
 """Read models for the Helfer:innen pages: assignments with the persons the scope may see."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,8 +7,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from domain.enums import ASSIGNMENT_STATUSES, SKILLS
 from db.queries.matching import assignments as q
+from domain.enums import ASSIGNMENT_STATUSES, SKILLS
 from services.core.scope import Scope, require_persons
 
 NOT_SHARED = "noch nicht freigegeben – das Linksaktiv-Team fragt die Person zuerst"

@@ -1,4 +1,5 @@
 """The assignment state machine: proposed → contacted → confirmed, or declined / cancelled."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,12 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "cancelled": (),
 }
 ACTIVE = ACTIVE_ASSIGNMENT_STATUSES
-DATE_FIELD = {"contacted": "contacted_at", "confirmed": "confirmed_at", "declined": "declined_at",
-              "cancelled": "cancelled_at"}
+DATE_FIELD = {
+    "contacted": "contacted_at",
+    "confirmed": "confirmed_at",
+    "declined": "declined_at",
+    "cancelled": "cancelled_at",
+}
 
 
 def allowed(old: str, new: str) -> bool:
@@ -28,8 +33,10 @@ def check_transition(old: str, new: str) -> None:
     if new not in ASSIGNMENT_STATUSES:
         raise ConflictError(f"Unbekannter Status „{new}“.")
     if not allowed(old, new):
-        raise ConflictError(f"Eine Vermittlung im Status „{ASSIGNMENT_STATUSES.get(old, old)}“ kann nicht "
-                            f"auf „{ASSIGNMENT_STATUSES[new]}“ gesetzt werden.")
+        raise ConflictError(
+            f"Eine Vermittlung im Status „{ASSIGNMENT_STATUSES.get(old, old)}“ kann nicht "
+            f"auf „{ASSIGNMENT_STATUSES[new]}“ gesetzt werden."
+        )
 
 
 def apply_transition(assignment, new: str, now: datetime) -> None:

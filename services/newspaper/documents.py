@@ -1,4 +1,5 @@
 """Shipping documents: address labels (PDF, A4 sheets of 3 × 8 labels 70 × 37 mm), packing list, postal CSV."""
+
 from __future__ import annotations
 
 import re
@@ -8,16 +9,16 @@ import pandas as pd
 from fpdf import FPDF
 from sqlalchemy.orm import Session
 
-from domain.enums import ORDER_STATUSES
 from db.models import NewspaperEdition
 from db.queries import newspaper as q
 from db.types import utcnow
-from services.core import audit
+from domain.enums import ORDER_STATUSES
 from domain.errors import ValidationError
-from services.core.export import safe_csv
 from domain.formatting import format_int
-from services.newspaper.packing_pdf import packing_pdf
+from services.core import audit
+from services.core.export import safe_csv
 from services.core.scope import Scope, require_action
+from services.newspaper.packing_pdf import packing_pdf
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 LABEL_W, LABEL_H, COLS, ROWS = 70.0, 37.0, 3, 8
@@ -28,10 +29,12 @@ DOCUMENT_STATUSES = ("approved", "packed")
 # About 2,100 label sheets: a print job a shop handles, built in a few seconds and well within memory.
 MAX_DOCUMENT_ORDERS = 50_000
 _HOUSE_NO = re.compile(r"^(.*?)\s+(\d+\s*[A-Za-z]?(?:\s*[-/]\s*\d+\s*[A-Za-z]?)?)$")
-KINDS = {"labels": ("etiketten", "application/pdf", "pdf"),
-         "packing": ("packliste", "text/csv", "csv"),
-         "packing_pdf": ("packliste", "application/pdf", "pdf"),
-         "postal": ("post-upload", "text/csv", "csv")}
+KINDS = {
+    "labels": ("etiketten", "application/pdf", "pdf"),
+    "packing": ("packliste", "text/csv", "csv"),
+    "packing_pdf": ("packliste", "application/pdf", "pdf"),
+    "postal": ("post-upload", "text/csv", "csv"),
+}
 
 
 def _fit(pdf: FPDF, text: str, style: str, width: float) -> list[tuple[str, float, str]]:
@@ -77,8 +80,7 @@ def labels_pdf(addresses: list[tuple[str, str, str, str]]) -> bytes:
             pdf.add_page()
         x = (slot % COLS) * LABEL_W + PAD
         y = TOP + (slot // COLS) * LABEL_H + PAD
-        lines = (_fit(pdf, name, "B", width) + _fit(pdf, street, "", width)
-                 + _fit(pdf, f"{plz} {city}", "", width))
+        lines = _fit(pdf, name, "B", width) + _fit(pdf, street, "", width) + _fit(pdf, f"{plz} {city}", "", width)
         for text, size, style in lines:
             pdf.set_font("DejaVu", style, size)
             y += size * 0.3528 * 1.25  # points to mm, with line spacing
@@ -96,23 +98,40 @@ def split_street(street: str) -> tuple[str, str]:
 
 def packing_frame(orders: pd.DataFrame) -> pd.DataFrame:
     """The packing list: one row per order, sorted by PLZ, with copies and Kreisverband."""
-    return pd.DataFrame({
-        "Bestellung": orders["id"], "Name": orders["name"], "Straße": orders["street"], "PLZ": orders["plz"],
-        "Ort": orders["city"], "Kreisverband": orders["kv"], "Exemplare": orders["copies"],
-        "Status": orders["status"].map(ORDER_STATUSES)})
+    return pd.DataFrame(
+        {
+            "Bestellung": orders["id"],
+            "Name": orders["name"],
+            "Straße": orders["street"],
+            "PLZ": orders["plz"],
+            "Ort": orders["city"],
+            "Kreisverband": orders["kv"],
+            "Exemplare": orders["copies"],
+            "Status": orders["status"].map(ORDER_STATUSES),
+        }
+    )
 
 
 def postal_frame(orders: pd.DataFrame) -> pd.DataFrame:
     """Rows for a postal bulk upload: name, street and house number apart, PLZ, place, country."""
     parts = [split_street(s) for s in orders["street"]]
-    return pd.DataFrame({
-        "NAME": orders["name"], "STRASSE": [p[0] for p in parts], "HAUSNUMMER": [p[1] for p in parts],
-        "PLZ": orders["plz"], "ORT": orders["city"], "LAND": "DEU",
-        "REFERENZ": [f"Z{int(i)}" for i in orders["id"]], "EXEMPLARE": orders["copies"]})
+    return pd.DataFrame(
+        {
+            "NAME": orders["name"],
+            "STRASSE": [p[0] for p in parts],
+            "HAUSNUMMER": [p[1] for p in parts],
+            "PLZ": orders["plz"],
+            "ORT": orders["city"],
+            "LAND": "DEU",
+            "REFERENZ": [f"Z{int(i)}" for i in orders["id"]],
+            "EXEMPLARE": orders["copies"],
+        }
+    )
 
 
-def build_document(session: Session, scope: Scope, edition_id: int, kind: str,
-                   statuses=DOCUMENT_STATUSES, land_code: str | None = None) -> tuple[bytes, str, str]:
+def build_document(
+    session: Session, scope: Scope, edition_id: int, kind: str, statuses=DOCUMENT_STATUSES, land_code: str | None = None
+) -> tuple[bytes, str, str]:
     """Build one shipping document for the edition's orders in statuses; audited. Returns (data, name, mime)."""
     require_action(scope, "newspaper.dispatch")
     if kind not in KINDS:
@@ -125,7 +144,8 @@ def build_document(session: Session, scope: Scope, edition_id: int, kind: str,
         # Never cut a print run silently: a missing label is a person who gets no newspaper.
         raise ValidationError(
             f"Das sind {format_int(n)} Bestellungen – ein Dokument fasst höchstens "
-            f"{format_int(MAX_DOCUMENT_ORDERS)}. Wähle ein Bundesland, um den Versand aufzuteilen.")
+            f"{format_int(MAX_DOCUMENT_ORDERS)}. Wähle ein Bundesland, um den Versand aufzuteilen."
+        )
     orders = q.orders_frame(session, scope, edition_id, statuses, limit=n, land_code=land_code)
     if kind == "labels":
         data = labels_pdf(list(orders[["name", "street", "plz", "city"]].itertuples(index=False, name=None)))
@@ -137,8 +157,16 @@ def build_document(session: Session, scope: Scope, edition_id: int, kind: str,
     else:
         data = safe_csv(postal_frame(orders))
     stem, mime, ext = KINDS[kind]
-    audit.record(session, scope, f"newspaper_export_{kind}", "newspaper_edition", edition_id,
-                 rows=len(orders), statuses=list(statuses), land=land_code or "")
+    audit.record(
+        session,
+        scope,
+        f"newspaper_export_{kind}",
+        "newspaper_edition",
+        edition_id,
+        rows=len(orders),
+        statuses=list(statuses),
+        land=land_code or "",
+    )
     session.commit()
     part = f"-{land_code}" if land_code else ""
     return data, f"zeitung-{edition_id}{part}-{stem}.{ext}", mime

@@ -1,4 +1,5 @@
 """Where an edition's copies go: live orders and copies per Kreis, for the edition overview's map."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -6,8 +7,8 @@ from sqlalchemy.orm import Session
 from db.models import NewspaperEdition
 from db.queries import newspaper as q
 from domain.errors import NotFoundError
-from services.geo.files import kreise_table
 from services.core.scope import Scope, require_persons
+from services.geo.files import kreise_table
 
 
 def copies_per_kreis(session: Session, scope: Scope, edition_id: int) -> list[dict]:
@@ -19,6 +20,13 @@ def copies_per_kreis(session: Session, scope: Scope, edition_id: int) -> list[di
     rows = []
     for ags, orders, copies in q.copies_by_kreis(session, scope, edition_id):
         known = ags in names.index
-        rows.append({"ags": ags, "name": names.at[ags, "name"] if known else ags,
-                     "land_code": names.at[ags, "land_code"] if known else "", "orders": orders, "copies": copies})
+        rows.append(
+            {
+                "ags": ags,
+                "name": names.at[ags, "name"] if known else ags,
+                "land_code": names.at[ags, "land_code"] if known else "",
+                "orders": orders,
+                "copies": copies,
+            }
+        )
     return sorted(rows, key=lambda r: (-r["copies"], r["ags"]))

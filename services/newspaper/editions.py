@@ -1,4 +1,5 @@
 """Newspaper editions: create, change the stock, and the figures per edition."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,12 +8,12 @@ from datetime import date
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from domain.enums import ORDER_STATUSES
 from db.models import NewspaperEdition
 from db.queries import newspaper as q
-from services.core import audit
+from domain.enums import ORDER_STATUSES
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core.scope import Scope, require_persons, require_action
+from services.core import audit
+from services.core.scope import Scope, require_action, require_persons
 
 SHIPPED_STATUSES = ("shipped", "delivered")
 
@@ -30,8 +31,15 @@ class EditionFigures:
     by_kv: pd.DataFrame
 
 
-def create_edition(session: Session, scope: Scope, title: str, campaign: str, edition_date: date,
-                   copies_in_stock: int, copies_per_bundle: int) -> int:
+def create_edition(
+    session: Session,
+    scope: Scope,
+    title: str,
+    campaign: str,
+    edition_date: date,
+    copies_in_stock: int,
+    copies_per_bundle: int,
+) -> int:
     """Validate and store a new edition; returns its id."""
     require_action(scope, "newspaper.editions")
     title = (title or "").strip()
@@ -45,12 +53,24 @@ def create_edition(session: Session, scope: Scope, title: str, campaign: str, ed
         raise ValidationError("Der Bestand darf nicht negativ sein.")
     if int(copies_per_bundle) < 1:
         raise ValidationError("Ein Bündel hat mindestens ein Exemplar.")
-    edition = NewspaperEdition(title=title, campaign=(campaign or "").strip(), edition_date=edition_date,
-                               copies_in_stock=int(copies_in_stock), copies_per_bundle=int(copies_per_bundle))
+    edition = NewspaperEdition(
+        title=title,
+        campaign=(campaign or "").strip(),
+        edition_date=edition_date,
+        copies_in_stock=int(copies_in_stock),
+        copies_per_bundle=int(copies_per_bundle),
+    )
     session.add(edition)
     session.flush()
-    audit.record(session, scope, "newspaper_edition_create", "newspaper_edition", edition.id,
-                 copies_in_stock=edition.copies_in_stock, copies_per_bundle=edition.copies_per_bundle)
+    audit.record(
+        session,
+        scope,
+        "newspaper_edition_create",
+        "newspaper_edition",
+        edition.id,
+        copies_in_stock=edition.copies_in_stock,
+        copies_per_bundle=edition.copies_per_bundle,
+    )
     session.commit()
     return edition.id
 
@@ -66,8 +86,9 @@ def set_stock(session: Session, scope: Scope, edition_id: int, copies_in_stock: 
         raise ConflictError(f"{reserved} Exemplare sind schon bestellt; der Bestand kann nicht kleiner sein.")
     old = edition.copies_in_stock
     edition.copies_in_stock = int(copies_in_stock)
-    audit.record(session, scope, "newspaper_edition_stock", "newspaper_edition", edition_id,
-                 old=old, new=int(copies_in_stock))
+    audit.record(
+        session, scope, "newspaper_edition_stock", "newspaper_edition", edition_id, old=old, new=int(copies_in_stock)
+    )
     session.commit()
 
 
@@ -85,8 +106,10 @@ class EditionInfo:
 
 def editions(session: Session) -> list[EditionInfo]:
     """All editions, newest first."""
-    return [EditionInfo(e.id, e.title, e.campaign, e.edition_date, e.copies_in_stock, e.copies_per_bundle)
-            for e in q.list_editions(session)]
+    return [
+        EditionInfo(e.id, e.title, e.campaign, e.edition_date, e.copies_in_stock, e.copies_per_bundle)
+        for e in q.list_editions(session)
+    ]
 
 
 def edition_list(session: Session, scope: Scope) -> list[EditionInfo]:
@@ -109,9 +132,15 @@ def figures(session: Session, scope: Scope, edition_id: int) -> EditionFigures:
     reserved = q.reserved_copies(session, edition_id)
     shipped = sum(c for s, (_, c) in data["by_status"].items() if s in SHIPPED_STATUSES)
     by_status = {s: data["by_status"].get(s, (0, 0)) for s in ORDER_STATUSES}
-    return EditionFigures(copies_in_stock=edition.copies_in_stock, reserved=reserved,
-                          available=edition.copies_in_stock - reserved, shipped=shipped, by_status=by_status,
-                          by_land=_pivot(data["by_land"], "Land"), by_kv=_pivot(data["by_kv"], "Kreisverband"))
+    return EditionFigures(
+        copies_in_stock=edition.copies_in_stock,
+        reserved=reserved,
+        available=edition.copies_in_stock - reserved,
+        shipped=shipped,
+        by_status=by_status,
+        by_land=_pivot(data["by_land"], "Land"),
+        by_kv=_pivot(data["by_kv"], "Kreisverband"),
+    )
 
 
 def _pivot(df: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 """Who may get the newspaper by post, and whether shipping is free (pure rules, no database)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ def validate_override(reason: str | None) -> str:
     """A team override needs a written reason of some substance; returns it stripped."""
     text = (reason or "").strip()
     if len(text) < 10:
-        raise ValidationError("Für den Versand trotz Geschäftsstelle in Reichweite braucht es eine "
-                              "Begründung (mindestens 10 Zeichen).")
+        raise ValidationError(
+            "Für den Versand trotz Geschäftsstelle in Reichweite braucht es eine Begründung (mindestens 10 Zeichen)."
+        )
     return text

@@ -1,4 +1,5 @@
 """Creating orders: one person, or a batch; copies are set aside from the stock at creation."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,17 +12,19 @@ from db.models import Activity, DispatchOrder, NewspaperEdition
 from db.queries import newspaper as q
 from db.queries.newspaper import BatchFilter
 from db.types import utcnow
-from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import format_decimal
 from domain.roles import may
-from services.newspaper.eligibility import ContactFacts, assess, validate_override
-from services.core.settings import get_settings
+from services.core import audit
 from services.core.scope import Scope, require_action
+from services.core.settings import get_settings
+from services.newspaper.eligibility import ContactFacts, assess, validate_override
 
 MAX_BUNDLES = 20
-STOCK_NOTE = ("Der Bestand wird beim Bestätigen geprüft: Die Exemplare werden in dem Moment zurückgelegt, "
-              "in dem die Bestellung angelegt wird, und erst bei Stornierung oder Rücklauf wieder frei.")
+STOCK_NOTE = (
+    "Der Bestand wird beim Bestätigen geprüft: Die Exemplare werden in dem Moment zurückgelegt, "
+    "in dem die Bestellung angelegt wird, und erst bei Stornierung oder Rücklauf wieder frei."
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +64,9 @@ def load_facts(session: Session, scope: Scope, contact_id: int, edition_id: int 
     return ContactFacts(**data)
 
 
-def open_for_order(session: Session, scope: Scope, contact_id: int, edition_id: int,
-                   audit_open: bool = True) -> ContactFacts:
+def open_for_order(
+    session: Session, scope: Scope, contact_id: int, edition_id: int, audit_open: bool = True
+) -> ContactFacts:
     """Load one contact for the order form; opening the person is audited (once per pick)."""
     facts = load_facts(session, scope, contact_id, edition_id)
     if audit_open:
@@ -85,8 +89,15 @@ def free_copies(session: Session, scope: Scope, edition_id: int) -> int:
     return available_copies(session, edition_id)
 
 
-def create_single_order(session: Session, scope: Scope, edition_id: int, contact_id: int, bundles: int,
-                        reach_km: float, override_reason: str = "") -> int:
+def create_single_order(
+    session: Session,
+    scope: Scope,
+    edition_id: int,
+    contact_id: int,
+    bundles: int,
+    reach_km: float,
+    override_reason: str = "",
+) -> int:
     """Order the edition by post for one contact; checks consent, address, reach and stock. Returns the id."""
     require_action(scope, "newspaper.order")
     edition = q.lock_edition(session, edition_id)  # first statement: stock is counted under the lock
@@ -102,26 +113,54 @@ def create_single_order(session: Session, scope: Scope, edition_id: int, contact
         if not may(scope.role, "newspaper.override") or not (override_reason or "").strip():
             raise ValidationError(
                 f"{facts.nearest_office_name} ist nur {format_decimal(facts.nearest_office_km)} km entfernt: "
-                "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen.")
+                "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen."
+            )
         reason = validate_override(override_reason)
     available = _available(session, edition)
     if copies > available:
         raise ConflictError(f"Nicht genug Bestand: {available} Exemplare frei, {copies} angefragt.")
     order = DispatchOrder(
-        edition_id=edition_id, contact_id=contact_id, copies=copies,
-        ship_name=f"{facts.first_name} {facts.last_name}".strip(), ship_street=facts.street,
-        ship_plz=facts.plz, ship_city=facts.city, kv_id=facts.kv_id, land_code=facts.land_code,
-        free_shipping=True, override_reason=reason, status="requested", created_by=scope.user_id)
+        edition_id=edition_id,
+        contact_id=contact_id,
+        copies=copies,
+        ship_name=f"{facts.first_name} {facts.last_name}".strip(),
+        ship_street=facts.street,
+        ship_plz=facts.plz,
+        ship_city=facts.city,
+        kv_id=facts.kv_id,
+        land_code=facts.land_code,
+        free_shipping=True,
+        override_reason=reason,
+        status="requested",
+        created_by=scope.user_id,
+    )
     session.add(order)
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
         raise ConflictError("Für diese Person gibt es schon eine Bestellung dieser Ausgabe.") from None
-    session.add(Activity(contact_id=contact_id, kind="newspaper_order", ref_type="dispatch_order",
-                         ref_id=order.id, user_id=scope.user_id, note=edition.title))
-    audit.record(session, scope, "newspaper_order_create", "dispatch_order", order.id,
-                 edition_id=edition_id, contact_id=contact_id, copies=copies, override=bool(reason))
+    session.add(
+        Activity(
+            contact_id=contact_id,
+            kind="newspaper_order",
+            ref_type="dispatch_order",
+            ref_id=order.id,
+            user_id=scope.user_id,
+            note=edition.title,
+        )
+    )
+    audit.record(
+        session,
+        scope,
+        "newspaper_order_create",
+        "dispatch_order",
+        order.id,
+        edition_id=edition_id,
+        contact_id=contact_id,
+        copies=copies,
+        override=bool(reason),
+    )
     session.commit()
     return order.id
 
@@ -138,13 +177,24 @@ def preview_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFil
     per_person = _copies(edition, bundles)
     people = q.batch_count(session, scope, edition_id, flt)
     available = _available(session, edition)
-    return BatchPreview(people=people, copies=people * per_person, available=available,
-                        stock_left_after=available - people * per_person,
-                        sample=q.batch_sample(session, scope, edition_id, flt))
+    return BatchPreview(
+        people=people,
+        copies=people * per_person,
+        available=available,
+        stock_left_after=available - people * per_person,
+        sample=q.batch_sample(session, scope, edition_id, flt),
+    )
 
 
-def confirm_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, bundles: int,
-                  expected_people: int, expected_copies: int) -> int:
+def confirm_batch(
+    session: Session,
+    scope: Scope,
+    edition_id: int,
+    flt: BatchFilter,
+    bundles: int,
+    expected_people: int,
+    expected_copies: int,
+) -> int:
     """Create the batch's orders if the preview's figures still hold (ConflictError otherwise)."""
     _check_batch_role(scope, flt)
     edition = q.lock_edition(session, edition_id)  # first statement: serialises concurrent batches
@@ -157,23 +207,38 @@ def confirm_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFil
         raise ConflictError(
             f"Die Zahlen haben sich seit der Vorschau geändert: jetzt {people} Personen und "
             f"{people * per_person} Exemplare (vorher {expected_people} und {expected_copies}). "
-            "Es wurde nichts bestellt; bitte prüfe die neue Vorschau.")
+            "Es wurde nichts bestellt; bitte prüfe die neue Vorschau."
+        )
     if people == 0:
         raise ValidationError("Für diese Auswahl gibt es niemanden, der noch keine Bestellung hat.")
     if people * per_person > available:
-        raise ConflictError(f"Nicht genug Bestand: {available} Exemplare frei, {people * per_person} nötig. "
-                            "Es wurde nichts bestellt.")
+        raise ConflictError(
+            f"Nicht genug Bestand: {available} Exemplare frei, {people * per_person} nötig. Es wurde nichts bestellt."
+        )
     try:
         made = q.insert_batch(session, scope, edition_id, flt, per_person, scope.user_id, utcnow())
     except IntegrityError:
         session.rollback()
-        raise ConflictError("Jemand hat gleichzeitig für dieselben Personen bestellt. Es wurde nichts "
-                            "bestellt; bitte prüfe die neue Vorschau.") from None
+        raise ConflictError(
+            "Jemand hat gleichzeitig für dieselben Personen bestellt. Es wurde nichts "
+            "bestellt; bitte prüfe die neue Vorschau."
+        ) from None
     if made != people:
         session.rollback()
         raise ConflictError("Die Sammelbestellung hat sich beim Anlegen verändert; es wurde nichts bestellt.")
-    audit.record(session, scope, "newspaper_batch_create", "newspaper_edition", edition_id, orders=made,
-                 copies=made * per_person, land=flt.land_code, kv_id=flt.kv_id, topic=flt.topic,
-                 status=flt.status, reach_km=flt.reach_km)
+    audit.record(
+        session,
+        scope,
+        "newspaper_batch_create",
+        "newspaper_edition",
+        edition_id,
+        orders=made,
+        copies=made * per_person,
+        land=flt.land_code,
+        kv_id=flt.kv_id,
+        topic=flt.topic,
+        status=flt.status,
+        reach_km=flt.reach_km,
+    )
     session.commit()
     return made

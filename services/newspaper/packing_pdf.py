@@ -1,4 +1,5 @@
 """Packing list as PDF: orders grouped by Land and Kreisverband, bundles, totals per page, group and list."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,8 +14,14 @@ from domain.formatting import format_datetime, format_int
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
 FONT = "DejaVu"
 # Columns: (heading, width in mm, align); A4 portrait with 12 mm margins = 186 mm.
-COLUMNS = (("Nr.", 20, "R"), ("Name", 62, "L"), ("PLZ", 14, "L"), ("Ort", 50, "L"),
-           ("Exemplare", 20, "R"), ("Bündel", 20, "R"))
+COLUMNS = (
+    ("Nr.", 20, "R"),
+    ("Name", 62, "L"),
+    ("PLZ", 14, "L"),
+    ("Ort", 50, "L"),
+    ("Exemplare", 20, "R"),
+    ("Bündel", 20, "R"),
+)
 ROW_H = 5.6
 MARGIN = 12.0
 BOTTOM = 297.0 - MARGIN - 2 * ROW_H  # room for the page total line
@@ -75,8 +82,12 @@ class _Packing:
         pdf.set_font(FONT, "B", 8.5)
         text_w = sum(w for _, w, _ in COLUMNS[:4])
         heading = copies is None
-        pdf.cell(text_w if not heading else text_w + COLUMNS[4][1] + COLUMNS[5][1], ROW_H,
-                 _clip(pdf, label, text_w), fill=heading)
+        pdf.cell(
+            text_w if not heading else text_w + COLUMNS[4][1] + COLUMNS[5][1],
+            ROW_H,
+            _clip(pdf, label, text_w),
+            fill=heading,
+        )
         if not heading:
             pdf.cell(COLUMNS[4][1], ROW_H, format_int(copies), align="R")
             pdf.cell(COLUMNS[5][1], ROW_H, format_int(bundles), align="R")
@@ -104,13 +115,15 @@ def packing_pdf(orders: pd.DataFrame, copies_per_bundle: int, title: str, at: da
         writer.label_line(f"{land} · Kreisverband {kv}")
         for row in group.itertuples(index=False):
             writer.ensure_room()
-            writer.line([str(int(row.id)), row.name, row.plz, row.city, format_int(row.copies),
-                         format_int(row.bundles)])
+            writer.line(
+                [str(int(row.id)), row.name, row.plz, row.city, format_int(row.copies), format_int(row.bundles)]
+            )
             writer.page_copies += int(row.copies)
             writer.page_bundles += int(row.bundles)
         writer.ensure_room()
-        writer.label_line(f"Summe {kv}: {format_int(len(group))} Bestellungen", group["copies"].sum(),
-                          group["bundles"].sum())
+        writer.label_line(
+            f"Summe {kv}: {format_int(len(group))} Bestellungen", group["copies"].sum(), group["bundles"].sum()
+        )
     writer.ensure_room()
     writer.label_line(f"Gesamt: {format_int(len(df))} Bestellungen", df["copies"].sum(), df["bundles"].sum())
     writer.page_total()

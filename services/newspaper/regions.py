@@ -1,4 +1,5 @@
 """Region choices for the batch form, limited to the user's area."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,15 +1,16 @@
 """The dispatch-order state machine: requested → approved → packed → shipped → delivered."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from domain.enums import ORDER_STATUSES
 from db.models import DispatchOrder
 from db.queries import newspaper as q
 from db.types import utcnow
-from services.core import audit
+from domain.enums import ORDER_STATUSES
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from services.core import audit
 from services.core.scope import Scope, require_action
 
 # Allowed next states; cancelled, returned and delivered are final.
@@ -22,8 +23,14 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "cancelled": frozenset(),
     "returned": frozenset(),
 }
-TIMESTAMP_COLUMN = {"approved": "approved_at", "packed": "packed_at", "shipped": "shipped_at",
-                    "delivered": "delivered_at", "cancelled": "cancelled_at", "returned": "returned_at"}
+TIMESTAMP_COLUMN = {
+    "approved": "approved_at",
+    "packed": "packed_at",
+    "shipped": "shipped_at",
+    "delivered": "delivered_at",
+    "cancelled": "cancelled_at",
+    "returned": "returned_at",
+}
 MAX_TRACKING_LEN = 60
 
 
@@ -39,11 +46,11 @@ def check_transition(old: str, new: str) -> None:
     if not allowed(old, new):
         raise ValidationError(
             f"Eine Bestellung im Status „{ORDER_STATUSES.get(old, old)}“ kann nicht auf "
-            f"„{ORDER_STATUSES[new]}“ gesetzt werden.")
+            f"„{ORDER_STATUSES[new]}“ gesetzt werden."
+        )
 
 
-def transition_orders(session: Session, scope: Scope, order_ids, new_status: str,
-                      tracking_number: str = "") -> int:
+def transition_orders(session: Session, scope: Scope, order_ids, new_status: str, tracking_number: str = "") -> int:
     """Move all given orders to new_status (all or none), audited; returns how many changed."""
     require_action(scope, "newspaper.dispatch")
     ids = sorted({int(i) for i in order_ids})
@@ -51,8 +58,8 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
         raise ValidationError("Bitte wähle mindestens eine Bestellung aus.")
     tracking = _checked_tracking(new_status, tracking_number)
     rows = session.execute(
-        select(DispatchOrder.status, func.count()).where(DispatchOrder.id.in_(ids))
-        .group_by(DispatchOrder.status)).all()
+        select(DispatchOrder.status, func.count()).where(DispatchOrder.id.in_(ids)).group_by(DispatchOrder.status)
+    ).all()
     found = sum(n for _, n in rows)
     if found != len(ids):
         raise NotFoundError(f"{len(ids) - found} der gewählten Bestellungen gibt es nicht (mehr).")
@@ -62,21 +69,39 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
     values = _new_values(new_status, tracking)
     # The status condition makes the update atomic against a colleague acting at the same moment.
     result = session.execute(
-        update(DispatchOrder).where(DispatchOrder.id.in_(ids), DispatchOrder.status.in_(olds))
-        .values(**values).execution_options(synchronize_session=False))
+        update(DispatchOrder)
+        .where(DispatchOrder.id.in_(ids), DispatchOrder.status.in_(olds))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     if result.rowcount != len(ids):
         session.rollback()
-        raise ConflictError("Jemand hat diese Bestellungen gerade geändert. Bitte lade die Liste neu; "
-                            "es wurde nichts geändert.")
-    audit.record(session, scope, f"newspaper_order_{new_status}", "dispatch_order",
-                 ids[0] if len(ids) == 1 else "", count=len(ids), order_ids=ids[:500],
-                 tracking=bool(tracking))
+        raise ConflictError(
+            "Jemand hat diese Bestellungen gerade geändert. Bitte lade die Liste neu; es wurde nichts geändert."
+        )
+    audit.record(
+        session,
+        scope,
+        f"newspaper_order_{new_status}",
+        "dispatch_order",
+        ids[0] if len(ids) == 1 else "",
+        count=len(ids),
+        order_ids=ids[:500],
+        tracking=bool(tracking),
+    )
     session.commit()
     return len(ids)
 
 
-def transition_all(session: Session, scope: Scope, edition_id: int, old_status: str, new_status: str,
-                   expected: int, tracking_number: str = "") -> int:
+def transition_all(
+    session: Session,
+    scope: Scope,
+    edition_id: int,
+    old_status: str,
+    new_status: str,
+    expected: int,
+    tracking_number: str = "",
+) -> int:
     """Move every order of the edition in old_status to new_status (all or none), audited.
 
     expected is the count the page showed on its button: when a colleague has changed the
@@ -93,9 +118,18 @@ def transition_all(session: Session, scope: Scope, edition_id: int, old_status: 
         raise ConflictError(
             f"Im Status „{ORDER_STATUSES[old_status]}“ sind jetzt {done} statt {expected} Bestellungen – "
             "jemand hat gerade etwas geändert. Bitte prüfe die Liste und versuche es noch einmal; "
-            "es wurde nichts geändert.")
-    audit.record(session, scope, f"newspaper_order_{new_status}", "newspaper_edition", edition_id,
-                 count=done, from_status=old_status, tracking=bool(tracking))
+            "es wurde nichts geändert."
+        )
+    audit.record(
+        session,
+        scope,
+        f"newspaper_order_{new_status}",
+        "newspaper_edition",
+        edition_id,
+        count=done,
+        from_status=old_status,
+        tracking=bool(tracking),
+    )
     session.commit()
     return done
 

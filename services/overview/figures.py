@@ -1,4 +1,5 @@
 """The Übersicht: key figures of the user's area; for leitung through suppression."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,10 +8,10 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from domain.enums import SOURCES, STATUSES, TOPICS
 from db.queries import overview as q
 from db.queries.map.counts import contact_version
 from db.types import utcnow
+from domain.enums import SOURCES, STATUSES, TOPICS
 from services.core.cache import LruCache
 from services.core.scope import Scope
 from services.core.settings import get_settings
@@ -73,18 +74,31 @@ def build_overview(session: Session, scope: Scope, reach_km: float, now: datetim
     reach_km = get_settings().reach.for_scope(scope.sees_persons, reach_km)
     # Contact figures are cached while the contacts are unchanged, for at most 5 minutes (the
     # 7/30-day figures move with time); distances are read fresh because offices may change.
-    key = (session.get_bind().engine.url.render_as_string(hide_password=True), scope.level, scope.kv_id,
-           scope.land_code, contact_version(session),
-           now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0))
+    key = (
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+        scope.level,
+        scope.kv_id,
+        scope.land_code,
+        contact_version(session),
+        now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0),
+    )
     fig = _cache.get_or_compute(key, lambda: _contact_figures(session, scope, now))
     per_plz = fig.per_plz.merge(q.plz_distances(session), on="plz", how="left")
     far = per_plz["km"].isna() | (per_plz["km"] > reach_km)
     if not scope.sees_persons:
         # As on the Karte: only PLZ with at least 5 count, so both pages show the same figure.
         far &= per_plz["count"] >= MIN_COUNT
-    ov = Overview(total=sum(fig.by_status.values()), by_status=fig.by_status, new_7=fig.new_7, new_30=fig.new_30,
-                  by_source=fig.by_source, by_topic=fig.by_topic, weekly=fig.weekly,
-                  without_office=int(per_plz.loc[far, "count"].sum()), reach_km=reach_km)
+    ov = Overview(
+        total=sum(fig.by_status.values()),
+        by_status=fig.by_status,
+        new_7=fig.new_7,
+        new_30=fig.new_30,
+        by_source=fig.by_source,
+        by_topic=fig.by_topic,
+        weekly=fig.weekly,
+        without_office=int(per_plz.loc[far, "count"].sum()),
+        reach_km=reach_km,
+    )
     return suppress_overview(ov) if not scope.sees_persons else ov
 
 
@@ -98,7 +112,8 @@ def _contact_figures(session: Session, scope: Scope, now: datetime) -> _ContactF
         weekly=_week_frame(q.weekly_new(session, scope, start), start),
         new_7=q.count_created_since(session, scope, now - timedelta(days=7)),
         new_30=q.count_created_since(session, scope, now - timedelta(days=30)),
-        per_plz=q.counts_by_plz(session, scope))
+        per_plz=q.counts_by_plz(session, scope),
+    )
 
 
 def suppress_overview(ov: Overview) -> Overview:
@@ -107,8 +122,16 @@ def suppress_overview(ov: Overview) -> Overview:
     # Sources sum to the total: treat them as parts beside it. Topics overlap, so each alone.
     by_source, _ = suppress_breakdown(ov.by_source, ov.total)
     weekly = hide_small_cells(ov.weekly, ("Neue Linksaktive",))
-    return Overview(total=total, by_status=by_status, new_7=suppress_value(ov.new_7),
-                    new_30=suppress_value(ov.new_30), by_source=by_source,
-                    by_topic={k: suppress_value(v) for k, v in ov.by_topic.items()}, weekly=weekly,
-                    without_office=suppress_value(ov.without_office), reach_km=ov.reach_km,
-                    suppressed=True, notes=["Zahlen unter 5 sind ausgeblendet („< 5“)."])
+    return Overview(
+        total=total,
+        by_status=by_status,
+        new_7=suppress_value(ov.new_7),
+        new_30=suppress_value(ov.new_30),
+        by_source=by_source,
+        by_topic={k: suppress_value(v) for k, v in ov.by_topic.items()},
+        weekly=weekly,
+        without_office=suppress_value(ov.without_office),
+        reach_km=ov.reach_km,
+        suppressed=True,
+        notes=["Zahlen unter 5 sind ausgeblendet („< 5“)."],
+    )

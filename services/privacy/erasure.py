@@ -7,6 +7,7 @@ the person are deleted while queued and blanked once sent; mails about the perso
 lead lose the person's details; a campaign lead that names the person as its contact loses name,
 e-mail and phone. The audit keeps only ids; the request keeps its fact.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,15 +16,15 @@ from dataclasses import dataclass
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from domain.enums import ASSIGNMENT_STATUSES
 from db.models import Contact, DataSubjectRequest, DispatchOrder
 from db.queries import privacy as q
 from db.types import utcnow
-from services.core import audit
-from services.privacy.requests import close, load_open
-from services.privacy.objection import CANCELLABLE_ORDERS
+from domain.enums import ASSIGNMENT_STATUSES
 from domain.errors import ConflictError, ValidationError
+from services.core import audit
 from services.core.scope import Scope, require_action
+from services.privacy.objection import CANCELLABLE_ORDERS
+from services.privacy.requests import close, load_open
 
 CONFIRM_WORD = "LÖSCHEN"
 # A lead was told about these helpers: cancelling first sends the lead its mail.
@@ -54,8 +55,15 @@ class ErasurePlan:
 
 def _identifiers(c: Contact) -> list[str]:
     """Values that identify the person in free text (longest first, so a full name goes before its parts)."""
-    values = {f"{c.first_name} {c.last_name}", f"{c.last_name}, {c.first_name}", c.first_name, c.last_name,
-              c.email, c.phone, c.street}
+    values = {
+        f"{c.first_name} {c.last_name}",
+        f"{c.last_name}, {c.first_name}",
+        c.first_name,
+        c.last_name,
+        c.email,
+        c.phone,
+        c.street,
+    }
     return sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len, reverse=True)
 
 
@@ -76,24 +84,39 @@ def plan(session: Session, scope: Scope, request_id: int) -> ErasurePlan:
     orders = [o for o, _ in q.dispatch_orders(session, cid)]
     assignments = [a for a, _ in q.assignments(session, cid)]
     mails = q.mails(session, c.email, [a.id for a in assignments])
-    blockers = tuple(f"Vermittlung Nr. {a.id} ist „{ASSIGNMENT_STATUSES[a.status]}“: storniere sie zuerst unter "
-                     "Helfer:innen › Vermittlung, damit die Wahlkampfleitung Bescheid bekommt."
-                     for a in assignments if a.status in BLOCKING_ASSIGNMENTS)
+    blockers = tuple(
+        f"Vermittlung Nr. {a.id} ist „{ASSIGNMENT_STATUSES[a.status]}“: storniere sie zuerst unter "
+        "Helfer:innen › Vermittlung, damit die Wahlkampfleitung Bescheid bekommt."
+        for a in assignments
+        if a.status in BLOCKING_ASSIGNMENTS
+    )
     to_person = [m for m in mails if c.email and m.to_addr.strip().lower() == c.email.strip().lower()]
     return ErasurePlan(
-        req.id, cid, c.plz, len(q.consents(session, cid)), len(q.activities(session, cid)), len(orders),
-        sum(o.status in CANCELLABLE_ORDERS for o in orders), len(q.offers(session, cid)), len(assignments),
-        len(q.shares(session, cid)), len(q.call_deliveries(session, cid)),
-        sum(m.status == "queued" for m in to_person), len(mails) - sum(m.status == "queued" for m in to_person),
-        len(q.leads_with_contact(session, c.email, c.phone)), blockers)
+        req.id,
+        cid,
+        c.plz,
+        len(q.consents(session, cid)),
+        len(q.activities(session, cid)),
+        len(orders),
+        sum(o.status in CANCELLABLE_ORDERS for o in orders),
+        len(q.offers(session, cid)),
+        len(assignments),
+        len(q.shares(session, cid)),
+        len(q.call_deliveries(session, cid)),
+        sum(m.status == "queued" for m in to_person),
+        len(mails) - sum(m.status == "queued" for m in to_person),
+        len(q.leads_with_contact(session, c.email, c.phone)),
+        blockers,
+    )
 
 
 def check_confirmation(typed: str, plz: str) -> None:
     """The admin must type the person's PLZ or LÖSCHEN; ValidationError otherwise."""
     typed = (typed or "").strip()
     if not typed or (typed != plz and typed.upper() != CONFIRM_WORD):
-        raise ValidationError(f"Zur Bestätigung tippe die PLZ der Person oder „{CONFIRM_WORD}“ ein. "
-                              "Es wurde nichts gelöscht.")
+        raise ValidationError(
+            f"Zur Bestätigung tippe die PLZ der Person oder „{CONFIRM_WORD}“ ein. Es wurde nichts gelöscht."
+        )
 
 
 def erase(session: Session, scope: Scope, request_id: int, confirmation: str) -> ErasurePlan:
@@ -101,8 +124,9 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
     done = plan(session, scope, request_id)
     check_confirmation(confirmation, done.plz)
     if done.blockers:
-        raise ConflictError("Die Löschung ist noch nicht möglich. " + " ".join(done.blockers)
-                            + " Es wurde nichts gelöscht.")
+        raise ConflictError(
+            "Die Löschung ist noch nicht möglich. " + " ".join(done.blockers) + " Es wurde nichts gelöscht."
+        )
     cid, now = done.contact_id, utcnow()
     req = session.get(DataSubjectRequest, request_id)
     close(session, req, "done")
@@ -110,12 +134,18 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
     values = _identifiers(c)
     assignment_ids = [a.id for a, _ in q.assignments(session, cid)]
     # Open orders cannot go out without a name; their copies return to the stock.
-    session.execute(update(DispatchOrder).where(DispatchOrder.contact_id == cid,
-                                                DispatchOrder.status.in_(CANCELLABLE_ORDERS))
-                    .values(status="cancelled", cancelled_at=now).execution_options(synchronize_session=False))
-    session.execute(update(DispatchOrder).where(DispatchOrder.contact_id == cid)
-                    .values(ship_name="", ship_street="", override_reason="", tracking_number="")
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.contact_id == cid, DispatchOrder.status.in_(CANCELLABLE_ORDERS))
+        .values(status="cancelled", cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.contact_id == cid)
+        .values(ship_name="", ship_street="", override_reason="", tracking_number="")
+        .execution_options(synchronize_session=False)
+    )
     _mails(session, c.email, assignment_ids, values)
     # A lead that names the person as its contact keeps its needs, without the person.
     for lead in q.leads_with_contact(session, c.email, c.phone):
@@ -128,11 +158,25 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
     session.flush()
     session.execute(delete(Contact).where(Contact.id == cid).execution_options(synchronize_session=False))
     session.expunge(c)
-    audit.record(session, scope, "dsr_erasure_done", "data_subject_request", request_id, contact_id=cid,
-                 consents=done.consents, activities=done.activities, orders_blanked=done.orders_blanked,
-                 orders_cancelled=done.orders_cancelled, offers=done.offers, assignments=done.assignments,
-                 shares=done.shares, call_deliveries=done.call_deliveries, mails_deleted=done.mails_deleted,
-                 mails_blanked=done.mails_blanked, leads_blanked=done.leads_blanked)
+    audit.record(
+        session,
+        scope,
+        "dsr_erasure_done",
+        "data_subject_request",
+        request_id,
+        contact_id=cid,
+        consents=done.consents,
+        activities=done.activities,
+        orders_blanked=done.orders_blanked,
+        orders_cancelled=done.orders_cancelled,
+        offers=done.offers,
+        assignments=done.assignments,
+        shares=done.shares,
+        call_deliveries=done.call_deliveries,
+        mails_deleted=done.mails_deleted,
+        mails_blanked=done.mails_blanked,
+        leads_blanked=done.leads_blanked,
+    )
     session.commit()
     return done
 

@@ -1,4 +1,5 @@
 """Art. 21 objection: withdraw every active consent, cancel open orders, withdraw open offers (admin)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +12,9 @@ from db.queries import privacy as q
 from db.queries.matching.offers import active_assignments_of_offer
 from db.types import utcnow
 from services.core import audit
-from services.privacy.requests import close, load_open
-from services.matching import notify, workflow
 from services.core.scope import Scope, require_action
+from services.matching import notify, workflow
+from services.privacy.requests import close, load_open
 
 # Orders not yet packed can simply stop; packed ones are on their way to the post office.
 CANCELLABLE_ORDERS = ("requested", "approved")
@@ -57,8 +58,9 @@ def preview(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
     orders = q.order_ids_in_status(session, cid, CANCELLABLE_ORDERS)
     offers = q.open_offer_ids(session, cid)
     active = q.active_assignment_ids(session, offers)
-    return ObjectionResult(sum(r.withdrawn_at is None for r in latest_records(records)), len(orders), len(offers),
-                           len(active))
+    return ObjectionResult(
+        sum(r.withdrawn_at is None for r in latest_records(records)), len(orders), len(offers), len(active)
+    )
 
 
 def carry_out_objection(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
@@ -69,8 +71,11 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
     close(session, req, "done")
     consents = withdraw_all_consents(session, cid, now)
     orders = session.execute(
-        update(DispatchOrder).where(DispatchOrder.contact_id == cid, DispatchOrder.status.in_(CANCELLABLE_ORDERS))
-        .values(status="cancelled", cancelled_at=now).execution_options(synchronize_session=False)).rowcount
+        update(DispatchOrder)
+        .where(DispatchOrder.contact_id == cid, DispatchOrder.status.in_(CANCELLABLE_ORDERS))
+        .values(status="cancelled", cancelled_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     offers = q.open_offers(session, cid)
     cancelled = 0
     for offer in offers:
@@ -82,8 +87,17 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
             notify.status_mails(session, a, old, "cancelled", to_volunteer=False)
             cancelled += 1
     result = ObjectionResult(consents, orders, len(offers), cancelled)
-    audit.record(session, scope, "dsr_objection_done", "data_subject_request", req.id, contact_id=cid,
-                 consents_withdrawn=consents, orders_cancelled=orders, offers_withdrawn=len(offers),
-                 assignments_cancelled=cancelled)
+    audit.record(
+        session,
+        scope,
+        "dsr_objection_done",
+        "data_subject_request",
+        req.id,
+        contact_id=cid,
+        consents_withdrawn=consents,
+        orders_cancelled=orders,
+        offers_withdrawn=len(offers),
+        assignments_cancelled=cancelled,
+    )
     session.commit()
     return result

@@ -3,11 +3,12 @@
 Admin only. Access exports live in services/dsr_access.py, erasure in services/dsr_erasure.py,
 objection in services/dsr_objection.py; this module holds what they share.
 """
+
 from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -15,9 +16,9 @@ from sqlalchemy.orm import Session
 from db.models import Contact, DataSubjectRequest
 from db.queries import privacy as q
 from db.types import utcnow
-from services.core import audit
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import BERLIN
+from services.core import audit
 from services.core.scope import Scope, require_action
 
 KINDS = {
@@ -49,7 +50,7 @@ class RequestRow:
 def berlin_date(value: datetime) -> date:
     """The calendar day of an aware (or naive UTC) datetime in Berlin."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(BERLIN).date()
 
 
@@ -79,8 +80,9 @@ def _clean_note(note: str, required: bool = False, what: str = "eine Notiz") -> 
     return note
 
 
-def register_request(session: Session, scope: Scope, contact_id: int, kind: str,
-                     received_on: date | None = None, note: str = "") -> int:
+def register_request(
+    session: Session, scope: Scope, contact_id: int, kind: str, received_on: date | None = None, note: str = ""
+) -> int:
     """Record a request for a contact (received today or on an earlier day); audited; returns its id."""
     require_action(scope, "privacy.requests")
     if kind not in KINDS:
@@ -96,12 +98,12 @@ def register_request(session: Session, scope: Scope, contact_id: int, kind: str,
         raise ConflictError(f"Für diese Person ist schon eine offene Anfrage „{KINDS[kind]}“ erfasst.")
     # A past receipt day counts from that day's start in Berlin; today's from now.
     received_at = utcnow() if received_on == today else datetime.combine(received_on, time(), BERLIN)
-    req = DataSubjectRequest(contact_id=int(contact_id), kind=kind, status="open", received_at=received_at,
-                             note=note)
+    req = DataSubjectRequest(contact_id=int(contact_id), kind=kind, status="open", received_at=received_at, note=note)
     session.add(req)
     session.flush()
-    audit.record(session, scope, "dsr_registered", "data_subject_request", req.id, contact_id=int(contact_id),
-                 kind=kind)
+    audit.record(
+        session, scope, "dsr_registered", "data_subject_request", req.id, contact_id=int(contact_id), kind=kind
+    )
     session.commit()
     return req.id
 
@@ -114,11 +116,25 @@ def list_requests(session: Session, scope: Scope, status: str | None = "open") -
     today = berlin_date(utcnow())
     out = []
     for req, first, last, plz in q.list_requests(session, status):
-        person = f"{last}, {first} ({plz})" if last is not None else (
-            "– Person gelöscht –" if req.contact_id is None else "")
-        out.append(RequestRow(req.id, req.kind, req.status, req.contact_id, person, req.received_at,
-                              deadline(req.received_at), is_overdue(req.received_at, req.status, today),
-                              req.completed_at, req.note or ""))
+        person = (
+            f"{last}, {first} ({plz})"
+            if last is not None
+            else ("– Person gelöscht –" if req.contact_id is None else "")
+        )
+        out.append(
+            RequestRow(
+                req.id,
+                req.kind,
+                req.status,
+                req.contact_id,
+                person,
+                req.received_at,
+                deadline(req.received_at),
+                is_overdue(req.received_at, req.status, today),
+                req.completed_at,
+                req.note or "",
+            )
+        )
     return out
 
 
@@ -145,12 +161,16 @@ def close(session: Session, req: DataSubjectRequest, status: str, note: str | No
     values = {"status": status, "completed_at": utcnow()}
     if note:
         values["note"] = f"{req.note}\n{note}".strip() if req.note else note
-    result = session.execute(update(DataSubjectRequest).where(
-        DataSubjectRequest.id == req.id, DataSubjectRequest.status == "open").values(**values))
+    result = session.execute(
+        update(DataSubjectRequest)
+        .where(DataSubjectRequest.id == req.id, DataSubjectRequest.status == "open")
+        .values(**values)
+    )
     if result.rowcount != 1:
         session.rollback()
-        raise ConflictError("Jemand hat diese Anfrage gerade bearbeitet. Bitte lade die Seite neu; "
-                            "es wurde nichts geändert.")
+        raise ConflictError(
+            "Jemand hat diese Anfrage gerade bearbeitet. Bitte lade die Seite neu; es wurde nichts geändert."
+        )
 
 
 def complete_rectification(session: Session, scope: Scope, request_id: int, note: str) -> None:
@@ -159,8 +179,7 @@ def complete_rectification(session: Session, scope: Scope, request_id: int, note
     note = _clean_note(note, required=True, what="an, was berichtigt wurde (ohne die Daten selbst)")
     req = load_open(session, request_id, "rectification")
     close(session, req, "done", note)
-    audit.record(session, scope, "dsr_rectification_done", "data_subject_request", req.id,
-                 contact_id=req.contact_id)
+    audit.record(session, scope, "dsr_rectification_done", "data_subject_request", req.id, contact_id=req.contact_id)
     session.commit()
 
 
@@ -174,6 +193,7 @@ def reject_request(session: Session, scope: Scope, request_id: int, reason: str)
     if req.status != "open":
         raise ConflictError(f"Diese Anfrage ist schon {STATUSES.get(req.status, req.status)}.")
     close(session, req, "rejected", reason)
-    audit.record(session, scope, "dsr_rejected", "data_subject_request", req.id, contact_id=req.contact_id,
-                 kind=req.kind)
+    audit.record(
+        session, scope, "dsr_rejected", "data_subject_request", req.id, contact_id=req.contact_id, kind=req.kind
+    )
     session.commit()

@@ -1,7 +1,8 @@
 """Small-group protection for aggregates shown to leadership (DESIGN §3.2)."""
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ def suppress_breakdown(parts: Mapping[str, int], total: int | None = None) -> tu
     shown = {k: suppress_value(v) for k, v in parts.items()}
     total_shown = suppress_value(total) if total is not None else None
     if total is not None and total_shown is None:
-        return {k: None for k in parts}, None
+        return dict.fromkeys(parts), None
     hidden = [k for k, v in shown.items() if v is None and parts[k] > 0]
     if total is not None and len(hidden) == 1:
         # One hidden part beside a total is just the total minus the others: hide one more.
@@ -55,8 +56,9 @@ def _small(n: int) -> bool:
     return 0 < n < MIN_COUNT
 
 
-def suppress_hierarchy(cells: Mapping[str, tuple[int, int]], groups: Mapping[str, list[str]]
-                       ) -> tuple[dict[str, int | None], dict[str, int | None]]:
+def suppress_hierarchy(
+    cells: Mapping[str, tuple[int, int]], groups: Mapping[str, list[str]]
+) -> tuple[dict[str, int | None], dict[str, int | None]]:
     """Totals of cells (Kreise) and of groups of them (area, Länder) safe to show side by side.
 
     cells: key -> (total, rest), rest = total minus the part already shown elsewhere (for a

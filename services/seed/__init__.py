@@ -4,13 +4,14 @@ Reference data, offices, leads, the edition and users go in first; then contacts
 rows in fixed-size chunks through the fastest path of each database, all in ONE transaction:
 a failed seed leaves nothing behind.
 """
+
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import Connection, Engine, text
@@ -35,7 +36,7 @@ _REBUILD_INDEXES_FROM = 50_000
 
 def default_now() -> datetime:
     """Midnight UTC of today: the anchor of all demo dates, so one day's seeds are identical."""
-    return datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    return datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _sqlite_pragmas(conn, loading: bool) -> None:
@@ -47,17 +48,18 @@ def _sqlite_pragmas(conn, loading: bool) -> None:
         # In WAL mode every new page is written twice (log, then checkpoint). A rollback journal
         # only keeps the few pre-existing pages of a nearly empty file. Switching needs the file
         # to ourselves; if another connection holds it we simply stay in WAL.
-        try:
+        with suppress(sqlite3.OperationalError):
             raw.execute("PRAGMA journal_mode=DELETE").fetchall()
-        except sqlite3.OperationalError:
-            pass
     else:
-        try:
+        with suppress(sqlite3.OperationalError):
             raw.execute("PRAGMA journal_mode=WAL").fetchall()
-        except sqlite3.OperationalError:
-            pass
-        for pragma in ("foreign_keys=ON", "cache_size=-2000", "temp_store=DEFAULT", "threads=0",
-                       "ignore_check_constraints=OFF"):
+        for pragma in (
+            "foreign_keys=ON",
+            "cache_size=-2000",
+            "temp_store=DEFAULT",
+            "threads=0",
+            "ignore_check_constraints=OFF",
+        ):
             raw.execute(f"PRAGMA {pragma}")
 
 
@@ -77,13 +79,20 @@ def _loading_connection(engine: Engine) -> Iterator[tuple[Connection, bool]]:
 
 def reset_demo(engine: Engine) -> None:
     """Delete all rows of all tables (the schema stays)."""
-    with _loading_connection(engine) as (conn, _sqlite):
-        with conn.begin():
-            reset_database(conn)
+    with _loading_connection(engine) as (conn, _sqlite), conn.begin():
+        reset_database(conn)
 
 
-def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Progress | None = None,
-              *, reset: bool = False, now: datetime | None = None, merge_small_kvs: bool = True) -> dict[str, int]:
+def seed_demo(
+    engine: Engine,
+    contacts: int = 5000,
+    seed: int = 42,
+    progress: Progress | None = None,
+    *,
+    reset: bool = False,
+    now: datetime | None = None,
+    merge_small_kvs: bool = True,
+) -> dict[str, int]:
     """Seed demo data into a migrated database (empty, or reset=True); returns row counts per table."""
     report = progress or (lambda _f, _m: None)
     if reset:
@@ -93,42 +102,45 @@ def seed_demo(engine: Engine, contacts: int = 5000, seed: int = 42, progress: Pr
     rng_structure, rng_context = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     pools = build_pools(seed)
     counts: dict[str, int] = {}
-    with _loading_connection(engine) as (conn, sqlite):
-        with conn.begin():
-            taken = conn.execute(text(
+    with _loading_connection(engine) as (conn, sqlite), conn.begin():
+        taken = conn.execute(
+            text(
                 "SELECT (SELECT COUNT(*) FROM contact) + (SELECT COUNT(*) FROM office) "
-                "+ (SELECT COUNT(*) FROM app_user)")).scalar_one()
-            if taken:
-                raise ConflictError("Die Datenbank enthält schon Daten. Zum Neuaufbau mit --reset starten.")
-            report(0.01, "Lade Länder, Kreise, Kreisverbände und PLZ")
-            session = Session(bind=conn)  # joins conn's transaction
-            load_reference_data(session, merge_small_kvs=merge_small_kvs)
-            geo = load_geo(session)
-            writer = BulkWriter(conn)
-            _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
-            report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
-            big = contacts >= _REBUILD_INDEXES_FROM
-            if big:
-                writer.drop_bulk_indexes()
-                if sqlite:
-                    # SQLite evaluates CHECK ... IN (...) slowly (a third of the load time); the
-                    # generator draws from the same enums, and small seeds (tests) keep the checks.
-                    conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
-            ctx = ContactContext.build(geo, pools, clock, rng_context)
-            span = 0.84 if big else 0.94
-            for first, n, chunk in _generated_chunks(seed, ctx, contacts):
-                for table in BULK_TABLES:  # parents first: small seeds keep their foreign keys
-                    cols, rows = chunk[table]
-                    writer.insert(table, cols, rows)
-                    counts[table] = counts.get(table, 0) + len(rows)
-                report(0.05 + span * (first + n - 1) / contacts,
-                       f"Kontakte {first + n - 1:,}/{contacts:,}".replace(",", "."))
-            if big:
-                writer.rebuild_indexes(lambda f: report(0.89 + 0.09 * f, "Baue Indizes neu"))
-            report(0.98, "Statistiken aktualisieren")
+                "+ (SELECT COUNT(*) FROM app_user)"
+            )
+        ).scalar_one()
+        if taken:
+            raise ConflictError("Die Datenbank enthält schon Daten. Zum Neuaufbau mit --reset starten.")
+        report(0.01, "Lade Länder, Kreise, Kreisverbände und PLZ")
+        session = Session(bind=conn)  # joins conn's transaction
+        load_reference_data(session, merge_small_kvs=merge_small_kvs)
+        geo = load_geo(session)
+        writer = BulkWriter(conn)
+        _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
+        report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
+        big = contacts >= _REBUILD_INDEXES_FROM
+        if big:
+            writer.drop_bulk_indexes()
             if sqlite:
-                conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-            writer.finish()
+                # SQLite evaluates CHECK ... IN (...) slowly (a third of the load time); the
+                # generator draws from the same enums, and small seeds (tests) keep the checks.
+                conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
+        ctx = ContactContext.build(geo, pools, clock, rng_context)
+        span = 0.84 if big else 0.94
+        for first, n, chunk in _generated_chunks(seed, ctx, contacts):
+            for table in BULK_TABLES:  # parents first: small seeds keep their foreign keys
+                cols, rows = chunk[table]
+                writer.insert(table, cols, rows)
+                counts[table] = counts.get(table, 0) + len(rows)
+            report(
+                0.05 + span * (first + n - 1) / contacts, f"Kontakte {first + n - 1:,}/{contacts:,}".replace(",", ".")
+            )
+        if big:
+            writer.rebuild_indexes(lambda f: report(0.89 + 0.09 * f, "Baue Indizes neu"))
+        report(0.98, "Statistiken aktualisieren")
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+        writer.finish()
     if engine.dialect.name == "postgresql" and contacts >= _REBUILD_INDEXES_FROM:
         # Bulk-loaded pages are not yet all-visible: without VACUUM no count can use an
         # index-only scan, and autovacuum may be off or slow to come.
@@ -158,8 +170,17 @@ def _generated_chunks(seed: int, ctx: ContactContext, contacts: int) -> Iterator
             yield done
 
 
-def _seed_structure(writer: BulkWriter, session: Session, geo, pools, clock: Clock, rng, contacts: int,
-                    seed: int, counts: dict[str, int]) -> None:
+def _seed_structure(
+    writer: BulkWriter,
+    session: Session,
+    geo,
+    pools,
+    clock: Clock,
+    rng,
+    contacts: int,
+    seed: int,
+    counts: dict[str, int],
+) -> None:
     offices = build_offices(rng, geo, pools, clock)
     writer.insert_dicts("office", offices)
     leads, needs = build_leads(rng, geo, pools, clock)
@@ -170,5 +191,6 @@ def _seed_structure(writer: BulkWriter, session: Session, geo, pools, clock: Clo
     users = demo_user_rows(kv_of_ags, clock.ts(np.array([clock.now_s - 400 * 86_400]))[0], seed)
     writer.insert_dicts("app_user", users)
     recompute_nearest_offices(session)
-    counts.update(office=len(offices), campaign_lead=len(leads), lead_need=len(needs),
-                  newspaper_edition=1, app_user=len(users))
+    counts.update(
+        office=len(offices), campaign_lead=len(leads), lead_need=len(needs), newspaper_edition=1, app_user=len(users)
+    )

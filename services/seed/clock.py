@@ -1,7 +1,8 @@
 """Fast formatting of many timestamps/dates as the strings both databases store (naive UTC)."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
@@ -17,7 +18,7 @@ class Clock:
     def __init__(self, now: datetime, days_back: int = 1200, days_ahead: int = 400):
         """Anchor 'now' (aware or naive UTC); pools cover days_back before to days_ahead after it."""
         if now.tzinfo is not None:
-            now = now.astimezone(timezone.utc).replace(tzinfo=None)
+            now = now.astimezone(UTC).replace(tzinfo=None)
         self.now = now
         self.now_s = int((now - datetime(1970, 1, 1)).total_seconds())
         today = now.date()

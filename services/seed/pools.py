@@ -1,4 +1,5 @@
 """Small value pools built once with Faker('de_DE'); rows sample them with numpy (DESIGN §7/§8)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,27 +7,100 @@ from functools import lru_cache
 
 import numpy as np
 from faker import Faker
+
 from domain.keys import phone_key
 
 EMAIL_DOMAINS = ("example.org", "example.net", "example.com")  # reserved for examples, never real
 
 # Names beyond Faker's lists: Polish, Turkish, Romanian and other neighbours, ß and umlauts.
-EXTRA_FIRST_FEMALE = ("Małgorzata", "Agnieszka", "Ayşe", "Elif", "Gülşen", "Ștefania", "Ioana",
-                      "Anna-Lena", "Marie-Luise", "Jülide", "Zoë", "Maëlle")
-EXTRA_FIRST_MALE = ("Łukasz", "Paweł", "Mehmet", "Oğuz", "Çağrı", "Ștefan", "Mihai", "Karl-Heinz",
-                    "Hans-Jürgen", "Jörg", "Björn", "Sören")
-EXTRA_LAST = ("Kowalczyk", "Michałowski", "Wałęsa", "Łęcki", "Doğan", "Yılmaz", "Öztürk", "Çelik",
-              "Ağaoğlu", "Popescu", "Mureșan", "Ștefănescu", "Großmann", "Weiß", "Strauß", "Nußbaum",
-              "Müller-Lüdenscheidt", "Schulze-Hohenschönhausen", "Wagner-Łukaszewicz",
-              "Hoffmann-Przybylski", "Nguyen", "Schmidt-Oğuzhan", "Brandenburg-Kleinschmidt")
-COMMON_STREETS = ("Hauptstraße", "Bahnhofstraße", "Schulstraße", "Gartenstraße", "Dorfstraße",
-                  "Bergstraße", "Lindenstraße", "Waldstraße", "Kirchstraße", "Ringstraße",
-                  "Am Markt", "Karl-Liebknecht-Straße", "Rosa-Luxemburg-Straße", "Clara-Zetkin-Straße",
-                  "Friedrich-Ebert-Straße", "Goethestraße", "Schillerstraße", "Am Anger", "Mühlweg",
-                  "Poststraße", "Rathausplatz", "Ernst-Thälmann-Straße", "Wiesenweg", "Birkenweg")
-OPENING_HOURS = ("Mo–Do 10–16 Uhr", "Mo–Fr 10–17 Uhr", "Di und Do 14–18 Uhr",
-                 "Mi 15–18 Uhr, Sa 10–12 Uhr", "Mo, Mi, Fr 9–13 Uhr", "Di 10–14 Uhr, Do 14–19 Uhr",
-                 "nach Vereinbarung")
+EXTRA_FIRST_FEMALE = (
+    "Małgorzata",
+    "Agnieszka",
+    "Ayşe",
+    "Elif",
+    "Gülşen",
+    "Ștefania",
+    "Ioana",
+    "Anna-Lena",
+    "Marie-Luise",
+    "Jülide",
+    "Zoë",
+    "Maëlle",
+)
+EXTRA_FIRST_MALE = (
+    "Łukasz",
+    "Paweł",
+    "Mehmet",
+    "Oğuz",
+    "Çağrı",
+    "Ștefan",
+    "Mihai",
+    "Karl-Heinz",
+    "Hans-Jürgen",
+    "Jörg",
+    "Björn",
+    "Sören",
+)
+EXTRA_LAST = (
+    "Kowalczyk",
+    "Michałowski",
+    "Wałęsa",
+    "Łęcki",
+    "Doğan",
+    "Yılmaz",
+    "Öztürk",
+    "Çelik",
+    "Ağaoğlu",
+    "Popescu",
+    "Mureșan",
+    "Ștefănescu",
+    "Großmann",
+    "Weiß",
+    "Strauß",
+    "Nußbaum",
+    "Müller-Lüdenscheidt",
+    "Schulze-Hohenschönhausen",
+    "Wagner-Łukaszewicz",
+    "Hoffmann-Przybylski",
+    "Nguyen",
+    "Schmidt-Oğuzhan",
+    "Brandenburg-Kleinschmidt",
+)
+COMMON_STREETS = (
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Schulstraße",
+    "Gartenstraße",
+    "Dorfstraße",
+    "Bergstraße",
+    "Lindenstraße",
+    "Waldstraße",
+    "Kirchstraße",
+    "Ringstraße",
+    "Am Markt",
+    "Karl-Liebknecht-Straße",
+    "Rosa-Luxemburg-Straße",
+    "Clara-Zetkin-Straße",
+    "Friedrich-Ebert-Straße",
+    "Goethestraße",
+    "Schillerstraße",
+    "Am Anger",
+    "Mühlweg",
+    "Poststraße",
+    "Rathausplatz",
+    "Ernst-Thälmann-Straße",
+    "Wiesenweg",
+    "Birkenweg",
+)
+OPENING_HOURS = (
+    "Mo–Do 10–16 Uhr",
+    "Mo–Fr 10–17 Uhr",
+    "Di und Do 14–18 Uhr",
+    "Mi 15–18 Uhr, Sa 10–12 Uhr",
+    "Mo, Mi, Fr 9–13 Uhr",
+    "Di 10–14 Uhr, Do 14–19 Uhr",
+    "nach Vereinbarung",
+)
 ACTIVITY_NOTES = {
     "status_change": ("Status aktualisiert", "Aufstieg auf der Leiter", "nach Gespräch angepasst"),
     "infostand": ("Am Infostand über Mieten gesprochen", "Flyer mitgenommen", "will mehr erfahren"),
@@ -40,11 +114,39 @@ ACTIVITY_NOTES = {
     "assignment": ("An Wahlkampfleitung vermittelt", "Vermittlung bestätigt", "Einsatz geplant"),
     "note": ("Möchte lieber per Post kontaktiert werden", "Hat Kinder, abends besser", "Kennt die Geschäftsstelle"),
 }
-VOLUNTEER_NOTES = ("", "", "Am liebsten in meinem Viertel", "Habe ein Lastenrad", "Nur nach Absprache",
-                   "Kann auch Kuchen backen", "Führerschein vorhanden")
-_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ł": "l", "ğ": "g", "ș": "s",
-                           "ş": "s", "ț": "t", "ç": "c", "ı": "i", "ę": "e", "ą": "a", "ó": "o",
-                           "ë": "e", "é": "e", "ă": "a", "â": "a", " ": "", "'": ""})
+VOLUNTEER_NOTES = (
+    "",
+    "",
+    "Am liebsten in meinem Viertel",
+    "Habe ein Lastenrad",
+    "Nur nach Absprache",
+    "Kann auch Kuchen backen",
+    "Führerschein vorhanden",
+)
+_TRANSLIT = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "ł": "l",
+        "ğ": "g",
+        "ș": "s",
+        "ş": "s",
+        "ț": "t",
+        "ç": "c",
+        "ı": "i",
+        "ę": "e",
+        "ą": "a",
+        "ó": "o",
+        "ë": "e",
+        "é": "e",
+        "ă": "a",
+        "â": "a",
+        " ": "",
+        "'": "",
+    }
+)
 
 
 def email_local(name: str) -> str:
@@ -96,8 +198,14 @@ def build_pools(seed: int) -> Pools:
     phones = [f"+49 15{d} 555 {n:04d}" for d in (1, 2, 5, 7, 9) for n in range(0, 10000, 3)]
     suffixes = ["", "", "", ""] + [str(n) for n in range(1, 100)]
     return Pools(
-        first=obj(first), first_ascii=obj(email_local(n) for n in first), first_female_count=len(female),
-        last=obj(last), last_ascii=obj(email_local(n) for n in last), streets=obj(streets),
-        house_numbers=obj(numbers), phones=obj(phones), phone_keys=obj(phone_key(x) for x in phones),
+        first=obj(first),
+        first_ascii=obj(email_local(n) for n in first),
+        first_female_count=len(female),
+        last=obj(last),
+        last_ascii=obj(email_local(n) for n in last),
+        streets=obj(streets),
+        house_numbers=obj(numbers),
+        phones=obj(phones),
+        phone_keys=obj(phone_key(x) for x in phones),
         email_suffixes=obj(suffixes),
     )

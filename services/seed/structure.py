@@ -1,4 +1,5 @@
 """Geo context, offices (placed as in reality), campaign leads with needs, the newspaper edition."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,9 @@ class Geo:
 def load_geo(session: Session) -> Geo:
     """Read PLZ and Kreise (with KV) from the database, which holds the reference data."""
     conn = session.connection()
-    kreise = pd.read_sql(text(
-        "SELECT ags, name, kind, land_code, kv_id, population, area_km2 FROM kreis ORDER BY ags"), conn)
+    kreise = pd.read_sql(
+        text("SELECT ags, name, kind, land_code, kv_id, population, area_km2 FROM kreis ORDER BY ags"), conn
+    )
     plz = pd.read_sql(text("SELECT plz, place, kreis_ags, lat, lon FROM plz ORDER BY plz"), conn)
     kreise = kreise.reset_index(drop=True)
     plz["kreis_idx"] = plz["kreis_ags"].map(pd.Series(kreise.index, index=kreise["ags"])).astype(int)
@@ -45,8 +47,13 @@ def load_geo(session: Session) -> Geo:
     per_place = per_place.reset_index().sort_values(["kreis_idx", "n", "first"], ascending=[True, False, True])
     main = per_place.drop_duplicates("kreis_idx").set_index("kreis_idx")
     kreise["main_plz"] = main["first"].reindex(kreise.index).to_numpy()
-    return Geo(plz=plz, kreise=kreise, plz_codes=plz["plz"].to_numpy(dtype=object),
-               plz_place=plz["place"].to_numpy(dtype=object), plz_kreis_idx=plz["kreis_idx"].to_numpy())
+    return Geo(
+        plz=plz,
+        kreise=kreise,
+        plz_codes=plz["plz"].to_numpy(dtype=object),
+        plz_place=plz["place"].to_numpy(dtype=object),
+        plz_kreis_idx=plz["kreis_idx"].to_numpy(),
+    )
 
 
 def office_counts(rng: np.random.Generator, kreise: pd.DataFrame) -> np.ndarray:
@@ -87,7 +94,7 @@ def build_offices(rng: np.random.Generator, geo: Geo, pools: Pools, clock: Clock
     for i, k in enumerate(geo.kreise.itertuples()):
         if counts[i] == 0:
             continue
-        slice_ = plz.iloc[k.start:k.start + k.count]
+        slice_ = plz.iloc[k.start : k.start + k.count]
         main = slice_[slice_["plz"] == k.main_plz].iloc[0]
         others = slice_[slice_["plz"] != k.main_plz]
         if k.kind in CITY_KINDS:
@@ -98,23 +105,34 @@ def build_offices(rng: np.random.Generator, geo: Geo, pools: Pools, clock: Clock
         for j, p in enumerate([main] + [r for _, r in extra.iterrows()]):
             kind = "geschaeftsstelle" if j == 0 else ("buergerbuero" if j % 2 else "wahlkreisbuero")
             street = f"{pools.streets[rng.integers(len(pools.streets))]} {pools.house_numbers[rng.integers(30)]}"
-            label = {"geschaeftsstelle": "Geschäftsstelle", "buergerbuero": "Bürgerbüro",
-                     "wahlkreisbuero": "Wahlkreisbüro"}[kind]
+            label = {
+                "geschaeftsstelle": "Geschäftsstelle",
+                "buergerbuero": "Bürgerbüro",
+                "wahlkreisbuero": "Wahlkreisbüro",
+            }[kind]
             name = f"{label} {p['place']}"
             if name in names:
                 name = f"{name} ({street.rsplit(' ', 1)[0]})"
             names.add(name)
-            rows.append({
-                "id": len(rows) + 1, "kv_id": int(k.kv_id), "name": name, "kind": kind,
-                "street": street, "plz": p["plz"], "city": p["place"],
-                "lat": round(float(p["lat"]) + rng.normal(0, 0.004), 6),
-                "lon": round(float(p["lon"]) + rng.normal(0, 0.006), 6),
-                "opening_hours": OPENING_HOURS[int(rng.integers(len(OPENING_HOURS)))],
-                "phone": str(pools.phones[rng.integers(len(pools.phones))]),
-                "email": f"{'gs' if j == 0 else 'buero'}-{_slug(p['place'])}{'' if j < 2 else j}@example.org",
-                "active": True, "closed_at": None,
-                "created_at": clock.ts(np.array([clock.now_s - int(rng.integers(200, 1100)) * 86_400]))[0],
-            })
+            rows.append(
+                {
+                    "id": len(rows) + 1,
+                    "kv_id": int(k.kv_id),
+                    "name": name,
+                    "kind": kind,
+                    "street": street,
+                    "plz": p["plz"],
+                    "city": p["place"],
+                    "lat": round(float(p["lat"]) + rng.normal(0, 0.004), 6),
+                    "lon": round(float(p["lon"]) + rng.normal(0, 0.006), 6),
+                    "opening_hours": OPENING_HOURS[int(rng.integers(len(OPENING_HOURS)))],
+                    "phone": str(pools.phones[rng.integers(len(pools.phones))]),
+                    "email": f"{'gs' if j == 0 else 'buero'}-{_slug(p['place'])}{'' if j < 2 else j}@example.org",
+                    "active": True,
+                    "closed_at": None,
+                    "created_at": clock.ts(np.array([clock.now_s - int(rng.integers(200, 1100)) * 86_400]))[0],
+                }
+            )
     return rows
 
 
@@ -127,19 +145,22 @@ def build_leads(rng: np.random.Generator, geo: Geo, pools: Pools, clock: Clock) 
     for row in k.itertuples():
         lead_id = len(leads) + 1
         fi, li = rng.integers(len(pools.first)), rng.integers(len(pools.last))
-        leads.append({
-            "id": lead_id, "kv_id": int(row.kv_id),
-            "contact_name": f"{pools.first[fi]} {pools.last[li]}",
-            "contact_email": f"{pools.first_ascii[fi]}.{pools.last_ascii[li]}@example.org",
-            "contact_phone": str(pools.phones[rng.integers(len(pools.phones))]),
-            "plz": row.main_plz,
-            "period_start": clock.iso_date(-int(rng.integers(0, 30))),
-            "period_end": clock.iso_date(int(rng.integers(60, 180))),
-            "topics": ",".join(sorted(rng.choice(topics, size=2, replace=False).tolist())),
-            "note": f"Wir suchen Unterstützung für den Wahlkampf in {place_of[row.main_plz]}.",
-            "active": True,
-            "created_at": clock.ts(np.array([clock.now_s - int(rng.integers(5, 60)) * 86_400]))[0],
-        })
+        leads.append(
+            {
+                "id": lead_id,
+                "kv_id": int(row.kv_id),
+                "contact_name": f"{pools.first[fi]} {pools.last[li]}",
+                "contact_email": f"{pools.first_ascii[fi]}.{pools.last_ascii[li]}@example.org",
+                "contact_phone": str(pools.phones[rng.integers(len(pools.phones))]),
+                "plz": row.main_plz,
+                "period_start": clock.iso_date(-int(rng.integers(0, 30))),
+                "period_end": clock.iso_date(int(rng.integers(60, 180))),
+                "topics": ",".join(sorted(rng.choice(topics, size=2, replace=False).tolist())),
+                "note": f"Wir suchen Unterstützung für den Wahlkampf in {place_of[row.main_plz]}.",
+                "active": True,
+                "created_at": clock.ts(np.array([clock.now_s - int(rng.integers(5, 60)) * 86_400]))[0],
+            }
+        )
         for skill in sorted(rng.choice(skills, size=int(rng.integers(3, 6)), replace=False).tolist()):
             needs.append({"lead_id": lead_id, "skill": skill, "needed": int(rng.integers(1, 11))})
     return leads, needs
@@ -147,6 +168,12 @@ def build_leads(rng: np.random.Generator, geo: Geo, pools: Pools, clock: Clock) 
 
 def build_edition(contacts: int, clock: Clock) -> dict:
     """The one newspaper edition, stocked with about 20 copies per contact."""
-    return {"id": 1, "title": "Linksaktiv-Zeitung", "campaign": "Wahlkampf – Mieten runter, Löhne rauf",
-            "edition_date": clock.iso_date(-10), "copies_in_stock": max(20 * contacts, 1000),
-            "copies_per_bundle": 50, "created_at": clock.ts(np.array([clock.now_s - 12 * 86_400]))[0]}
+    return {
+        "id": 1,
+        "title": "Linksaktiv-Zeitung",
+        "campaign": "Wahlkampf – Mieten runter, Löhne rauf",
+        "edition_date": clock.iso_date(-10),
+        "copies_in_stock": max(20 * contacts, 1000),
+        "copies_per_bundle": 50,
+        "created_at": clock.ts(np.array([clock.now_s - 12 * 86_400]))[0],
+    }

@@ -1,4 +1,5 @@
 """The demo users, all with the one demo password shown in the README."""
+
 from __future__ import annotations
 
 import hashlib
@@ -34,11 +35,22 @@ def demo_user_rows(kv_of_ags: dict[str, int], created_at: str, seed: int = 42) -
     pw = demo_password_hash(seed)
     rows = []
     for i, (username, display, role, land, ags) in enumerate(DEMO_USERS, start=1):
-        rows.append({
-            "id": i, "username": username, "display_name": display, "email": f"{username}@example.org",
-            "password_hash": pw, "role": role, "land_code": land or ("14" if ags else None),
-            "kv_id": kv_of_ags[ags] if ags else None, "active": True, "failed_logins": 0,
-            "locked_until": None, "sessions_revoked_at": None, "last_activity_at": None,
-            "created_at": created_at,
-        })
+        rows.append(
+            {
+                "id": i,
+                "username": username,
+                "display_name": display,
+                "email": f"{username}@example.org",
+                "password_hash": pw,
+                "role": role,
+                "land_code": land or ("14" if ags else None),
+                "kv_id": kv_of_ags[ags] if ags else None,
+                "active": True,
+                "failed_logins": 0,
+                "locked_until": None,
+                "sessions_revoked_at": None,
+                "last_activity_at": None,
+                "created_at": created_at,
+            }
+        )
     return rows

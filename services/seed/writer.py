@@ -1,15 +1,25 @@
 """Fast bulk writers: sqlite3 executemany and psycopg COPY, in the caller's transaction (DESIGN §8)."""
+
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection
 
 # Tables loaded in bulk; their secondary indexes are rebuilt once after loading.
 BULK_TABLES = ("contact", "contact_topic", "consent", "activity", "volunteer_offer", "offer_skill")
 # Tables given explicit ids; their PostgreSQL sequences are moved past them afterwards.
-ID_TABLES = ("kreisverband", "office", "campaign_lead", "newspaper_edition", "app_user", "contact",
-             "consent", "activity", "volunteer_offer")
+ID_TABLES = (
+    "kreisverband",
+    "office",
+    "campaign_lead",
+    "newspaper_edition",
+    "app_user",
+    "contact",
+    "consent",
+    "activity",
+    "volunteer_offer",
+)
 
 
 class BulkWriter:
@@ -54,24 +64,39 @@ class BulkWriter:
     def drop_bulk_indexes(self) -> None:
         """Drop secondary indexes (and on PostgreSQL foreign keys) of BULK_TABLES; remembered for rebuild."""
         if self.dialect == "postgresql":
-            self._indexes = [tuple(r) for r in self._exec(
-                "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-                "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
-                "WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace "
-                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
-                "ORDER BY i.relname", [list(BULK_TABLES)])]
+            self._indexes = [
+                tuple(r)
+                for r in self._exec(
+                    "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                    "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                    "WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) "
+                    "ORDER BY i.relname",
+                    [list(BULK_TABLES)],
+                )
+            ]
             # Row-by-row FK triggers cost more than one validating join per constraint afterwards.
-            self._fks = [tuple(r) for r in self._exec(
-                "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                "JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype = 'f' AND t.relname = ANY(%s) "
-                "AND t.relnamespace = current_schema()::regnamespace ORDER BY c.conname", [list(BULK_TABLES)])]
+            self._fks = [
+                tuple(r)
+                for r in self._exec(
+                    "SELECT c.conname, t.relname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                    "JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype = 'f' AND t.relname = ANY(%s) "
+                    "AND t.relnamespace = current_schema()::regnamespace ORDER BY c.conname",
+                    [list(BULK_TABLES)],
+                )
+            ]
             for name, table, _ in self._fks:
                 self._exec(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         else:
             marks = ", ".join("?" * len(BULK_TABLES))
-            self._indexes = [tuple(r) for r in self._exec(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                f"AND tbl_name IN ({marks}) ORDER BY name", list(BULK_TABLES))]
+            self._indexes = [
+                tuple(r)
+                for r in self._exec(
+                    f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    f"AND tbl_name IN ({marks}) ORDER BY name",
+                    list(BULK_TABLES),
+                )
+            ]
         for name, _ in self._indexes:
             self._exec(f'DROP INDEX "{name}"')
 
@@ -94,8 +119,10 @@ class BulkWriter:
         """Move PostgreSQL sequences past the explicit ids; refresh planner statistics."""
         if self.dialect == "postgresql":
             for table in ID_TABLES:
-                self._exec(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
+                self._exec(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                )
         self._exec("ANALYZE")
 
 

@@ -1,4 +1,5 @@
 """AppTest fixtures: one seeded SQLite demo database per test session; log in without cookies."""
+
 from __future__ import annotations
 
 import os
@@ -6,7 +7,6 @@ import os
 import pytest
 
 from tests.support.databases import TEST_CONTACTS, fresh_database
-
 
 
 @pytest.fixture(scope="session")
@@ -33,5 +33,3 @@ def run_page(app_db):
     from tests.support.apptest import open_page
 
     return open_page
-
-

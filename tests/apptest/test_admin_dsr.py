@@ -1,7 +1,8 @@
 """AppTest: the admin registers a data-subject request and carries out an erasure with confirmation."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -9,8 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine
 from db.models import AuditEvent, Consent, Contact, DataSubjectRequest, Kreis, Plz
-from tests.support.apptest import ROLES_USERS, all_text
-from tests.support.apptest import open_page
+from tests.support.apptest import ROLES_USERS, all_text, open_page
 
 PAGE = "pages/admin_dsr.py"
 
@@ -21,14 +21,28 @@ def _person(app_db: str, last: str) -> int:
     with Session(eng) as s:
         place = s.scalars(select(Plz).order_by(Plz.plz.desc())).first()
         kreis = s.get(Kreis, place.kreis_ags)
-        c = Contact(first_name="Ottilie", last_name=last, email=f"{last.lower()}@example.org", phone="0341 555",
-                    street="Am Löschteich 1", plz=place.plz, city=place.place, kreis_ags=kreis.ags,
-                    kv_id=kreis.kv_id, land_code=kreis.land_code, status="contact", contact_since=date(2024, 1, 1),
-                    source="webformular")
+        c = Contact(
+            first_name="Ottilie",
+            last_name=last,
+            email=f"{last.lower()}@example.org",
+            phone="0341 555",
+            street="Am Löschteich 1",
+            plz=place.plz,
+            city=place.place,
+            kreis_ags=kreis.ags,
+            kv_id=kreis.kv_id,
+            land_code=kreis.land_code,
+            status="contact",
+            contact_since=date(2024, 1, 1),
+            source="webformular",
+        )
         s.add(c)
         s.flush()
-        s.add(Consent(contact_id=c.id, purpose="information", channel="email",
-                      granted_at=datetime(2024, 1, 1, tzinfo=timezone.utc)))
+        s.add(
+            Consent(
+                contact_id=c.id, purpose="information", channel="email", granted_at=datetime(2024, 1, 1, tzinfo=UTC)
+            )
+        )
         s.commit()
         cid = c.id
     eng.dispose()
@@ -69,8 +83,14 @@ def test_admin_registers_and_erases_with_confirmation(app_db):
         assert s.get(Contact, cid) is None
         req = s.get(DataSubjectRequest, rid)
         assert req.status == "done" and req.contact_id is None
-        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "dsr_erasure_done", AuditEvent.object_id == str(rid))) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "dsr_erasure_done", AuditEvent.object_id == str(rid))
+            )
+            == 1
+        )
     eng.dispose()
 
 
@@ -90,8 +110,14 @@ def test_admin_creates_access_export(app_db):
     assert "ist erzeugt" in all_text(at)
     with Session(eng) as s:
         assert s.get(DataSubjectRequest, rid).status == "done"
-        assert s.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "dsr_access_exported", AuditEvent.object_id == str(rid))) == 1
+        assert (
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "dsr_access_exported", AuditEvent.object_id == str(rid))
+            )
+            == 1
+        )
     eng.dispose()
 
 
@@ -105,8 +131,11 @@ def test_admin_carries_out_objection_and_sees_overdue(app_db):
     cid = _person(app_db, "Widerspruchlich")
     eng = make_engine(app_db)
     with Session(eng) as s:
-        s.add(DataSubjectRequest(contact_id=cid, kind="objection", status="open",
-                                 received_at=datetime(2020, 1, 2, tzinfo=timezone.utc)))
+        s.add(
+            DataSubjectRequest(
+                contact_id=cid, kind="objection", status="open", received_at=datetime(2020, 1, 2, tzinfo=UTC)
+            )
+        )
         s.commit()
         rid = s.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.contact_id == cid))
     at = open_page(PAGE, "admin")

@@ -1,4 +1,5 @@
 """Admin pages in AppTest: create a user, deactivate, unlock; CSV import errors in German."""
+
 from __future__ import annotations
 
 from datetime import timedelta

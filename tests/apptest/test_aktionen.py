@@ -1,12 +1,12 @@
 """AppTest of the Aktionsaufrufe page: write, count, send once, record an answer; errors change nothing."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.models import CallDelivery, CallToAction, Contact, MailOutbox
-from tests.support.apptest import all_text
-from tests.support.apptest import open_page
+from tests.support.apptest import all_text, open_page
 
 
 def _count(app_db, stmt):
@@ -56,13 +56,28 @@ def test_land_writes_counts_sends_and_records_an_answer(app_db):
     assert reached > 0
     _button(at, "An ").click().run()
     assert f"an {reached} Personen unterwegs" in all_text(at), all_text(at)
-    assert _count(app_db, select(func.count()).select_from(CallDelivery).where(
-        CallDelivery.call_id == call_id)) == reached
-    assert _count(app_db, select(func.count()).select_from(CallDelivery).join(
-        Contact, Contact.id == CallDelivery.contact_id).where(
-        CallDelivery.call_id == call_id, Contact.land_code != "14")) == 0
-    assert _count(app_db, select(func.count()).select_from(MailOutbox).where(
-        MailOutbox.ref_type == "call_delivery", MailOutbox.subject == "Infostand Mieten Sachsen")) == reached
+    assert (
+        _count(app_db, select(func.count()).select_from(CallDelivery).where(CallDelivery.call_id == call_id)) == reached
+    )
+    assert (
+        _count(
+            app_db,
+            select(func.count())
+            .select_from(CallDelivery)
+            .join(Contact, Contact.id == CallDelivery.contact_id)
+            .where(CallDelivery.call_id == call_id, Contact.land_code != "14"),
+        )
+        == 0
+    )
+    assert (
+        _count(
+            app_db,
+            select(func.count())
+            .select_from(MailOutbox)
+            .where(MailOutbox.ref_type == "call_delivery", MailOutbox.subject == "Infostand Mieten Sachsen"),
+        )
+        == reached
+    )
 
     # The sent call: figures, and an answer recorded for one recipient.
     assert "erreicht" in [m.label for m in at.metric]
@@ -71,8 +86,9 @@ def test_land_writes_counts_sends_and_records_an_answer(app_db):
     assert "Antwort gespeichert." in all_text(at), all_text(at)
     assert [m.value for m in at.metric if m.label == "zugesagt"] == ["1"]
     assert not [b for b in at.button if b.label.startswith("An ")]  # no second sending
-    assert _call_box(at).value == call_id and "Infostand Mieten Sachsen · Sachsen · verschickt" in \
-        _call_box(at).format_func(call_id)
+    assert _call_box(at).value == call_id and "Infostand Mieten Sachsen · Sachsen · verschickt" in _call_box(
+        at
+    ).format_func(call_id)
 
 
 def test_missing_title_is_refused_in_german(app_db):
@@ -99,8 +115,9 @@ def test_team_edits_a_draft_before_sending(app_db):
     assert "Entwurf gespeichert." in all_text(at), all_text(at)
     eng = make_engine(app_db)
     with eng.connect() as conn:
-        title, topics = conn.execute(select(CallToAction.title, CallToAction.topics).where(
-            CallToAction.id == call_id)).one()
+        title, topics = conn.execute(
+            select(CallToAction.title, CallToAction.topics).where(CallToAction.id == call_id)
+        ).one()
     eng.dispose()
     assert (title, topics) == ("Klimastreik am Freitag", "klima")
     at.text_input(key="cta_edit_link").set_value("ftp://example.org")

@@ -1,21 +1,41 @@
 """The contact card shows names from the database literally: no Markdown links or images (DESIGN §3.5)."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 from streamlit.testing.v1 import AppTest
 
 
 def _card_app():
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from components.contact_card import contact_card
     from services.contacts.card import ContactCard
 
-    now = datetime(2024, 5, 1, tzinfo=timezone.utc)
-    contact_card(ContactCard(
-        id=1, first_name="![x](https://tracker.example/p.png)", last_name="[klick](https://evil.example)",
-        email="", phone="", street="", plz="04109", city="Leipzig", kreis="Leipzig", kreisverband="KV Leipzig",
-        land="Sachsen", source="infostand", status="contact", contact_since=date(2024, 5, 1), active_since=None,
-        member_since=None, created_at=now, updated_at=now))
+    now = datetime(2024, 5, 1, tzinfo=UTC)
+    contact_card(
+        ContactCard(
+            id=1,
+            first_name="![x](https://tracker.example/p.png)",
+            last_name="[klick](https://evil.example)",
+            email="",
+            phone="",
+            street="",
+            plz="04109",
+            city="Leipzig",
+            kreis="Leipzig",
+            kreisverband="KV Leipzig",
+            land="Sachsen",
+            source="infostand",
+            status="contact",
+            contact_since=date(2024, 5, 1),
+            active_since=None,
+            member_since=None,
+            created_at=now,
+            updated_at=now,
+        )
+    )
 
 
 def test_name_in_card_header_is_escaped():

@@ -1,4 +1,5 @@
 """The two doors of appctx: read and act open the session, pass the one scope, show errors, flash and commit."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -39,8 +40,9 @@ def _page():
 def _user(role: str, kv_id=None, land_code=None):
     import appctx
 
-    return appctx.CurrentUser(id=1, username="door", display_name="Door", role=role, kv_id=kv_id,
-                              land_code=land_code, area="")
+    return appctx.CurrentUser(
+        id=1, username="door", display_name="Door", role=role, kv_id=kv_id, land_code=land_code, area=""
+    )
 
 
 def _count(url: str, action: str) -> int:

@@ -1,4 +1,5 @@
 """AppTest of the Dubletten page: the queue in the user's area, merge and keep apart through the page, roles."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,10 +21,21 @@ def _file_pair(app_db: str, ags: str) -> tuple[int, int, int]:
     with Session(eng) as s:
         kv_id = s.get(Kreis, ags).kv_id
         filed = union(select(DuplicateCandidate.contact_a), select(DuplicateCandidate.contact_b))
-        a, b = s.execute(select(Contact.id, Contact.land_code).where(Contact.kv_id == kv_id, Contact.id.not_in(filed))
-                         .order_by(Contact.id.desc()).limit(2)).all()
-        cand = DuplicateCandidate(contact_a=min(a.id, b.id), contact_b=max(a.id, b.id), kv_id=kv_id,
-                                  land_code=a.land_code, score=0.97, agreeing=["plz"], origin="scan")
+        a, b = s.execute(
+            select(Contact.id, Contact.land_code)
+            .where(Contact.kv_id == kv_id, Contact.id.not_in(filed))
+            .order_by(Contact.id.desc())
+            .limit(2)
+        ).all()
+        cand = DuplicateCandidate(
+            contact_a=min(a.id, b.id),
+            contact_b=max(a.id, b.id),
+            kv_id=kv_id,
+            land_code=a.land_code,
+            score=0.97,
+            agreeing=["plz"],
+            origin="scan",
+        )
         s.add(cand)
         s.commit()
         found = (cand.id, cand.contact_a, cand.contact_b)

@@ -1,4 +1,5 @@
 """German error messages may quote database values: they never become links or images."""
+
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest

@@ -1,4 +1,5 @@
 """AppTest for the Helfer:innen pages, every role."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """AppTest of the Helfer:innen-Karte for every role (layers, scope, suppression, escaping, no tiles)
 and of the paging of the Hilfsangebote list."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ def _collections(script: str) -> list[dict]:
     """Every GeoJSON payload of the map script, in layer order."""
     out, dec = [], json.JSONDecoder()
     for m in re.finditer(r"L\.geoJson\(", script):
-        out.append(dec.raw_decode(script[m.end():].replace("<\\/", "</"))[0])
+        out.append(dec.raw_decode(script[m.end() :].replace("<\\/", "</"))[0])
     return out
 
 
@@ -78,8 +79,9 @@ def test_leitung_gets_no_small_count_and_no_person(run_page, app_db):
         assert metric.value == "< 5" or int(metric.value.replace(".", "")) >= 5 or metric.label.startswith("Lücke")
     # No names at all: neither the leads' contact persons nor any volunteer.
     names = _query(app_db, "SELECT contact_name FROM campaign_lead")
-    names += _query(app_db, "SELECT c.first_name || ' ' || c.last_name FROM contact c "
-                            "JOIN volunteer_offer o ON o.contact_id = c.id")
+    names += _query(
+        app_db, "SELECT c.first_name || ' ' || c.last_name FROM contact c JOIN volunteer_offer o ON o.contact_id = c.id"
+    )
     assert names
     page_text = script + all_text(at) + "".join(df.value.to_csv() for df in at.dataframe)
     assert not [n for (n,) in names if n in page_text]
@@ -88,8 +90,12 @@ def test_leitung_gets_no_small_count_and_no_person(run_page, app_db):
 def test_kreis_sees_only_its_kvs_kreise(run_page, app_db):
     at = run_page(PAGE, ROLES_USERS["kreis"])
     script, _ = _map_script(at)
-    own = {n for (n,) in _query(app_db, "SELECT k.name FROM kreis k JOIN app_user u ON u.kv_id = k.kv_id "
-                                        "WHERE u.username = 'kv-leipzig'")}
+    own = {
+        n
+        for (n,) in _query(
+            app_db, "SELECT k.name FROM kreis k JOIN app_user u ON u.kv_id = k.kv_id WHERE u.username = 'kv-leipzig'"
+        )
+    }
     polygons = _collections(script)[0]["features"]
     assert polygons and {f["properties"]["t"] for f in polygons} == own
     for layer in _collections(script)[1:]:
@@ -101,8 +107,12 @@ def test_kreis_sees_only_its_kvs_kreise(run_page, app_db):
 def test_kreis_name_from_the_database_is_escaped(run_page, app_db):
     eng = create_engine(app_db)
     with eng.begin() as conn:
-        ags, old = conn.execute(text("SELECT k.ags, k.name FROM kreis k JOIN app_user u ON u.kv_id = k.kv_id "
-                                     "WHERE u.username = 'kv-leipzig' ORDER BY k.ags LIMIT 1")).one()
+        ags, old = conn.execute(
+            text(
+                "SELECT k.ags, k.name FROM kreis k JOIN app_user u ON u.kv_id = k.kv_id "
+                "WHERE u.username = 'kv-leipzig' ORDER BY k.ags LIMIT 1"
+            )
+        ).one()
         conn.execute(text("UPDATE kreis SET name = :n WHERE ags = :a"), {"n": "<img src=x onerror=alert(1)>", "a": ags})
     try:
         at = run_page(PAGE, ROLES_USERS["kreis"])

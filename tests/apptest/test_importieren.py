@@ -1,4 +1,5 @@
 """The import page per role: upload, mapping guessed and corrected, preview, import, undo; bad files refused."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,10 +7,12 @@ import pytest
 from tests.support.apptest import ROLES_USERS, all_text, open_page
 
 PAGE = "pages/importieren.py"
-CSV = ("Vorname;Nachname;E-Mail;PLZ;Wohnort;Interessen\n"
-       "Käthe;Apptest-Import;kaethe.apptest@example.org;04109;Leipzig;Miete\n"
-       "Bruno;Außerhalb;bruno.apptest@example.org;02826;Görlitz;Pflege\n"
-       "Kaputt;Zeile;kein-mail;04109;Leipzig;\n").encode("cp1252")
+CSV = (
+    "Vorname;Nachname;E-Mail;PLZ;Wohnort;Interessen\n"
+    "Käthe;Apptest-Import;kaethe.apptest@example.org;04109;Leipzig;Miete\n"
+    "Bruno;Außerhalb;bruno.apptest@example.org;02826;Görlitz;Pflege\n"
+    "Kaputt;Zeile;kein-mail;04109;Leipzig;\n"
+).encode("cp1252")
 
 
 def _upload(at, content: bytes = CSV, name: str = "liste.csv"):

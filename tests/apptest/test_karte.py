@@ -1,4 +1,5 @@
 """AppTest of the Karte for every role: layers in the map script, scope, suppression, no CDN."""
+
 from __future__ import annotations
 
 import json
@@ -51,7 +52,7 @@ def test_leitung_gets_no_small_counts_and_no_person_list(run_page):
             if col.startswith("Linksaktive"):
                 values = [v for v in frame[col] if v != "< 5"]
                 assert all(int(v) >= 5 for v in values), (col, values)
-    assert not [f for f in at.get("form")], "leitung must not get the person list"
+    assert not list(at.get("form")), "leitung must not get the person list"
     assert "Linksaktive einer PLZ" not in all_text(at)
 
 
@@ -62,11 +63,21 @@ def test_kreis_sees_only_its_own_kv(run_page, app_db):
     script, _ = _map_script(at)
     eng = create_engine(app_db)
     with eng.connect() as conn:
-        own = {r[0] for r in conn.execute(text(
-            "SELECT k.ags FROM kreis k JOIN app_user u ON u.kv_id = k.kv_id WHERE u.username = 'kv-leipzig'"))}
-        own_plz = {r[0] for r in conn.execute(text(
-            "SELECT p.plz FROM plz p JOIN kreis k ON k.ags = p.kreis_ags "
-            "JOIN app_user u ON u.kv_id = k.kv_id WHERE u.username = 'kv-leipzig'"))}
+        own = {
+            r[0]
+            for r in conn.execute(
+                text("SELECT k.ags FROM kreis k JOIN app_user u ON u.kv_id = k.kv_id WHERE u.username = 'kv-leipzig'")
+            )
+        }
+        own_plz = {
+            r[0]
+            for r in conn.execute(
+                text(
+                    "SELECT p.plz FROM plz p JOIN kreis k ON k.ags = p.kreis_ags "
+                    "JOIN app_user u ON u.kv_id = k.kv_id WHERE u.username = 'kv-leipzig'"
+                )
+            )
+        }
     eng.dispose()
     polygons = len(re.findall(r'"type":"(?:Multi)?Polygon"', script))
     assert 1 <= polygons <= len(own)  # only the KV's own Kreise are drawn
@@ -89,8 +100,9 @@ def test_kreis_person_list_is_scoped_and_audited(run_page, app_db):
     assert not at.exception
     eng = create_engine(app_db)
     with eng.connect() as conn:
-        n = conn.scalar(text("SELECT count(*) FROM audit_event WHERE action = 'map_plz_persons' AND object_id = :p"),
-                        {"p": plz})
+        n = conn.scalar(
+            text("SELECT count(*) FROM audit_event WHERE action = 'map_plz_persons' AND object_id = :p"), {"p": plz}
+        )
     eng.dispose()
     assert n >= 1
     assert any("Nachname" in df.value.columns for df in at.dataframe)
@@ -102,8 +114,9 @@ def test_office_name_with_script_is_escaped(run_page, app_db):
     eng = create_engine(app_db)
     with eng.begin() as conn:
         old = conn.execute(text("SELECT id, name FROM office WHERE active ORDER BY id LIMIT 1")).one()
-        conn.execute(text("UPDATE office SET name = :n WHERE id = :i"),
-                     {"n": "<script>alert('x')</script> Büro", "i": old[0]})
+        conn.execute(
+            text("UPDATE office SET name = :n WHERE id = :i"), {"n": "<script>alert('x')</script> Büro", "i": old[0]}
+        )
     try:
         at = run_page(PAGE, ROLES_USERS["team"])
         script, _ = _map_script(at)

@@ -1,4 +1,5 @@
 """Linksaktive page: kv-leipzig finds only Leipzig contacts; opening a card writes an audit event."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -51,8 +52,11 @@ def test_opening_a_card_is_audited(app_db):
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Stammdaten", "Einwilligungen", "Verlauf", "Zeitungen", "Hilfsangebote"]
     with session_scope(eng) as s:
-        events = s.execute(select(AuditEvent.username, AuditEvent.object_type, AuditEvent.object_id)
-                           .where(AuditEvent.action == "contact_opened").order_by(AuditEvent.id)).all()
+        events = s.execute(
+            select(AuditEvent.username, AuditEvent.object_type, AuditEvent.object_id)
+            .where(AuditEvent.action == "contact_opened")
+            .order_by(AuditEvent.id)
+        ).all()
     eng.dispose()
     assert len(events) == before + 1
     assert tuple(events[-1]) == ("kv-leipzig", "contact", str(contact_id))
@@ -60,6 +64,8 @@ def test_opening_a_card_is_audited(app_db):
     at.run()
     eng = _db(app_db)
     with session_scope(eng) as s:
-        assert s.scalar(select(func.count()).select_from(AuditEvent)
-                        .where(AuditEvent.action == "contact_opened")) == before + 1
+        assert (
+            s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "contact_opened"))
+            == before + 1
+        )
     eng.dispose()

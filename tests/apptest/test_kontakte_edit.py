@@ -1,4 +1,5 @@
 """Linksaktive page: capture a contact (in and out of the area), no double capture, care for the card."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,7 @@ from db.engine import make_engine
 from db.models import Activity, AuditEvent, Contact
 from db.queries.contacts.consent import active_consent_filter
 from services.core.runtime import session_scope
-from tests.support.apptest import all_text
-from tests.support.apptest import open_page
+from tests.support.apptest import all_text, open_page
 
 
 def _query(app_db, stmt):
@@ -51,8 +51,7 @@ def test_kv_leipzig_captures_and_finds_a_contact_once(app_db):
     assert email in list(at.dataframe[0].value["E-Mail"])
     [(cid, kv_id, city)] = _query(app_db, select(Contact.id, Contact.kv_id, Contact.city).where(Contact.email == email))
     assert city == "Leipzig"
-    assert _query(app_db, select(Contact.id).where(Contact.id == cid,
-                                                   active_consent_filter("information", "email")))
+    assert _query(app_db, select(Contact.id).where(Contact.id == cid, active_consent_filter("information", "email")))
     # The submitted form is gone (a second click has nothing to act on); the fresh one refuses the same e-mail.
     assert "kontakte_new_0_first" not in [t.key for t in at.text_input]
     _fill_new(at, 1, first="Clara", last="Apptest", email=email.upper(), plz="04109")
@@ -66,8 +65,9 @@ def test_goerlitz_plz_is_refused_in_german(app_db):
     _fill_new(at, 0, first="Gerd", last="Grenzfall", email="gerd.grenzfall@example.org", plz="02826")
     _submit(at, "Erfassen")
     assert not at.exception
-    assert any("Die PLZ 02826 liegt im Kreisverband" in e.value and "nicht in deinem Gebiet" in e.value
-               for e in at.error), all_text(at)
+    assert any(
+        "Die PLZ 02826 liegt im Kreisverband" in e.value and "nicht in deinem Gebiet" in e.value for e in at.error
+    ), all_text(at)
     assert _count(app_db, "gerd.grenzfall@example.org") == 0
     # The typed values stay for correcting.
     assert at.text_input(key="kontakte_new_0_last").value == "Grenzfall"
@@ -92,8 +92,12 @@ def test_care_for_the_opened_card(app_db):
     assert sorted(notes) == ["created", "note", "status_change"]
     # The card redraws with the change (status caption), without another 'opened' event.
     assert any("Status: Aktiv" in c.value for c in at.caption)
-    opened = _query(app_db, select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "contact_opened", AuditEvent.object_id == str(cid)))[0][0]
+    opened = _query(
+        app_db,
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "contact_opened", AuditEvent.object_id == str(cid)),
+    )[0][0]
     assert opened == 1
     # A kreis user cannot step back on the ladder.
     assert at.selectbox(key=f"{key}_status_1_status").options == ["Mitglied"]

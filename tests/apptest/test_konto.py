@@ -1,4 +1,5 @@
 """AppTest of Mein Konto: changing one's own password through the page's door."""
+
 from __future__ import annotations
 
 from sqlalchemy import select, update

@@ -1,16 +1,16 @@
 """Running sessions end when the account is revoked, deactivated or idle too long."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
+from streamlit.testing.v1 import AppTest
 
 from db.engine import make_engine
 from db.models import User
 from db.types import utcnow
-from streamlit.testing.v1 import AppTest
-
 from tests.support.apptest import APP, all_text
 
 
@@ -27,8 +27,11 @@ def set_user(app_db):
     yield _set
     with eng.begin() as conn:
         for name in changed:
-            conn.execute(update(User).where(User.username == name).values(
-                sessions_revoked_at=None, active=True, last_activity_at=None))
+            conn.execute(
+                update(User)
+                .where(User.username == name)
+                .values(sessions_revoked_at=None, active=True, last_activity_at=None)
+            )
     eng.dispose()
 
 

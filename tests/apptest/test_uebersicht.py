@@ -1,12 +1,12 @@
 """Übersicht in AppTest: figures for each role; leitung sees suppression notes and no small values."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from tests.support.apptest import ROLES_USERS
-from tests.support.apptest import open_page
+from tests.support.apptest import ROLES_USERS, open_page
 
 
 @pytest.mark.parametrize("role", list(ROLES_USERS))

@@ -1,4 +1,5 @@
 """AppTest of the Zeitung pages per role: order one person, batch, editions, shipping and documents."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,8 +11,7 @@ from db.models import AuditEvent, Contact, DispatchOrder, User
 from db.queries.newspaper import BatchFilter, batch_select
 from services.core.scope import scope_for
 from services.core.settings import get_settings
-from tests.support.apptest import all_text
-from tests.support.apptest import edition_with_batch, open_page
+from tests.support.apptest import all_text, edition_with_batch, open_page
 
 
 def _db(app_db):
@@ -22,10 +22,14 @@ def _far_contact_of(app_db, username):
     eng = _db(app_db)
     with eng.connect() as conn:
         from sqlalchemy.orm import Session
+
         s = Session(bind=conn)
         scope = scope_for(s.scalar(select(User).where(User.username == username)))
-        row = s.execute(batch_select(scope, -1, BatchFilter(reach_km=get_settings().office_reach_km),
-                                     Contact.id, Contact.last_name).order_by(Contact.id).limit(1)).first()
+        row = s.execute(
+            batch_select(scope, -1, BatchFilter(reach_km=get_settings().office_reach_km), Contact.id, Contact.last_name)
+            .order_by(Contact.id)
+            .limit(1)
+        ).first()
     eng.dispose()
     return row
 
@@ -61,8 +65,11 @@ def test_kreis_orders_for_one_person(app_db):
     eng = _db(app_db)
     with eng.connect() as conn:
         n = conn.scalar(select(func.count()).select_from(DispatchOrder).where(DispatchOrder.contact_id == row.id))
-        opened = conn.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "contact_open", AuditEvent.object_id == str(row.id)))
+        opened = conn.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "contact_open", AuditEvent.object_id == str(row.id))
+        )
     eng.dispose()
     assert n == 1 and opened >= 1
     # The KV's own order list shows it, with its state.
@@ -75,8 +82,9 @@ def test_kreis_sees_only_own_contacts(app_db):
     eng = _db(app_db)
     with eng.connect() as conn:
         kv = conn.scalar(select(User.kv_id).where(User.username == "kv-goerlitz"))
-        other = conn.execute(select(Contact.last_name, Contact.email).where(Contact.kv_id != kv)
-                             .order_by(Contact.id).limit(1)).first()
+        other = conn.execute(
+            select(Contact.last_name, Contact.email).where(Contact.kv_id != kv).order_by(Contact.id).limit(1)
+        ).first()
     eng.dispose()
     at = open_page("pages/zeitung_bestellen.py", "kv-goerlitz")
     at.text_input(key="np_single_query").input(other.last_name).run()
@@ -124,15 +132,21 @@ def test_team_ships_and_downloads_labels(app_db):
     assert "es gibt nichts zu drucken" not in all_text(at), all_text(at)
     eng = _db(app_db)
     with eng.connect() as conn:
-        n = conn.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "newspaper_export_labels"))
+        n = conn.scalar(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "newspaper_export_labels")
+        )
     eng.dispose()
     assert n >= 1
 
 
 def test_leitung_and_kreis_cannot_open_team_pages(app_db):
     import pytest
-    for path, user in [("pages/zeitung_versand.py", "kv-goerlitz"), ("pages/zeitung_sammel.py", "kv-leipzig"),
-                       ("pages/zeitung_bestellen.py", "leitung"), ("pages/zeitung_ausgaben.py", "lv-sachsen")]:
+
+    for path, user in [
+        ("pages/zeitung_versand.py", "kv-goerlitz"),
+        ("pages/zeitung_sammel.py", "kv-leipzig"),
+        ("pages/zeitung_bestellen.py", "leitung"),
+        ("pages/zeitung_ausgaben.py", "lv-sachsen"),
+    ]:
         with pytest.raises(ValueError):
             open_page(path, user)

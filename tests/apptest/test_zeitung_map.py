@@ -1,11 +1,11 @@
 """AppTest: the edition overview shows the map of copies per Kreis (self-served Leaflet) beside the bar chart."""
+
 from __future__ import annotations
 
 import json
 from datetime import date
 
-from tests.support.apptest import all_text
-from tests.support.apptest import edition_with_batch, open_page
+from tests.support.apptest import all_text, edition_with_batch, open_page
 
 
 def test_edition_page_shows_map_of_copies(app_db):

@@ -1,4 +1,5 @@
 """AppTest: team downloads the packing list as PDF on the Zeitungsversand page (audited)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,8 +8,7 @@ from sqlalchemy import func, select
 
 from db.engine import make_engine
 from db.models import AuditEvent
-from tests.support.apptest import all_text
-from tests.support.apptest import edition_with_batch, open_page
+from tests.support.apptest import all_text, edition_with_batch, open_page
 
 
 def test_team_downloads_packing_list_pdf(app_db):
@@ -29,7 +29,10 @@ def test_team_downloads_packing_list_pdf(app_db):
     at.selectbox(key="np_doc_land").set_value(None).run()
     assert not [b for b in at.get("download_button") if "Packliste (PDF)" in b.proto.label]
     with eng.connect() as conn:
-        n = conn.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "newspaper_export_packing_pdf", AuditEvent.object_id == str(ed)))
+        n = conn.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "newspaper_export_packing_pdf", AuditEvent.object_id == str(ed))
+        )
     eng.dispose()
     assert n == 1

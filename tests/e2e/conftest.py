@@ -1,4 +1,5 @@
 """Browser-test fixtures: a running Cockpit on a seeded demo database and Debian's Chromium."""
+
 from __future__ import annotations
 
 import subprocess
@@ -6,19 +7,12 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.databases import TEST_CONTACTS, fresh_database
 from harness.browser import CHROMIUM_ARGS, start_app
 from tests.support.browser import chromium_path
+from tests.support.databases import TEST_CONTACTS, fresh_database
 
 # Streamlit reruns and first-start seeding take longer than expect()'s 5 s default.
 expect.set_options(timeout=60_000)
-
-
-
-
-
-
-
 
 
 @pytest.fixture(scope="session")
@@ -75,19 +69,8 @@ def browser():
 @pytest.fixture
 def browser_page(browser):
     """A fresh page (own cookies) with a desktop viewport and German locale."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE",
-                                  accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(60_000)
     yield page
     context.close()
-
-
-
-
-
-
-
-
-
-

@@ -1,4 +1,5 @@
 """Browser journey: lv-sachsen writes a call to action, counts its audience, sends it; the mails arrive."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from db.engine import make_engine
-from services.mail.sender import deliver_due
 from harness.browser import login, wait_idle
+from services.mail.sender import deliver_due
 from tests.support.browser import choose_option, click_until, shot
 from tests.support.smtp import smtp_settings
 
@@ -27,8 +28,7 @@ def _type(page, label: str, value: str) -> None:
     wait_idle(page)
 
 
-def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factory, browser_page, tmp_path,
-                                                 smtp_server):
+def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factory, browser_page, tmp_path, smtp_server):
     # A copy of the database: the deliveries must not change what other journeys see.
     shutil.copy(seeded_db_url.removeprefix("sqlite:///"), tmp_path / "calls.sqlite")
     url = f"sqlite:///{tmp_path / 'calls.sqlite'}"
@@ -46,8 +46,11 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
     page.keyboard.press("Escape")
     _type(page, "Link (optional)", "https://example.org/infostand")
     shot(page, "aktionen_01_new_call")
-    click_until(page, page.get_by_role("button", name="Aufruf anlegen"),
-                page.get_by_text("Der Aufruf ist als Entwurf angelegt.", exact=False))
+    click_until(
+        page,
+        page.get_by_role("button", name="Aufruf anlegen"),
+        page.get_by_text("Der Aufruf ist als Entwurf angelegt.", exact=False),
+    )
     wait_idle(page)
 
     page.get_by_role("tab", name="Aufrufe", exact=True).click()
@@ -64,7 +67,8 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
     expect(page.get_by_text(re.compile(r"Stand: verschickt am \d\d\.\d\d\.\d{4}"))).to_be_visible()
     # The select shows the new state too (its value is in its input; Streamlit would keep the old label).
     expect(page.get_by_role("combobox", name=re.compile("Aufruf"))).to_have_value(
-        re.compile(f"{TITLE} · Sachsen · verschickt"))
+        re.compile(f"{TITLE} · Sachsen · verschickt")
+    )
     shot(page, "aktionen_03_sent")
 
     # The sender (scripts/send_mail in production) delivers the outbox to a real SMTP server.

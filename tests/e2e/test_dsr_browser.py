@@ -1,4 +1,5 @@
 """Browser journey: admin records an access request and downloads its JSON, then erases another person."""
+
 from __future__ import annotations
 
 import json
@@ -97,8 +98,11 @@ def test_admin_access_export_and_erasure(seeded_db_url, app_server_factory, brow
     expect(pick).to_have_value(re.compile(rf"^Nr\. {rid} · Auskunft \(Art\. 15\) · "))
     shot(page, "dsr_01_access_recorded")
     wait_idle(page)
-    click_until(page, page.get_by_role("button", name="Auskunft erzeugen"),
-                page.get_by_text(f"Auskunft Nr. {rid} ist erzeugt und die Anfrage erledigt."))
+    click_until(
+        page,
+        page.get_by_role("button", name="Auskunft erzeugen"),
+        page.get_by_text(f"Auskunft Nr. {rid} ist erzeugt und die Anfrage erledigt."),
+    )
     download = page.get_by_role("button", name=f"Auskunft Nr. {rid} herunterladen (JSON)")
     expect(download).to_be_visible()
     wait_idle(page)
@@ -126,8 +130,11 @@ def test_admin_access_export_and_erasure(seeded_db_url, app_server_factory, brow
     confirm.press("Enter")
     wait_idle(page)
     shot(page, "dsr_03_erasure_confirm")
-    click_until(page, page.get_by_role("button", name="Endgültig löschen"),
-                page.get_by_text(f"Die Person ist gelöscht; Anfrage Nr. {rid} ist erledigt."))
+    click_until(
+        page,
+        page.get_by_role("button", name="Endgültig löschen"),
+        page.get_by_text(f"Die Person ist gelöscht; Anfrage Nr. {rid} ist erledigt."),
+    )
     expect(page.get_by_text("Keine offene Anfrage.")).to_be_visible()
     shot(page, "dsr_04_erased")
 

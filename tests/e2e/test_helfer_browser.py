@@ -1,4 +1,5 @@
 """Browser journey: team runs the matching and accepts; kv-leipzig sees its helper; the sender delivers the mail."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -28,11 +29,17 @@ def _prepare_volunteer(url: str) -> tuple[str, str, str]:
         kv_name = s.get(Kreisverband, kv_id).name
         lead = s.scalar(select(CampaignLead).where(CampaignLead.kv_id == kv_id))
         lp = s.get(Plz, lead.plz)
-        others = [(p, ll) for p, ll in s.execute(select(Plz, CampaignLead).join(CampaignLead, CampaignLead.plz == Plz.plz))
-                  if ll.id != lead.id]
+        others = [
+            (p, ll)
+            for p, ll in s.execute(select(Plz, CampaignLead).join(CampaignLead, CampaignLead.plz == Plz.plz))
+            if ll.id != lead.id
+        ]
         contact = None
-        for c, p in s.execute(select(Contact, Plz).join(Plz, Plz.plz == Contact.plz).where(Contact.kv_id != kv_id,
-                                                                                            Contact.land_code == "14")):
+        for c, p in s.execute(
+            select(Contact, Plz)
+            .join(Plz, Plz.plz == Contact.plz)
+            .where(Contact.kv_id != kv_id, Contact.land_code == "14")
+        ):
             km = float(haversine_km(p.lat, p.lon, lp.lat, lp.lon))
             nearest_other = min(float(haversine_km(p.lat, p.lon, op.lat, op.lon)) for op, _ in others)
             if km + 1 < nearest_other and (contact is None or km < contact[1]):
@@ -40,13 +47,26 @@ def _prepare_volunteer(url: str) -> tuple[str, str, str]:
         c, km = contact
         c.first_name, c.last_name, c.email = "Paula", "Helferin", "paula.helferin@example.org"
         now = utcnow()
-        s.add_all([Consent(contact_id=c.id, purpose=p, channel=None, granted_at=now, source="e2e", evidence="Formular")
-                   for p in ("volunteering", "pass_to_branch")])
+        s.add_all(
+            [
+                Consent(contact_id=c.id, purpose=p, channel=None, granted_at=now, source="e2e", evidence="Formular")
+                for p in ("volunteering", "pass_to_branch")
+            ]
+        )
         skill = max(lead.needs, key=lambda n: n.needed).skill
         lead.period_start, lead.period_end = date.today(), date.today() + timedelta(days=60)
-        s.add(VolunteerOffer(contact_id=c.id, availability="weekend", travel_radius_km=round(km + 0.5, 1),
-                             period_start=date.today(), period_end=date.today() + timedelta(days=30),
-                             hours_per_week=4, note="e2e", skills=[OfferSkill(skill=skill)]))
+        s.add(
+            VolunteerOffer(
+                contact_id=c.id,
+                availability="weekend",
+                travel_radius_km=round(km + 0.5, 1),
+                period_start=date.today(),
+                period_end=date.today() + timedelta(days=30),
+                hours_per_week=4,
+                note="e2e",
+                skills=[OfferSkill(skill=skill)],
+            )
+        )
         s.commit()
         result = kv_name, lead.contact_email, "Paula Helferin"
     eng.dispose()

@@ -1,4 +1,5 @@
 """Browser journey: kv-goerlitz opens the Karte, sees offices and circles, filters, exports."""
+
 from __future__ import annotations
 
 import re
@@ -6,15 +7,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from harness.browser import login, wait_idle
+from harness.browser import login, wait_idle, wait_map_drawn
 from tests.support.browser import choose_option, shot
-from harness.browser import wait_map_drawn
 
 pytestmark = pytest.mark.e2e
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
 
 
 PAINTED_JS = """() => {
@@ -67,8 +65,9 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     frame = open_karte(page, app_server, "kv-goerlitz")
     expect(frame.locator(".leaflet-container")).to_be_visible()
     iframe = page.locator(MAP_IFRAME)
-    drawn = wait_map_drawn(iframe, {"Kreise": 1, "Geschäftsstellen": 1, "Reichweite (15 km)": 1,
-                                    "Ohne Büro in Reichweite (PLZ)": 1})
+    drawn = wait_map_drawn(
+        iframe, {"Kreise": 1, "Geschäftsstellen": 1, "Reichweite (15 km)": 1, "Ohne Büro in Reichweite (PLZ)": 1}
+    )
     assert drawn["Kreise"] <= 3, drawn  # only the KV's own Kreis
     inner = iframe.element_handle().content_frame()
     painted = 0

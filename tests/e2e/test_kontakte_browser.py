@@ -1,4 +1,5 @@
 """Browser journey: kv-leipzig captures a Linksaktive:n, finds and opens the card, adds a note; Görlitz is refused."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,9 @@ def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
     form = _capture_form(page)
     _fill(form, first, last, email, "04109")
     shot(page, "kontakte_01_capture_form")
-    click_until(page, form.get_by_role("button", name="Erfassen"),
-                page.get_by_text(re.compile(r"^Erfasst \(.*Leipzig")))
+    click_until(
+        page, form.get_by_role("button", name="Erfassen"), page.get_by_text(re.compile(r"^Erfasst \(.*Leipzig"))
+    )
     shot(page, "kontakte_02_captured")
 
     # Find the new person by e-mail (the page pre-fills the search; we type it as a user would).

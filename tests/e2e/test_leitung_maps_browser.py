@@ -1,4 +1,5 @@
 """Browser journey: leitung sees both maps as suppressed aggregates, never a person."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Browser journeys of Foundation I and II: first start, login, logout, leitung, lockout."""
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,11 @@ def test_kv_leipzig_sees_its_overview_and_logs_out(app_server, browser_page):
     expect(page.get_by_text("Gebiet: KV Leipzig")).to_be_visible()
     expect(page.get_by_text("Linksaktive").first).to_be_visible()
     shot(page, "01_kv_leipzig_uebersicht")
-    click_until(page, page.get_by_role("button", name="Abmelden", exact=True),
-                page.get_by_role("textbox", name="Benutzername", exact=True))
+    click_until(
+        page,
+        page.get_by_role("button", name="Abmelden", exact=True),
+        page.get_by_role("textbox", name="Benutzername", exact=True),
+    )
     shot(page, "02_kv_leipzig_logged_out")
 
 
@@ -99,7 +103,9 @@ def _wait_for_failed_logins(db_path, username: str, expected: int, timeout: floa
             # Count audit events, not app_user.failed_logins: the lock resets that counter.
             seen = conn.execute(
                 "SELECT count(*) FROM audit_event WHERE action = 'login_failed' AND object_id = "
-                "(SELECT CAST(id AS TEXT) FROM app_user WHERE username = ?)", (username,)).fetchone()[0]
+                "(SELECT CAST(id AS TEXT) FROM app_user WHERE username = ?)",
+                (username,),
+            ).fetchone()[0]
         if seen == expected:
             return
         time.sleep(0.2)

@@ -1,4 +1,5 @@
 """User administration: create, role and area, deactivate, reset, unlock, log out everywhere."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,9 +9,9 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, User
 from db.types import utcnow
+from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.admin import accounts
 from services.core.auth import check_login
-from domain.errors import ConflictError, PermissionDenied, ValidationError
 from tests.support.scopes import kv_of, user_scope
 
 PW = "ein-langes-passwort"
@@ -25,23 +26,27 @@ def _last_action(session):
 
 
 def test_create_user_and_login(session):
-    uid = accounts.create_user(session, _admin(session), "  Neu.User ", "Neue Person", "kreis", PW,
-                               kv_id=kv_of(session, "14713"))
+    uid = accounts.create_user(
+        session, _admin(session), "  Neu.User ", "Neue Person", "kreis", PW, kv_id=kv_of(session, "14713")
+    )
     user = session.get(User, uid)
     assert user.username == "neu.user" and user.land_code == "14" and user.kv_id == kv_of(session, "14713")
     assert _last_action(session) == "user_created"
     assert check_login(session, "neu.user", PW).ok
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(username="ab", role="team"), "Benutzername"),
-    (dict(username="mit leerzeichen", role="team"), "Benutzername"),
-    (dict(username="landuser", role="land"), "Landesverband"),
-    (dict(username="kreisuser", role="kreis"), "Kreisverband"),
-    (dict(username="badrole", role="chef"), "Rolle"),
-    (dict(username="shortpw", role="team", password="kurz"), "mindestens"),
-    (dict(username="longpw", role="team", password="ä" * 40), "72 Bytes"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (dict(username="ab", role="team"), "Benutzername"),
+        (dict(username="mit leerzeichen", role="team"), "Benutzername"),
+        (dict(username="landuser", role="land"), "Landesverband"),
+        (dict(username="kreisuser", role="kreis"), "Kreisverband"),
+        (dict(username="badrole", role="chef"), "Rolle"),
+        (dict(username="shortpw", role="team", password="kurz"), "mindestens"),
+        (dict(username="longpw", role="team", password="ä" * 40), "72 Bytes"),
+    ],
+)
 def test_create_user_refuses_bad_input(session, kwargs, message):
     before = session.scalar(select(func.count()).select_from(User))
     args = {"display_name": "X", "password": PW, **kwargs}
@@ -112,6 +117,7 @@ def test_create_admin_cli(backend, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("DEMO_MODE", "0")
     monkeypatch.setattr("sys.stdin", io.StringIO(PW + "\n"))
     from services.core.settings import get_settings
+
     get_settings.cache_clear()
     try:
         assert main(["--username", "chefin", "--password-stdin"]) == 0
@@ -122,6 +128,7 @@ def test_create_admin_cli(backend, tmp_path, monkeypatch, capsys):
         get_settings.cache_clear()
     from db.engine import make_engine
     from services.core.runtime import session_scope
+
     eng = make_engine(url)
     with session_scope(eng) as s:
         assert check_login(s, "chefin", PW).ok

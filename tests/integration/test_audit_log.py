@@ -1,25 +1,27 @@
 """The admin's audit log: filters by user, action and Berlin calendar day, pages, admin only."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from db.models import AuditEvent
-from services.admin import audit_log
 from domain.errors import PermissionDenied
+from services.admin import audit_log
 from tests.support.scopes import ADMIN, user_scope
 
 
 def _event(session, at: datetime, username: str = "probe-user", action: str = "probe_action", obj: str = "1"):
-    session.add(AuditEvent(at=at, username=username, action=action, object_type="contact", object_id=obj,
-                           details={"n": 1}))
+    session.add(
+        AuditEvent(at=at, username=username, action=action, object_type="contact", object_id=obj, details={"n": 1})
+    )
 
 
 @pytest.fixture
 def probes(session):
     """Four events of one probe user: two on 10 March, one just after midnight Berlin time, one by someone else."""
-    utc = timezone.utc
+    utc = UTC
     _event(session, datetime(2026, 3, 10, 8, 0, tzinfo=utc), obj="1")
     _event(session, datetime(2026, 3, 10, 12, 0, tzinfo=utc), obj="2")
     # 23:30 UTC on 10 March is 00:30 on 11 March in Berlin (CET): it belongs to the 11th.
@@ -36,10 +38,12 @@ def test_filters_by_user_and_action_newest_first(probes):
 
 
 def test_days_are_berlin_calendar_days(probes):
-    day10, _ = audit_log.list_events(probes, ADMIN, username="probe-user", since=date(2026, 3, 10),
-                                     until=date(2026, 3, 10))
-    day11, _ = audit_log.list_events(probes, ADMIN, username="probe-user", since=date(2026, 3, 11),
-                                     until=date(2026, 3, 11))
+    day10, _ = audit_log.list_events(
+        probes, ADMIN, username="probe-user", since=date(2026, 3, 10), until=date(2026, 3, 10)
+    )
+    day11, _ = audit_log.list_events(
+        probes, ADMIN, username="probe-user", since=date(2026, 3, 11), until=date(2026, 3, 11)
+    )
     assert list(day10.object_id) == ["2", "1"]
     assert list(day11.object_id) == ["3"]
 

@@ -1,4 +1,5 @@
 """Login: lockout after 5 failures for 15 minutes (also across restarts), unlock, password change."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,9 +10,9 @@ from sqlalchemy import select
 from db.engine import make_engine
 from db.models import AuditEvent, User
 from db.types import utcnow
+from domain.errors import ValidationError
 from services.admin import accounts
 from services.core.auth import change_own_password, check_login
-from domain.errors import ValidationError
 from services.core.runtime import session_scope
 from services.seed.users import DEMO_PASSWORD, demo_password_hash
 from tests.support.scopes import ADMIN
@@ -26,8 +27,12 @@ def users_db(empty_engine):
 
     with session_scope(empty_engine) as s:
         load_reference_data(s, merge_small_kvs=False)
-        s.add_all([User(id=1, username="admin", display_name="A", password_hash=demo_password_hash(), role="admin"),
-                   User(id=2, username="anna", display_name="Anna", password_hash=demo_password_hash(), role="team")])
+        s.add_all(
+            [
+                User(id=1, username="admin", display_name="A", password_hash=demo_password_hash(), role="admin"),
+                User(id=2, username="anna", display_name="Anna", password_hash=demo_password_hash(), role="team"),
+            ]
+        )
         s.commit()
     return empty_engine
 

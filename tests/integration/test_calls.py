@@ -1,26 +1,33 @@
 """Aktionsaufrufe on SQLite and PostgreSQL: audience, limit, scope, sending once, responses, the sender."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from db.engine import make_session_factory
 from db.models import Activity, AuditEvent, CallDelivery, CallToAction, Consent, Contact, ContactTopic, MailOutbox
-from services.calls import responses as call_responses, workflow as calls
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from services.calls import responses as call_responses
+from services.calls import workflow as calls
 from services.mail.sender import WITHDRAWN, deliver_due
 from services.seed import seed_demo
 from tests.support.scopes import user_scope
 from tests.support.smtp import smtp_settings as _settings
 
-NOW = datetime(2031, 6, 1, 12, tzinfo=timezone.utc)  # after every seeded consent
+NOW = datetime(2031, 6, 1, 12, tzinfo=UTC)  # after every seeded consent
 
 
 def _form(**kw) -> calls.CallForm:
-    base = dict(title="Mietendemo", body="Komm zur Demo für bezahlbare Mieten!", mode="online",
-                topics=("miete",), region_level="national")
+    base = dict(
+        title="Mietendemo",
+        body="Komm zur Demo für bezahlbare Mieten!",
+        mode="online",
+        topics=("miete",),
+        region_level="national",
+    )
     base.update(kw)
     return calls.CallForm(**base)
 
@@ -34,11 +41,20 @@ def _expected(session, topics, land=None, kv=None, exclude=()) -> set[int]:
             latest[c.contact_id] = c
     with_topic = set(session.scalars(select(ContactTopic.contact_id).where(ContactTopic.topic.in_(topics))))
     out = set()
-    for cid, email, land_code, kv_id in session.execute(select(Contact.id, Contact.email, Contact.land_code,
-                                                               Contact.kv_id)):
+    for cid, email, land_code, kv_id in session.execute(
+        select(Contact.id, Contact.email, Contact.land_code, Contact.kv_id)
+    ):
         consent = latest.get(cid)
-        if (cid in with_topic and email and "@" in email and consent is not None and consent.withdrawn_at is None
-                and (land is None or land_code == land) and (kv is None or kv_id == kv) and cid not in exclude):
+        if (
+            cid in with_topic
+            and email
+            and "@" in email
+            and consent is not None
+            and consent.withdrawn_at is None
+            and (land is None or land_code == land)
+            and (kv is None or kv_id == kv)
+            and cid not in exclude
+        ):
             out.add(cid)
     return out
 
@@ -63,10 +79,17 @@ def test_audience_is_topic_address_and_active_consent(session):
     mail = next(m for m in mails if m.to_addr == one.email)
     assert mail.subject == "Mietendemo" and mail.purpose == "call_to_action"
     assert mail.body.startswith(f"Hallo {one.first_name},\n\nKomm zur Demo") and "Abmelden" in mail.body
-    assert session.scalar(select(func.count()).select_from(Activity).where(
-        Activity.kind == "call_to_action", Activity.ref_id == cid)) == len(expected)
-    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "call_send", AuditEvent.object_id == str(cid))) == 1
+    assert session.scalar(
+        select(func.count()).select_from(Activity).where(Activity.kind == "call_to_action", Activity.ref_id == cid)
+    ) == len(expected)
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "call_send", AuditEvent.object_id == str(cid))
+        )
+        == 1
+    )
 
     # Sent once: a second click, or a page left open, sends nothing.
     with pytest.raises(ConflictError, match="schon am"):
@@ -95,16 +118,28 @@ def test_form_submitted_twice_makes_one_draft(session):
     calls.create_call(session, team, _form(title="Doppelklick"))
     with pytest.raises(ValidationError, match="schon als Entwurf"):
         calls.create_call(session, team, _form(title="Doppelklick"))
-    assert session.scalar(select(func.count()).select_from(CallToAction).where(
-        CallToAction.title == "Doppelklick")) == 1
+    assert (
+        session.scalar(select(func.count()).select_from(CallToAction).where(CallToAction.title == "Doppelklick")) == 1
+    )
     calls.create_call(session, team, _form(title="Doppelklick", region_level="land", land_code="14"))
 
 
 def test_draft_can_be_changed_until_it_is_sent(session):
     lv = user_scope(session, "lv-sachsen")
     cid = calls.create_call(session, lv, _form(region_level="land", land_code="14"))
-    calls.update_draft(session, lv, cid, _form(title="Pflegedemo", topics=("pflege",), region_level="land",
-                                               land_code="14", mode="on_site", start_day=date(2031, 6, 6)))
+    calls.update_draft(
+        session,
+        lv,
+        cid,
+        _form(
+            title="Pflegedemo",
+            topics=("pflege",),
+            region_level="land",
+            land_code="14",
+            mode="on_site",
+            start_day=date(2031, 6, 6),
+        ),
+    )
     call = session.get(CallToAction, cid)
     assert (call.title, call.topics, call.mode) == ("Pflegedemo", "pflege", "on_site")
     assert call.starts_at.date() == date(2031, 6, 5)  # 00:00 in Berlin is 22:00 UTC the day before
@@ -145,7 +180,8 @@ def test_land_staff_work_in_their_land_only(session):
     assert session.get(CallToAction, kv_call).land_code == "14"
     other = calls.create_call(session, user_scope(session, "team"), _form(region_level="land", land_code="12"))
     assert {c.id for c in calls.calls(session, lv)} >= {own, kv_call} and other not in {
-        c.id for c in calls.calls(session, lv)}
+        c.id for c in calls.calls(session, lv)
+    }
     with pytest.raises(NotFoundError):
         calls.preview(session, lv, other, now=NOW)
 
@@ -154,8 +190,13 @@ def test_land_staff_work_in_their_land_only(session):
     assert _delivered(session, kv_call) == _expected(session, ["miete"], kv=kv)
     n = calls.preview(session, lv, own, now=NOW).recipients
     calls.send(session, lv, own, n, now=NOW)
-    lands = set(session.scalars(select(Contact.land_code).join(CallDelivery, CallDelivery.contact_id == Contact.id)
-                                .where(CallDelivery.call_id == own)))
+    lands = set(
+        session.scalars(
+            select(Contact.land_code)
+            .join(CallDelivery, CallDelivery.contact_id == Contact.id)
+            .where(CallDelivery.call_id == own)
+        )
+    )
     assert lands == {"14"}
 
 
@@ -179,15 +220,18 @@ def test_kv_staff_send_for_their_kv_only(session):
     assert own in {c.id for c in calls.calls(session, user_scope(session, "lv-sachsen"))}
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(title="  "), "Titel"),
-    (dict(body=""), "worum es geht"),
-    (dict(topics=()), "mindestens ein Thema"),
-    (dict(link="javascript:alert(1)"), "http"),
-    (dict(mode="on_site"), "Datum"),
-    (dict(start_day=date(2031, 5, 2), end_day=date(2031, 5, 1)), "vor dem Beginn"),
-    (dict(region_level="kv", kv_id=None), "Kreisverband"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(title="  "), "Titel"),
+        (dict(body=""), "worum es geht"),
+        (dict(topics=()), "mindestens ein Thema"),
+        (dict(link="javascript:alert(1)"), "http"),
+        (dict(mode="on_site"), "Datum"),
+        (dict(start_day=date(2031, 5, 2), end_day=date(2031, 5, 1)), "vor dem Beginn"),
+        (dict(region_level="kv", kv_id=None), "Kreisverband"),
+    ],
+)
 def test_bad_input_is_refused_and_changes_nothing(session, change, message):
     team = user_scope(session, "team")
     before = session.scalar(select(func.count()).select_from(CallToAction))
@@ -200,10 +244,18 @@ def test_responses_are_recorded_in_scope(session):
     team = user_scope(session, "team")
     cid = calls.create_call(session, team, _form(title="Haustürwahlkampf"))
     calls.send(session, team, cid, calls.preview(session, team, cid, now=NOW).recipients, now=NOW)
-    sachsen = session.scalar(select(CallDelivery.id).join(Contact, Contact.id == CallDelivery.contact_id)
-                             .where(CallDelivery.call_id == cid, Contact.land_code == "14").limit(1))
-    elsewhere = session.scalar(select(CallDelivery.id).join(Contact, Contact.id == CallDelivery.contact_id)
-                               .where(CallDelivery.call_id == cid, Contact.land_code != "14").limit(1))
+    sachsen = session.scalar(
+        select(CallDelivery.id)
+        .join(Contact, Contact.id == CallDelivery.contact_id)
+        .where(CallDelivery.call_id == cid, Contact.land_code == "14")
+        .limit(1)
+    )
+    elsewhere = session.scalar(
+        select(CallDelivery.id)
+        .join(Contact, Contact.id == CallDelivery.contact_id)
+        .where(CallDelivery.call_id == cid, Contact.land_code != "14")
+        .limit(1)
+    )
     lv = user_scope(session, "lv-sachsen")
     with pytest.raises(NotFoundError):
         call_responses.record_response(session, lv, sachsen, "accepted")  # a national call is not the Land's
@@ -217,9 +269,11 @@ def test_responses_are_recorded_in_scope(session):
     assert table.loc[table["Land"] == "Sachsen", "zugesagt"].iloc[0] == 1
     delivery = session.get(CallDelivery, sachsen)
     assert delivery.response == "accepted" and delivery.responded_at is not None
-    note = session.scalars(select(Activity.note).where(Activity.contact_id == delivery.contact_id,
-                                                       Activity.kind == "call_to_action")
-                           .order_by(Activity.id.desc())).first()
+    note = session.scalars(
+        select(Activity.note)
+        .where(Activity.contact_id == delivery.contact_id, Activity.kind == "call_to_action")
+        .order_by(Activity.id.desc())
+    ).first()
     assert note == "zugesagt: Haustürwahlkampf"
     hits = call_responses.find_recipients(session, team, cid, session.get(Contact, delivery.contact_id).email)
     assert [h[0] for h in hits] == [sachsen] and hits[0][2] == "accepted"
@@ -234,11 +288,23 @@ def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server)
         n = calls.preview(s, team, cid).recipients
         assert n >= 2
         calls.send(s, team, cid, n)
-        gone = s.scalars(select(Contact).join(CallDelivery, CallDelivery.contact_id == Contact.id)
-                         .where(CallDelivery.call_id == cid).order_by(Contact.id)).first()
+        gone = s.scalars(
+            select(Contact)
+            .join(CallDelivery, CallDelivery.contact_id == Contact.id)
+            .where(CallDelivery.call_id == cid)
+            .order_by(Contact.id)
+        ).first()
         gone_addr, gone_id = gone.email, gone.id
-        s.add(Consent(contact_id=gone.id, purpose="call_to_action", channel="email", granted_at=NOW,
-                      withdrawn_at=NOW, source="test"))
+        s.add(
+            Consent(
+                contact_id=gone.id,
+                purpose="call_to_action",
+                channel="email",
+                granted_at=NOW,
+                withdrawn_at=NOW,
+                source="test",
+            )
+        )
         s.commit()
     report = deliver_due(empty_engine, _settings(ctl.port), now=NOW + timedelta(minutes=1), batch=10_000)
     assert (report.sent, report.dropped) == (n - 1, 1)
@@ -246,12 +312,14 @@ def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server)
     assert all(msg["Subject"] == "Mietendemo" for _, msg in inbox.messages)
     assert all(msg.get_content().startswith("Hallo ") for _, msg in inbox.messages)
     with make_session_factory(empty_engine)() as s:
-        dropped = s.scalars(select(MailOutbox).where(MailOutbox.to_addr == gone_addr,
-                                                     MailOutbox.ref_type == "call_delivery")).one()
+        dropped = s.scalars(
+            select(MailOutbox).where(MailOutbox.to_addr == gone_addr, MailOutbox.ref_type == "call_delivery")
+        ).one()
         assert (dropped.status, dropped.last_error) == ("failed", WITHDRAWN)
         # Not reached: the delivery is taken back (figures, 30-day limit) and the timeline says why.
-        assert s.scalar(select(func.count()).select_from(CallDelivery).where(
-            CallDelivery.contact_id == gone_id)) == 0
+        assert s.scalar(select(func.count()).select_from(CallDelivery).where(CallDelivery.contact_id == gone_id)) == 0
         assert s.scalar(select(func.count()).select_from(CallDelivery).where(CallDelivery.call_id == cid)) == n - 1
-        assert s.scalars(select(Activity.note).where(Activity.contact_id == gone_id).order_by(
-            Activity.id.desc())).first() == "nicht gesendet (Einwilligung widerrufen): Mietendemo"
+        assert (
+            s.scalars(select(Activity.note).where(Activity.contact_id == gone_id).order_by(Activity.id.desc())).first()
+            == "nicht gesendet (Einwilligung widerrufen): Mietendemo"
+        )

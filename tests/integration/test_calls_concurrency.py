@@ -1,30 +1,35 @@
 """Two staff sending calls at the same moment on PostgreSQL: each call goes out once, the limit holds."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select, text
 
 from db.engine import make_engine
 from db.models import CallDelivery
-from services.calls import workflow as calls
 from domain.errors import UserError
+from services.calls import workflow as calls
 from services.core.runtime import session_scope
 from services.core.scope import Scope
-from tests.support.databases import fresh_database
 from tests.support.concurrency import run_all as _run_all
+from tests.support.databases import fresh_database
 
 TEAM = Scope(role="team", username="team")
 
 
 def _new_call(eng, title, topics):
     with session_scope(eng) as s:
-        return calls.create_call(s, TEAM, calls.CallForm(title=title, body="Mach mit!", mode="online",
-                                                         topics=topics, region_level="national"))
+        return calls.create_call(
+            s,
+            TEAM,
+            calls.CallForm(title=title, body="Mach mit!", mode="online", topics=topics, region_level="national"),
+        )
 
 
 def _send(eng, call_id):
     def job():
         with session_scope(eng) as s:
             return calls.send(s, TEAM, call_id, calls.preview(s, TEAM, call_id).recipients)
+
     return job
 
 
@@ -48,8 +53,10 @@ def test_concurrent_sends_postgresql(tmp_path, monkeypatch):
     with session_scope(eng) as s:
         twice = s.execute(text("SELECT contact_id FROM call_delivery GROUP BY contact_id HAVING count(*) > 1")).all()
         assert twice == [], twice
-        made = {i: s.scalar(select(func.count()).select_from(CallDelivery).where(CallDelivery.call_id == i))
-                for i in [same, *ids]}
+        made = {
+            i: s.scalar(select(func.count()).select_from(CallDelivery).where(CallDelivery.call_id == i))
+            for i in [same, *ids]
+        }
     assert made[same] == sent[0]
     for i, r in zip(ids, results):
         assert made[i] == (r if isinstance(r, int) else 0), (results, made)

@@ -1,4 +1,5 @@
 """Capturing and caring for contacts on SQLite and PostgreSQL: scope, PLZ, duplicates, ladder, consents, audit."""
+
 from __future__ import annotations
 
 import json
@@ -10,10 +11,10 @@ from sqlalchemy import func, select
 from db.models import Activity, AuditEvent, Consent, Contact, ContactTopic
 from db.queries.contacts.consent import active_consent_filter
 from db.queries.map.counts import contact_version
+from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.contacts.care import add_activity, grant_consent, step_status, withdraw_consent
 from services.contacts.edit import create_contact, set_topics, update_master
 from services.contacts.rules import ConsentInput, ContactInput, today_berlin
-from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from tests.support.scopes import ADMIN, kv_of, user_scope
 
 LEIPZIG_PLZ, GOERLITZ_PLZ, DRESDEN_PLZ, BERLIN_PLZ = "04109", "02826", "01067", "10115"
@@ -21,10 +22,20 @@ EVIDENCE = "Unterschrift auf Infostand-Liste vom 03.05.2025"
 
 
 def _input(**kw) -> ContactInput:
-    base = dict(first_name="Rosa", last_name="Testfrau", email="rosa.testfrau@example.org", phone="0341 123456",
-                street="Karl-Liebknecht-Str. 1", plz=LEIPZIG_PLZ, source="infostand", topics=("miete", "pflege"),
-                consents=(ConsentInput("information", "email", "infostand", EVIDENCE),
-                          ConsentInput("volunteering", None, "infostand", EVIDENCE)))
+    base = dict(
+        first_name="Rosa",
+        last_name="Testfrau",
+        email="rosa.testfrau@example.org",
+        phone="0341 123456",
+        street="Karl-Liebknecht-Str. 1",
+        plz=LEIPZIG_PLZ,
+        source="infostand",
+        topics=("miete", "pflege"),
+        consents=(
+            ConsentInput("information", "email", "infostand", EVIDENCE),
+            ConsentInput("volunteering", None, "infostand", EVIDENCE),
+        ),
+    )
     base.update(kw)
     return ContactInput(**base)
 
@@ -34,9 +45,13 @@ def _counts(session) -> tuple:
 
 
 def _events(session, contact_id) -> list[AuditEvent]:
-    return list(session.scalars(select(AuditEvent).where(AuditEvent.object_type == "contact",
-                                                         AuditEvent.object_id == str(contact_id))
-                                .order_by(AuditEvent.id)))
+    return list(
+        session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_type == "contact", AuditEvent.object_id == str(contact_id))
+            .order_by(AuditEvent.id)
+        )
+    )
 
 
 def _active(session, contact_id, purpose, channel) -> bool:
@@ -50,7 +65,10 @@ def test_kreis_creates_in_its_kv_with_derived_place(session):
     c = session.get(Contact, created.id)
     assert (c.kreis_ags, c.kv_id, c.land_code, c.city) == ("14713", kv_of(session, "14713"), "14", "Leipzig")
     assert c.status == "contact" and c.contact_since == today_berlin() and c.active_since is None
-    assert set(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == c.id))) == {"miete", "pflege"}
+    assert set(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == c.id))) == {
+        "miete",
+        "pflege",
+    }
     assert _active(session, c.id, "information", "email") and _active(session, c.id, "volunteering", None)
     assert not _active(session, c.id, "newspaper", "post")
     kinds = list(session.scalars(select(Activity.kind).where(Activity.contact_id == c.id)))
@@ -71,8 +89,9 @@ def test_out_of_area_plz_is_refused_and_nothing_written(session):
     assert create_contact(session, user_scope(session, "team"), _input(plz=BERLIN_PLZ, email="")).id
 
 
-@pytest.mark.parametrize("plz, message", [("99999", "kennen wir nicht"), ("4109", "fünf Ziffern"),
-                                          ("", "fünf Ziffern")])
+@pytest.mark.parametrize(
+    "plz, message", [("99999", "kennen wir nicht"), ("4109", "fünf Ziffern"), ("", "fünf Ziffern")]
+)
 def test_unknown_or_malformed_plz(session, plz, message):
     before = _counts(session)
     with pytest.raises(ValidationError, match=message):
@@ -80,13 +99,19 @@ def test_unknown_or_malformed_plz(session, plz, message):
     assert _counts(session) == before
 
 
-@pytest.mark.parametrize("kw, message", [
-    (dict(email="kein-at-zeichen.de"), "E-Mail-Adresse"), (dict(first_name="  "), "Vornamen"),
-    (dict(phone="ruf mich an"), "Telefonnummer"), (dict(source="fax"), "Quelle"), (dict(topics=("golf",)), "Thema"),
-    (dict(consents=(ConsentInput("information", None, "infostand", EVIDENCE),)), "Kanal"),
-    (dict(consents=(ConsentInput("information", "email", "infostand", " "),)), "Nachweis"),
-    (dict(status="boss"), "Status"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        (dict(email="kein-at-zeichen.de"), "E-Mail-Adresse"),
+        (dict(first_name="  "), "Vornamen"),
+        (dict(phone="ruf mich an"), "Telefonnummer"),
+        (dict(source="fax"), "Quelle"),
+        (dict(topics=("golf",)), "Thema"),
+        (dict(consents=(ConsentInput("information", None, "infostand", EVIDENCE),)), "Kanal"),
+        (dict(consents=(ConsentInput("information", "email", "infostand", " "),)), "Nachweis"),
+        (dict(status="boss"), "Status"),
+    ],
+)
 def test_bad_input_changes_nothing(session, kw, message):
     before = _counts(session)
     with pytest.raises(ValidationError, match=message):
@@ -169,8 +194,14 @@ def test_status_ladder_dates_and_step_back(session):
     assert (c.status, c.active_since, c.member_since) == ("active", day, None)
     actions = [e.action for e in _events(session, cid)]
     assert actions.count("contact_status_changed") == 2
-    assert session.scalar(select(func.count()).select_from(Activity)
-                          .where(Activity.contact_id == cid, Activity.kind == "status_change")) == 2
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(Activity)
+            .where(Activity.contact_id == cid, Activity.kind == "status_change")
+        )
+        == 2
+    )
 
 
 def test_consent_grant_and_withdraw_flip_active_filter(session):
@@ -210,22 +241,40 @@ def test_audit_details_hold_no_personal_values_and_updated_at_moves(session):
     scope = user_scope(session, "kv-leipzig")
     cid = create_contact(session, scope, _input()).id
     stamps = [session.get(Contact, cid).updated_at]
-    for act in (lambda: update_master(session, scope, cid, _input(phone="0341 999")),
-                lambda: step_status(session, scope, cid, "active"),
-                lambda: add_activity(session, scope, cid, "note", today_berlin(), "Geheime Notiz"),
-                lambda: grant_consent(session, scope, cid, ConsentInput("newspaper", "post", "infostand", EVIDENCE)),
-                lambda: withdraw_consent(session, scope, cid, "newspaper", "post"),
-                lambda: set_topics(session, scope, cid, ["frieden"])):
+    for act in (
+        lambda: update_master(session, scope, cid, _input(phone="0341 999")),
+        lambda: step_status(session, scope, cid, "active"),
+        lambda: add_activity(session, scope, cid, "note", today_berlin(), "Geheime Notiz"),
+        lambda: grant_consent(session, scope, cid, ConsentInput("newspaper", "post", "infostand", EVIDENCE)),
+        lambda: withdraw_consent(session, scope, cid, "newspaper", "post"),
+        lambda: set_topics(session, scope, cid, ["frieden"]),
+    ):
         act()
         stamps.append(session.get(Contact, cid).updated_at)
     assert all(b >= a for a, b in zip(stamps, stamps[1:])) and stamps[-1] > stamps[0]
     events = _events(session, cid)
-    assert [e.action for e in events] == ["contact_created", "contact_updated", "contact_status_changed",
-                                          "contact_activity_added", "consent_granted", "consent_withdrawn",
-                                          "contact_topics_changed"]
+    assert [e.action for e in events] == [
+        "contact_created",
+        "contact_updated",
+        "contact_status_changed",
+        "contact_activity_added",
+        "consent_granted",
+        "consent_withdrawn",
+        "contact_topics_changed",
+    ]
     blob = json.dumps([e.details for e in events], ensure_ascii=False)
-    for personal in ("Rosa", "Testfrau", "rosa.testfrau", "0341", "Liebknecht", LEIPZIG_PLZ, "Geheime",
-                     "Unterschrift", "miete", "frieden"):
+    for personal in (
+        "Rosa",
+        "Testfrau",
+        "rosa.testfrau",
+        "0341",
+        "Liebknecht",
+        LEIPZIG_PLZ,
+        "Geheime",
+        "Unterschrift",
+        "miete",
+        "frieden",
+    ):
         assert personal not in blob
 
 

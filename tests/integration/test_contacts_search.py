@@ -1,4 +1,5 @@
 """Scoped, paged contact search and the contact card on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -36,8 +37,9 @@ def test_last_name_prefix_case_insensitive(session):
     prefix = sample.last_name[:3]
     rows = _all_pages(session, ADMIN, prefix.lower())
     assert sample.id in {r.id for r in rows}
-    assert all(r.last_name.lower().startswith(prefix.lower()) or r.first_name.lower().startswith(prefix.lower())
-               for r in rows)
+    assert all(
+        r.last_name.lower().startswith(prefix.lower()) or r.first_name.lower().startswith(prefix.lower()) for r in rows
+    )
     assert {r.id for r in rows} == {r.id for r in _all_pages(session, ADMIN, prefix.upper())}
 
 
@@ -46,8 +48,12 @@ def test_first_and_full_name(session):
     assert c.id in {r.id for r in _all_pages(session, ADMIN, c.first_name)}
     both = _all_pages(session, ADMIN, f"{c.first_name} {c.last_name}")
     assert c.id in {r.id for r in both}
-    assert all(r.first_name == c.first_name and r.last_name.lower().startswith(c.last_name.lower()) or
-               r.last_name.lower().startswith(c.first_name.lower()) for r in both)
+    assert all(
+        r.first_name == c.first_name
+        and r.last_name.lower().startswith(c.last_name.lower())
+        or r.last_name.lower().startswith(c.first_name.lower())
+        for r in both
+    )
     assert c.id in {r.id for r in _all_pages(session, ADMIN, f"{c.last_name}, {c.first_name}")}
 
 
@@ -82,8 +88,11 @@ def test_open_contact_card_and_audit(session):
     assert [a.occurred_at for a in card.timeline] == sorted((a.occurred_at for a in card.timeline), reverse=True)
     records = session.scalars(select(Consent).where(Consent.contact_id == cid)).all()
     assert {(c.purpose, c.channel) for c in card.consents} == {(r.purpose, r.channel) for r in records}
-    ev = session.scalars(select(AuditEvent).where(AuditEvent.action == "contact_opened")
-                         .order_by(AuditEvent.id.desc())).first()
-    assert session.scalar(select(func.count()).select_from(AuditEvent)
-                          .where(AuditEvent.action == "contact_opened")) == before + 1
+    ev = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "contact_opened").order_by(AuditEvent.id.desc())
+    ).first()
+    assert (
+        session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "contact_opened"))
+        == before + 1
+    )
     assert (ev.object_type, ev.object_id, ev.username) == ("contact", str(cid), "kv-leipzig")

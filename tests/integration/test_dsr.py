@@ -1,4 +1,5 @@
 """Data-subject requests on SQLite and PostgreSQL: access export, erasure, objection, rectification, roles."""
+
 from __future__ import annotations
 
 import json
@@ -8,19 +9,34 @@ import pytest
 from sqlalchemy import JSON, String, Text, cast, func, or_, select, update
 
 from db.models import (
-    Assignment, AuditEvent, Base, CampaignLead, Consent, Contact, DataSubjectRequest, DispatchOrder, MailOutbox,
-    NewspaperEdition, VolunteerOffer,
+    Assignment,
+    AuditEvent,
+    Base,
+    CampaignLead,
+    Consent,
+    Contact,
+    DataSubjectRequest,
+    DispatchOrder,
+    MailOutbox,
+    NewspaperEdition,
+    VolunteerOffer,
 )
 from db.queries.contacts.consent import active_consent_filter
 from db.types import utcnow
-from services.privacy import (
-    requests as dsr,
-    access as dsr_access,
-    erasure as dsr_erasure,
-    objection as dsr_objection,
-)
 from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.core.scope import Scope
+from services.privacy import (
+    access as dsr_access,
+)
+from services.privacy import (
+    erasure as dsr_erasure,
+)
+from services.privacy import (
+    objection as dsr_objection,
+)
+from services.privacy import (
+    requests as dsr,
+)
 from tests.support.dsr_person import EMAIL, IDENTIFYING, LAST, STREET, make_person
 
 ADMIN = Scope(role="admin", user_id=1, username="admin")
@@ -33,8 +49,7 @@ def _hits(session, value: str) -> list[tuple[str, str]]:
         cols = [c for c in table.c if isinstance(c.type, (String, Text, JSON))]
         for col in cols:
             expr = cast(col, Text) if isinstance(col.type, JSON) else col
-            n = session.scalar(select(func.count()).select_from(table)
-                               .where(func.lower(expr).contains(value.lower())))
+            n = session.scalar(select(func.count()).select_from(table).where(func.lower(expr).contains(value.lower())))
             if n:
                 found.append((table.name, col.name))
     return found
@@ -51,10 +66,12 @@ def test_erasure_leaves_no_trace_and_keeps_audit_request_and_stock(session):
     for v in IDENTIFYING:
         assert _hits(session, v), v  # the scan does find the person before
     audits = session.scalar(select(func.count()).select_from(AuditEvent))
-    orders_before = session.execute(select(func.count(), func.sum(DispatchOrder.copies))
-                                    .where(DispatchOrder.edition_id.in_(p.editions))).one()
-    stock_before = session.scalars(select(NewspaperEdition.copies_in_stock)
-                                   .where(NewspaperEdition.id.in_(p.editions))).all()
+    orders_before = session.execute(
+        select(func.count(), func.sum(DispatchOrder.copies)).where(DispatchOrder.edition_id.in_(p.editions))
+    ).one()
+    stock_before = session.scalars(
+        select(NewspaperEdition.copies_in_stock).where(NewspaperEdition.id.in_(p.editions))
+    ).all()
 
     done = dsr_erasure.erase(session, ADMIN, rid, "löschen")
 
@@ -63,8 +80,9 @@ def test_erasure_leaves_no_trace_and_keeps_audit_request_and_stock(session):
         assert _hits(session, v) == [], v
     assert session.get(Contact, p.contact_id) is None
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == audits + 1
-    ev = session.scalars(select(AuditEvent).where(AuditEvent.action == "dsr_erasure_done")
-                         .order_by(AuditEvent.id.desc())).first()
+    ev = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "dsr_erasure_done").order_by(AuditEvent.id.desc())
+    ).first()
     assert ev.object_id == str(rid) and ev.details["contact_id"] == p.contact_id
     for req_id, status in ((rid, "done"), (old_rid, "open")):
         req = session.get(DataSubjectRequest, req_id)
@@ -72,12 +90,16 @@ def test_erasure_leaves_no_trace_and_keeps_audit_request_and_stock(session):
         assert req.contact_id is None and req.status == status and req.note.startswith("Brief von")
     rows = session.execute(select(DispatchOrder).where(DispatchOrder.edition_id.in_(p.editions))).scalars().all()
     assert (len(rows), sum(o.copies for o in rows)) == tuple(orders_before)
-    assert all(o.contact_id is None and o.ship_name == "" and o.ship_street == "" and o.ship_plz == p.plz
-               for o in rows)
-    assert {o.id: o.status for o in rows} == {p.orders["delivered"]: "delivered", p.orders["requested"]: "cancelled",
-                                              p.orders["approved"]: "cancelled"}
-    assert session.scalars(select(NewspaperEdition.copies_in_stock)
-                           .where(NewspaperEdition.id.in_(p.editions))).all() == stock_before
+    assert all(o.contact_id is None and o.ship_name == "" and o.ship_street == "" and o.ship_plz == p.plz for o in rows)
+    assert {o.id: o.status for o in rows} == {
+        p.orders["delivered"]: "delivered",
+        p.orders["requested"]: "cancelled",
+        p.orders["approved"]: "cancelled",
+    }
+    assert (
+        session.scalars(select(NewspaperEdition.copies_in_stock).where(NewspaperEdition.id.in_(p.editions))).all()
+        == stock_before
+    )
     assert session.scalar(select(func.count()).select_from(VolunteerOffer).where(VolunteerOffer.id.in_(p.offers))) == 0
     assert session.get(MailOutbox, p.other_mail_id).body == "Nichts über sie"
     lead_mails = session.scalars(select(MailOutbox).where(MailOutbox.to_addr == "lea.leitung@example.org")).all()
@@ -114,7 +136,9 @@ def test_access_export_contains_every_related_record(session):
     assert len(data["consents"]) == 6 and data["consents"][0]["granted_at"].startswith("2024-03-01T10:00:00")
     assert len(data["activities"]) == 2
     assert {o["status"] for o in data["dispatch_orders"]} == {"delivered", "requested", "approved"}
-    assert all(o["ship_street"] == STREET and o["edition_title"].startswith("DSR-Test") for o in data["dispatch_orders"])
+    assert all(
+        o["ship_street"] == STREET and o["edition_title"].startswith("DSR-Test") for o in data["dispatch_orders"]
+    )
     assert [sorted(o["skills"]) for o in data["volunteer_offers"]] == [["infostand", "verteilen"]] * 2
     assert sorted(a["id"] for a in data["assignments"]) == sorted(p.assignments)
     assert len(data["contact_shares"]) == 1 and len(data["call_deliveries"]) == 1
@@ -123,41 +147,67 @@ def test_access_export_contains_every_related_record(session):
     assert [(r["id"], r["status"]) for r in data["data_subject_requests"]] == [(rid, "done")]
     req = session.get(DataSubjectRequest, rid)
     assert req.status == "done" and req.completed_at is not None
-    ev = session.scalars(select(AuditEvent).where(AuditEvent.action == "dsr_access_exported")
-                         .order_by(AuditEvent.id.desc())).first()
+    ev = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "dsr_access_exported").order_by(AuditEvent.id.desc())
+    ).first()
     assert ev.object_id == str(rid) and ev.details["consents"] == 6
     with pytest.raises(ConflictError):
         dsr_access.build_access_export(session, ADMIN, rid)  # done is done
 
 
 def _active(session, contact_id):
-    keys = session.execute(select(Consent.purpose, Consent.channel).where(Consent.contact_id == contact_id)
-                           .distinct()).all()
-    return {(pu, ch) for pu, ch in keys
-            if session.scalar(select(Contact.id).where(Contact.id == contact_id, active_consent_filter(pu, ch)))}
+    keys = session.execute(
+        select(Consent.purpose, Consent.channel).where(Consent.contact_id == contact_id).distinct()
+    ).all()
+    return {
+        (pu, ch)
+        for pu, ch in keys
+        if session.scalar(select(Contact.id).where(Contact.id == contact_id, active_consent_filter(pu, ch)))
+    }
 
 
 def test_objection_withdraws_consents_orders_and_offers(session):
     p = make_person(session)
-    assert _active(session, p.contact_id) == {("information", "email"), ("newspaper", "post"),
-                                              ("volunteering", None), ("pass_to_branch", None)}
+    assert _active(session, p.contact_id) == {
+        ("information", "email"),
+        ("newspaper", "post"),
+        ("volunteering", None),
+        ("pass_to_branch", None),
+    }
     rid = _request(session, p, "objection")
     assert dsr_objection.preview(session, ADMIN, rid).consents_withdrawn == 4
     result = dsr_objection.carry_out_objection(session, ADMIN, rid)
     assert result == dsr_objection.ObjectionResult(4, 2, 2, 1)
     assert _active(session, p.contact_id) == set()
     # The first newspaper record keeps its own, older withdrawal.
-    first = session.scalars(select(Consent).where(Consent.contact_id == p.contact_id, Consent.purpose == "newspaper")
-                            .order_by(Consent.granted_at)).first()
+    first = session.scalars(
+        select(Consent)
+        .where(Consent.contact_id == p.contact_id, Consent.purpose == "newspaper")
+        .order_by(Consent.granted_at)
+    ).first()
     assert first.withdrawn_at.date() == date(2024, 3, 4)
-    statuses = {o.id: o.status for o in session.scalars(select(DispatchOrder).where(DispatchOrder.contact_id == p.contact_id))}
-    assert statuses == {p.orders["delivered"]: "delivered", p.orders["requested"]: "cancelled",
-                        p.orders["approved"]: "cancelled"}
-    assert all(o.withdrawn_at is not None for o in session.scalars(select(VolunteerOffer).where(VolunteerOffer.id.in_(p.offers))))
+    statuses = {
+        o.id: o.status for o in session.scalars(select(DispatchOrder).where(DispatchOrder.contact_id == p.contact_id))
+    }
+    assert statuses == {
+        p.orders["delivered"]: "delivered",
+        p.orders["requested"]: "cancelled",
+        p.orders["approved"]: "cancelled",
+    }
+    assert all(
+        o.withdrawn_at is not None
+        for o in session.scalars(select(VolunteerOffer).where(VolunteerOffer.id.in_(p.offers)))
+    )
     assert session.get(Assignment, p.assignments[0]).status == "cancelled"
     assert session.get(DataSubjectRequest, rid).status == "done"
-    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "dsr_objection_done", AuditEvent.object_id == str(rid))) == 1
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "dsr_objection_done", AuditEvent.object_id == str(rid))
+        )
+        == 1
+    )
 
 
 def test_register_list_rectify_reject(session):
@@ -167,8 +217,7 @@ def test_register_list_rectify_reject(session):
         dsr.register_request(session, ADMIN, p.contact_id, "rectification")
     with pytest.raises(ValidationError):
         # "Tomorrow" in Berlin, where the service counts days (UTC's date lags an hour or two).
-        dsr.register_request(session, ADMIN, p.contact_id, "access",
-                             dsr.berlin_date(utcnow()) + timedelta(days=1))
+        dsr.register_request(session, ADMIN, p.contact_id, "access", dsr.berlin_date(utcnow()) + timedelta(days=1))
     row = next(r for r in dsr.list_requests(session, ADMIN, "open") if r.id == rid)
     assert row.overdue and row.person.startswith(LAST)
     with pytest.raises(ValidationError):
@@ -185,19 +234,27 @@ def test_non_admin_is_refused(session, role):
     p = make_person(session)
     rid = _request(session, p, "erasure")
     other = Scope(role=role, user_id=2, username="x", kv_id=1, land_code="14")
-    calls = [lambda: dsr.register_request(session, other, p.contact_id, "access"),
-             lambda: dsr.list_requests(session, other),
-             lambda: dsr_access.build_access_export(session, other, rid),
-             lambda: dsr_erasure.plan(session, other, rid),
-             lambda: dsr_erasure.erase(session, other, rid, "LÖSCHEN"),
-             lambda: dsr_objection.carry_out_objection(session, other, rid),
-             lambda: dsr.reject_request(session, other, rid, "nein")]
+    calls = [
+        lambda: dsr.register_request(session, other, p.contact_id, "access"),
+        lambda: dsr.list_requests(session, other),
+        lambda: dsr_access.build_access_export(session, other, rid),
+        lambda: dsr_erasure.plan(session, other, rid),
+        lambda: dsr_erasure.erase(session, other, rid, "LÖSCHEN"),
+        lambda: dsr_objection.carry_out_objection(session, other, rid),
+        lambda: dsr.reject_request(session, other, rid, "nein"),
+    ]
     for call in calls:
         with pytest.raises(PermissionDenied):
             call()
     assert session.get(Contact, p.contact_id) is not None
-    assert session.scalar(select(func.count()).select_from(DataSubjectRequest)
-                          .where(or_(DataSubjectRequest.contact_id == p.contact_id))) == 1
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(DataSubjectRequest)
+            .where(or_(DataSubjectRequest.contact_id == p.contact_id))
+        )
+        == 1
+    )
 
 
 def test_a_request_closed_meanwhile_is_not_carried_out_twice(session):
@@ -205,7 +262,11 @@ def test_a_request_closed_meanwhile_is_not_carried_out_twice(session):
     rid = _request(session, p, "objection")
     req = dsr.load_open(session, rid, "objection")
     # A colleague closes it between loading and acting (bypassing this session's copy).
-    session.execute(update(DataSubjectRequest).where(DataSubjectRequest.id == rid).values(status="rejected")
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(DataSubjectRequest)
+        .where(DataSubjectRequest.id == rid)
+        .values(status="rejected")
+        .execution_options(synchronize_session=False)
+    )
     with pytest.raises(ConflictError, match="gerade bearbeitet"):
         dsr.close(session, req, "done")

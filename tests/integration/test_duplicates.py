@@ -1,4 +1,5 @@
 """Duplicate review on SQLite and PostgreSQL: a merge keeps every trace of both people; scope and decisions hold."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,7 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Activity, AuditEvent, CallDelivery, Consent, Contact, ContactTopic, DispatchOrder, DuplicateCandidate,
+    Activity,
+    AuditEvent,
+    CallDelivery,
+    Consent,
+    Contact,
+    ContactTopic,
+    DispatchOrder,
+    DuplicateCandidate,
     VolunteerOffer,
 )
 from domain.errors import ConflictError, PermissionDenied
@@ -21,8 +29,9 @@ TRACES = {"consents": Consent, "activities": Activity, "offers": VolunteerOffer}
 def _traces(session, cid: int) -> dict:
     out = {k: {r.id for r in session.scalars(select(m).where(m.contact_id == cid))} for k, m in TRACES.items()}
     out["topics"] = set(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == cid)))
-    out["calls"] = {(d.call_id, d.response) for d in session.scalars(
-        select(CallDelivery).where(CallDelivery.contact_id == cid))}
+    out["calls"] = {
+        (d.call_id, d.response) for d in session.scalars(select(CallDelivery).where(CallDelivery.contact_id == cid))
+    }
     out["orders"] = {o.id for o in session.scalars(select(DispatchOrder).where(DispatchOrder.contact_id == cid))}
     return out
 
@@ -60,8 +69,9 @@ def test_merge_keeps_every_trace_of_both(session, data):
         assert {c for c, _ in before_a["calls"] | before_b["calls"]} == {c for c, _ in after["calls"]}
         answered = {c for c, r in before_a["calls"] | before_b["calls"] if r}
         assert answered <= {c for c, r in after["calls"] if r}
-        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "contacts_merged")
-                                .order_by(AuditEvent.id.desc())).first()
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "contacts_merged").order_by(AuditEvent.id.desc())
+        ).first()
         assert event.object_id == str(a) and event.details["merged_id"] == b
     finally:
         session.close()
@@ -99,10 +109,13 @@ def test_kept_apart_is_never_filed_again(session):
     a, b, c = _kv_contacts(session, "14713")[:3]
     kv = kv_of(session, "14713")
     duplicates.keep_apart(session, ADMIN, [_pair(session, a, b, kv)])
-    places = {i: (kv, "14") for i in (a, b, c)}
+    places = dict.fromkeys((a, b, c), (kv, "14"))
     assert duplicates.file_pairs(session, [(b, a, 0.99, ("plz",)), (a, c, 0.8, ())], places, "scan") == 1
-    statuses = dict(session.execute(select(DuplicateCandidate.contact_b, DuplicateCandidate.status)
-                                    .where(DuplicateCandidate.contact_a == a)).all())
+    statuses = dict(
+        session.execute(
+            select(DuplicateCandidate.contact_b, DuplicateCandidate.status).where(DuplicateCandidate.contact_a == a)
+        ).all()
+    )
     assert statuses == {b: "kept_apart", c: "open"}
 
 
@@ -129,17 +142,32 @@ def test_both_reached_by_one_call_and_both_ordered_one_edition(session):
     ed = NewspaperEdition(title="Testausgabe", edition_date=date(2026, 1, 1), copies_in_stock=100)
     session.add_all([call, ed])
     session.flush()
-    session.add_all([CallDelivery(call_id=call.id, contact_id=a), CallDelivery(call_id=call.id, contact_id=b,
-                                                                               response="accepted")])
-    orders = [DispatchOrder(edition_id=ed.id, contact_id=c, copies=1, ship_name="x", ship_street="y",
-                            ship_plz="04109", ship_city="Leipzig", kv_id=kv, land_code="14") for c in (a, b)]
+    session.add_all(
+        [CallDelivery(call_id=call.id, contact_id=a), CallDelivery(call_id=call.id, contact_id=b, response="accepted")]
+    )
+    orders = [
+        DispatchOrder(
+            edition_id=ed.id,
+            contact_id=c,
+            copies=1,
+            ship_name="x",
+            ship_street="y",
+            ship_plz="04109",
+            ship_city="Leipzig",
+            kv_id=kv,
+            land_code="14",
+        )
+        for c in (a, b)
+    ]
     session.add_all(orders)
     session.flush()
     survivor = duplicates.merge(session, ADMIN, _pair(session, a, b, kv))
     deliveries = session.scalars(select(CallDelivery).where(CallDelivery.call_id == call.id)).all()
     assert [(d.contact_id, d.response) for d in deliveries] == [(survivor, "accepted")]
-    statuses = sorted((o.contact_id, o.status) for o in session.scalars(
-        select(DispatchOrder).where(DispatchOrder.edition_id == ed.id)))
+    statuses = sorted(
+        (o.contact_id, o.status)
+        for o in session.scalars(select(DispatchOrder).where(DispatchOrder.edition_id == ed.id))
+    )
     assert statuses == [(survivor, "cancelled"), (survivor, "requested")]
 
 
@@ -148,10 +176,22 @@ def _twins(session, ags: str) -> tuple[int, int]:
     from datetime import date
 
     place = session.scalars(select(Contact).where(Contact.kreis_ags == ags).order_by(Contact.id)).first()
-    twins = [Contact(first_name="Hildegard", last_name=last, street="Karl-Liebknecht-Straße 112", plz=place.plz,
-                     city=place.city, kreis_ags=place.kreis_ags, kv_id=place.kv_id, land_code=place.land_code,
-                     contact_since=date(2026, 3, 1), source="infostand", birth_year=1961)
-             for last in ("Müller", "Mueller")]
+    twins = [
+        Contact(
+            first_name="Hildegard",
+            last_name=last,
+            street="Karl-Liebknecht-Straße 112",
+            plz=place.plz,
+            city=place.city,
+            kreis_ags=place.kreis_ags,
+            kv_id=place.kv_id,
+            land_code=place.land_code,
+            contact_since=date(2026, 3, 1),
+            source="infostand",
+            birth_year=1961,
+        )
+        for last in ("Müller", "Mueller")
+    ]
     session.add_all(twins)
     session.flush()
     return twins[0].id, twins[1].id
@@ -161,15 +201,17 @@ def test_scan_files_a_likely_pair_once(session):
     a, b = _twins(session, "14713")
     kv_leipzig = user_scope(session, "kv-leipzig")
     assert duplicates.scan_area(session, kv_leipzig) >= 1
-    filed = session.scalars(select(DuplicateCandidate).where(DuplicateCandidate.contact_a == a,
-                                                             DuplicateCandidate.contact_b == b)).all()
+    filed = session.scalars(
+        select(DuplicateCandidate).where(DuplicateCandidate.contact_a == a, DuplicateCandidate.contact_b == b)
+    ).all()
     assert [(c.status, c.origin, c.kv_id) for c in filed] == [("open", "scan", kv_of(session, "14713"))]
     assert any(p.id == filed[0].id for p in duplicates.review_queue(session, kv_leipzig, 500))
     assert duplicates.scan_area(session, kv_leipzig) == 0
     # The Land's scan over all its KVs files nothing new either.
     assert duplicates.scan_area(session, user_scope(session, "lv-sachsen")) == 0
-    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "duplicates_scanned")
-                            .order_by(AuditEvent.id.desc())).first()
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "duplicates_scanned").order_by(AuditEvent.id.desc())
+    ).first()
     assert event.details["filed"] == 0
 
 
@@ -181,8 +223,14 @@ def test_scan_stays_in_the_users_area(session):
     # A kreis user scans its own KV, whatever it asks for.
     a, b = _twins(session, "14713")
     duplicates.scan_area(session, user_scope(session, "kv-leipzig"), kv_id=other_kv, land_code="11")
-    assert session.scalar(select(func.count()).select_from(DuplicateCandidate)
-                          .where(DuplicateCandidate.contact_a == a, DuplicateCandidate.contact_b == b)) == 1
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(DuplicateCandidate)
+            .where(DuplicateCandidate.contact_a == a, DuplicateCandidate.contact_b == b)
+        )
+        == 1
+    )
     leitung = user_scope(session, "leitung")
     with pytest.raises(PermissionDenied):
         duplicates.scan_area(session, leitung, land_code="14")

@@ -1,4 +1,5 @@
 """Copies per Kreis of an edition on SQLite and PostgreSQL: by shipping PLZ, live orders only, scoped."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -10,8 +11,8 @@ from sqlalchemy import select
 from db.models import DispatchOrder, Plz, User
 from db.queries.newspaper import BatchFilter
 from domain.errors import NotFoundError, PermissionDenied
-from services.newspaper import edition_map, editions, orders, workflow
 from services.core.scope import Scope, scope_for
+from services.newspaper import edition_map, editions, orders, workflow
 
 TEAM = Scope(role="team", user_id=None, username="team")
 
@@ -26,11 +27,15 @@ def _batch(session):
 
 def test_copies_per_kreis_match_the_orders(session):
     ed = _batch(session)
-    ids = list(session.scalars(select(DispatchOrder.id).where(DispatchOrder.edition_id == ed)
-                               .order_by(DispatchOrder.id)))
+    ids = list(
+        session.scalars(select(DispatchOrder.id).where(DispatchOrder.edition_id == ed).order_by(DispatchOrder.id))
+    )
     workflow.transition_orders(session, TEAM, ids[:3], "cancelled")
-    live = session.execute(select(Plz.kreis_ags, DispatchOrder.copies).join(Plz, Plz.plz == DispatchOrder.ship_plz)
-                           .where(DispatchOrder.edition_id == ed, DispatchOrder.id.not_in(ids[:3]))).all()
+    live = session.execute(
+        select(Plz.kreis_ags, DispatchOrder.copies)
+        .join(Plz, Plz.plz == DispatchOrder.ship_plz)
+        .where(DispatchOrder.edition_id == ed, DispatchOrder.id.not_in(ids[:3]))
+    ).all()
     copies, count = Counter(), Counter()
     for ags, c in live:
         copies[ags] += c

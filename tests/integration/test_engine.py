@@ -1,4 +1,5 @@
 """Engine behaviour the app relies on under concurrent Streamlit reruns (SQLite)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """resolve_plz and recompute_nearest_offices against SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,19 +35,27 @@ def test_unknown_and_malformed_plz(session):
 
 
 def test_recompute_matches_brute_force(session):
-    plz = session.execute(select(Plz.plz, Plz.lat, Plz.lon, Plz.nearest_office_id, Plz.nearest_office_km)
-                          .order_by(Plz.plz)).all()
+    plz = session.execute(
+        select(Plz.plz, Plz.lat, Plz.lon, Plz.nearest_office_id, Plz.nearest_office_km).order_by(Plz.plz)
+    ).all()
     offices = session.execute(select(Office.id, Office.lat, Office.lon).where(Office.active.is_(True))).all()
     lat = np.array([p[1] for p in plz])
     lon = np.array([p[2] for p in plz])
-    d = haversine_km(lat[:, None], lon[:, None], np.array([o[1] for o in offices])[None, :],
-                     np.array([o[2] for o in offices])[None, :])
+    d = haversine_km(
+        lat[:, None],
+        lon[:, None],
+        np.array([o[1] for o in offices])[None, :],
+        np.array([o[2] for o in offices])[None, :],
+    )
     np.testing.assert_allclose([p[4] for p in plz], d.min(axis=1), atol=2e-3)
 
 
 def test_recompute_after_closing_offices(session):
-    leipzig = session.execute(select(Office.id).join(Plz, Plz.plz == Office.plz)
-                              .where(Plz.kreis_ags == "14713")).scalars().all()
+    leipzig = (
+        session.execute(select(Office.id).join(Plz, Plz.plz == Office.plz).where(Plz.kreis_ags == "14713"))
+        .scalars()
+        .all()
+    )
     session.execute(update(Office).where(Office.id.in_(leipzig)).values(active=False))
     assert recompute_nearest_offices(session) > 8000
     info = resolve_plz(session, "04109")

@@ -1,5 +1,6 @@
 """The import on SQLite and PostgreSQL: preview writes nothing, routing by PLZ, exact and likely duplicates,
 all-or-nothing, rollback of a batch, and scope."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,7 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import (
-    AuditEvent, Consent, Contact, ContactTopic, DuplicateCandidate, ImportBatch,
+    AuditEvent,
+    Consent,
+    Contact,
+    ContactTopic,
+    DuplicateCandidate,
+    ImportBatch,
 )
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from services.contacts.edit import touch
@@ -16,10 +22,24 @@ from services.intake import importer
 from services.intake.importer import ListInfo
 from tests.support.scopes import ADMIN, kv_of, user_scope
 
-MAPPING = {"Vorname": "first_name", "Nachname": "last_name", "E-Mail": "email", "Telefon": "phone",
-           "Straße": "street", "PLZ": "plz", "Ort": "city", "Themen": "topics"}
-INFO = ListInfo(file_name="infostand.csv", source="infostand", source_date=date(2026, 11, 20), place="Markt Leipzig",
-                evidence="Unterschrift auf der Infostand-Liste", consents=(("information", "email"),))
+MAPPING = {
+    "Vorname": "first_name",
+    "Nachname": "last_name",
+    "E-Mail": "email",
+    "Telefon": "phone",
+    "Straße": "street",
+    "PLZ": "plz",
+    "Ort": "city",
+    "Themen": "topics",
+}
+INFO = ListInfo(
+    file_name="infostand.csv",
+    source="infostand",
+    source_date=date(2026, 11, 20),
+    place="Markt Leipzig",
+    evidence="Unterschrift auf der Infostand-Liste",
+    consents=(("information", "email"),),
+)
 
 
 def _csv(rows: list[str]) -> bytes:
@@ -28,20 +48,23 @@ def _csv(rows: list[str]) -> bytes:
 
 def _existing(session) -> Contact:
     kv = kv_of(session, "14713")
-    return session.scalars(select(Contact).where(Contact.kv_id == kv, Contact.email != "", Contact.street != "")
-                           .order_by(Contact.id)).first()
+    return session.scalars(
+        select(Contact).where(Contact.kv_id == kv, Contact.email != "", Contact.street != "").order_by(Contact.id)
+    ).first()
 
 
 def _file(session) -> bytes:
     known = _existing(session)
-    return _csv([
-        "Jörg;Neumann-Test;joerg.neu@example.org;0341 9999001;Karl-Heine-Str. 3;04229;Leipzig;Miete, Pflege",
-        f"{known.first_name};{known.last_name};{known.email.upper()};;;{known.plz};;Frieden",
-        f"{known.first_name};{known.last_name}x;;;{known.street};{known.plz};{known.city};",
-        "Anna;Kaputt;anna,spy@evil.org;;;04109;Leipzig;",
-        "Görli;Tzer;goerli@example.org;;;02826;Görlitz;Verkehr",
-        "Jörg;Neumann-Test;JOERG.NEU@example.org;;;04229;Leipzig;Verkehr",
-    ])
+    return _csv(
+        [
+            "Jörg;Neumann-Test;joerg.neu@example.org;0341 9999001;Karl-Heine-Str. 3;04229;Leipzig;Miete, Pflege",
+            f"{known.first_name};{known.last_name};{known.email.upper()};;;{known.plz};;Frieden",
+            f"{known.first_name};{known.last_name}x;;;{known.street};{known.plz};{known.city};",
+            "Anna;Kaputt;anna,spy@evil.org;;;04109;Leipzig;",
+            "Görli;Tzer;goerli@example.org;;;02826;Görlitz;Verkehr",
+            "Jörg;Neumann-Test;JOERG.NEU@example.org;;;04229;Leipzig;Verkehr",
+        ]
+    )
 
 
 def _count(session, model) -> int:
@@ -79,15 +102,15 @@ def test_import_routes_merges_files_review_and_rolls_back(session):
     assert "Infostand-Liste" in consent.evidence
     pair = session.scalars(select(DuplicateCandidate).where(DuplicateCandidate.import_batch_id == result["batch_id"]))
     assert [p.contact_a for p in pair] == [known.id]
-    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "contacts_imported")
-                            .order_by(AuditEvent.id.desc())).first()
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "contacts_imported").order_by(AuditEvent.id.desc())
+    ).first()
     assert event.object_id == str(result["batch_id"]) and event.details["created"] == 3
 
     removed = importer.rollback_batch(session, kv_leipzig, result["batch_id"])
     assert removed["people"] == 3 and removed["topics"] == 5  # 4 of the new people, 1 added to a known one
     assert _count(session, Contact) == people
-    assert "frieden" not in set(session.scalars(select(ContactTopic.topic)
-                                                .where(ContactTopic.contact_id == known.id)))
+    assert "frieden" not in set(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == known.id)))
     with pytest.raises(ConflictError):
         importer.rollback_batch(session, kv_leipzig, result["batch_id"])
 
@@ -120,8 +143,13 @@ def test_a_file_without_importable_people_is_refused(session):
     with pytest.raises(ValidationError):
         importer.run_import(session, ADMIN, _csv(["Anna;Kaputt;kein-mail;;;99999;;"]), MAPPING, INFO)
     with pytest.raises(ValidationError):
-        importer.run_import(session, ADMIN, b"\x89PNG\r\n\x1a\n" + bytes(200), MAPPING,
-                            ListInfo(file_name="bild.csv", source="infostand"))
+        importer.run_import(
+            session,
+            ADMIN,
+            b"\x89PNG\r\n\x1a\n" + bytes(200),
+            MAPPING,
+            ListInfo(file_name="bild.csv", source="infostand"),
+        )
 
 
 def test_a_file_above_the_size_setting_is_refused(session, monkeypatch):

@@ -1,4 +1,5 @@
 """The scheduled import command: a JSON summary per file, --dry-run writes nothing, imported files move aside."""
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,12 @@ from scripts import import_contacts
 from services.seed import seed_demo
 from tests.support.databases import fresh_database
 
-CSV = ("Vorname;Nachname;E-Mail;PLZ;Ort\n"
-       "Cli;Importtest;cli.import@example.org;04109;Leipzig\n"
-       "Cli;Woanders;cli.woanders@example.org;02826;Görlitz\n"
-       "Kaputt;;;;\n").encode("cp1252")
+CSV = (
+    "Vorname;Nachname;E-Mail;PLZ;Ort\n"
+    "Cli;Importtest;cli.import@example.org;04109;Leipzig\n"
+    "Cli;Woanders;cli.woanders@example.org;02826;Görlitz\n"
+    "Kaputt;;;;\n"
+).encode("cp1252")
 
 
 def test_command_dry_run_then_import(tmp_path, capsys):

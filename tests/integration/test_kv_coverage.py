@@ -1,4 +1,5 @@
 """Which Kreise a KV covers: moving a Kreis moves its contacts in bulk; create and rename KVs."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,12 @@ def test_move_kreis_to_new_kv_moves_contacts(session):
     # A KV without Kreise keeps no contacts.
     assert _count(session, Contact.kv_id == goerlitz_kv) == 0
     # Every contact's KV is still the KV of its Kreis.
-    mismatched = select(func.count()).select_from(Contact).join(Kreis, Kreis.ags == Contact.kreis_ags) \
+    mismatched = (
+        select(func.count())
+        .select_from(Contact)
+        .join(Kreis, Kreis.ags == Contact.kreis_ags)
         .where(Kreis.kv_id != Contact.kv_id)
+    )
     assert session.scalar(mismatched) == 0
     # The old KV's user no longer sees them; the scope follows the structure.
     goerlitz_user = user_scope(session, "kv-goerlitz")

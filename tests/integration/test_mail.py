@@ -1,4 +1,5 @@
 """Mail outbox and SMTP sender against a real local SMTP server (aiosmtpd), on both databases."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,13 +13,21 @@ from db.types import utcnow
 from domain.errors import ValidationError
 from services.mail.outbox import enqueue
 from services.mail.sender import MAX_ATTEMPTS, deliver_due
-from tests.support.smtp import free_port, smtp_settings as _settings
+from tests.support.smtp import free_port
+from tests.support.smtp import smtp_settings as _settings
 
 
 def _queue(engine, **kw) -> int:
     with make_session_factory(engine)() as s:
-        mail = enqueue(s, kw.get("to", "helferin@example.org"), "Vermittlung: Infostand in Leipzig",
-                       "Hallo,\nschön, dass du hilfst – Grüße aus Görlitz.", "volunteering", "assignment", 7)
+        mail = enqueue(
+            s,
+            kw.get("to", "helferin@example.org"),
+            "Vermittlung: Infostand in Leipzig",
+            "Hallo,\nschön, dass du hilfst – Grüße aus Görlitz.",
+            "volunteering",
+            "assignment",
+            7,
+        )
         s.commit()
         return mail.id
 
@@ -33,7 +42,7 @@ def test_mail_arrives(empty_engine, smtp_server):
     mail_id = _queue(empty_engine)
     report = deliver_due(empty_engine, _settings(ctl.port))
     assert (report.sent, report.retry, report.failed) == (1, 0, 0)
-    (rcpt, msg), = inbox.messages
+    ((rcpt, msg),) = inbox.messages
     assert rcpt == ["helferin@example.org"]
     assert msg["Subject"] == "Vermittlung: Infostand in Leipzig"
     assert "Grüße aus Görlitz" in msg.get_content()

@@ -1,14 +1,17 @@
 """Karte data on SQLite and PostgreSQL: counts, scope, suppression, cache freshness, audit."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Contact, Kreis, Plz, User
 from db.queries.map.counts import ContactFilter
-from services.map import data as mapdata
 from domain.errors import PermissionDenied, ValidationError
 from services.core.scope import Scope
+from services.map import data as mapdata
 
 
 def _scope(session, username: str) -> Scope:
@@ -21,8 +24,12 @@ def test_national_totals_match_the_database(session):
     mapdata.clear_cache()
     view = mapdata.build_view(session, Scope(role="team"), ContactFilter(), 15.0)
     assert view.total == session.scalar(select(func.count()).select_from(Contact))
-    far = session.scalar(select(func.count()).select_from(Contact).join(Plz, Plz.plz == Contact.plz)
-                         .where((Plz.nearest_office_km > 15.0) | Plz.nearest_office_km.is_(None)))
+    far = session.scalar(
+        select(func.count())
+        .select_from(Contact)
+        .join(Plz, Plz.plz == Contact.plz)
+        .where((Plz.nearest_office_km > 15.0) | Plz.nearest_office_km.is_(None))
+    )
     assert view.far_total == far  # live KD-tree analysis agrees with the stored nearest office
     assert sum(s["count"] for s in view.spots) == far
     assert len(view.kreis_ags) == 400
@@ -90,26 +97,50 @@ def test_cache_sees_new_contacts(session):
     scope = Scope(role="team")
     before = mapdata.build_view(session, scope, ContactFilter(), 15.0).total
     c = session.scalar(select(Contact).limit(1))
-    session.add(Contact(first_name="Neu", last_name="Person", plz=c.plz, city=c.city, kreis_ags=c.kreis_ags,
-                        kv_id=c.kv_id, land_code=c.land_code, status="contact", contact_since=c.contact_since,
-                        source="infostand"))
+    session.add(
+        Contact(
+            first_name="Neu",
+            last_name="Person",
+            plz=c.plz,
+            city=c.city,
+            kreis_ags=c.kreis_ags,
+            kv_id=c.kv_id,
+            land_code=c.land_code,
+            status="contact",
+            contact_since=c.contact_since,
+            source="infostand",
+        )
+    )
     session.flush()
     assert mapdata.build_view(session, scope, ContactFilter(), 15.0).total == before + 1
 
 
 def test_leitung_gets_one_fixed_view_with_consistent_sums(session):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from services.core.settings import get_settings
 
     scope = _scope(session, "leitung")
     fixed = mapdata.build_view(session, scope, ContactFilter(), get_settings().office_reach_km)
-    other = mapdata.build_view(session, scope, ContactFilter(
-        statuses=("member",), topics=("miete",), sources=("infostand",), kv_id=1,
-        created_since=datetime(2030, 1, 1, tzinfo=timezone.utc)), 40.0)
+    other = mapdata.build_view(
+        session,
+        scope,
+        ContactFilter(
+            statuses=("member",),
+            topics=("miete",),
+            sources=("infostand",),
+            kv_id=1,
+            created_since=datetime(2030, 1, 1, tzinfo=UTC),
+        ),
+        40.0,
+    )
     assert other.reach_km == fixed.reach_km == get_settings().office_reach_km
-    assert (other.total, other.far_total, other.kreise, other.heat) == (fixed.total, fixed.far_total,
-                                                                        fixed.kreise, fixed.heat)
+    assert (other.total, other.far_total, other.kreise, other.heat) == (
+        fixed.total,
+        fixed.far_total,
+        fixed.kreise,
+        fixed.heat,
+    )
     assert [s["plz"] for s in other.spots] == [s["plz"] for s in fixed.spots]
     assert fixed.total == session.scalar(select(func.count()).select_from(Contact))
     circles: dict[str, int] = {}
@@ -133,5 +164,7 @@ def test_leitung_gets_one_fixed_view_with_consistent_sums(session):
     land = mapdata.build_view(session, scope, ContactFilter(land_code="14"), 5.0)
     national = {k["ags"]: k["count"] for k in fixed.kreise}
     assert land.kreise and all(national[k["ags"]] == k["count"] for k in land.kreise)
-    assert land.total in (None, session.scalar(select(func.count()).select_from(Contact)
-                                               .where(Contact.land_code == "14")))
+    assert land.total in (
+        None,
+        session.scalar(select(func.count()).select_from(Contact).where(Contact.land_code == "14")),
+    )

@@ -1,4 +1,5 @@
 """Confirm and cancel mails of an assignment reach a real local SMTP server (aiosmtpd), both databases."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,9 +23,13 @@ def test_confirm_and_cancel_mails_arrive(empty_engine, smtp_server):
     with make_session_factory(empty_engine)() as s:
         team = user_scope(s, "team")
         run_matching(s, team, date.today())
-        a = s.scalars(select(Assignment).join(VolunteerOffer, VolunteerOffer.id == Assignment.offer_id)
-                      .join(Contact, Contact.id == VolunteerOffer.contact_id)
-                      .where(Assignment.status == "proposed", Contact.email != "").order_by(Assignment.id)).first()
+        a = s.scalars(
+            select(Assignment)
+            .join(VolunteerOffer, VolunteerOffer.id == Assignment.offer_id)
+            .join(Contact, Contact.id == VolunteerOffer.contact_id)
+            .where(Assignment.status == "proposed", Contact.email != "")
+            .order_by(Assignment.id)
+        ).first()
         assert a is not None
         aid = a.id
         lead_addr = s.get(CampaignLead, a.lead_id).contact_email

@@ -1,4 +1,5 @@
 """Helfer:innen-Karte aggregation, offer paging and confirm/cancel mails on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,7 +28,8 @@ def test_team_sees_every_kreis_with_the_matchings_counts(session):
     a = session.scalars(select(Assignment).where(Assignment.status == "proposed").order_by(Assignment.id)).first()
     before = needs_map(session, team, today)
     assert before.total_needs == data.total_needs - session.scalar(
-        select(func.count()).select_from(Assignment).where(Assignment.status == "proposed"))
+        select(func.count()).select_from(Assignment).where(Assignment.status == "proposed")
+    )
     handover.set_status(session, team, [a.id], "declined")
     after = needs_map(session, team, today)
     assert (after.total_needs, after.total_offers) == (before.total_needs + 1, before.total_offers + 1)
@@ -78,8 +80,11 @@ def _accepted(session, team) -> Assignment:
 
 
 def _mails(session, a, since_id):
-    return list(session.scalars(select(MailOutbox).where(MailOutbox.ref_id == a.id, MailOutbox.id > since_id)
-                                .order_by(MailOutbox.id)))
+    return list(
+        session.scalars(
+            select(MailOutbox).where(MailOutbox.ref_id == a.id, MailOutbox.id > since_id).order_by(MailOutbox.id)
+        )
+    )
 
 
 def test_confirm_and_cancel_mail_lead_and_volunteer(session):
@@ -105,8 +110,17 @@ def test_no_mail_to_volunteer_without_consent_and_none_for_a_proposal(session):
     a = _accepted(session, team)
     contact = session.get(Contact, session.get(VolunteerOffer, a.offer_id).contact_id)
     now = utcnow()
-    session.add(Consent(contact_id=contact.id, purpose="volunteering", channel=None, granted_at=now,
-                        withdrawn_at=now, source="telefon", evidence="Widerruf am Telefon"))
+    session.add(
+        Consent(
+            contact_id=contact.id,
+            purpose="volunteering",
+            channel=None,
+            granted_at=now,
+            withdrawn_at=now,
+            source="telefon",
+            evidence="Widerruf am Telefon",
+        )
+    )
     session.flush()
     last = session.scalar(select(func.max(MailOutbox.id)))
     handover.set_status(session, team, [a.id], "confirmed")

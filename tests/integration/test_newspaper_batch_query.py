@@ -1,7 +1,8 @@
 """The fast batch query (migration 0006 indexes) selects exactly the eligible contacts, on both databases."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
@@ -23,23 +24,27 @@ def spec_consent_filter(purpose: str, channel: str | None, contact=Contact):
     later_channel = later.channel.is_(None) if channel is None else later.channel == channel
     newer = exists(
         select(later.id).where(
-            later.contact_id == c.contact_id, later.purpose == purpose, later_channel,
+            later.contact_id == c.contact_id,
+            later.purpose == purpose,
+            later_channel,
             or_(later.granted_at > c.granted_at, and_(later.granted_at == c.granted_at, later.id > c.id)),
         )
     )
     return exists(
-        select(c.id).where(c.contact_id == contact.id, c.purpose == purpose, channel_match,
-                           c.withdrawn_at.is_(None), ~newer)
+        select(c.id).where(
+            c.contact_id == contact.id, c.purpose == purpose, channel_match, c.withdrawn_at.is_(None), ~newer
+        )
     )
-
 
 
 def _latest_active_in_python(session) -> set[int]:
     # Brute force: the latest newspaper/post record (granted_at, then id) decides.
     latest: dict[int, tuple] = {}
-    for cid, gat, rid, wd in session.execute(select(Consent.contact_id, Consent.granted_at, Consent.id,
-                                                    Consent.withdrawn_at).where(
-            Consent.purpose == "newspaper", Consent.channel == "post")):
+    for cid, gat, rid, wd in session.execute(
+        select(Consent.contact_id, Consent.granted_at, Consent.id, Consent.withdrawn_at).where(
+            Consent.purpose == "newspaper", Consent.channel == "post"
+        )
+    ):
         key = (gat.replace(tzinfo=None) if gat.tzinfo else gat, rid)
         if cid not in latest or key > latest[cid][0]:
             latest[cid] = (key, wd is None)
@@ -47,30 +52,58 @@ def _latest_active_in_python(session) -> set[int]:
 
 
 def _far_with_address(session) -> set[int]:
-    return set(session.scalars(select(Contact.id).join(Plz, Plz.plz == Contact.plz).where(
-        (Plz.nearest_office_km.is_(None)) | (Plz.nearest_office_km > REACH),
-        Contact.street != "", Contact.city != "")))
+    return set(
+        session.scalars(
+            select(Contact.id)
+            .join(Plz, Plz.plz == Contact.plz)
+            .where(
+                (Plz.nearest_office_km.is_(None)) | (Plz.nearest_office_km > REACH),
+                Contact.street != "",
+                Contact.city != "",
+            )
+        )
+    )
 
 
 def _mix_consents(session) -> None:
     """Withdrawals, re-grants, same-second ties and an emptied address among the far contacts."""
     far = sorted(_far_with_address(session))[:40]
-    t = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    t = datetime(2031, 1, 1, tzinfo=UTC)
     for i, cid in enumerate(far):
-        if i % 4 == 0:    # withdrawn latest
-            session.add(Consent(contact_id=cid, purpose="newspaper", channel="post", granted_at=t,
-                                withdrawn_at=t + timedelta(days=1)))
+        if i % 4 == 0:  # withdrawn latest
+            session.add(
+                Consent(
+                    contact_id=cid,
+                    purpose="newspaper",
+                    channel="post",
+                    granted_at=t,
+                    withdrawn_at=t + timedelta(days=1),
+                )
+            )
         elif i % 4 == 1:  # withdrawn, then granted again
-            session.add(Consent(contact_id=cid, purpose="newspaper", channel="post", granted_at=t,
-                                withdrawn_at=t + timedelta(days=1)))
-            session.add(Consent(contact_id=cid, purpose="newspaper", channel="post",
-                                granted_at=t + timedelta(days=2)))
+            session.add(
+                Consent(
+                    contact_id=cid,
+                    purpose="newspaper",
+                    channel="post",
+                    granted_at=t,
+                    withdrawn_at=t + timedelta(days=1),
+                )
+            )
+            session.add(Consent(contact_id=cid, purpose="newspaper", channel="post", granted_at=t + timedelta(days=2)))
         elif i % 4 == 2:  # same granted_at: the higher id (the withdrawn one) decides
             session.add(Consent(contact_id=cid, purpose="newspaper", channel="post", granted_at=t))
             session.flush()
-            session.add(Consent(contact_id=cid, purpose="newspaper", channel="post", granted_at=t,
-                                withdrawn_at=t + timedelta(hours=1)))
-        else:             # no complete address: never in a batch
+            session.add(
+                Consent(
+                    contact_id=cid,
+                    purpose="newspaper",
+                    channel="post",
+                    granted_at=t,
+                    withdrawn_at=t + timedelta(hours=1),
+                )
+            )
+        else:  # no complete address: never in a batch
             session.get(Contact, cid).street = ""
     session.flush()
 
@@ -90,18 +123,30 @@ def test_fast_consent_filter_equals_the_reference(session):
     _mix_consents(session)
     # Also a purpose without channel, and a contact whose only record is withdrawn and re-granted twice.
     cid = session.scalar(select(Contact.id).order_by(Contact.id.desc()).limit(1))
-    t = datetime(2032, 1, 1, tzinfo=timezone.utc)
+    t = datetime(2032, 1, 1, tzinfo=UTC)
     for k in range(3):
-        session.add(Consent(contact_id=cid, purpose="volunteering", channel=None, granted_at=t + timedelta(days=k),
-                            withdrawn_at=(t + timedelta(days=k, hours=1)) if k != 1 else None))
+        session.add(
+            Consent(
+                contact_id=cid,
+                purpose="volunteering",
+                channel=None,
+                granted_at=t + timedelta(days=k),
+                withdrawn_at=(t + timedelta(days=k, hours=1)) if k != 1 else None,
+            )
+        )
     session.flush()
-    for purpose, channel in [("newspaper", "post"), ("newspaper", "email"), ("volunteering", None),
-                             ("call_to_action", "sms")]:
+    for purpose, channel in [
+        ("newspaper", "post"),
+        ("newspaper", "email"),
+        ("volunteering", None),
+        ("call_to_action", "sms"),
+    ]:
         ref = set(session.scalars(select(Contact.id).where(spec_consent_filter(purpose, channel))))
         fast = set(session.scalars(select(Contact.id).where(active_consent_filter(purpose, channel))))
         assert fast == ref, (purpose, channel, len(ref ^ fast))
-    assert cid not in set(session.scalars(select(Contact.id).where(
-        active_consent_filter("volunteering", None))))  # latest of the three is withdrawn
+    assert cid not in set(
+        session.scalars(select(Contact.id).where(active_consent_filter("volunteering", None)))
+    )  # latest of the three is withdrawn
 
 
 def test_sqlite_plan_reads_indexes_only(session):

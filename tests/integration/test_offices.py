@@ -1,18 +1,21 @@
 """Offices: create, edit, close, CSV import (all or nothing); the nearest office per PLZ follows."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Office, Plz
-from services.admin import offices
 from domain.errors import PermissionDenied, ValidationError
+from services.admin import offices
 from services.geo.places import resolve_plz
 from tests.support.scopes import ADMIN, kv_of, user_scope
 
-GOOD_CSV = ("name;art;strasse;plz;ort;oeffnungszeiten;telefon;email;kreisverband\n"
-            "Büro Weißwasser;Bürgerbüro;Marktplatz 1;02943;;Mo–Do 10–16 Uhr;03576 1234;ww@example.org;\n"
-            "Wahlkreisbüro Zittau;wahlkreisbuero;Markt 2;02763;Zittau;Di 14–18 Uhr;;;KV Görlitz\n")
+GOOD_CSV = (
+    "name;art;strasse;plz;ort;oeffnungszeiten;telefon;email;kreisverband\n"
+    "Büro Weißwasser;Bürgerbüro;Marktplatz 1;02943;;Mo–Do 10–16 Uhr;03576 1234;ww@example.org;\n"
+    "Wahlkreisbüro Zittau;wahlkreisbuero;Markt 2;02763;Zittau;Di 14–18 Uhr;;;KV Görlitz\n"
+)
 
 
 def _count(session):
@@ -32,8 +35,9 @@ def test_create_office_updates_nearest(session):
     assert before is None or before > 0
     offices.close_office(session, ADMIN, oid)
     assert resolve_plz(session, plz).nearest_office_id != oid
-    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "office",
-                                                              AuditEvent.object_id == str(oid))).all()
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_type == "office", AuditEvent.object_id == str(oid))
+    ).all()
     assert actions == ["office_created", "office_closed"]
 
 
@@ -72,29 +76,41 @@ def test_csv_import_good(session, encoding, sep):
 def test_csv_import_bad_rows_import_nothing(session):
     before = _count(session)
     nearest_before = resolve_plz(session, "02943").nearest_office_id
-    bad = GOOD_CSV + ("Kaputt;Kiosk;Weg 3;1234;;;;;\n"
-                      ";geschaeftsstelle;Weg 4;04109;;;;keine-mail;\n"
-                      "Fremd;;Weg 5;04109;;;;;KV Nirgendwo\n"
-                      "Zu kurz;;Weg 6\n")
+    bad = GOOD_CSV + (
+        "Kaputt;Kiosk;Weg 3;1234;;;;;\n"
+        ";geschaeftsstelle;Weg 4;04109;;;;keine-mail;\n"
+        "Fremd;;Weg 5;04109;;;;;KV Nirgendwo\n"
+        "Zu kurz;;Weg 6\n"
+    )
     with pytest.raises(ValidationError) as exc:
         offices.import_csv(session, ADMIN, bad.encode())
     message = str(exc.value)
     assert "Es wurde nichts importiert" in message
-    for line, words in ((4, "Art „Kiosk“ unbekannt"), (4, "fünf Ziffern"), (5, "Name fehlt"),
-                        (5, "E-Mail-Adresse ungültig"), (6, "KV Nirgendwo"), (7, "Spalten")):
-        row = next(l for l in message.splitlines() if l.startswith(f"- Zeile {line}:"))
+    for line, words in (
+        (4, "Art „Kiosk“ unbekannt"),
+        (4, "fünf Ziffern"),
+        (5, "Name fehlt"),
+        (5, "E-Mail-Adresse ungültig"),
+        (6, "KV Nirgendwo"),
+        (7, "Spalten"),
+    ):
+        row = next(x for x in message.splitlines() if x.startswith(f"- Zeile {line}:"))
         assert words in row, (line, words, row)
     assert "Zeile 2" not in message and "Zeile 3" not in message
     assert _count(session) == before
     assert resolve_plz(session, "02943").nearest_office_id == nearest_before
 
 
-@pytest.mark.parametrize("raw,words", [
-    (b"", "leer"), ("name;plz\n".encode("latin-1"), "keine Geschäftsstellen"),
-    ("name;plz;farbe\nA;04109;rot\n".encode(), "Unbekannt: farbe"),
-    ("art;ort\nx;y\n".encode(), "Es fehlt: name, plz"),
-    ("name;plz\nBüro;04109\n".encode("latin-1"), "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "raw,words",
+    [
+        (b"", "leer"),
+        ("name;plz\n".encode("latin-1"), "keine Geschäftsstellen"),
+        (b"name;plz;farbe\nA;04109;rot\n", "Unbekannt: farbe"),
+        (b"art;ort\nx;y\n", "Es fehlt: name, plz"),
+        ("name;plz\nBüro;04109\n".encode("latin-1"), "UTF-8"),
+    ],
+)
 def test_csv_malformed(session, raw, words):
     with pytest.raises(ValidationError, match=words):
         offices.import_csv(session, ADMIN, raw)

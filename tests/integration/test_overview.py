@@ -1,4 +1,5 @@
 """Übersicht figures equal direct counts; leitung's are suppressed (no value 1–4 anywhere)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -7,8 +8,8 @@ from sqlalchemy import func, select
 
 from db.models import Contact, ContactTopic, Plz
 from db.types import utcnow
-from services.overview.figures import build_overview
 from services.core.scope import Scope
+from services.overview.figures import build_overview
 from tests.support.scopes import kv_of, user_scope
 
 
@@ -29,25 +30,40 @@ def test_kv_leipzig_figures_equal_direct_counts(session):
     for source, n in ov.by_source.items():
         assert n == _count(session, Contact.kv_id == kv, Contact.source == source)
     for topic, n in ov.by_topic.items():
-        assert n == session.scalar(select(func.count()).select_from(ContactTopic)
-                                   .join(Contact, Contact.id == ContactTopic.contact_id)
-                                   .where(Contact.kv_id == kv, ContactTopic.topic == topic))
-    far = _count(session, Contact.kv_id == kv, Contact.plz.in_(
-        select(Plz.plz).where((Plz.nearest_office_km > 15.0) | Plz.nearest_office_km.is_(None))))
+        assert n == session.scalar(
+            select(func.count())
+            .select_from(ContactTopic)
+            .join(Contact, Contact.id == ContactTopic.contact_id)
+            .where(Contact.kv_id == kv, ContactTopic.topic == topic)
+        )
+    far = _count(
+        session,
+        Contact.kv_id == kv,
+        Contact.plz.in_(select(Plz.plz).where((Plz.nearest_office_km > 15.0) | Plz.nearest_office_km.is_(None))),
+    )
     assert ov.without_office == far
     assert int(ov.weekly["Neue Linksaktive"].sum()) <= ov.total
     assert not ov.suppressed
 
 
 def test_land_and_team_totals(session):
-    assert build_overview(session, user_scope(session, "lv-sachsen"), 15.0).total == _count(session, Contact.land_code == "14")
+    assert build_overview(session, user_scope(session, "lv-sachsen"), 15.0).total == _count(
+        session, Contact.land_code == "14"
+    )
     assert build_overview(session, user_scope(session, "team"), 15.0).total == _count(session)
 
 
 def _all_values(ov):
-    values = [ov.total, ov.new_7, ov.new_30, ov.without_office, *ov.by_status.values(),
-              *ov.by_source.values(), *ov.by_topic.values()]
-    values += [v for v in ov.weekly["Neue Linksaktive"].tolist()]
+    values = [
+        ov.total,
+        ov.new_7,
+        ov.new_30,
+        ov.without_office,
+        *ov.by_status.values(),
+        *ov.by_source.values(),
+        *ov.by_topic.values(),
+    ]
+    values += list(ov.weekly["Neue Linksaktive"].tolist())
     return values
 
 
@@ -84,16 +100,31 @@ def test_cached_figures_follow_new_contacts_and_office_changes(session):
     kv = kv_of(session, "14713")
     before = build_overview(session, scope, 15.0)
     sample = session.scalar(select(Contact).where(Contact.kv_id == kv).limit(1))
-    session.add(Contact(first_name="Neu", last_name="Kontakt", plz=sample.plz, city=sample.city,
-                        kreis_ags=sample.kreis_ags, kv_id=kv, land_code=sample.land_code, status="contact",
-                        contact_since=utcnow().date(), source="infostand"))
+    session.add(
+        Contact(
+            first_name="Neu",
+            last_name="Kontakt",
+            plz=sample.plz,
+            city=sample.city,
+            kreis_ags=sample.kreis_ags,
+            kv_id=kv,
+            land_code=sample.land_code,
+            status="contact",
+            contact_since=utcnow().date(),
+            source="infostand",
+        )
+    )
     session.flush()
     after = build_overview(session, scope, 15.0)
     assert after.total == before.total + 1
     assert after.new_7 == before.new_7 + 1
     # The office of a PLZ in reach closes: its contacts now count as without office in reach.
-    near_plz = session.scalar(select(Contact.plz).join(Plz, Plz.plz == Contact.plz)
-                              .where(Contact.kv_id == kv, Plz.nearest_office_km <= 15.0).limit(1))
+    near_plz = session.scalar(
+        select(Contact.plz)
+        .join(Plz, Plz.plz == Contact.plz)
+        .where(Contact.kv_id == kv, Plz.nearest_office_km <= 15.0)
+        .limit(1)
+    )
     in_plz = _count(session, Contact.kv_id == kv, Contact.plz == near_plz)
     session.execute(Plz.__table__.update().where(Plz.plz == near_plz).values(nearest_office_km=40.0))
     later = build_overview(session, scope, 15.0)

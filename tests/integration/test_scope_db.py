@@ -1,12 +1,13 @@
 """For every role exactly which contacts are visible (DESIGN §3.1), on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
 from db.models import Contact, ContactShare
-from services.contacts.card import open_contact, search_contacts
 from domain.errors import NotFoundError, PermissionDenied
+from services.contacts.card import open_contact, search_contacts
 from services.core.scope import apply_scope
 from tests.support.scopes import kv_of, user_scope
 
@@ -47,6 +48,7 @@ def test_kreis_sees_explicitly_shared_contacts_only_while_shared(session):
     assert outsider in visible_ids(session, leipzig)
     assert outsider not in visible_ids(session, user_scope(session, "kv-goerlitz"))
     from db.types import utcnow
+
     share.revoked_at = utcnow()
     session.flush()
     assert outsider not in visible_ids(session, leipzig)

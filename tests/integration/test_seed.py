@@ -1,15 +1,16 @@
 """The demo seed on SQLite and PostgreSQL: structure, plausibility, constraints, determinism."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SKILLS, SOURCES, TOPICS
 from db.models import DispatchOrder
+from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SKILLS, SOURCES, TOPICS
 from services.seed import DEMO_PASSWORD, seed_demo
 from services.seed.users import demo_password_hash
 from tests.support.databases import TEST_CONTACTS
@@ -29,8 +30,11 @@ def test_structure(engine):
     assert _scalar(engine, "SELECT COUNT(*) FROM land") == 16
     assert _scalar(engine, "SELECT COUNT(*) FROM kreis") == 400
     assert _scalar(engine, "SELECT COUNT(*) FROM plz") > 8000
-    kreise = _df(engine, "SELECT k.ags, k.kv_id, k.land_code, v.land_code AS kv_land, v.name "
-                         "FROM kreis k JOIN kreisverband v ON v.id = k.kv_id")
+    kreise = _df(
+        engine,
+        "SELECT k.ags, k.kv_id, k.land_code, v.land_code AS kv_land, v.name "
+        "FROM kreis k JOIN kreisverband v ON v.id = k.kv_id",
+    )
     assert len(kreise) == 400 and kreise["ags"].is_unique  # every Kreis in exactly one KV
     assert (kreise["land_code"] == kreise["kv_land"]).all()
     merged = kreise.groupby("kv_id").size()
@@ -46,8 +50,10 @@ def test_structure(engine):
 
 
 def test_offices_placed_as_in_reality(engine):
-    offices = _df(engine, "SELECT o.*, k.land_code, k.ags FROM office o JOIN plz p ON p.plz = o.plz "
-                          "JOIN kreis k ON k.ags = p.kreis_ags")
+    offices = _df(
+        engine,
+        "SELECT o.*, k.land_code, k.ags FROM office o JOIN plz p ON p.plz = o.plz JOIN kreis k ON k.ags = p.kreis_ags",
+    )
     assert 250 <= len(offices) <= 350
     assert (offices["city"] != "").all() and offices["opening_hours"].str.contains("Uhr|Vereinbarung").all()
     assert offices["email"].str.endswith("@example.org").all()
@@ -69,12 +75,21 @@ def test_goerlitz_has_places_without_office_in_reach(engine):
 def test_demo_users(engine):
     import bcrypt
 
-    users = _df(engine, "SELECT u.username, u.role, u.land_code, u.password_hash, k.ags FROM app_user u "
-                        "LEFT JOIN kreis k ON k.kv_id = u.kv_id")
+    users = _df(
+        engine,
+        "SELECT u.username, u.role, u.land_code, u.password_hash, k.ags FROM app_user u "
+        "LEFT JOIN kreis k ON k.kv_id = u.kv_id",
+    )
     by_name = users.groupby("username")
     assert set(users["username"]) == {"admin", "team", "lv-sachsen", "kv-leipzig", "kv-goerlitz", "leitung"}
-    assert by_name["role"].first().to_dict() == {"admin": "admin", "team": "team", "lv-sachsen": "land",
-                                                  "kv-leipzig": "kreis", "kv-goerlitz": "kreis", "leitung": "leitung"}
+    assert by_name["role"].first().to_dict() == {
+        "admin": "admin",
+        "team": "team",
+        "lv-sachsen": "land",
+        "kv-leipzig": "kreis",
+        "kv-goerlitz": "kreis",
+        "leitung": "leitung",
+    }
     assert "14713" in set(users.loc[users["username"] == "kv-leipzig", "ags"])
     assert "14626" in set(users.loc[users["username"] == "kv-goerlitz", "ags"])
     assert users.loc[users["username"] == "lv-sachsen", "land_code"].iloc[0] == "14"
@@ -83,8 +98,11 @@ def test_demo_users(engine):
 
 
 def test_contacts_match_their_plz(engine):
-    c = _df(engine, "SELECT c.*, p.place, p.kreis_ags AS p_ags, k.kv_id AS k_kv, k.land_code AS k_land "
-                    "FROM contact c JOIN plz p ON p.plz = c.plz JOIN kreis k ON k.ags = p.kreis_ags")
+    c = _df(
+        engine,
+        "SELECT c.*, p.place, p.kreis_ags AS p_ags, k.kv_id AS k_kv, k.land_code AS k_land "
+        "FROM contact c JOIN plz p ON p.plz = c.plz JOIN kreis k ON k.ags = p.kreis_ags",
+    )
     assert len(c) == TEST_CONTACTS
     assert (c["city"] == c["place"]).all()
     assert (c["kreis_ags"] == c["p_ags"]).all() and (c["kv_id"] == c["k_kv"]).all()
@@ -120,13 +138,21 @@ def test_rows_per_contact_in_range(engine):
     assert 1.8 <= _scalar(engine, "SELECT COUNT(*) FROM contact_topic") / n <= 2.3
     assert 2.7 <= _scalar(engine, "SELECT COUNT(*) FROM consent") / n <= 3.3
     assert 2.7 <= _scalar(engine, "SELECT COUNT(*) FROM activity") / n <= 3.4
-    assert _scalar(engine, "SELECT COUNT(*) FROM contact c WHERE NOT EXISTS "
-                           "(SELECT 1 FROM contact_topic t WHERE t.contact_id = c.id)") == 0
+    assert (
+        _scalar(
+            engine,
+            "SELECT COUNT(*) FROM contact c WHERE NOT EXISTS (SELECT 1 FROM contact_topic t WHERE t.contact_id = c.id)",
+        )
+        == 0
+    )
     topics = _df(engine, "SELECT contact_id, COUNT(*) AS n, MIN(topic) AS t FROM contact_topic GROUP BY contact_id")
     assert topics["n"].between(1, 4).all()
     assert set(_df(engine, "SELECT DISTINCT topic FROM contact_topic")["topic"]) <= set(TOPICS)
-    first = _df(engine, "SELECT a.kind, a.occurred_at, c.created_at FROM activity a JOIN contact c "
-                        "ON c.id = a.contact_id WHERE a.kind = 'created'")
+    first = _df(
+        engine,
+        "SELECT a.kind, a.occurred_at, c.created_at FROM activity a JOIN contact c "
+        "ON c.id = a.contact_id WHERE a.kind = 'created'",
+    )
     assert len(first) == n and (pd.to_datetime(first["occurred_at"]) == pd.to_datetime(first["created_at"])).all()
     assert set(_df(engine, "SELECT DISTINCT kind FROM activity")["kind"]) <= set(ACTIVITY_KINDS)
 
@@ -146,16 +172,22 @@ def test_consents(engine):
 
 
 def test_volunteer_offers(engine):
-    offers = _df(engine, "SELECT o.*, (SELECT COUNT(*) FROM offer_skill s WHERE s.offer_id = o.id) AS skills "
-                         "FROM volunteer_offer o")
+    offers = _df(
+        engine,
+        "SELECT o.*, (SELECT COUNT(*) FROM offer_skill s WHERE s.offer_id = o.id) AS skills FROM volunteer_offer o",
+    )
     assert 0.035 * TEST_CONTACTS <= len(offers) <= 0.065 * TEST_CONTACTS
     assert offers["skills"].between(1, 3).all() and offers["contact_id"].is_unique
     assert offers["travel_radius_km"].between(5, 50).all()
     assert (pd.to_datetime(offers["period_start"]) < pd.to_datetime(offers["period_end"])).all()
     assert set(_df(engine, "SELECT DISTINCT skill FROM offer_skill")["skill"]) <= set(SKILLS)
-    without_consent = _scalar(engine, (
-        "SELECT COUNT(*) FROM volunteer_offer o WHERE NOT EXISTS (SELECT 1 FROM consent c WHERE "
-        "c.contact_id = o.contact_id AND c.purpose = 'volunteering' AND c.withdrawn_at IS NULL)"))
+    without_consent = _scalar(
+        engine,
+        (
+            "SELECT COUNT(*) FROM volunteer_offer o WHERE NOT EXISTS (SELECT 1 FROM consent c WHERE "
+            "c.contact_id = o.contact_id AND c.purpose = 'volunteering' AND c.withdrawn_at IS NULL)"
+        ),
+    )
     assert without_consent == 0
 
 
@@ -168,18 +200,27 @@ def test_names_are_diverse(engine):
 
 
 def _order(contact_id: int, status: str = "requested") -> DispatchOrder:
-    return DispatchOrder(edition_id=1, contact_id=contact_id, copies=10, ship_name="Test", ship_street="Weg 1",
-                         ship_plz="04109", ship_city="Leipzig", kv_id=1, land_code="14", status=status)
+    return DispatchOrder(
+        edition_id=1,
+        contact_id=contact_id,
+        copies=10,
+        ship_name="Test",
+        ship_street="Weg 1",
+        ship_plz="04109",
+        ship_city="Leipzig",
+        kv_id=1,
+        land_code="14",
+        status=status,
+    )
 
 
 def test_one_open_dispatch_order_per_edition_and_contact(session):
     session.add(_order(1, status="cancelled"))
     session.add(_order(1))
     session.flush()  # a cancelled order does not block a new one
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.add(_order(1))
-            session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(_order(1))
+        session.flush()
     session.add(_order(2, status="cancelled"))
     session.add(_order(2, status="cancelled"))
     session.flush()
@@ -207,7 +248,7 @@ def _dump(engine) -> dict[str, list]:
 
 
 def test_same_seed_same_data(empty_engine):
-    now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     seed_demo(empty_engine, contacts=300, seed=7, now=now)
     first = _dump(empty_engine)
     seed_demo(empty_engine, contacts=300, seed=7, now=now, reset=True)
@@ -230,9 +271,11 @@ def _schema_objects(engine) -> dict[str, list]:
         insp = inspect(conn)
         out = {}
         for table in ("contact", "contact_topic", "consent", "activity", "volunteer_offer", "offer_skill"):
-            out[table] = (sorted(i["name"] for i in insp.get_indexes(table)),
-                          sorted(fk["name"] for fk in insp.get_foreign_keys(table)),
-                          sorted(str(c["name"]) for c in insp.get_check_constraints(table)))
+            out[table] = (
+                sorted(i["name"] for i in insp.get_indexes(table)),
+                sorted(fk["name"] for fk in insp.get_foreign_keys(table)),
+                sorted(str(c["name"]) for c in insp.get_check_constraints(table)),
+            )
         return out
 
 

@@ -1,4 +1,5 @@
 """Staging an INSERT's rows in a temporary table: same rows, gone afterwards, usable again."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,6 +17,5 @@ def test_staged_holds_the_selected_rows_and_is_dropped(session):
     for _ in range(2):  # a second batch in the same transaction can stage under the same name
         with staged(session, stmt, "probe") as table:
             assert set(session.scalars(select(table.c.id))) == expected
-        with pytest.raises(DBAPIError):
-            with session.begin_nested():
-                session.execute(select(func.count()).select_from(table))
+        with pytest.raises(DBAPIError), session.begin_nested():
+            session.execute(select(func.count()).select_from(table))

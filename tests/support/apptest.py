@@ -1,4 +1,5 @@
 """AppTest helpers: the app file, demo users per role, all text of a page, opening a page as a user."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,15 +9,13 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-ROLES_USERS = {"admin": "admin", "team": "team", "land": "lv-sachsen", "kreis": "kv-leipzig",
-               "leitung": "leitung"}
+ROLES_USERS = {"admin": "admin", "team": "team", "land": "lv-sachsen", "kreis": "kv-leipzig", "leitung": "leitung"}
 
 
 def all_text(at: AppTest) -> str:
     """Every markdown, title, caption, metric and error text of the page, joined."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "warning",
-                 "success"):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "warning", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(parts)
@@ -45,8 +44,8 @@ def edition_with_batch(app_db: str, title: str, day, land_code: str | None = Non
 
     from db.engine import make_engine
     from db.queries.newspaper import BatchFilter
-    from services.newspaper import editions, orders
     from services.core.scope import Scope
+    from services.newspaper import editions, orders
 
     team = Scope(role="team", user_id=None, username="team")
     eng = make_engine(app_db)

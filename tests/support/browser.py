@@ -1,4 +1,5 @@
 """Browser-test helpers: start the app, Debian's Chromium, log in, wait for idle, pick and click robustly, screenshots."""
+
 from __future__ import annotations
 
 import os
@@ -9,13 +10,7 @@ from playwright.sync_api import expect
 
 from harness.browser import ROOT, find_chromium, wait_idle
 
-
-
 SHOTS = ROOT / "tests" / "e2e" / "screenshots"
-
-
-
-
 
 
 def chromium_path() -> str:
@@ -28,20 +23,12 @@ def chromium_path() -> str:
     return path
 
 
-
-
-
-
-
-
 def shot(page, name: str) -> Path:
     """Save a full-page screenshot under tests/e2e/screenshots/ and return its path."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
-
-
 
 
 def choose_option(page, combobox, option_name, *, type_text: str | None = None, attempts: int = 4) -> None:
@@ -87,5 +74,3 @@ def click_until(page, button, result, attempts: int = 3) -> None:
                 return
             if attempt == attempts - 1:
                 raise
-
-

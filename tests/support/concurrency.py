@@ -1,4 +1,5 @@
 """Run jobs at once from threads that start together (a barrier), collecting results or errors."""
+
 from __future__ import annotations
 
 import threading

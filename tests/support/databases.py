@@ -1,4 +1,5 @@
 """Test databases on SQLite and PostgreSQL: fresh, migrated, named per suite."""
+
 from __future__ import annotations
 
 import os
@@ -23,13 +24,16 @@ def pg_url(suffix: str = "") -> str:
     if not url:
         if os.environ.get("REQUIRE_POSTGRES") == "1":
             pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/cockpit_test)")
+        pytest.skip(
+            "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/cockpit_test)"
+        )
     if not suffix:
         return url
     parsed = make_url(url)
     name = f"{parsed.database}_{suffix}"
-    admin = make_engine(parsed.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
             conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -1,8 +1,10 @@
 """Text out of the PDFs the Cockpit makes (fpdf2 with embedded TTF fonts), for assertions."""
+
 from __future__ import annotations
 
 import re
 import zlib
+
 
 def _streams(pdf: bytes) -> dict[int, bytes]:
     out = {}
@@ -24,7 +26,7 @@ def _unescape(raw: bytes) -> bytes:
                 j = i + 1
                 while j < min(i + 4, len(raw)) and 0x30 <= raw[j] <= 0x37:
                     j += 1
-                out.append(int(raw[i + 1:j], 8) & 0xFF)
+                out.append(int(raw[i + 1 : j], 8) & 0xFF)
                 i = j
                 continue
             out.append({ord("n"): 10, ord("r"): 13, ord("t"): 9, ord("b"): 8, ord("f"): 12}.get(n, n))
@@ -44,8 +46,9 @@ def pdf_text(pdf: bytes) -> str:
         tu = re.search(rb"/ToUnicode (\d+) 0 R", m.group(1)) if m else None
         if tu:
             cmap = streams[int(tu.group(1))]
-            fonts[name.decode()] = {int(a, 16): chr(int(b, 16)) for a, b in
-                                    re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})>", cmap)}
+            fonts[name.decode()] = {
+                int(a, 16): chr(int(b, 16)) for a, b in re.findall(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})>", cmap)
+            }
     lines = []
     for data in streams.values():
         if b" Tj" not in data:
@@ -57,5 +60,5 @@ def pdf_text(pdf: bytes) -> str:
                 continue
             raw = _unescape(m.group(2))
             cmap = fonts.get(font, {})
-            lines.append("".join(cmap.get(int.from_bytes(raw[k:k + 2], "big"), "?") for k in range(0, len(raw), 2)))
+            lines.append("".join(cmap.get(int.from_bytes(raw[k : k + 2], "big"), "?") for k in range(0, len(raw), 2)))
     return "\n".join(lines)

@@ -1,4 +1,5 @@
 """Shared helpers for integration tests: scopes of the demo users."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """A real local SMTP server for the mail tests (aiosmtpd), and sender settings that point at it."""
+
 from __future__ import annotations
 
 import socket

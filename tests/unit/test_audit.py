@@ -1,4 +1,5 @@
 """Audit events hold ids and code words only (DESIGN §3.3)."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,10 +20,25 @@ class FakeSession:
 
 def test_record_fills_actor_and_object():
     s = FakeSession()
-    ev = audit.record(s, Scope("admin", user_id=3, username="admin"), "user_created", "user", 12,
-                      role="kreis", kv_id=5, ids=[1, 2], ok=True)
+    ev = audit.record(
+        s,
+        Scope("admin", user_id=3, username="admin"),
+        "user_created",
+        "user",
+        12,
+        role="kreis",
+        kv_id=5,
+        ids=[1, 2],
+        ok=True,
+    )
     assert s.added == [ev]
-    assert (ev.user_id, ev.username, ev.action, ev.object_type, ev.object_id) == (3, "admin", "user_created", "user", "12")
+    assert (ev.user_id, ev.username, ev.action, ev.object_type, ev.object_id) == (
+        3,
+        "admin",
+        "user_created",
+        "user",
+        "12",
+    )
     assert ev.details == {"role": "kreis", "kv_id": 5, "ids": [1, 2], "ok": True}
 
 

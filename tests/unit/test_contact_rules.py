@@ -1,10 +1,12 @@
 """Input rules for capturing and caring for contacts (no database)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
 
 import pytest
 
+from domain.errors import ValidationError
 from services.contacts.rules import (
     ConsentInput,
     ContactInput,
@@ -18,7 +20,6 @@ from services.contacts.rules import (
     moment_of,
     today_berlin,
 )
-from domain.errors import ValidationError
 
 
 @pytest.mark.parametrize("value", ["a@b.de", " Anna.Müller@example.org ", "x+tag@sub.domain.eu"])

@@ -1,16 +1,17 @@
 """Unit tests of the data-subject request rules: deadlines, consent withdrawal, scrubbing, confirmation, FKs."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from db.models import Base
-from services.privacy.requests import add_month, deadline, is_overdue
+from domain.errors import ValidationError
 from services.privacy.erasure import ERASED, check_confirmation, scrub
 from services.privacy.objection import latest_records
-from domain.errors import ValidationError
+from services.privacy.requests import add_month, deadline, is_overdue
 
 
 def test_add_month_clamps_to_month_end():
@@ -22,12 +23,12 @@ def test_add_month_clamps_to_month_end():
 
 def test_deadline_counts_in_berlin():
     # 23:30 UTC on 31 March is already 1 April in Berlin.
-    assert deadline(datetime(2025, 3, 31, 23, 30, tzinfo=timezone.utc)) == date(2025, 5, 1)
-    assert deadline(datetime(2025, 3, 31, 12, 0, tzinfo=timezone.utc)) == date(2025, 4, 30)
+    assert deadline(datetime(2025, 3, 31, 23, 30, tzinfo=UTC)) == date(2025, 5, 1)
+    assert deadline(datetime(2025, 3, 31, 12, 0, tzinfo=UTC)) == date(2025, 4, 30)
 
 
 def test_overdue_only_when_open_and_past_deadline():
-    received = datetime(2025, 1, 10, 9, 0, tzinfo=timezone.utc)
+    received = datetime(2025, 1, 10, 9, 0, tzinfo=UTC)
     assert not is_overdue(received, "open", date(2025, 2, 10))
     assert is_overdue(received, "open", date(2025, 2, 11))
     assert not is_overdue(received, "done", date(2026, 1, 1))
@@ -44,9 +45,13 @@ class FakeConsent:
 
 def test_latest_records_by_granted_at_then_id():
     t1, t2 = datetime(2024, 1, 1), datetime(2024, 2, 1)
-    recs = [FakeConsent(1, "newspaper", "post", t2), FakeConsent(2, "newspaper", "post", t1),
-            FakeConsent(3, "information", "email", t1), FakeConsent(4, "information", "email", t1),
-            FakeConsent(5, "information", None, t1)]
+    recs = [
+        FakeConsent(1, "newspaper", "post", t2),
+        FakeConsent(2, "newspaper", "post", t1),
+        FakeConsent(3, "information", "email", t1),
+        FakeConsent(4, "information", "email", t1),
+        FakeConsent(5, "information", None, t1),
+    ]
     assert sorted(r.id for r in latest_records(recs)) == [1, 4, 5]
 
 
@@ -91,5 +96,13 @@ def test_every_reference_to_a_person_cascades_or_is_handled_by_erasure():
     # services/dsr_erasure.py blanks dispatch_order and clears data_subject_request itself.
     assert set_null == {("dispatch_order", "contact_id"), ("data_subject_request", "contact_id")}
     assert all(v in ("CASCADE", "SET NULL") for v in seen.values()), seen
-    assert {t for t, _ in seen} >= {"contact_topic", "consent", "activity", "contact_share", "volunteer_offer",
-                                    "offer_skill", "assignment", "call_delivery"}
+    assert {t for t, _ in seen} >= {
+        "contact_topic",
+        "consent",
+        "activity",
+        "contact_share",
+        "volunteer_offer",
+        "offer_skill",
+        "assignment",
+        "call_delivery",
+    }

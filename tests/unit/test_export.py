@@ -1,4 +1,5 @@
 """Safe CSV: formula cells neutralised, `;` separated, UTF-8 with BOM."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,7 +22,7 @@ def test_numbers_stay_numbers():
 
 
 def test_tab_cr_and_blank_prefixed_formulas_are_neutralised():
-    cells = ["\t=1+1", "\r=1+1", " =HYPERLINK(\"x\")", "\n@SUM(A1)", "  -2+3", "  Leipzig"]
+    cells = ["\t=1+1", "\r=1+1", ' =HYPERLINK("x")', "\n@SUM(A1)", "  -2+3", "  Leipzig"]
     data = safe_csv(pd.DataFrame({"x": cells})).decode("utf-8-sig")
     import csv
     import io

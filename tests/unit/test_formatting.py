@@ -1,7 +1,8 @@
 """German display formats: separators, rounding, Berlin time."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from domain.formatting import format_date, format_datetime, format_decimal, format_int
 
@@ -20,8 +21,8 @@ def test_decimals_use_a_comma_and_drop_a_zero_fraction():
 
 
 def test_times_show_in_berlin():
-    winter = datetime(2026, 1, 10, 23, 30, tzinfo=timezone.utc)
-    summer = datetime(2026, 7, 10, 22, 30, tzinfo=timezone.utc)
+    winter = datetime(2026, 1, 10, 23, 30, tzinfo=UTC)
+    summer = datetime(2026, 7, 10, 22, 30, tzinfo=UTC)
     assert format_datetime(winter) == "11.01.2026, 00:30"
     assert format_datetime(summer) == "11.07.2026, 00:30"
     assert format_date(winter.date()) == "10.01.2026"

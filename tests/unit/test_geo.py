@@ -1,4 +1,5 @@
 """Unit tests of the pure geo functions (no database)."""
+
 from __future__ import annotations
 
 import numpy as np

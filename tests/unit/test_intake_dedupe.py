@@ -1,4 +1,5 @@
 """Duplicate detection: exact keys merge, likely matches go to review, strangers stay apart."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -7,8 +8,9 @@ from hypothesis import strategies as st
 from services.intake.dedupe import Record, email_key, find_matches, find_pairs_within, fold, group_pairs, street_key
 
 EXISTING = [
-    Record(1, "Anna", "Müller", "anna.mueller@example.org", "+4915123456789", "Hauptstraße 5", "04109", "Leipzig",
-           1980),
+    Record(
+        1, "Anna", "Müller", "anna.mueller@example.org", "+4915123456789", "Hauptstraße 5", "04109", "Leipzig", 1980
+    ),
     Record(2, "Peter", "Müller", "anna.mueller@example.org", "", "Hauptstraße 5", "04109", "Leipzig", 1975),
     Record(3, "Jürgen", "Schmidt", "", "", "Bahnhofstr. 12", "01067", "Dresden", 1960),
     Record(4, "Fatma", "Yılmaz", "", "+4930123456", "Kastanienallee 3", "10115", "Berlin", 1990),
@@ -35,8 +37,9 @@ def test_shared_family_mail_with_another_name_is_no_exact_merge():
 
 
 def test_swapped_names_and_street_spelling_are_likely():
-    m = by_new(find_matches([Record("n", "Schmidt", "Jürgen", "", "", "Bahnhofstraße 12", "01067", "Dresden",
-                                    1960)], EXISTING))[0]
+    m = by_new(
+        find_matches([Record("n", "Schmidt", "Jürgen", "", "", "Bahnhofstraße 12", "01067", "Dresden", 1960)], EXISTING)
+    )[0]
     assert (m.existing_id, m.kind) == (3, "likely") and "name_swapped" in m.agreeing_fields
 
 
@@ -46,20 +49,20 @@ def test_typo_in_the_name_is_likely():
 
 
 def test_a_family_member_at_the_same_address_is_no_duplicate():
-    matches = find_matches([Record("n", "Lena", "Müller", "", "", "Hauptstraße 5", "04109", "Leipzig", 2005)],
-                           EXISTING)
+    matches = find_matches([Record("n", "Lena", "Müller", "", "", "Hauptstraße 5", "04109", "Leipzig", 2005)], EXISTING)
     assert matches == []
 
 
 def test_a_stranger_matches_nothing():
-    assert find_matches([Record("n", "Xaver", "Zimmermann", "x@example.org", "", "Ringweg 1", "80331")],
-                        EXISTING) == []
+    assert find_matches([Record("n", "Xaver", "Zimmermann", "x@example.org", "", "Ringweg 1", "80331")], EXISTING) == []
 
 
 def test_two_rows_of_one_new_person_in_one_file_become_one():
-    rows = [Record("r2", "Anna", "Beispiel", "anna.b@example.org", "", "", "04109"),
-            Record("r3", "Bert", "Test", "", "", "", "01067"),
-            Record("r4", "Anna", "Beispiel", "Anna.B@example.org", "+4915100000000", "", "04109")]
+    rows = [
+        Record("r2", "Anna", "Beispiel", "anna.b@example.org", "", "", "04109"),
+        Record("r3", "Bert", "Test", "", "", "", "01067"),
+        Record("r4", "Anna", "Beispiel", "Anna.B@example.org", "+4915100000000", "", "04109"),
+    ]
     pairs = find_pairs_within(rows)
     assert [(p.left_id, p.right_id, p.kind) for p in pairs] == [("r2", "r4", "exact")]
     assert group_pairs(["r2", "r3", "r4"], pairs) == [["r2", "r4"], ["r3"]]
@@ -100,6 +103,8 @@ def test_the_sample_file_reads_validates_and_shows_its_near_duplicate():
     assert table.encoding == "Windows-1252" and table.delimiter == ";"
     result = validate_table(table, guess_mapping(table.headers), lambda plz: plz.startswith("04"))
     assert len(result.candidates) == 14 and [r.row for r in result.rejected] == [15]
-    records = [Record(c.row, c.first_name, c.last_name, c.email, c.phone, c.street, c.plz, c.city, c.birth_year)
-               for c in result.candidates]
+    records = [
+        Record(c.row, c.first_name, c.last_name, c.email, c.phone, c.street, c.plz, c.city, c.birth_year)
+        for c in result.candidates
+    ]
     assert [(p.left_id, p.right_id, p.kind) for p in find_pairs_within(records)] == [(2, 14, "likely")]

@@ -1,4 +1,5 @@
 """Guessing which column holds which field, and checking a mapping."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,18 +10,42 @@ from domain.errors import ValidationError
 from services.intake.mapping import FIELDS, check_mapping, guess_field, guess_mapping, normalise_header
 
 
-@pytest.mark.parametrize("header, field", [
-    ("Vorname", "first_name"), ("first_name", "first_name"), ("given_name", "first_name"),
-    ("Nachname", "last_name"), ("surname", "last_name"), ("Name", "full_name"),
-    ("E-Mail", "email"), ("E-Mail-Adresse", "email"), ("Mail", "email"), ("email", "email"),
-    ("Telefon", "phone"), ("Handy", "phone"), ("Mobil", "phone"),
-    ("Straße", "street"), ("Strasse", "street"), ("Hausnummer", "house_number"),
-    ("PLZ", "plz"), ("Postleitzahl", "plz"), ("zip", "plz"), ("postal_code", "plz"),
-    ("Ort", "city"), ("Wohnort", "city"), ("Geburtsjahr", "birth_year"),
-    ("Themen", "topics"), ("Interessen", "topics"), ("Newsletter", "consent_information_email"),
-    ("Zeitung per Post", "consent_newspaper_post"), ("Bemerkung", "notes"),
-    ("  E-MAIL ", "email"), ("Postleitzal", "plz"), ("Geburtsjar", "birth_year"),
-])
+@pytest.mark.parametrize(
+    "header, field",
+    [
+        ("Vorname", "first_name"),
+        ("first_name", "first_name"),
+        ("given_name", "first_name"),
+        ("Nachname", "last_name"),
+        ("surname", "last_name"),
+        ("Name", "full_name"),
+        ("E-Mail", "email"),
+        ("E-Mail-Adresse", "email"),
+        ("Mail", "email"),
+        ("email", "email"),
+        ("Telefon", "phone"),
+        ("Handy", "phone"),
+        ("Mobil", "phone"),
+        ("Straße", "street"),
+        ("Strasse", "street"),
+        ("Hausnummer", "house_number"),
+        ("PLZ", "plz"),
+        ("Postleitzahl", "plz"),
+        ("zip", "plz"),
+        ("postal_code", "plz"),
+        ("Ort", "city"),
+        ("Wohnort", "city"),
+        ("Geburtsjahr", "birth_year"),
+        ("Themen", "topics"),
+        ("Interessen", "topics"),
+        ("Newsletter", "consent_information_email"),
+        ("Zeitung per Post", "consent_newspaper_post"),
+        ("Bemerkung", "notes"),
+        ("  E-MAIL ", "email"),
+        ("Postleitzal", "plz"),
+        ("Geburtsjar", "birth_year"),
+    ],
+)
 def test_guess_field(header, field):
     assert guess_field(header)[0] == field
 
@@ -36,10 +61,26 @@ def test_each_field_is_guessed_once_the_surest_wins():
 
 
 def test_campaign_app_export():
-    mapping = guess_mapping(["contact_first_name", "contact_last_name", "contact_email", "contact_phone",
-                             "contact_zip", "tags", "newsletter_optin"])
-    assert list(mapping.values()) == ["first_name", "last_name", "email", "phone", "plz", "topics",
-                                      "consent_information_email"]
+    mapping = guess_mapping(
+        [
+            "contact_first_name",
+            "contact_last_name",
+            "contact_email",
+            "contact_phone",
+            "contact_zip",
+            "tags",
+            "newsletter_optin",
+        ]
+    )
+    assert list(mapping.values()) == [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "plz",
+        "topics",
+        "consent_information_email",
+    ]
 
 
 def test_check_mapping_needs_name_and_plz_and_no_field_twice():

@@ -1,4 +1,5 @@
 """Reading uploaded tables: encodings, separators, spreadsheets, and a German error for each bad file."""
+
 from __future__ import annotations
 
 import io
@@ -64,8 +65,12 @@ def test_tab_separated_keeps_leading_zeros():
 
 
 def test_xlsx_with_two_sheets_reads_the_chosen_one():
-    data = xlsx({"Infostand": [HEADER, ["Anna", "Muster", "01067"]],
-                 "Webformular": [HEADER, ["Bert", "Beispiel", "04109"], ["Cleo", "Test", 4109]]})
+    data = xlsx(
+        {
+            "Infostand": [HEADER, ["Anna", "Muster", "01067"]],
+            "Webformular": [HEADER, ["Bert", "Beispiel", "04109"], ["Cleo", "Test", 4109]],
+        }
+    )
     assert list_sheets(data, "liste.xlsx") == ["Infostand", "Webformular"]
     assert read_table(data, "liste.xlsx").rows == [["Anna", "Muster", "01067"]]
     t = read_table(data, "liste.xlsx", sheet="Webformular")
@@ -74,13 +79,17 @@ def test_xlsx_with_two_sheets_reads_the_chosen_one():
 
 
 def test_xlsx_formula_is_kept_as_text_for_validation():
-    t = read_table(xlsx({"S": [HEADER, ["Anna", "=HYPERLINK(\"http://x\")", "01067"]]}), "liste.xlsx")
+    t = read_table(xlsx({"S": [HEADER, ["Anna", '=HYPERLINK("http://x")', "01067"]]}), "liste.xlsx")
     assert t.rows[0][1].startswith("=")
 
 
 def test_ods_with_two_sheets():
-    data = ods({"Liste": pd.DataFrame({"Vorname": ["Anna"], "Nachname": ["Muster"], "PLZ": ["01067"]}),
-                "Leer": pd.DataFrame({"x": ["y"]})})
+    data = ods(
+        {
+            "Liste": pd.DataFrame({"Vorname": ["Anna"], "Nachname": ["Muster"], "PLZ": ["01067"]}),
+            "Leer": pd.DataFrame({"x": ["y"]}),
+        }
+    )
     assert list_sheets(data, "liste.ods") == ["Liste", "Leer"]
     t = read_table(data, "liste.ods")
     assert t.file_format == "ods" and t.rows == [["Anna", "Muster", "01067"]]
@@ -141,8 +150,7 @@ def test_100000_character_cell_names_the_row():
 
 
 def test_mixed_encodings_yield_text():
-    data = b"Vorname;Nachname;PLZ\n" + "Jürgen;Müller;01067\n".encode() \
-        + "Jörg;Weiß;04109\n".encode("cp1252")
+    data = b"Vorname;Nachname;PLZ\n" + "Jürgen;Müller;01067\n".encode() + "Jörg;Weiß;04109\n".encode("cp1252")
     t = read_table(data, "liste.csv")
     assert t.rows == [["Jürgen", "Müller", "01067"], ["Jörg", "Weiß", "04109"]]
     assert any("mischt" in w for w in t.warnings)

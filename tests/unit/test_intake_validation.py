@@ -1,4 +1,5 @@
 """Row validation: normalised candidates, or a German reason for each rejected row."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,8 +22,22 @@ from services.intake.validation import (
 
 KNOWN = {"01067", "04109", "10115"}
 HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "PLZ", "Geburtsjahr", "Themen", "Newsletter", "Notiz"]
-MAPPING = dict(zip(HEADERS, ["first_name", "last_name", "email", "phone", "plz", "birth_year", "topics",
-                             "consent_information_email", "notes"]))
+MAPPING = dict(
+    zip(
+        HEADERS,
+        [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "plz",
+            "birth_year",
+            "topics",
+            "consent_information_email",
+            "notes",
+        ],
+    )
+)
 TODAY = date(2025, 6, 1)
 
 
@@ -39,34 +54,44 @@ def one(**row):
 
 
 def test_happy_row_is_normalised():
-    c = one(**{"E-Mail": " Anna@Example.ORG ", "Telefon": "0341 1234567", "Geburtsjahr": "1980",
-               "Themen": "Miete, PFLEGE; verkehr", "Newsletter": "ja"})
+    c = one(
+        **{
+            "E-Mail": " Anna@Example.ORG ",
+            "Telefon": "0341 1234567",
+            "Geburtsjahr": "1980",
+            "Themen": "Miete, PFLEGE; verkehr",
+            "Newsletter": "ja",
+        }
+    )
     assert isinstance(c, Candidate)
     assert (c.email, c.phone, c.birth_year) == ("Anna@example.org", "+493411234567", 1980)
     assert c.topics == ("miete", "pflege", "verkehr") and c.contactable
     assert c.consents[0].purpose == "information" and c.consents[0].channel == "email"
 
 
-@pytest.mark.parametrize("row, reason", [
-    ({"E-Mail": "x,spy@evil.org"}, "E-Mail-Adresse „x,spy@evil.org“ ist ungültig"),
-    ({"E-Mail": "kein-at.example.org"}, "ist ungültig"),
-    ({"PLZ": "1067"}, "PLZ hat nur 4 Stellen – führende Null verloren? (01067)"),
-    ({"PLZ": "99999"}, "Die PLZ 99999 gibt es nicht"),
-    ({"PLZ": "0410A"}, "fünf Ziffern"),
-    ({"PLZ": ""}, "PLZ fehlt"),
-    ({"Geburtsjahr": "neunzehnhundert"}, "keine Jahreszahl"),
-    ({"Geburtsjahr": "29221"}, "Excel-Seriennummer (= 01.01.1980)"),
-    ({"Geburtsjahr": "1850"}, "nicht plausibel"),
-    ({"Telefon": "12"}, "Telefonnummer"),
-    ({"Nachname": "=HYPERLINK(\"http://evil\")"}, "Formel"),
-    ({"Notiz": "+cmd|' /C calc'!A0"}, "Formel"),
-    ({"Notiz": "@SUM(1+1)*cmd"}, "Formel"),
-    ({"Vorname": "-2+3+cmd|' /C calc'!A0"}, "Formel"),
-    ({"Vorname": "An\x00na"}, "Steuerzeichen"),
-    ({"Nachname": "Mus\x07ter"}, "Steuerzeichen"),
-    ({"Nachname": "x" * 81}, "zu lang"),
-    ({"Vorname": ""}, "Vorname fehlt"),
-])
+@pytest.mark.parametrize(
+    "row, reason",
+    [
+        ({"E-Mail": "x,spy@evil.org"}, "E-Mail-Adresse „x,spy@evil.org“ ist ungültig"),
+        ({"E-Mail": "kein-at.example.org"}, "ist ungültig"),
+        ({"PLZ": "1067"}, "PLZ hat nur 4 Stellen – führende Null verloren? (01067)"),
+        ({"PLZ": "99999"}, "Die PLZ 99999 gibt es nicht"),
+        ({"PLZ": "0410A"}, "fünf Ziffern"),
+        ({"PLZ": ""}, "PLZ fehlt"),
+        ({"Geburtsjahr": "neunzehnhundert"}, "keine Jahreszahl"),
+        ({"Geburtsjahr": "29221"}, "Excel-Seriennummer (= 01.01.1980)"),
+        ({"Geburtsjahr": "1850"}, "nicht plausibel"),
+        ({"Telefon": "12"}, "Telefonnummer"),
+        ({"Nachname": '=HYPERLINK("http://evil")'}, "Formel"),
+        ({"Notiz": "+cmd|' /C calc'!A0"}, "Formel"),
+        ({"Notiz": "@SUM(1+1)*cmd"}, "Formel"),
+        ({"Vorname": "-2+3+cmd|' /C calc'!A0"}, "Formel"),
+        ({"Vorname": "An\x00na"}, "Steuerzeichen"),
+        ({"Nachname": "Mus\x07ter"}, "Steuerzeichen"),
+        ({"Nachname": "x" * 81}, "zu lang"),
+        ({"Vorname": ""}, "Vorname fehlt"),
+    ],
+)
 def test_rejected_rows_say_why_in_german(row, reason):
     result = one(**row)
     assert not isinstance(result, Candidate)
@@ -98,8 +123,11 @@ def test_no_evidence_means_not_contactable():
 
 
 def test_batch_evidence_covers_every_row():
-    batch = BatchContext(source="infostand", evidence="Unterschrift auf der Infostand-Liste",
-                         consents=(("information", "email"), ("newspaper", "post")))
+    batch = BatchContext(
+        source="infostand",
+        evidence="Unterschrift auf der Infostand-Liste",
+        consents=(("information", "email"), ("newspaper", "post")),
+    )
     c = run({"Vorname": "Anna", "Nachname": "Muster", "PLZ": "04109"}, batch=batch).candidates[0]
     assert c.contactable and c.source == "infostand"
     assert {(x.purpose, x.channel) for x in c.consents} == {("information", "email"), ("newspaper", "post")}
@@ -112,21 +140,32 @@ def test_unknown_topics_are_a_warning():
 
 
 def test_row_problem_from_reading_rejects_the_row():
-    table = Table(headers=HEADERS, rows=[["Anna", "Muster", "", "", "04109", "", "", "", ""]], row_numbers=[2],
-                  file_format="csv", row_problems={2: "Die Zeile hat mehr Spalten (10) als die Kopfzeile (9)."})
+    table = Table(
+        headers=HEADERS,
+        rows=[["Anna", "Muster", "", "", "04109", "", "", "", ""]],
+        row_numbers=[2],
+        file_format="csv",
+        row_problems={2: "Die Zeile hat mehr Spalten (10) als die Kopfzeile (9)."},
+    )
     assert "mehr Spalten" in validate_table(table, MAPPING, KNOWN).rejected[0].reason
 
 
 def test_known_plz_may_be_a_callable():
-    table = Table(headers=HEADERS, rows=[["Anna", "Muster", "", "", "80331", "", "", "", ""]], row_numbers=[2],
-                  file_format="csv")
+    table = Table(
+        headers=HEADERS, rows=[["Anna", "Muster", "", "", "80331", "", "", "", ""]], row_numbers=[2], file_format="csv"
+    )
     assert validate_table(table, MAPPING, lambda plz: plz.startswith("8")).candidates
 
 
-@pytest.mark.parametrize("text, parts", [
-    ("Anna Muster", ("Anna", "Muster")), ("Muster, Anna", ("Anna", "Muster")),
-    ("Anna Maria von der Muster", ("Anna Maria", "von der Muster")), ("Muster", ("", "Muster")),
-])
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        ("Anna Muster", ("Anna", "Muster")),
+        ("Muster, Anna", ("Anna", "Muster")),
+        ("Anna Maria von der Muster", ("Anna Maria", "von der Muster")),
+        ("Muster", ("", "Muster")),
+    ],
+)
 def test_split_full_name(text, parts):
     assert split_full_name(text) == parts
 
@@ -153,6 +192,16 @@ def test_topics_are_case_and_umlaut_insensitive():
 
 @given(st.text(max_size=60))
 def test_validation_never_crashes_on_any_text(text):
-    result = run({"Vorname": text, "Nachname": text, "PLZ": text, "E-Mail": text, "Telefon": text,
-                  "Geburtsjahr": text, "Themen": text, "Notiz": text})
+    result = run(
+        {
+            "Vorname": text,
+            "Nachname": text,
+            "PLZ": text,
+            "E-Mail": text,
+            "Telefon": text,
+            "Geburtsjahr": text,
+            "Themen": text,
+            "Notiz": text,
+        }
+    )
     assert len(result.candidates) + len(result.rejected) + result.empty_rows == 1

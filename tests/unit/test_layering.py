@@ -1,4 +1,5 @@
 """The dependency direction of DESIGN §4 holds, and pages reach services only through the doors in appctx."""
+
 from __future__ import annotations
 
 import ast
@@ -29,6 +30,7 @@ def _files(target: str) -> list[Path]:
 
 def offenders(target: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """Files of a package (or one file) that import a module under a forbidden prefix, unless allowed."""
+
     def under(m: str, prefixes: tuple[str, ...]) -> bool:
         return any(m == p or m.startswith(p + ".") for p in prefixes)
 
@@ -40,20 +42,25 @@ def offenders(target: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] 
     return found
 
 
-@pytest.mark.parametrize("target, forbidden", [
-    ("domain", ("db", "sqlalchemy", *ABOVE_DB)),
-    ("db", ABOVE_DB),
-    ("services", ("streamlit", "components", "pages", "appctx", "registry", "app", "harness", "tests", "bench")),
-    ("components", ("db", "sqlalchemy", "pages", "appctx", "app", "tests", "bench")),
-    # Pages talk to services through appctx; the data layer and its sessions are out of reach.
-    ("pages", ("db", "sqlalchemy", "services.core.runtime", "services.core.scope", "domain.errors", "tests",
-               "bench")),
-    ("registry.py", ("db", "services", "components", "pages", "appctx", "streamlit")),
-    ("appctx.py", ("db", "components", "pages", "sqlalchemy")),
-    ("app.py", ("db.engine", "db.queries", "db.models", "db.scope", "sqlalchemy", "pages")),
-    ("bench", ("tests", "pages", "appctx", "streamlit")),
-    ("harness", ("tests", "pages", "appctx", "streamlit")),
-])
+@pytest.mark.parametrize(
+    "target, forbidden",
+    [
+        ("domain", ("db", "sqlalchemy", *ABOVE_DB)),
+        ("db", ABOVE_DB),
+        ("services", ("streamlit", "components", "pages", "appctx", "registry", "app", "harness", "tests", "bench")),
+        ("components", ("db", "sqlalchemy", "pages", "appctx", "app", "tests", "bench")),
+        # Pages talk to services through appctx; the data layer and its sessions are out of reach.
+        (
+            "pages",
+            ("db", "sqlalchemy", "services.core.runtime", "services.core.scope", "domain.errors", "tests", "bench"),
+        ),
+        ("registry.py", ("db", "services", "components", "pages", "appctx", "streamlit")),
+        ("appctx.py", ("db", "components", "pages", "sqlalchemy")),
+        ("app.py", ("db.engine", "db.queries", "db.models", "db.scope", "sqlalchemy", "pages")),
+        ("bench", ("tests", "pages", "appctx", "streamlit")),
+        ("harness", ("tests", "pages", "appctx", "streamlit")),
+    ],
+)
 def test_no_layer_imports_from_above(target, forbidden):
     assert offenders(target, forbidden) == {}
 
@@ -71,8 +78,13 @@ def page_offences(name: str, source: str) -> list[str]:
             caught = ast.unparse(node.type)
             if "Error" in caught and "ValueError" not in caught:
                 found.append(f"{name}: except {caught}")
-        if isinstance(node, ast.Attribute) and node.attr in ("db_session", "session_scope", "scope", "run_action",
-                                                             "cockpit_engine"):
+        if isinstance(node, ast.Attribute) and node.attr in (
+            "db_session",
+            "session_scope",
+            "scope",
+            "run_action",
+            "cockpit_engine",
+        ):
             found.append(f"{name}: .{node.attr}")
         if isinstance(node, ast.Name) and node.id in ("Session", "session_scope", "scope_for"):
             found.append(f"{name}: {node.id}")
@@ -91,8 +103,17 @@ def test_appctx_offers_pages_two_doors():
     """appctx's public functions for pages: read and act, besides guard, flash, errors and the user."""
     tree = ast.parse((ROOT / "appctx.py").read_text(encoding="utf-8"))
     public = {n.name for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")}
-    assert public == {"read", "act", "guard", "flash", "errors", "current_user", "cockpit_engine", "show_error",
-                      "before_login"}
+    assert public == {
+        "read",
+        "act",
+        "guard",
+        "flash",
+        "errors",
+        "current_user",
+        "cockpit_engine",
+        "show_error",
+        "before_login",
+    }
 
 
 def test_the_checks_see_forbidden_code(tmp_path):
@@ -100,5 +121,9 @@ def test_the_checks_see_forbidden_code(tmp_path):
     bad.write_text("def f():\n    from services.core.scope import Scope\n", encoding="utf-8")
     assert "services.core.scope" in imported_modules(bad)
     page = "try:\n    x()\nexcept UserError:\n    pass\nwith appctx.db_session() as s:\n    s.scope = user.scope\n"
-    assert sorted(page_offences("p.py", page)) == ["p.py: .db_session", "p.py: .scope", "p.py: .scope",
-                                                   "p.py: except UserError"]
+    assert sorted(page_offences("p.py", page)) == [
+        "p.py: .db_session",
+        "p.py: .scope",
+        "p.py: .scope",
+        "p.py: except UserError",
+    ]

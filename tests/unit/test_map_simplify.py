@@ -1,4 +1,5 @@
 """Simplified Kreis outlines: neighbours keep one shared border, nothing vanishes."""
+
 from components.simplify import simplify_features
 
 
@@ -28,10 +29,16 @@ def test_shared_border_is_simplified_identically_on_both_sides():
 def test_tiny_islands_drop_but_a_feature_never_disappears():
     island = [[5.0, 5.0], [5.001, 5.0], [5.001, 5.001], [5.0, 5.0]]
     big = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0], [0.0, 0.0]]
-    multi = {"type": "Feature", "properties": {"ags": "M"},
-             "geometry": {"type": "MultiPolygon", "coordinates": [[big], [island]]}}
-    tiny = {"type": "Feature", "properties": {"ags": "T"},
-            "geometry": {"type": "Polygon", "coordinates": [[[7.0, 7.0], [7.001, 7.0], [7.0, 7.001], [7.0, 7.0]]]}}
+    multi = {
+        "type": "Feature",
+        "properties": {"ags": "M"},
+        "geometry": {"type": "MultiPolygon", "coordinates": [[big], [island]]},
+    }
+    tiny = {
+        "type": "Feature",
+        "properties": {"ags": "T"},
+        "geometry": {"type": "Polygon", "coordinates": [[[7.0, 7.0], [7.001, 7.0], [7.0, 7.001], [7.0, 7.0]]]},
+    }
     m, t = simplify_features([multi, tiny], 0.01)
     assert m["properties"] == {"ags": "M"} and len(m["geometry"]["coordinates"]) == 1
     assert t["geometry"] == tiny["geometry"]  # kept as it was rather than lost

@@ -1,4 +1,5 @@
 """The matching solver against exhaustive enumeration on many small random instances."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.matching.solver import (
-    MAX_FIT, SKILL_CODES, Lead, Offer, candidate_edges, check, solve_greedy, solve_optimal,
+    MAX_FIT,
+    SKILL_CODES,
+    Lead,
+    Offer,
+    candidate_edges,
+    check,
+    solve_greedy,
+    solve_optimal,
 )
 
 SKILLS = SKILL_CODES[:3]
@@ -20,11 +28,17 @@ coords = st.tuples(st.floats(51.1, 51.6), st.floats(12.1, 12.6))
 def offers_st(draw, i):
     lat, lon = draw(coords)
     start = BASE + timedelta(days=draw(st.integers(0, 40)))
-    return Offer(id=100 + i, lat=lat, lon=lon, radius_km=draw(st.sampled_from([5.0, 15.0, 25.0, 40.0])),
-                 skills=frozenset(draw(st.sets(st.sampled_from(SKILLS), min_size=1, max_size=3))),
-                 start=start, end=start + timedelta(days=draw(st.integers(0, 60))),
-                 availability=frozenset(draw(st.sets(st.sampled_from(["weekend", "weekday_evening", "weekday_day"])))),
-                 topics=frozenset(draw(st.sets(st.sampled_from(["miete", "pflege", "klima"])))))
+    return Offer(
+        id=100 + i,
+        lat=lat,
+        lon=lon,
+        radius_km=draw(st.sampled_from([5.0, 15.0, 25.0, 40.0])),
+        skills=frozenset(draw(st.sets(st.sampled_from(SKILLS), min_size=1, max_size=3))),
+        start=start,
+        end=start + timedelta(days=draw(st.integers(0, 60))),
+        availability=frozenset(draw(st.sets(st.sampled_from(["weekend", "weekday_evening", "weekday_day"])))),
+        topics=frozenset(draw(st.sets(st.sampled_from(["miete", "pflege", "klima"])))),
+    )
 
 
 @st.composite
@@ -32,8 +46,15 @@ def leads_st(draw, j):
     lat, lon = draw(coords)
     start = BASE + timedelta(days=draw(st.integers(0, 40)))
     needs = {s: draw(st.integers(0, 2)) for s in draw(st.sets(st.sampled_from(SKILLS), min_size=1, max_size=2))}
-    return Lead(id=j + 1, lat=lat, lon=lon, start=start, end=start + timedelta(days=draw(st.integers(0, 60))),
-                open_needs=needs, topics=frozenset(draw(st.sets(st.sampled_from(["miete", "pflege", "klima"])))))
+    return Lead(
+        id=j + 1,
+        lat=lat,
+        lon=lon,
+        start=start,
+        end=start + timedelta(days=draw(st.integers(0, 60))),
+        open_needs=needs,
+        topics=frozenset(draw(st.sets(st.sampled_from(["miete", "pflege", "klima"])))),
+    )
 
 
 @st.composite
@@ -89,14 +110,33 @@ def test_edges_are_exactly_the_feasible_pairs():
 
     rng = random.Random(7)
     for _ in range(40):
-        offers = [Offer(i, rng.uniform(51.1, 51.6), rng.uniform(12.1, 12.6), rng.choice([5.0, 20.0, 40.0]),
-                        frozenset(rng.sample(SKILLS, rng.randint(1, 3))), BASE + timedelta(rng.randint(0, 30)),
-                        BASE + timedelta(rng.randint(30, 60))) for i in range(8)]
-        leads = [Lead(j, rng.uniform(51.1, 51.6), rng.uniform(12.1, 12.6), BASE + timedelta(rng.randint(0, 70)),
-                      BASE + timedelta(rng.randint(70, 90)), {s: rng.randint(0, 2) for s in SKILLS}) for j in range(3)]
+        offers = [
+            Offer(
+                i,
+                rng.uniform(51.1, 51.6),
+                rng.uniform(12.1, 12.6),
+                rng.choice([5.0, 20.0, 40.0]),
+                frozenset(rng.sample(SKILLS, rng.randint(1, 3))),
+                BASE + timedelta(rng.randint(0, 30)),
+                BASE + timedelta(rng.randint(30, 60)),
+            )
+            for i in range(8)
+        ]
+        leads = [
+            Lead(
+                j,
+                rng.uniform(51.1, 51.6),
+                rng.uniform(12.1, 12.6),
+                BASE + timedelta(rng.randint(0, 70)),
+                BASE + timedelta(rng.randint(70, 90)),
+                {s: rng.randint(0, 2) for s in SKILLS},
+            )
+            for j in range(3)
+        ]
         edges = candidate_edges(offers, leads)
         got = {(int(a), int(b), int(c)) for a, b, c in zip(edges.offer, edges.lead, edges.skill)}
         from services.geo.places import haversine_km
+
         want = set()
         for i, o in enumerate(offers):
             for j, ld in enumerate(leads):
@@ -110,8 +150,9 @@ def test_edges_are_exactly_the_feasible_pairs():
 def test_optimal_beats_greedy_on_a_crafted_case():
     """Greedy takes the single best edge and blocks two helpers; the optimum places both."""
     d = BASE
-    a = Offer(1, 51.34, 12.37, 30, frozenset({"infostand", "plakatieren"}), d, d + timedelta(30),
-              frozenset({"weekend"}))
+    a = Offer(
+        1, 51.34, 12.37, 30, frozenset({"infostand", "plakatieren"}), d, d + timedelta(30), frozenset({"weekend"})
+    )
     b = Offer(2, 51.34, 12.37, 30, frozenset({"infostand"}), d, d + timedelta(30))
     lead = Lead(1, 51.34, 12.37, d, d + timedelta(30), {"infostand": 1, "plakatieren": 1})
     opt, greedy = solve_optimal([a, b], [lead]), solve_greedy([a, b], [lead])

@@ -1,15 +1,16 @@
 """The assignment state machine, on a small fake assignment."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from domain.errors import ConflictError
 from services.matching.workflow import ACTIVE, TRANSITIONS, allowed, apply_transition, is_active
 
-NOW = datetime(2025, 6, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, tzinfo=UTC)
 
 
 @dataclass

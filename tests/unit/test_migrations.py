@@ -1,4 +1,5 @@
 """One Alembic head; the migrated schema equals the models (except hand-made name-search indexes)."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +12,15 @@ from db.models import Base
 from tests.support.databases import fresh_database
 
 # Created by hand in 0001 per database (DESIGN §8); the models do not declare them.
-HAND_MADE = {"ix_contact_last_name_c", "ix_contact_email_c", "ix_contact_search_trgm",
-             "ix_contact_last_name_nocase", "ix_contact_email_nocase",
-             "ix_contact_first_name_c", "ix_contact_first_name_nocase"}
+HAND_MADE = {
+    "ix_contact_last_name_c",
+    "ix_contact_email_c",
+    "ix_contact_search_trgm",
+    "ix_contact_last_name_nocase",
+    "ix_contact_email_nocase",
+    "ix_contact_first_name_c",
+    "ix_contact_first_name_nocase",
+}
 
 
 def test_exactly_one_head():
@@ -29,6 +36,7 @@ def _name(diff) -> str | None:
 def test_no_autogenerate_diff(backend_name, tmp_path):
     if backend_name == "postgresql":
         from tests.support.databases import pg_url
+
         pg_url()
     eng = make_engine(fresh_database(backend_name, tmp_path, suffix="migr"))
     try:

@@ -1,4 +1,5 @@
 """Suppression of the Helfer:innen-Karte's Kreis frame for leitung, and the map's features."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,9 +12,17 @@ from services.matching.needs_map import GAP, NEEDS, OFFERS, NeedsMap, ranked, su
 
 def frame(needs, offers) -> pd.DataFrame:
     n = len(needs)
-    df = pd.DataFrame({"ags": [f"{i:05d}" for i in range(n)], "name": [f"Kreis {i}" for i in range(n)],
-                       "land_code": ["14"] * n, "lat": [51.0] * n, "lon": [12.0] * n,
-                       NEEDS: needs, OFFERS: offers})
+    df = pd.DataFrame(
+        {
+            "ags": [f"{i:05d}" for i in range(n)],
+            "name": [f"Kreis {i}" for i in range(n)],
+            "land_code": ["14"] * n,
+            "lat": [51.0] * n,
+            "lon": [12.0] * n,
+            NEEDS: needs,
+            OFFERS: offers,
+        }
+    )
     df[GAP] = df[NEEDS] - df[OFFERS]
     return df
 
@@ -89,8 +98,13 @@ def test_popup_escapes_and_hides():
     # A hidden count gets no circle (its size would tell), nor does zero.
     assert circle_features([row], NEEDS) == []
     assert len(circle_features([row], OFFERS)) == 1
-    geo = [{"type": "Feature", "properties": {"ags": "14713"},
-            "geometry": {"type": "Point", "coordinates": [12.123456, 51.654321]}}]
+    geo = [
+        {
+            "type": "Feature",
+            "properties": {"ags": "14713"},
+            "geometry": {"type": "Point", "coordinates": [12.123456, 51.654321]},
+        }
+    ]
     (feat,) = kreis_gap_features(geo, [row])
     assert feat["geometry"]["coordinates"] == [12.123, 51.654]
     assert feat["properties"]["s"]["fillColor"] == HIDDEN_FILL

@@ -1,8 +1,9 @@
 """Unit tests of the packing list PDF: grouping by Land and KV, bundles, page and group totals, Unicode."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -11,14 +12,24 @@ from domain.errors import ValidationError
 from services.newspaper.packing_pdf import packing_pdf
 from tests.support.pdf import pdf_text
 
-AT = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
 def _orders(n: int) -> pd.DataFrame:
-    return pd.DataFrame([dict(id=i + 1, name="Łucja Ağaoğlu-Ștefănescu" if i == 0 else f"Person {i}",
-                              plz=f"{1000 + i:05d}", city="Görlitz" if i % 2 else "Weißwasser",
-                              copies=10 if i % 3 else 25, kv="Görlitz" if i % 2 else "Bautzen",
-                              land="Sachsen" if i % 5 else "Thüringen") for i in range(n)])
+    return pd.DataFrame(
+        [
+            dict(
+                id=i + 1,
+                name="Łucja Ağaoğlu-Ștefănescu" if i == 0 else f"Person {i}",
+                plz=f"{1000 + i:05d}",
+                city="Görlitz" if i % 2 else "Weißwasser",
+                copies=10 if i % 3 else 25,
+                kv="Görlitz" if i % 2 else "Bautzen",
+                land="Sachsen" if i % 5 else "Thüringen",
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def _ints(text: str) -> int:
@@ -33,7 +44,7 @@ def test_unicode_groups_and_bundles():
     # 25 copies with bundles of 10 are 3 bundles (a started bundle is packed).
     lines = text.split("\n")
     first = lines.index("Łucja Ağaoğlu-Ștefănescu")
-    assert lines[first + 3:first + 5] == ["25", "3"]
+    assert lines[first + 3 : first + 5] == ["25", "3"]
     assert "Gesamt: 12 Bestellungen" in text
 
 

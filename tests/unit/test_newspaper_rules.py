@@ -1,4 +1,5 @@
 """Unit tests: eligibility rules and the dispatch-order state machine (every forbidden move refused)."""
+
 from __future__ import annotations
 
 import itertools
@@ -10,14 +11,30 @@ from domain.errors import ValidationError
 from services.newspaper.eligibility import ContactFacts, assess, missing_requirements, validate_override
 from services.newspaper.workflow import TRANSITIONS, allowed, check_transition
 
-ALLOWED = {("requested", "approved"), ("requested", "cancelled"), ("approved", "packed"),
-           ("approved", "cancelled"), ("packed", "shipped"), ("packed", "cancelled"),
-           ("shipped", "delivered"), ("shipped", "returned")}
+ALLOWED = {
+    ("requested", "approved"),
+    ("requested", "cancelled"),
+    ("approved", "packed"),
+    ("approved", "cancelled"),
+    ("packed", "shipped"),
+    ("packed", "cancelled"),
+    ("shipped", "delivered"),
+    ("shipped", "returned"),
+}
 
 
 def facts(**kw) -> ContactFacts:
-    base = dict(contact_id=1, first_name="Łucja", last_name="Yılmaz", street="Hauptstraße 1", plz="02826",
-                city="Görlitz", plz_known=True, consent_post=True, nearest_office_km=40.0)
+    base = dict(
+        contact_id=1,
+        first_name="Łucja",
+        last_name="Yılmaz",
+        street="Hauptstraße 1",
+        plz="02826",
+        city="Görlitz",
+        plz_known=True,
+        consent_post=True,
+        nearest_office_km=40.0,
+    )
     return ContactFacts(**{**base, **kw})
 
 
@@ -32,11 +49,18 @@ def test_office_in_reach_means_pickup():
     assert assess(facts(nearest_office_km=None), 15.0).free_shipping
 
 
-@pytest.mark.parametrize("change,needle", [
-    (dict(consent_post=False), "Einwilligung"), (dict(street=" "), "Straße"), (dict(plz=""), "PLZ fehlt"),
-    (dict(plz_known=False), "unbekannt"), (dict(city=""), "Ort"), (dict(first_name="", last_name=""), "Name"),
-    (dict(open_order_status="requested"), "schon eine Bestellung"),
-])
+@pytest.mark.parametrize(
+    "change,needle",
+    [
+        (dict(consent_post=False), "Einwilligung"),
+        (dict(street=" "), "Straße"),
+        (dict(plz=""), "PLZ fehlt"),
+        (dict(plz_known=False), "unbekannt"),
+        (dict(city=""), "Ort"),
+        (dict(first_name="", last_name=""), "Name"),
+        (dict(open_order_status="requested"), "schon eine Bestellung"),
+    ],
+)
 def test_each_missing_piece_is_named(change, needle):
     missing = missing_requirements(facts(**change))
     assert len(missing) == 1 and needle in missing[0]

@@ -1,4 +1,5 @@
 """Scope rules with small fakes: which role reaches which contacts (DESIGN §3.1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,8 +40,13 @@ def test_area_roles_without_area_are_refused(user):
 
 
 def test_levels():
-    assert [Scope(r).level for r in ("kreis", "land", "team", "admin", "leitung")] == \
-        ["kv", "land", "national", "national", "national"]
+    assert [Scope(r).level for r in ("kreis", "land", "team", "admin", "leitung")] == [
+        "kv",
+        "land",
+        "national",
+        "national",
+        "national",
+    ]
 
 
 # contact (kv, land, shared with kv)

@@ -1,4 +1,5 @@
 """Settings: environment over secrets.toml, demo mode, refusal of unsafe cookie keys."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,8 +16,9 @@ def test_no_database_url_means_demo_mode_on_embedded_sqlite(tmp_path):
 
 def test_environment_overrides_secrets_file(tmp_path):
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text('DATABASE_URL = "postgresql+psycopg://a@h/db"\nOFFICE_REACH_KM = 20\n'
-                       'COOKIE_KEY = "k' + "x" * 40 + '"\n')
+    secrets.write_text(
+        'DATABASE_URL = "postgresql+psycopg://a@h/db"\nOFFICE_REACH_KM = 20\nCOOKIE_KEY = "k' + "x" * 40 + '"\n'
+    )
     s = load_settings(env={"OFFICE_REACH_KM": "12.5"}, secrets_path=secrets)
     assert s.database_url == "postgresql+psycopg://a@h/db"
     assert not s.demo_mode
@@ -33,8 +35,9 @@ def test_production_refuses_missing_example_or_short_cookie_key(tmp_path, key):
 
 
 def test_demo_mode_can_be_asked_for_explicitly(tmp_path):
-    s = load_settings(env={"DATABASE_URL": "sqlite:////tmp/x.sqlite", "DEMO_MODE": "1"},
-                      secrets_path=tmp_path / "none.toml")
+    s = load_settings(
+        env={"DATABASE_URL": "sqlite:////tmp/x.sqlite", "DEMO_MODE": "1"}, secrets_path=tmp_path / "none.toml"
+    )
     assert s.demo_mode and s.database_url == "sqlite:////tmp/x.sqlite"
 
 

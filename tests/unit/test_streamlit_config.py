@@ -1,4 +1,5 @@
 """The Streamlit configuration keeps the privacy settings the app relies on."""
+
 from __future__ import annotations
 
 import tomllib

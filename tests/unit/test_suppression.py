@@ -1,4 +1,5 @@
 """Small-group protection (DESIGN §3.2)."""
+
 from __future__ import annotations
 
 import pandas as pd

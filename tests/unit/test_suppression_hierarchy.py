@@ -1,4 +1,5 @@
 """leitung's Karte figures: no hidden count (1–4) can be recomputed from what any of its views shows."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -45,15 +46,21 @@ def test_quantile_classes_are_bands():
 def test_heat_for_leitung_holds_only_five_weights_and_no_small_plz():
     import pandas as pd
 
-    pts = pd.DataFrame({"lat": [50.0 + i / 10 for i in range(12)], "lon": [10.0] * 12,
-                        "count": [1, 2, 3, 4, 5, 6, 9, 17, 40, 41, 200, 1234]})
+    pts = pd.DataFrame(
+        {
+            "lat": [50.0 + i / 10 for i in range(12)],
+            "lon": [10.0] * 12,
+            "count": [1, 2, 3, 4, 5, 6, 9, 17, 40, 41, 200, 1234],
+        }
+    )
     heat = mf.heat(pts, suppressed=True)
     assert len(heat) == 8 and {w for *_, w in heat} <= {0.2, 0.4, 0.6, 0.8, 1.0}
 
 
 # PLZ: (Land, Kreis, count, far). Länder "L0".., Kreise "L0K0"..
-plz_rows = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 14), st.booleans()),
-                    min_size=1, max_size=40)
+plz_rows = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 14), st.booleans()), min_size=1, max_size=40
+)
 
 
 def _views(rows):
@@ -81,7 +88,7 @@ def test_no_hidden_count_can_be_recomputed_from_any_leitung_view(rows):
     for sp in spots:
         circles[sp["kreis_ags"]] = circles.get(sp["kreis_ags"], 0) + sp["count"]
     national = {k["ags"]: k for k in views[None][0]}
-    for land, (kreise, area_total, area_far) in views.items():
+    for _land, (kreise, area_total, area_far) in views.items():
         far_shown = {k["ags"]: k["far_count"] or 0 for k in kreise}
         # Far figures are sums of visible circles at every level: nothing hidden sits inside them.
         assert far_shown == {k["ags"]: circles.get(k["ags"], 0) for k in kreise}

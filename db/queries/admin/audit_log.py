@@ -1,4 +1,5 @@
 """Queries on the audit log: a filtered page of events, newest first, and the action names present."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,11 +10,24 @@ from sqlalchemy.orm import Session
 from db.models import AuditEvent
 
 
-def events(session: Session, username: str = "", action: str = "", since: datetime | None = None,
-           before: datetime | None = None, offset: int = 0, limit: int = 50) -> list[tuple]:
+def events(
+    session: Session,
+    username: str = "",
+    action: str = "",
+    since: datetime | None = None,
+    before: datetime | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[tuple]:
     """(at, username, action, object_type, object_id, details) rows, newest first, filtered and paged."""
-    stmt = select(AuditEvent.at, AuditEvent.username, AuditEvent.action, AuditEvent.object_type,
-                  AuditEvent.object_id, AuditEvent.details)
+    stmt = select(
+        AuditEvent.at,
+        AuditEvent.username,
+        AuditEvent.action,
+        AuditEvent.object_type,
+        AuditEvent.object_id,
+        AuditEvent.details,
+    )
     if username:
         stmt = stmt.where(AuditEvent.username == username.strip())
     if action:

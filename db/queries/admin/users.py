@@ -1,4 +1,5 @@
 """Queries on user accounts: one by username, the active ones, the list for administration."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

@@ -1,4 +1,5 @@
 """Names of Länder and Kreisverbände: lookups by key and sorted choices for forms."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -29,5 +30,10 @@ def land_names_by_name(session: Session) -> dict[str, str]:
 
 def kv_names_of_land(session: Session, land_code: str) -> dict[int, str]:
     """Id → name of the KVs of a Land (also those without Kreise), sorted by name."""
-    return dict(session.execute(select(Kreisverband.id, Kreisverband.name)
-                                .where(Kreisverband.land_code == land_code).order_by(Kreisverband.name)).all())
+    return dict(
+        session.execute(
+            select(Kreisverband.id, Kreisverband.name)
+            .where(Kreisverband.land_code == land_code)
+            .order_by(Kreisverband.name)
+        ).all()
+    )

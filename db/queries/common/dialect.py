@@ -1,4 +1,5 @@
 """Small SQL helpers that differ between SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Stage the rows an INSERT ... SELECT will add before the INSERT runs."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 """Consent queries: whether a contact's latest record for a purpose and channel is active."""
+
 from __future__ import annotations
 
 from sqlalchemy import and_, exists, or_, select
@@ -24,12 +25,15 @@ def active_consent_filter(purpose: str, channel: str | None, contact=Contact):
     later_channel = later.channel.is_(None) if channel is None else later.channel == channel
     withdrawn_after = exists(
         select(later.id).where(
-            later.contact_id == c.contact_id, later.purpose == purpose, later_channel,
+            later.contact_id == c.contact_id,
+            later.purpose == purpose,
+            later_channel,
             later.withdrawn_at.is_not(None),
             or_(later.granted_at > c.granted_at, and_(later.granted_at == c.granted_at, later.id > c.id)),
         )
     )
     return exists(
-        select(c.id).where(c.contact_id == contact.id, c.purpose == purpose, channel_match,
-                           c.withdrawn_at.is_(None), ~withdrawn_after)
+        select(c.id).where(
+            c.contact_id == contact.id, c.purpose == purpose, channel_match, c.withdrawn_at.is_(None), ~withdrawn_after
+        )
     )

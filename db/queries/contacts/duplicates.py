@@ -1,12 +1,22 @@
 """Queries of the duplicate review: the queue in scope, filing pairs, and moving a person's traces on a merge."""
+
 from __future__ import annotations
 
 from sqlalchemy import and_, delete, exists, func, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
-    Activity, CallDelivery, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest, DispatchOrder,
-    DuplicateCandidate, Kreisverband, VolunteerOffer,
+    Activity,
+    CallDelivery,
+    Consent,
+    Contact,
+    ContactShare,
+    ContactTopic,
+    DataSubjectRequest,
+    DispatchOrder,
+    DuplicateCandidate,
+    Kreisverband,
+    VolunteerOffer,
 )
 from db.scope import Scope, apply_area, apply_scope
 from db.types import utcnow
@@ -21,9 +31,12 @@ def _in_scope(stmt, scope: Scope):
 
 def open_pairs(session: Session, scope: Scope, limit: int, kv_id: int | None = None) -> list[tuple]:
     """Open candidates in scope, best score first: (candidate, contact a, contact b)."""
-    stmt = (select(DuplicateCandidate, A, B)
-            .join(A, A.id == DuplicateCandidate.contact_a).join(B, B.id == DuplicateCandidate.contact_b)
-            .where(DuplicateCandidate.status == "open"))
+    stmt = (
+        select(DuplicateCandidate, A, B)
+        .join(A, A.id == DuplicateCandidate.contact_a)
+        .join(B, B.id == DuplicateCandidate.contact_b)
+        .where(DuplicateCandidate.status == "open")
+    )
     if kv_id is not None:
         stmt = stmt.where(DuplicateCandidate.kv_id == kv_id)
     stmt = _in_scope(stmt, scope).order_by(DuplicateCandidate.score.desc(), DuplicateCandidate.id).limit(limit)
@@ -32,24 +45,35 @@ def open_pairs(session: Session, scope: Scope, limit: int, kv_id: int | None = N
 
 def open_count(session: Session, scope: Scope) -> int:
     """How many open candidates the scope sees."""
-    stmt = (select(func.count()).select_from(DuplicateCandidate)
-            .join(A, A.id == DuplicateCandidate.contact_a).join(B, B.id == DuplicateCandidate.contact_b)
-            .where(DuplicateCandidate.status == "open"))
+    stmt = (
+        select(func.count())
+        .select_from(DuplicateCandidate)
+        .join(A, A.id == DuplicateCandidate.contact_a)
+        .join(B, B.id == DuplicateCandidate.contact_b)
+        .where(DuplicateCandidate.status == "open")
+    )
     return int(session.scalar(_in_scope(stmt, scope)) or 0)
 
 
 def kvs_in_area(session: Session, scope: Scope) -> list[tuple[int, str, str]]:
     """(id, name, land code) of the KVs in the scope's area (kreis: its own; land: its Land; else all), by name."""
-    stmt = apply_area(select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code), scope, Kreisverband.id,
-                      Kreisverband.land_code).order_by(Kreisverband.name)
+    stmt = apply_area(
+        select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code),
+        scope,
+        Kreisverband.id,
+        Kreisverband.land_code,
+    ).order_by(Kreisverband.name)
     return [tuple(row) for row in session.execute(stmt).all()]
 
 
 def candidates_for_update(session: Session, scope: Scope, ids: list[int]) -> list[tuple]:
     """The open candidates with these ids that the scope sees fully, with both contacts, locked for the change."""
-    stmt = (select(DuplicateCandidate, A, B)
-            .join(A, A.id == DuplicateCandidate.contact_a).join(B, B.id == DuplicateCandidate.contact_b)
-            .where(DuplicateCandidate.id.in_(ids), DuplicateCandidate.status == "open"))
+    stmt = (
+        select(DuplicateCandidate, A, B)
+        .join(A, A.id == DuplicateCandidate.contact_a)
+        .join(B, B.id == DuplicateCandidate.contact_b)
+        .where(DuplicateCandidate.id.in_(ids), DuplicateCandidate.status == "open")
+    )
     stmt = _in_scope(stmt, scope).order_by(DuplicateCandidate.id)
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(of=DuplicateCandidate)
@@ -60,9 +84,12 @@ def known_pairs(session: Session, pairs: list[tuple[int, int]]) -> set[tuple[int
     """Which (a, b) pairs (a < b) are already filed, open or decided: they are never filed again."""
     found: set[tuple[int, int]] = set()
     for start in range(0, len(pairs), 500):
-        chunk = pairs[start:start + 500]
-        rows = session.execute(select(DuplicateCandidate.contact_a, DuplicateCandidate.contact_b)
-                               .where(tuple_(DuplicateCandidate.contact_a, DuplicateCandidate.contact_b).in_(chunk)))
+        chunk = pairs[start : start + 500]
+        rows = session.execute(
+            select(DuplicateCandidate.contact_a, DuplicateCandidate.contact_b).where(
+                tuple_(DuplicateCandidate.contact_a, DuplicateCandidate.contact_b).in_(chunk)
+            )
+        )
         found.update((int(a), int(b)) for a, b in rows)
     return found
 
@@ -76,12 +103,19 @@ def move_traces(session: Session, survivor: int, merged: int) -> dict[str, int]:
     moved = {}
     mine = select(ContactTopic.topic).where(ContactTopic.contact_id == survivor)
     session.execute(delete(ContactTopic).where(ContactTopic.contact_id == merged, ContactTopic.topic.in_(mine)))
-    moved["topics"] = session.execute(update(ContactTopic).where(ContactTopic.contact_id == merged)
-                                      .values(contact_id=survivor)).rowcount
-    for model, key in ((Consent, "consents"), (Activity, "activities"), (ContactShare, "shares"),
-                       (DataSubjectRequest, "requests"), (VolunteerOffer, "offers")):
-        moved[key] = session.execute(update(model).where(model.contact_id == merged)
-                                     .values(contact_id=survivor)).rowcount
+    moved["topics"] = session.execute(
+        update(ContactTopic).where(ContactTopic.contact_id == merged).values(contact_id=survivor)
+    ).rowcount
+    for model, key in (
+        (Consent, "consents"),
+        (Activity, "activities"),
+        (ContactShare, "shares"),
+        (DataSubjectRequest, "requests"),
+        (VolunteerOffer, "offers"),
+    ):
+        moved[key] = session.execute(
+            update(model).where(model.contact_id == merged).values(contact_id=survivor)
+        ).rowcount
     moved["deliveries"] = _move_deliveries(session, survivor, merged)
     moved["orders"] = _move_orders(session, survivor, merged)
     return moved
@@ -92,34 +126,58 @@ def _move_deliveries(session: Session, survivor: int, merged: int) -> int:
     same_call = select(theirs).where(theirs.contact_id == survivor, theirs.call_id == CallDelivery.call_id)
     # Where both got the same call, the survivor's delivery takes the merged person's answer if it had none.
     for call_id, response, responded_at in session.execute(
-            select(CallDelivery.call_id, CallDelivery.response, CallDelivery.responded_at)
-            .where(CallDelivery.contact_id == merged, CallDelivery.response != "", exists(same_call))).all():
-        session.execute(update(CallDelivery).where(CallDelivery.contact_id == survivor,
-                                                   CallDelivery.call_id == call_id, CallDelivery.response == "")
-                        .values(response=response, responded_at=responded_at))
+        select(CallDelivery.call_id, CallDelivery.response, CallDelivery.responded_at).where(
+            CallDelivery.contact_id == merged, CallDelivery.response != "", exists(same_call)
+        )
+    ).all():
+        session.execute(
+            update(CallDelivery)
+            .where(CallDelivery.contact_id == survivor, CallDelivery.call_id == call_id, CallDelivery.response == "")
+            .values(response=response, responded_at=responded_at)
+        )
     session.execute(delete(CallDelivery).where(CallDelivery.contact_id == merged, exists(same_call)))
-    return session.execute(update(CallDelivery).where(CallDelivery.contact_id == merged)
-                           .values(contact_id=survivor)).rowcount
+    return session.execute(
+        update(CallDelivery).where(CallDelivery.contact_id == merged).values(contact_id=survivor)
+    ).rowcount
 
 
 def _move_orders(session: Session, survivor: int, merged: int) -> int:
     theirs = aliased(DispatchOrder)
-    open_same = select(theirs.id).where(theirs.contact_id == survivor, theirs.edition_id == DispatchOrder.edition_id,
-                                        theirs.status != "cancelled")
-    session.execute(update(DispatchOrder)
-                    .where(DispatchOrder.contact_id == merged, DispatchOrder.status != "cancelled", exists(open_same))
-                    .values(status="cancelled", cancelled_at=utcnow(),
-                            override_reason="Storniert bei der Zusammenführung doppelter Einträge"))
-    return session.execute(update(DispatchOrder).where(DispatchOrder.contact_id == merged)
-                           .values(contact_id=survivor)).rowcount
+    open_same = select(theirs.id).where(
+        theirs.contact_id == survivor, theirs.edition_id == DispatchOrder.edition_id, theirs.status != "cancelled"
+    )
+    session.execute(
+        update(DispatchOrder)
+        .where(DispatchOrder.contact_id == merged, DispatchOrder.status != "cancelled", exists(open_same))
+        .values(
+            status="cancelled",
+            cancelled_at=utcnow(),
+            override_reason="Storniert bei der Zusammenführung doppelter Einträge",
+        )
+    )
+    return session.execute(
+        update(DispatchOrder).where(DispatchOrder.contact_id == merged).values(contact_id=survivor)
+    ).rowcount
 
 
 def repoint_candidates(session: Session, survivor: int, merged: int) -> None:
     """Other open pairs of the merged person now name the survivor (pairs that would repeat one are dropped)."""
-    rows = session.execute(select(DuplicateCandidate).where(
-        DuplicateCandidate.id.in_(select(DuplicateCandidate.id).where(
-            and_(DuplicateCandidate.status == "open",
-                 (DuplicateCandidate.contact_a == merged) | (DuplicateCandidate.contact_b == merged)))))).scalars().all()
+    rows = (
+        session.execute(
+            select(DuplicateCandidate).where(
+                DuplicateCandidate.id.in_(
+                    select(DuplicateCandidate.id).where(
+                        and_(
+                            DuplicateCandidate.status == "open",
+                            (DuplicateCandidate.contact_a == merged) | (DuplicateCandidate.contact_b == merged),
+                        )
+                    )
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
     for cand in rows:
         other = cand.contact_b if cand.contact_a == merged else cand.contact_a
         pair = (min(other, survivor), max(other, survivor))

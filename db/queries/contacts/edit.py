@@ -2,6 +2,7 @@
 
 Every lookup of a person goes through db.scope.apply_scope (DESIGN §3.1).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -40,8 +41,12 @@ def email_in_scope(session: Session, scope: Scope, email: str, exclude_id: int |
 def latest_consent(session: Session, contact_id: int, purpose: str, channel: str | None) -> Consent | None:
     """The record that decides (latest by granted_at, then id) for one purpose and channel, or None."""
     channel_match = Consent.channel.is_(None) if channel is None else Consent.channel == channel
-    stmt = (select(Consent).where(Consent.contact_id == contact_id, Consent.purpose == purpose, channel_match)
-            .order_by(Consent.granted_at.desc(), Consent.id.desc()).limit(1))
+    stmt = (
+        select(Consent)
+        .where(Consent.contact_id == contact_id, Consent.purpose == purpose, channel_match)
+        .order_by(Consent.granted_at.desc(), Consent.id.desc())
+        .limit(1)
+    )
     return session.scalars(stmt).first()
 
 

@@ -2,6 +2,7 @@
 
 Every query here goes through db.scope.apply_scope (DESIGN §3.1).
 """
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,18 @@ from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
-    Activity, Consent, Contact, ContactShare, ContactTopic, DispatchOrder, Kreis, Kreisverband, Land,
-    NewspaperEdition, OfferSkill, VolunteerOffer,
+    Activity,
+    Consent,
+    Contact,
+    ContactShare,
+    ContactTopic,
+    DispatchOrder,
+    Kreis,
+    Kreisverband,
+    Land,
+    NewspaperEdition,
+    OfferSkill,
+    VolunteerOffer,
 )
 from db.scope import Scope, apply_scope
 
@@ -88,17 +99,22 @@ def _name_filter(session: Session, words: list[str]):
     if len(words) >= 2:
         first, last = words[0], " ".join(words[1:])
         # "Anna Müller" or "Müller Anna": both prefixes must match, in either order.
-        return or_(and_(_prefix(session, Contact.first_name, first), _prefix(session, Contact.last_name, last)),
-                   and_(_prefix(session, Contact.last_name, words[0]),
-                        _prefix(session, Contact.first_name, " ".join(words[1:]))))
+        return or_(
+            and_(_prefix(session, Contact.first_name, first), _prefix(session, Contact.last_name, last)),
+            and_(
+                _prefix(session, Contact.last_name, words[0]), _prefix(session, Contact.first_name, " ".join(words[1:]))
+            ),
+        )
     return or_(_prefix(session, Contact.last_name, q), _prefix(session, Contact.first_name, q))
 
 
-def search(session: Session, scope: Scope, query: str, page: int = 0,
-           page_size: int = PAGE_SIZE) -> tuple[list[tuple], bool]:
+def search(
+    session: Session, scope: Scope, query: str, page: int = 0, page_size: int = PAGE_SIZE
+) -> tuple[list[tuple], bool]:
     """One page of contacts in scope matching query, ordered by (lower(last_name), id); rows + has_next."""
-    stmt: Select = select(Contact.id, Contact.last_name, Contact.first_name, Contact.email, Contact.plz,
-                          Contact.city, Contact.status)
+    stmt: Select = select(
+        Contact.id, Contact.last_name, Contact.first_name, Contact.email, Contact.plz, Contact.city, Contact.status
+    )
     cond = search_filter(session, query)
     if cond is not None:
         stmt = stmt.where(cond)
@@ -111,55 +127,82 @@ def search(session: Session, scope: Scope, query: str, page: int = 0,
 
 def contact_in_scope(session: Session, scope: Scope, contact_id: int):
     """The contact with its Kreis, KV and Land names, or None when unknown or out of scope."""
-    stmt = (select(Contact, Kreis.name, Kreisverband.name, Land.name)
-            .join(Kreis, Kreis.ags == Contact.kreis_ags)
-            .join(Kreisverband, Kreisverband.id == Contact.kv_id)
-            .join(Land, Land.code == Contact.land_code)
-            .where(Contact.id == contact_id))
+    stmt = (
+        select(Contact, Kreis.name, Kreisverband.name, Land.name)
+        .join(Kreis, Kreis.ags == Contact.kreis_ags)
+        .join(Kreisverband, Kreisverband.id == Contact.kv_id)
+        .join(Land, Land.code == Contact.land_code)
+        .where(Contact.id == contact_id)
+    )
     return session.execute(apply_scope(stmt, scope)).first()
 
 
 def topics(session: Session, contact_id: int) -> list[str]:
     """Topic codes of a contact."""
-    return list(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == contact_id)
-                                .order_by(ContactTopic.topic)))
+    return list(
+        session.scalars(
+            select(ContactTopic.topic).where(ContactTopic.contact_id == contact_id).order_by(ContactTopic.topic)
+        )
+    )
 
 
 def consents(session: Session, contact_id: int) -> list[Consent]:
     """All consent records of a contact, oldest first (id breaks ties)."""
-    return list(session.scalars(select(Consent).where(Consent.contact_id == contact_id)
-                                .order_by(Consent.granted_at, Consent.id)))
+    return list(
+        session.scalars(
+            select(Consent).where(Consent.contact_id == contact_id).order_by(Consent.granted_at, Consent.id)
+        )
+    )
 
 
 def activities(session: Session, contact_id: int, limit: int = 200) -> list[Activity]:
     """The contact's timeline, newest first."""
-    return list(session.scalars(select(Activity).where(Activity.contact_id == contact_id)
-                                .order_by(Activity.occurred_at.desc(), Activity.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Activity)
+            .where(Activity.contact_id == contact_id)
+            .order_by(Activity.occurred_at.desc(), Activity.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def dispatch_orders(session: Session, contact_id: int) -> list[tuple]:
     """(order, edition title) for the contact, newest first."""
-    stmt = (select(DispatchOrder, NewspaperEdition.title)
-            .join(NewspaperEdition, NewspaperEdition.id == DispatchOrder.edition_id)
-            .where(DispatchOrder.contact_id == contact_id).order_by(DispatchOrder.requested_at.desc()))
+    stmt = (
+        select(DispatchOrder, NewspaperEdition.title)
+        .join(NewspaperEdition, NewspaperEdition.id == DispatchOrder.edition_id)
+        .where(DispatchOrder.contact_id == contact_id)
+        .order_by(DispatchOrder.requested_at.desc())
+    )
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
 def volunteer_offers(session: Session, contact_id: int) -> list[tuple]:
     """(offer, comma-separated skills) for the contact, newest first."""
-    offers = list(session.scalars(select(VolunteerOffer).where(VolunteerOffer.contact_id == contact_id)
-                                  .order_by(VolunteerOffer.created_at.desc())))
+    offers = list(
+        session.scalars(
+            select(VolunteerOffer)
+            .where(VolunteerOffer.contact_id == contact_id)
+            .order_by(VolunteerOffer.created_at.desc())
+        )
+    )
     skills: dict[int, list[str]] = {}
     if offers:
-        for offer_id, skill in session.execute(select(OfferSkill.offer_id, OfferSkill.skill)
-                                               .where(OfferSkill.offer_id.in_([o.id for o in offers]))
-                                               .order_by(OfferSkill.skill)):
+        for offer_id, skill in session.execute(
+            select(OfferSkill.offer_id, OfferSkill.skill)
+            .where(OfferSkill.offer_id.in_([o.id for o in offers]))
+            .order_by(OfferSkill.skill)
+        ):
             skills.setdefault(offer_id, []).append(skill)
     return [(o, skills.get(o.id, [])) for o in offers]
 
 
 def shared_with(session: Session, contact_id: int) -> list[str]:
     """Names of the KVs the contact is explicitly shared with (active shares)."""
-    stmt = (select(Kreisverband.name).join(ContactShare, ContactShare.kv_id == Kreisverband.id)
-            .where(ContactShare.contact_id == contact_id, ContactShare.revoked_at.is_(None)))
+    stmt = (
+        select(Kreisverband.name)
+        .join(ContactShare, ContactShare.kv_id == Kreisverband.id)
+        .where(ContactShare.contact_id == contact_id, ContactShare.revoked_at.is_(None))
+    )
     return list(session.scalars(stmt))

@@ -1,4 +1,5 @@
 """Read queries behind the Karte: contact counts per PLZ, places, offices, Kreise, persons of one PLZ."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,7 @@ def _filtered(stmt, f: ContactFilter):
     if f.kv_id is not None:
         stmt = stmt.where(Contact.kv_id == f.kv_id)
     if f.topics:
-        stmt = stmt.where(Contact.id.in_(
-            select(ContactTopic.contact_id).where(ContactTopic.topic.in_(f.topics))))
+        stmt = stmt.where(Contact.id.in_(select(ContactTopic.contact_id).where(ContactTopic.topic.in_(f.topics))))
     return stmt
 
 
@@ -47,16 +47,19 @@ def _area(stmt, scope: Scope, f: ContactFilter):
 
 def counts_by_plz_status(session: Session, scope: Scope, f: ContactFilter) -> pd.DataFrame:
     """Filtered contacts in the scope's area per PLZ and status: columns plz, status, n."""
-    stmt = _area(select(Contact.plz, Contact.status, func.count().label("n"))
-                 .group_by(Contact.plz, Contact.status), scope, f)
+    stmt = _area(
+        select(Contact.plz, Contact.status, func.count().label("n")).group_by(Contact.plz, Contact.status), scope, f
+    )
     return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "status", "n"])
 
 
 def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_codes=None) -> pd.DataFrame:
     """Filtered contacts per PLZ and topic (a contact counts once per topic): plz, topic, n."""
-    stmt = (select(Contact.plz, ContactTopic.topic, func.count().label("n"))
-            .join(ContactTopic, ContactTopic.contact_id == Contact.id)
-            .group_by(Contact.plz, ContactTopic.topic))
+    stmt = (
+        select(Contact.plz, ContactTopic.topic, func.count().label("n"))
+        .join(ContactTopic, ContactTopic.contact_id == Contact.id)
+        .group_by(Contact.plz, ContactTopic.topic)
+    )
     if plz_codes is not None:
         if not len(plz_codes):
             return pd.DataFrame(columns=["plz", "topic", "n"])
@@ -67,8 +70,11 @@ def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_co
 def contact_version(session: Session) -> tuple:
     """A cheap fingerprint of the contact table: changes when contacts are added, removed or edited."""
     # Three statements: SQLite answers a lone max() from the index, not a combined one.
-    return (session.scalar(select(func.count()).select_from(Contact)), session.scalar(select(func.max(Contact.id))),
-            session.scalar(select(func.max(Contact.updated_at))))
+    return (
+        session.scalar(select(func.count()).select_from(Contact)),
+        session.scalar(select(func.max(Contact.id))),
+        session.scalar(select(func.max(Contact.updated_at))),
+    )
 
 
 def plz_places(session: Session) -> pd.DataFrame:
@@ -79,10 +85,24 @@ def plz_places(session: Session) -> pd.DataFrame:
 
 def active_offices(session: Session) -> pd.DataFrame:
     """Open offices with their KV and Land: id, name, kind, street, plz, city, lat, lon, opening_hours, kv_id, land_code."""
-    stmt = (select(Office.id, Office.name, Office.kind, Office.street, Office.plz, Office.city, Office.lat,
-                   Office.lon, Office.opening_hours, Office.kv_id, Kreisverband.land_code)
-            .join(Kreisverband, Kreisverband.id == Office.kv_id)
-            .where(Office.active.is_(True)).order_by(Office.id))
+    stmt = (
+        select(
+            Office.id,
+            Office.name,
+            Office.kind,
+            Office.street,
+            Office.plz,
+            Office.city,
+            Office.lat,
+            Office.lon,
+            Office.opening_hours,
+            Office.kv_id,
+            Kreisverband.land_code,
+        )
+        .join(Kreisverband, Kreisverband.id == Office.kv_id)
+        .where(Office.active.is_(True))
+        .order_by(Office.id)
+    )
     cols = ["id", "name", "kind", "street", "plz", "city", "lat", "lon", "opening_hours", "kv_id", "land_code"]
     return pd.DataFrame(session.execute(stmt).all(), columns=cols)
 
@@ -90,8 +110,9 @@ def active_offices(session: Session) -> pd.DataFrame:
 def kreise(session: Session) -> pd.DataFrame:
     """All Kreise: ags, name, land_code, kv_id, population, lat, lon."""
     stmt = select(Kreis.ags, Kreis.name, Kreis.land_code, Kreis.kv_id, Kreis.population, Kreis.lat, Kreis.lon)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["ags", "name", "land_code", "kv_id", "population", "lat", "lon"])
+    return pd.DataFrame(
+        session.execute(stmt).all(), columns=["ags", "name", "land_code", "kv_id", "population", "lat", "lon"]
+    )
 
 
 def kreisverbaende(session: Session) -> pd.DataFrame:
@@ -102,9 +123,13 @@ def kreisverbaende(session: Session) -> pd.DataFrame:
 
 def contacts_in_plz(session: Session, scope: Scope, f: ContactFilter, plz: str, limit: int = 1000) -> pd.DataFrame:
     """The persons of one PLZ the scope may see (filtered): id, first_name, last_name, status, source, created_at."""
-    stmt = (select(Contact.id, Contact.first_name, Contact.last_name, Contact.status, Contact.source,
-                   Contact.created_at)
-            .where(Contact.plz == plz).order_by(Contact.last_name, Contact.first_name, Contact.id).limit(limit))
+    stmt = (
+        select(Contact.id, Contact.first_name, Contact.last_name, Contact.status, Contact.source, Contact.created_at)
+        .where(Contact.plz == plz)
+        .order_by(Contact.last_name, Contact.first_name, Contact.id)
+        .limit(limit)
+    )
     stmt = _filtered(apply_scope(stmt, scope), f)
-    return pd.DataFrame(session.execute(stmt).all(),
-                        columns=["id", "first_name", "last_name", "status", "source", "created_at"])
+    return pd.DataFrame(
+        session.execute(stmt).all(), columns=["id", "first_name", "last_name", "status", "source", "created_at"]
+    )

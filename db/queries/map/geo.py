@@ -1,4 +1,5 @@
 """Queries on places: a PLZ with its Kreis, KV, Land and nearest office; centroids and open office points."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
