@@ -2,7 +2,7 @@
 likely duplicates against the million, writes), with the process's peak memory.
 
 python -m bench.bench_import [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
-The file is synthetic: 80 % new people, 8 % with the e-mail of a stored person, 7 % a stored person with a
+The file is synthetic: 80 % new people (rare surnames), 8 % with the e-mail of a stored person, 7 % a stored person with a
 typo in the name, 3 % rows with a bad e-mail or PLZ, 2 % a second row of a person in the file. Writes run
 in one transaction that is rolled back: the benchmark databases stay unchanged.
 """
@@ -120,7 +120,10 @@ def synthetic_file(session, rows: int, seed: int = 1) -> bytes:
     )
     n_new, n_exact, n_typo, n_bad = int(rows * 0.80), int(rows * 0.08), int(rows * 0.07), int(rows * 0.03)
     n_twice = rows - n_new - n_exact - n_typo - n_bad
-    new = pd.DataFrame({"Vorname": rng.choice(FIRST, n_new), "Nachname": rng.choice(LAST, n_new)})
+    # New people get rare surnames (a common name beside a namesake in the same PLZ is a fair review case).
+    syllables = np.array(["ka", "lo", "mir", "ten", "ber", "da", "vos", "rin", "gu", "sel", "tam", "ow", "ski", "ha"])
+    rare = ["".join(rng.choice(syllables, 3)).capitalize() + "ke" for _ in range(n_new)]
+    new = pd.DataFrame({"Vorname": rng.choice(FIRST, n_new), "Nachname": rare})
     new["E-Mail"] = [f"neu{i}.bench@example.org" for i in range(n_new)]
     new["Telefon"] = [f"0151 {5550000 + i}" if i % 3 == 0 else "" for i in range(n_new)]
     new["Straße"] = [f"Benchstraße {i % 200 + 1}" for i in range(n_new)]

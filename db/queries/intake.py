@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -78,15 +78,30 @@ COMPARE_COLUMNS = (
 )
 
 
-def people_in_plz(session: Session, plzs: Iterable[str]) -> pd.DataFrame:
-    """The fields duplicate detection compares, for everyone living in one of the PLZ (blocking by place)."""
-    cols = [getattr(Contact, c) for c in COMPARE_COLUMNS]
-    frames = [
-        pd.DataFrame(session.execute(select(*cols).where(Contact.plz.in_(chunk))).all(), columns=list(COMPARE_COLUMNS))
-        for chunk in _chunks(sorted(set(plzs)))
-    ]
-    frames = [f for f in frames if len(f)]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=list(COMPARE_COLUMNS))
+def people_like(session: Session, keys: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """The compared fields of the people in a PLZ whose first or last name starts like one of the names given
+    for that PLZ (blocking by place and name in the database: a national file reads a few thousand rows, not
+    the million). keys: (plz, first or last name) of the new people.
+    """
+    rows = sorted({(plz, name) for plz, name in keys if plz and name})
+    if not rows:
+        return pd.DataFrame(columns=list(COMPARE_COLUMNS))
+    # Both sides go through the same SQL lower(substr()) so that SQLite's ASCII-only lower() agrees with itself.
+    session.execute(text("CREATE TEMPORARY TABLE intake_keys (plz VARCHAR(5), k VARCHAR(8))"))
+    try:
+        session.execute(text("INSERT INTO intake_keys (plz, k) VALUES (:p, lower(substr(:n, 1, 2)))"),
+                        [{"p": p, "n": n} for p, n in rows])
+        session.execute(text("CREATE INDEX ix_intake_keys ON intake_keys (plz, k)"))
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE intake_keys"))
+        cols = ", ".join(f"c.{c}" for c in COMPARE_COLUMNS)
+        found = session.execute(text(
+            f"SELECT {cols} FROM contact c WHERE c.plz IN (SELECT DISTINCT plz FROM intake_keys) AND EXISTS ("
+            "SELECT 1 FROM intake_keys k WHERE k.plz = c.plz "
+            "AND k.k IN (lower(substr(c.last_name, 1, 2)), lower(substr(c.first_name, 1, 2))))")).all()
+    finally:
+        session.execute(text("DROP TABLE intake_keys"))
+    return pd.DataFrame(found, columns=list(COMPARE_COLUMNS))
 
 
 def people_of_area(session: Session, kv_id: int | None, land_code: str | None) -> pd.DataFrame:

@@ -191,7 +191,8 @@ def _likely(session: Session, plan: Plan, rest: list[int]) -> None:
     if not rest:
         return
     new = _records(plan.people, rest)
-    existing = q.people_in_plz(session, {plan.people[i].plz for i in rest})
+    keys = [(plan.people[i].plz, name) for i in rest for name in (plan.people[i].first_name, plan.people[i].last_name)]
+    existing = q.people_like(session, keys)
     if len(existing):
         frame = existing.rename(columns={"email_key": "email", "phone_key": "phone"})
         for m in dedupe.find_matches(new, frame):
