@@ -20,7 +20,7 @@ def _area(stmt, scope: Scope):
 def counts_by_status(session: Session, scope: Scope) -> dict[str, int]:
     """Contacts per status in the scope's area."""
     stmt = _area(select(Contact.status, func.count()).group_by(Contact.status), scope)
-    return dict(session.execute(stmt))
+    return dict(session.execute(stmt).tuples().all())
 
 
 def count_created_since(session: Session, scope: Scope, since: datetime) -> int:
@@ -32,7 +32,7 @@ def count_created_since(session: Session, scope: Scope, since: datetime) -> int:
 def counts_by_source(session: Session, scope: Scope) -> dict[str, int]:
     """Contacts per source."""
     stmt = _area(select(Contact.source, func.count()).group_by(Contact.source), scope)
-    return dict(session.execute(stmt))
+    return dict(session.execute(stmt).tuples().all())
 
 
 def counts_by_topic(session: Session, scope: Scope) -> dict[str, int]:
@@ -46,7 +46,7 @@ def counts_by_topic(session: Session, scope: Scope) -> dict[str, int]:
             .group_by(ContactTopic.topic),
             scope,
         )
-    return dict(session.execute(stmt))
+    return dict(session.execute(stmt).tuples().all())
 
 
 def weekly_new(session: Session, scope: Scope, start: datetime) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from db.queries import privacy as q
+from db.queries.contacts import search as contact_queries
 from db.types import utcnow
 from domain.enums import CHANNELS, PURPOSES, TOPICS
 from domain.errors import NotFoundError
@@ -67,7 +68,7 @@ def collect(session: Session, contact_id: int) -> dict:
             kreisverband=kv,
             land=land,
         ),
-        "topics": [{"code": t, "label": TOPICS.get(t, t)} for t in q.topics(session, contact_id)],
+        "topics": [{"code": t, "label": TOPICS.get(t, t)} for t in contact_queries.topics(session, contact_id)],
         "consents": [
             _row(
                 r,
@@ -81,7 +82,7 @@ def collect(session: Session, contact_id: int) -> dict:
                 purpose_label=PURPOSES.get(r.purpose, r.purpose),
                 channel_label=CHANNELS.get(r.channel, r.channel) if r.channel else None,
             )
-            for r in q.consents(session, contact_id)
+            for r in contact_queries.consents(session, contact_id)
         ],
         "activities": [
             _row(a, "id", "kind", "occurred_at", "note", "ref_type", "ref_id")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Contact, DataSubjectRequest, DispatchOrder
 from db.queries import privacy as q
+from db.queries.contacts import search as contact_queries
 from db.types import utcnow
 from domain.enums import ASSIGNMENT_STATUSES
 from domain.errors import ConflictError, ValidationError
@@ -95,7 +96,7 @@ def plan(session: Session, scope: Scope, request_id: int) -> ErasurePlan:
         req.id,
         cid,
         c.plz,
-        len(q.consents(session, cid)),
+        len(contact_queries.consents(session, cid)),
         len(q.activities(session, cid)),
         len(orders),
         sum(o.status in CANCELLABLE_ORDERS for o in orders),

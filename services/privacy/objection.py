@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import DispatchOrder
 from db.queries import privacy as q
+from db.queries.contacts import search as contact_queries
 from db.queries.matching.offers import active_assignments_of_offer
 from db.types import utcnow
 from services.core import audit
@@ -43,7 +44,7 @@ def latest_records(records) -> list:
 def withdraw_all_consents(session: Session, contact_id: int, now) -> int:
     """Set withdrawn_at on every latest record still granted; returns how many (older records keep their history)."""
     changed = 0
-    for rec in latest_records(q.consents(session, contact_id)):
+    for rec in latest_records(contact_queries.consents(session, contact_id)):
         if rec.withdrawn_at is None:
             rec.withdrawn_at = now
             changed += 1
@@ -54,7 +55,7 @@ def preview(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
     """What carrying out this objection would change (nothing is written)."""
     require_action(scope, "privacy.requests")
     cid = load_open(session, request_id, "objection").contact_id
-    records = q.consents(session, cid)
+    records = contact_queries.consents(session, cid)
     orders = q.order_ids_in_status(session, cid, CANCELLABLE_ORDERS)
     offers = q.open_offer_ids(session, cid)
     active = q.active_assignment_ids(session, offers)

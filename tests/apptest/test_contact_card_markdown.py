@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from streamlit.testing.v1 import AppTest
 
 
 def _card_app():
-    from datetime import date, datetime
+    from datetime import UTC, date, datetime  # AppTest runs this function's source alone
 
     from components.contact_card import contact_card
     from services.contacts.card import ContactCard
