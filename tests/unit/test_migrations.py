@@ -20,6 +20,7 @@ HAND_MADE = {
     "ix_contact_email_nocase",
     "ix_contact_first_name_c",
     "ix_contact_first_name_nocase",
+    "ix_contact_name_nocase",  # 0009, SQLite only
 }
 
 

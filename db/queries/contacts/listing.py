@@ -1,0 +1,484 @@
+"""The list of Linksaktive: a scoped, filtered query, keyset pages, its count and set-based topic changes.
+
+Every query here goes through db.scope.apply_scope (DESIGN §3.1). Pages are read by keyset (the sort
+key values and id of a page's edge row), never by OFFSET: a page deep in a million rows costs the
+same as the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import (
+    Integer,
+    Select,
+    String,
+    and_,
+    delete,
+    distinct,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
+
+from db.models import Consent, Contact, ContactTopic, ImportBatch, Kreis, Kreisverband, Plz
+from db.queries.common.staging import staged
+from db.queries.contacts.consent import active_consent_filter
+from db.scope import Scope, apply_area, apply_scope
+from db.types import UTCDateTime
+from domain.formatting import BERLIN
+
+SORTS = ("name", "plz", "created")
+TOPIC_MODES = ("any", "all")
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """What the list shows: every field left empty means "alle"; the fields combine with AND."""
+
+    statuses: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    topic_mode: str = "any"  # "any": one of the topics, "all": every one of them
+    sources: tuple[str, ...] = ()
+    consent: tuple[str, str | None] | None = None  # (purpose, channel): an active consent for it
+    created_from: date | None = None  # Europe/Berlin calendar days, both inclusive
+    created_to: date | None = None
+    kreis_ags: str | None = None
+    kv_id: int | None = None
+    no_office_km: float | None = None  # only places whose nearest office is farther than this (or none)
+    import_batch_id: int | None = None
+
+    def codes(self) -> dict:
+        """The filter as codes and ids only (audit details): the fields that are set."""
+        out: dict = {}
+        if self.statuses:
+            out["statuses"] = list(self.statuses)
+        if self.topics:
+            out["topics"] = list(self.topics)
+            out["topic_mode"] = self.topic_mode
+        if self.sources:
+            out["sources"] = list(self.sources)
+        if self.consent:
+            out["consent"] = f"{self.consent[0]}:{self.consent[1] or '-'}"
+        if self.created_from:
+            out["created_from"] = self.created_from.isoformat()
+        if self.created_to:
+            out["created_to"] = self.created_to.isoformat()
+        for name in ("kreis_ags", "kv_id", "no_office_km", "import_batch_id"):
+            if (value := getattr(self, name)) is not None:
+                out[name] = value
+        return out
+
+
+def berlin_day_start(day: date) -> datetime:
+    """The instant a Europe/Berlin calendar day begins (created_at is stored in UTC)."""
+    return datetime.combine(day, time.min, tzinfo=BERLIN)
+
+
+def _channel(table, channel: str | None):
+    return table.channel.is_(None) if channel is None else table.channel == channel
+
+
+def deciding_record(c, purpose: str, channel: str | None, shortcut: bool = True) -> list:
+    """Terms on a consent record c (an alias): it decides that the consent is active.
+
+    The rule of consent.active_consent_filter (granted, not withdrawn, no withdrawal after it).
+    shortcut, for counting many on SQLite: contacts that never withdrew this consent (most) are
+    recognised in one list instead of a probe per record.
+    """
+    later, withdrawn = aliased(Consent), aliased(Consent)
+    withdrawals = select(withdrawn.contact_id).where(
+        withdrawn.purpose == purpose, _channel(withdrawn, channel), withdrawn.withdrawn_at.is_not(None)
+    )
+    withdrawn_after = exists(
+        select(later.id).where(
+            later.contact_id == c.contact_id,
+            later.purpose == purpose,
+            _channel(later, channel),
+            later.withdrawn_at.is_not(None),
+            or_(later.granted_at > c.granted_at, and_(later.granted_at == c.granted_at, later.id > c.id)),
+        )
+    )
+    return [
+        c.purpose == purpose,
+        _channel(c, channel),
+        c.withdrawn_at.is_(None),
+        or_(c.contact_id.not_in(withdrawals), ~withdrawn_after) if shortcut else ~withdrawn_after,
+    ]
+
+
+def _has_topic(contact_id, *topics):
+    cond = ContactTopic.topic == topics[0] if len(topics) == 1 else ContactTopic.topic.in_(topics)
+    return exists(select(ContactTopic.contact_id).where(ContactTopic.contact_id == contact_id, cond))
+
+
+def _unindexed(expr):
+    """The same value in a form that no index matches (the term then cannot lead the plan)."""
+    if isinstance(expr.type, Integer):
+        return expr + 0
+    if isinstance(expr.type, String):
+        return expr.concat(literal_column("''"))
+    return func.coalesce(expr, expr)
+
+
+# The contact's own columns as a walk along the sort index checks them (apply_scope's contact=).
+_WALKED = SimpleNamespace(
+    id=_unindexed(Contact.id), kv_id=_unindexed(Contact.kv_id), land_code=_unindexed(Contact.land_code)
+)
+CONTACT_FIELDS = (
+    "statuses",
+    "sources",
+    "created_from",
+    "created_to",
+    "kreis_ags",
+    "kv_id",
+    "no_office_km",
+    "import_batch_id",
+)
+
+
+def on_contact(flt: ListFilter) -> bool:
+    """Whether the filter has a term on the contact row itself (not only topics and consent)."""
+    return any(getattr(flt, name) not in (None, ()) for name in CONTACT_FIELDS)
+
+
+def conditions(flt: ListFilter, many: bool = False, walk: bool = False) -> list:
+    """The WHERE terms of a filter over Contact (without the scope).
+
+    many: the terms will be checked for many contacts (a count over all Germany): the consent term
+    then takes the shortcut of deciding_record; for a page or a small area the plain probe is cheaper.
+    walk: the terms on the contact's columns are written so that no index matches them, and the
+    sort index leads the plan (see page()).
+    """
+    col = _unindexed if walk else (lambda expr: expr)
+    out = []
+    if flt.statuses:
+        out.append(col(Contact.status).in_(flt.statuses))
+    if flt.sources:
+        out.append(col(Contact.source).in_(flt.sources))
+    if flt.topics:
+        if flt.topic_mode == "all":
+            out.extend(_has_topic(Contact.id, t) for t in flt.topics)
+        else:
+            out.append(_has_topic(Contact.id, *flt.topics))
+    if flt.consent and many:
+        c = aliased(Consent)
+        out.append(exists(select(c.id).where(c.contact_id == Contact.id, *deciding_record(c, *flt.consent))))
+    elif flt.consent:
+        out.append(active_consent_filter(flt.consent[0], flt.consent[1]))
+    if flt.created_from:
+        out.append(col(Contact.created_at) >= literal(berlin_day_start(flt.created_from), UTCDateTime))
+    if flt.created_to:
+        out.append(col(Contact.created_at) < literal(berlin_day_start(flt.created_to + timedelta(days=1)), UTCDateTime))
+    if flt.kreis_ags:
+        out.append(col(Contact.kreis_ags) == flt.kreis_ags)
+    if flt.kv_id is not None:
+        out.append(col(Contact.kv_id) == flt.kv_id)
+    if flt.no_office_km is not None:
+        far = select(Plz.plz).where(or_(Plz.nearest_office_km.is_(None), Plz.nearest_office_km > flt.no_office_km))
+        out.append(col(Contact.plz).in_(far))
+    if flt.import_batch_id is not None:
+        out.append(col(Contact.import_batch_id) == flt.import_batch_id)
+    return out
+
+
+def filtered(scope: Scope, flt: ListFilter, *columns, many: bool = False, walk: bool = False) -> Select:
+    """SELECT columns FROM contact for the filter, inside the scope."""
+    stmt = select(*columns).select_from(Contact).where(*conditions(flt, many, walk))
+    return apply_scope(stmt, scope, contact=_WALKED) if walk else apply_scope(stmt, scope)
+
+
+def sort_keys(dialect: str, sort: str, indexed: bool = True) -> list[tuple]:
+    """(expression, descending) per key of a sort; id is the last key, so the order is total.
+
+    Name keys are the expressions of the name indexes (PostgreSQL lower() COLLATE "C", SQLite NOCASE).
+    indexed=False writes the first key so that no index matches it (same values, same order).
+    """
+    first = (lambda expr: expr) if indexed else _unindexed
+    if sort == "name":
+        if dialect == "postgresql":
+            return [
+                (func.lower(first(Contact.last_name)).collate("C"), False),
+                (func.lower(Contact.first_name).collate("C"), False),
+                (Contact.id, False),
+            ]
+        return [
+            (first(Contact.last_name).collate("NOCASE"), False),
+            (Contact.first_name.collate("NOCASE"), False),
+            (Contact.id, False),
+        ]
+    if sort == "plz":
+        return [(first(Contact.plz), False), (Contact.id, False)]
+    if sort == "created":
+        return [(first(Contact.created_at), True), (Contact.id, True)]
+    raise ValueError(f"unknown sort {sort!r}")
+
+
+def after(keys: list[tuple], cursor: tuple, backward: bool = False):
+    """Rows strictly after cursor in the keys' order (before it when backward).
+
+    Written out as (k1 > v1) OR (k1 = v1 AND k2 > v2) OR ... with a leading k1 >= v1, so the index
+    of the first key bounds the range on both databases.
+    """
+
+    def beyond(expr, desc, value):
+        return expr < value if desc != backward else expr > value
+
+    def at_or_beyond(expr, desc, value):
+        return expr <= value if desc != backward else expr >= value
+
+    values = [_bind(v) for v in cursor]
+    terms = []
+    for i, (expr, desc) in enumerate(keys):
+        equal = [k == v for (k, _), v in zip(keys[:i], values[:i])]
+        terms.append(and_(*equal, beyond(expr, desc, values[i])))
+    first_expr, first_desc = keys[0]
+    return and_(at_or_beyond(first_expr, first_desc, values[0]), or_(*terms))
+
+
+def _bind(value):
+    # created_at compares as UTCDateTime (naive UTC on both databases), name keys as text.
+    if isinstance(value, datetime):
+        return literal(value, UTCDateTime)
+    if isinstance(value, str):
+        return literal(value, String)
+    return value
+
+
+def order_by(keys: list[tuple], backward: bool = False) -> list:
+    """ORDER BY terms for the keys (reversed when reading backward)."""
+    return [expr.desc() if desc != backward else expr.asc() for expr, desc in keys]
+
+
+ROW_COLUMNS = (
+    Contact.id,
+    Contact.last_name,
+    Contact.first_name,
+    Contact.plz,
+    Contact.city,
+    Contact.kv_id,
+    Contact.status,
+    Contact.created_at,
+)
+EXPORT_COLUMNS = (
+    Contact.id,
+    Contact.last_name,
+    Contact.first_name,
+    Contact.email,
+    Contact.phone,
+    Contact.street,
+    Contact.plz,
+    Contact.city,
+    Contact.kreis_ags,
+    Contact.kv_id,
+    Contact.status,
+    Contact.source,
+    Contact.created_at,
+)
+
+
+FILTER_FIRST_MAX = 2000
+PLANS = ("walk", "filter_first", "planner")
+
+
+def choose_plan(dialect: str, scope: Scope, flt: ListFilter, total: int) -> str:
+    """How a page is read: "walk" the sort index, "filter_first" and sort the hits, or leave it to the "planner".
+
+    Walking the sort index and checking each row finds a page after about 50 x (area / hits) rows:
+    cheap while hits are not rare. A KV's few thousand people, or a rare term on the contact's own
+    columns (a Kreis, an import batch, a few days), are found through their index and sorted instead.
+    Rare hits of topics or consent alone still walk on SQLite: no contact index finds them.
+    SQLite is told which: its sampled statistics take a status for rare and sort 200,000 rows.
+    PostgreSQL's statistics are sound, and its estimates suffer when a term is hidden from its indexes:
+    it is only kept from walking the name index for rare hits it expects to be many (a Land's members
+    with a topic: 200,000 rows read for 314 hits).
+    """
+    if dialect == "postgresql":
+        return "filter_first" if total <= FILTER_FIRST_MAX else "planner"
+    return "filter_first" if scope.role == "kreis" or (total <= FILTER_FIRST_MAX and on_contact(flt)) else "walk"
+
+
+def page(
+    session: Session,
+    scope: Scope,
+    flt: ListFilter,
+    sort: str,
+    cursor: tuple | None = None,
+    backward: bool = False,
+    limit: int = 51,
+    columns=ROW_COLUMNS,
+    plan: str = "planner",
+) -> tuple[list[tuple], list[tuple]]:
+    """Up to limit rows after (or before) cursor in sort order, and the cursor of each row.
+
+    Rows come back in sort order also when read backward. A cursor is the row's sort key values and id.
+    plan: see choose_plan; every plan gives the same rows.
+    """
+    if plan not in PLANS:
+        raise ValueError(f"unknown plan {plan!r}")
+    keys = sort_keys(session.get_bind().dialect.name, sort, indexed=plan != "filter_first")
+    labels = [f"k{i}" for i in range(len(keys) - 1)]
+    stmt = filtered(
+        scope, flt, *columns, *(expr.label(lbl) for (expr, _), lbl in zip(keys, labels)), walk=plan == "walk"
+    )
+    if cursor is not None:
+        stmt = stmt.where(after(keys, cursor, backward))
+    rows = session.execute(stmt.order_by(*order_by(keys, backward)).limit(limit)).all()
+    if backward:
+        rows.reverse()
+    n = len(columns)
+    data = [tuple(r[:n]) for r in rows]
+    cursors = [(*r[n:], r[0]) for r in rows]  # id is the first column
+    return data, cursors
+
+
+def prepare(session: Session) -> None:
+    """Ready the transaction for the list's queries: on PostgreSQL without JIT compilation.
+
+    Counting a few hundred thousand rows crosses PostgreSQL's JIT cost thresholds, and compiling
+    then takes 200-500 ms, more than the query itself. SET LOCAL ends with the transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL jit = off"))
+
+
+def count(session: Session, scope: Scope, flt: ListFilter) -> int:
+    """How many contacts in the scope match the filter."""
+    national = scope.level == "national"
+    if national and not on_contact(flt) and (flt.topics or flt.consent):
+        stmt = _count_from_children(flt, session.get_bind().dialect.name)
+    else:
+        # SQLite probes per record; PostgreSQL hashes, and a hashed shortcut list only adds to it.
+        stmt = filtered(scope, flt, func.count(), many=national and session.get_bind().dialect.name == "sqlite")
+    return int(session.scalar(stmt) or 0)
+
+
+def _count_from_children(flt: ListFilter, dialect: str = "sqlite") -> Select:
+    """Count over all Germany filtered by topics and consent only, from their tables alone.
+
+    Every topic and consent row belongs to a contact (foreign key), so without a term on the
+    contact itself the contact rows need not be read: one index range instead of a probe per person.
+    Only for national scopes (team, admin), where the scope restricts nothing.
+    """
+    if flt.topics:
+        t = aliased(ContactTopic)
+        single = flt.topic_mode == "all" or len(flt.topics) == 1
+        # (contact_id, topic) is the primary key: one row per person and topic.
+        counted = func.count() if single else func.count(distinct(t.contact_id))
+        terms = [t.topic == flt.topics[0]] if single else [t.topic.in_(flt.topics)]
+        if single:
+            terms += [_has_topic(t.contact_id, other) for other in flt.topics[1:]]
+        if flt.consent:
+            c = aliased(Consent)
+            terms.append(
+                exists(
+                    select(c.id).where(
+                        c.contact_id == t.contact_id, *deciding_record(c, *flt.consent, shortcut=dialect == "sqlite")
+                    )
+                )
+            )
+        return select(counted).select_from(t).where(*terms)
+    c = aliased(Consent)
+    return (
+        select(func.count(distinct(c.contact_id)))
+        .select_from(c)
+        .where(*deciding_record(c, *flt.consent, shortcut=dialect == "sqlite"))
+    )
+
+
+def topics_of(session: Session, contact_ids: list[int]) -> dict[int, list[str]]:
+    """Topic codes per contact id (sorted) for the given contacts."""
+    out: dict[int, list[str]] = {}
+    if contact_ids:
+        stmt = (
+            select(ContactTopic.contact_id, ContactTopic.topic)
+            .where(ContactTopic.contact_id.in_(contact_ids))
+            .order_by(ContactTopic.topic)
+        )
+        for cid, topic in session.execute(stmt):
+            out.setdefault(cid, []).append(topic)
+    return out
+
+
+def kv_names_of(session: Session, kv_ids) -> dict[int, str]:
+    """Names of the given KVs."""
+    ids = sorted(set(kv_ids))
+    if not ids:
+        return {}
+    return dict(session.execute(select(Kreisverband.id, Kreisverband.name).where(Kreisverband.id.in_(ids))).all())
+
+
+def kreis_names_of(session: Session, ags_codes) -> dict[str, str]:
+    """Names of the given Kreise."""
+    codes = sorted(set(ags_codes))
+    if not codes:
+        return {}
+    return dict(session.execute(select(Kreis.ags, Kreis.name).where(Kreis.ags.in_(codes))).all())
+
+
+def _changing(scope: Scope, flt: ListFilter, topic: str, add: bool) -> Select:
+    # The contacts of the list whose topics the change really alters.
+    has = exists(
+        select(ContactTopic.contact_id).where(ContactTopic.contact_id == Contact.id, ContactTopic.topic == topic)
+    )
+    return filtered(scope, flt, Contact.id).where(~has if add else has)
+
+
+def change_topic(session: Session, scope: Scope, flt: ListFilter, topic: str, add: bool, at: datetime) -> int:
+    """Add (or remove) topic on every contact of the list that lacks (or has) it; updated_at set; returns how many.
+
+    Set-based: the ids are staged once, then one INSERT ... SELECT (or DELETE) and one UPDATE.
+    """
+    with staged(session, _changing(scope, flt, topic, add), "list_topic") as ids:
+        changed = int(session.scalar(select(func.count()).select_from(ids)) or 0)
+        if changed:
+            if add:
+                session.execute(
+                    insert(ContactTopic).from_select(["contact_id", "topic"], select(ids.c.id, literal(topic, String)))
+                )
+            else:
+                session.execute(
+                    delete(ContactTopic)
+                    .where(ContactTopic.topic == topic, ContactTopic.contact_id.in_(select(ids.c.id)))
+                    .execution_options(synchronize_session=False)
+                )
+            session.execute(
+                update(Contact)
+                .where(Contact.id.in_(select(ids.c.id)))
+                .values(updated_at=literal(at, UTCDateTime))
+                .execution_options(synchronize_session=False)
+            )
+    return changed
+
+
+def kreis_names(session: Session, scope: Scope) -> list[tuple[str, str]]:
+    """(AGS, name) of the Kreise in the scope's area, by name."""
+    stmt = apply_area(select(Kreis.ags, Kreis.name), scope, Kreis.kv_id, Kreis.land_code)
+    return [tuple(r) for r in session.execute(stmt.order_by(Kreis.name, Kreis.ags))]
+
+
+def kv_choices(session: Session, scope: Scope) -> list[tuple[int, str]]:
+    """(id, name) of the KVs in the scope's area, by name."""
+    stmt = apply_area(select(Kreisverband.id, Kreisverband.name), scope, Kreisverband.id, Kreisverband.land_code)
+    return [tuple(r) for r in session.execute(stmt.order_by(Kreisverband.name))]
+
+
+def batches_in_scope(session: Session, scope: Scope, limit: int = 200) -> list[tuple[int, str, datetime]]:
+    """(id, file name, created_at) of the newest import batches that created someone the scope sees."""
+    someone = apply_scope(select(Contact.id).where(Contact.import_batch_id == ImportBatch.id), scope)
+    stmt = (
+        select(ImportBatch.id, ImportBatch.file_name, ImportBatch.created_at)
+        .where(exists(someone))
+        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
+        .limit(limit)
+    )
+    return [tuple(r) for r in session.execute(stmt)]
