@@ -27,6 +27,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/uebersicht.py", "Übersicht", ":material/dashboard:", "Arbeit", "overview.read", "uebersicht", True),
     PageSpec("pages/kontakte.py", "Linksaktive", ":material/groups:", "Arbeit", "contacts.care", "linksaktive"),
+    PageSpec("pages/liste.py", "Liste", ":material/list:", "Arbeit", "contacts.care", "liste"),
     PageSpec("pages/importieren.py", "Import", ":material/upload_file:", "Arbeit", "contacts.import", "import"),
     PageSpec("pages/dubletten.py", "Dubletten", ":material/join_inner:", "Arbeit", "contacts.duplicates", "dubletten"),
     PageSpec("pages/karte.py", "Karte", ":material/map:", "Arbeit", "map.read", "karte"),
