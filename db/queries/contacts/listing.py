@@ -197,6 +197,11 @@ def filtered(scope: Scope, flt: ListFilter, *columns, many: bool = False, walk: 
     return apply_scope(stmt, scope, contact=_WALKED) if walk else apply_scope(stmt, scope)
 
 
+def _grouped(expr):
+    # (last_name || '') COLLATE NOCASE, not last_name || ('' COLLATE NOCASE): the same order, written plainly.
+    return expr.self_group()
+
+
 def sort_keys(dialect: str, sort: str, indexed: bool = True) -> list[tuple]:
     """(expression, descending) per key of a sort; id is the last key, so the order is total.
 
@@ -212,7 +217,7 @@ def sort_keys(dialect: str, sort: str, indexed: bool = True) -> list[tuple]:
                 (Contact.id, False),
             ]
         return [
-            (first(Contact.last_name).collate("NOCASE"), False),
+            (_grouped(first(Contact.last_name)).collate("NOCASE"), False),
             (Contact.first_name.collate("NOCASE"), False),
             (Contact.id, False),
         ]
