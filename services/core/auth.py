@@ -12,7 +12,6 @@ from db.models import User
 from db.queries.admin.users import active_users, user_named
 from db.types import utcnow
 from domain.errors import ValidationError
-from domain.formatting import format_datetime
 from services.core import audit
 from services.core.scope import Scope, require_action
 
@@ -56,29 +55,42 @@ def _matches(password: str, password_hash: str) -> bool:
         return False
 
 
+# One answer for every refused login: unknown, inactive, wrong password and locked look the same,
+# so trying names tells nobody which accounts exist or are locked.
+LOGIN_REFUSED = (
+    "Benutzername oder Passwort ist falsch – oder das Konto ist nach zu vielen Fehlversuchen "
+    f"für {LOCK_MINUTES} Minuten gesperrt. Versuche es später noch einmal oder bitte die Administration um Hilfe."
+)
+# A hash to check against when there is no account, so a refusal takes as long either way.
+_DUMMY_HASH = bcrypt.hashpw(b"no-such-account", bcrypt.gensalt(rounds=12)).decode()
+
+
 def check_login(session: Session, username: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Verify a login, count failures, lock after 5 in a row for 15 minutes; audited; commits."""
+    """Verify a login, count failures, lock after 5 in a row for 15 minutes; audited; commits.
+
+    Every refusal gives the same message (LOGIN_REFUSED) and checks a password hash.
+    """
     now = now or utcnow()
     user = user_named(session, username)
     if user is None or not user.active:
+        _matches(password, _DUMMY_HASH)
         audit.record(session, None, "login_failed", "user", user.id if user else "", reason="unknown_or_inactive")
         session.commit()
-        return LoginResult(False, "Benutzername oder Passwort ist falsch.")
+        return LoginResult(False, LOGIN_REFUSED)
+    matches = _matches(password, user.password_hash)
     if user.locked_until is not None and user.locked_until > now:
         audit.record(session, None, "login_refused_locked", "user", user.id)
         session.commit()
-        return LoginResult(False, _locked_message(user.locked_until))
-    if not _matches(password, user.password_hash):
+        return LoginResult(False, LOGIN_REFUSED)
+    if not matches:
         user.failed_logins = (user.failed_logins or 0) + 1
-        message = "Benutzername oder Passwort ist falsch."
         if user.failed_logins >= MAX_FAILED:
             user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
             user.failed_logins = 0
-            message = _locked_message(user.locked_until)
             audit.record(session, None, "account_locked", "user", user.id)
         audit.record(session, None, "login_failed", "user", user.id, reason="wrong_password")
         session.commit()
-        return LoginResult(False, message)
+        return LoginResult(False, LOGIN_REFUSED)
     user.failed_logins = 0
     user.locked_until = None
     user.last_activity_at = now
@@ -89,13 +101,6 @@ def check_login(session: Session, username: str, password: str, now: datetime | 
 
 def _actor(user: User) -> Scope:
     return Scope(role=user.role, user_id=user.id, username=user.username)
-
-
-def _locked_message(until: datetime) -> str:
-    return (
-        f"Dein Konto ist nach zu vielen Fehlversuchen bis {format_datetime(until)} Uhr gesperrt. "
-        "Versuche es danach noch einmal oder bitte die Administration, es zu entsperren."
-    )
 
 
 def credentials(session: Session) -> dict:

@@ -12,7 +12,7 @@ from db.models import AuditEvent, User
 from db.types import utcnow
 from domain.errors import ValidationError
 from services.admin import accounts
-from services.core.auth import change_own_password, check_login
+from services.core.auth import LOGIN_REFUSED, change_own_password, check_login
 from services.core.runtime import session_scope
 from services.seed.users import DEMO_PASSWORD, demo_password_hash
 from tests.support.scopes import ADMIN
@@ -41,7 +41,7 @@ def test_five_failures_lock_for_15_minutes_across_restarts(users_db):
     now = utcnow()
     with session_scope(users_db) as s:
         for _ in range(4):
-            assert check_login(s, "anna", "falsch-falsch", now=now).message == "Benutzername oder Passwort ist falsch."
+            assert check_login(s, "anna", "falsch-falsch", now=now).message == LOGIN_REFUSED
         locked = check_login(s, "anna", "falsch-falsch", now=now)
         assert not locked.ok and "gesperrt" in locked.message
     # A new engine is a restarted app: the lock lives in the database.
@@ -79,7 +79,7 @@ def test_inactive_user_cannot_log_in(users_db):
     with session_scope(users_db) as s:
         accounts.deactivate(s, ADMIN, 2)
         result = check_login(s, "anna", DEMO_PASSWORD)
-        assert not result.ok and result.message == "Benutzername oder Passwort ist falsch."
+        assert not result.ok and result.message == LOGIN_REFUSED
 
 
 def test_passwords_over_72_bytes_are_refused_cleanly(users_db):
