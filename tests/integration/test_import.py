@@ -163,3 +163,25 @@ def test_a_file_above_the_size_setting_is_refused(session, monkeypatch):
         importer.plan_import(session, ADMIN, _file(session), MAPPING, INFO)
     with pytest.raises(ValidationError, match="MB"):
         upload.inspect_file(session, ADMIN, _file(session), "gross.csv")
+
+
+def test_script_emoji_and_right_to_left_names_are_stored_as_text(session):
+    rows = [
+        "<script>alert(1)</script>;Rosen 🌹;rosen.rtl@example.org;;;04109;Leipzig;",
+        "سارا;حسینی;sara.rtl@example.org;;;04109;;",
+    ]
+    result = importer.run_import(session, ADMIN, _csv(rows), MAPPING, INFO)
+    assert result["created"] == 2
+    stored = dict(
+        session.execute(
+            select(Contact.email_key, Contact.first_name + " " + Contact.last_name).where(
+                Contact.import_batch_id == result["batch_id"]
+            )
+        )
+        .tuples()
+        .all()
+    )
+    assert stored == {
+        "rosen.rtl@example.org": "<script>alert(1)</script> Rosen 🌹",
+        "sara.rtl@example.org": "سارا حسینی",
+    }
