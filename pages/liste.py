@@ -68,6 +68,7 @@ def _filters(choices) -> tuple[ListFilter, str]:
             format_func=lambda k: ALL if k is None else kvs[k],
             key=f"{K}_kv",
             disabled=len(kvs) < 2,
+            placeholder=ALL,
         )
         ags = right.selectbox(
             "Kreis", [None, *kreise], format_func=lambda a: ALL if a is None else kreise[a], key=f"{K}_kreis"
