@@ -22,3 +22,8 @@ def phone_key(phone: str | None, region: str = "DE") -> str:
     if not phonenumbers.is_possible_number(parsed):
         return ""
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def name_key(text: str | None) -> str:
+    """A name as compared for "the same one twice" (an office, an edition): spaces collapsed, case folded."""
+    return " ".join((text or "").split()).casefold()

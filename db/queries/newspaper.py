@@ -376,6 +376,12 @@ def list_editions(session: Session) -> list[NewspaperEdition]:
     )
 
 
+def edition_titles_on(session: Session, edition_date) -> list[tuple[int, str]]:
+    """(id, title) of the editions that appear on a date (to refuse the same edition twice)."""
+    stmt = select(NewspaperEdition.id, NewspaperEdition.title).where(NewspaperEdition.edition_date == edition_date)
+    return [(i, t) for i, t in session.execute(stmt).all()]
+
+
 def move_all_in_status(session: Session, edition_id: int, old_status: str, values: dict) -> int:
     """Set values on every order of the edition in old_status, in one UPDATE; returns how many.
 

@@ -25,11 +25,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.models import Office
-from db.queries.admin.offices import offices_frame
+from db.queries.admin.offices import office_names, offices_frame
 from db.queries.common.area_names import kv_names
 from db.types import utcnow
 from domain.enums import OFFICE_KINDS
-from domain.errors import NotFoundError, ValidationError
+from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.keys import name_key
 from services.core import audit
 from services.core.scope import Scope, require_action
 from services.geo.places import recompute_nearest_offices, resolve_plz
@@ -118,6 +119,20 @@ def _clean(session: Session, data: OfficeData, kvs: dict[str, int]) -> tuple[dic
     return fields, problems
 
 
+def _existing(session: Session, exclude_id: int | None = None) -> dict[tuple[str, str], int]:
+    """Every office (open or closed) by its identity: name (spaces and case ignored) and PLZ."""
+    return {(name_key(name), plz): oid for oid, name, plz in office_names(session) if oid != exclude_id}
+
+
+def _refuse_twice(session: Session, fields: dict, exclude_id: int | None = None) -> None:
+    # A form sent twice, or renamed onto another office, must not make the same office twice (DESIGN §3.4).
+    if (name_key(fields["name"]), fields["plz"]) in _existing(session, exclude_id):
+        raise ConflictError(
+            "Diese Geschäftsstelle (gleicher Name, gleiche PLZ) gibt es schon, auch wenn sie geschlossen ist. "
+            "Es wurde nichts doppelt angelegt."
+        )
+
+
 def _after_change(session: Session, scope: Scope, action: str, office_id, **details) -> None:
     recompute_nearest_offices(session)
     audit.record(session, scope, action, "office", office_id, **details)
@@ -130,6 +145,7 @@ def create_office(session: Session, scope: Scope, data: OfficeData) -> int:
     fields, problems = _clean(session, data, _kv_lookup(session))
     if problems:
         raise ValidationError("Die Geschäftsstelle wurde nicht angelegt: " + "; ".join(problems) + ".")
+    _refuse_twice(session, fields)
     office = Office(**fields, active=True)
     session.add(office)
     session.flush()
@@ -146,6 +162,7 @@ def edit_office(session: Session, scope: Scope, office_id: int, data: OfficeData
     fields, problems = _clean(session, data, _kv_lookup(session))
     if problems:
         raise ValidationError("Die Änderung wurde nicht gespeichert: " + "; ".join(problems) + ".")
+    _refuse_twice(session, fields, exclude_id=office.id)
     if data.lat is None and fields["plz"] == office.plz:
         fields["lat"], fields["lon"] = office.lat, office.lon  # keep hand-set coordinates
     for key, value in fields.items():
@@ -217,6 +234,8 @@ def import_csv(session: Session, scope: Scope, raw: bytes) -> int:
     """Import offices from CSV: all or nothing, every bad row named by line; returns the count."""
     require_action(scope, "admin.offices")
     kvs = _kv_lookup(session)
+    existing = _existing(session)
+    seen: dict[tuple[str, str], int] = {}
     good, errors = [], []
     for line, row in parse_csv(raw):
         if "_error" in row:
@@ -234,6 +253,12 @@ def import_csv(session: Session, scope: Scope, raw: bytes) -> int:
             kv=row.get("kreisverband") or None,
         )
         fields, problems = _clean(session, data, kvs)
+        key = (name_key(fields["name"]), fields["plz"])
+        if not problems and key in seen:
+            problems.append(f"doppelt: dieselbe Geschäftsstelle (Name und PLZ) steht schon in Zeile {seen[key]}")
+        elif not problems and key in existing:
+            problems.append("diese Geschäftsstelle (Name und PLZ) gibt es schon")
+        seen.setdefault(key, line)
         if problems:
             errors.append(f"Zeile {line}: " + "; ".join(problems))
         else:

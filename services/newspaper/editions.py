@@ -12,6 +12,7 @@ from db.models import NewspaperEdition
 from db.queries import newspaper as q
 from domain.enums import ORDER_STATUSES
 from domain.errors import ConflictError, NotFoundError, ValidationError
+from domain.keys import name_key
 from services.core import audit
 from services.core.scope import Scope, require_action, require_persons
 
@@ -53,6 +54,11 @@ def create_edition(
         raise ValidationError("Der Bestand darf nicht negativ sein.")
     if int(copies_per_bundle) < 1:
         raise ValidationError("Ein Bündel hat mindestens ein Exemplar.")
+    if any(name_key(other) == name_key(title) for _, other in q.edition_titles_on(session, edition_date)):
+        # A form sent twice must not make the same edition twice (DESIGN §3.4).
+        raise ConflictError(
+            "Eine Ausgabe mit diesem Titel und diesem Erscheinungsdatum gibt es schon. Es wurde nichts doppelt angelegt."
+        )
     edition = NewspaperEdition(
         title=title,
         campaign=(campaign or "").strip(),

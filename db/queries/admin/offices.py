@@ -52,3 +52,8 @@ def offices_frame(session: Session, include_closed: bool = True) -> pd.DataFrame
             "active",
         ],
     )
+
+
+def office_names(session: Session) -> list[tuple[int, str, str]]:
+    """(id, name, plz) of every office, open or closed (to refuse the same office twice)."""
+    return [tuple(r) for r in session.execute(select(Office.id, Office.name, Office.plz)).all()]
