@@ -1,0 +1,216 @@
+"""The list of Linksaktive and the search at 1M contacts: first pages per filter, search, exports.
+
+python -m bench.bench_contacts [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
+Goals (issue 15): a first page (rows + total) <= 300 ms, aim 50 ms; a search <= 50 ms; an export of
+100,000 rows <= 10 s. Seeds a missing database and migrates an old one first. Nothing is kept:
+the exports' audit events are rolled back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import date
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from bench.bench_overview import ensure_seeded
+from bench.common import PG_1M, SQLITE_1M, rolled_back_session
+from db.engine import make_engine
+from db.migrate import heads, upgrade
+from db.models import Contact, ImportBatch, Kreis, User
+from db.queries.contacts import listing as q
+from domain.formatting import BERLIN
+from services.contacts.card import search_contacts
+from services.contacts.listing import ListFilter, bulk_topic, export_list, list_page
+from services.core.runtime import session_scope
+from services.core.scope import scope_for
+
+USERS = ("team", "lv-sachsen", "kv-leipzig")
+LEIPZIG = "14713"
+
+
+def filters(session) -> dict[str, ListFilter]:
+    """One filter per kind, and a combination of three."""
+    newest = session.scalar(select(Contact.created_at).order_by(Contact.created_at.desc()).limit(1))
+    last_month = newest.astimezone(BERLIN).date().replace(day=1)
+    kv = session.get(Kreis, LEIPZIG).kv_id
+    return {
+        "ohne Filter": ListFilter(),
+        "Status aktiv": ListFilter(statuses=("active",)),
+        "Status Mitglied": ListFilter(statuses=("member",)),
+        "Thema Miete": ListFilter(topics=("miete",)),
+        "Themen alle (Miete+Frieden)": ListFilter(topics=("miete", "frieden"), topic_mode="all"),
+        "Quelle Social Media": ListFilter(sources=("social_media",)),
+        "Einwilligung Zeitung/Post": ListFilter(consent=("newspaper", "post")),
+        "angelegt seit Monatsbeginn": ListFilter(created_from=last_month, created_to=date(2100, 1, 1)),
+        "Kreis Leipzig": ListFilter(kreis_ags=LEIPZIG),
+        "KV Leipzig": ListFilter(kv_id=kv),
+        "ohne Büro in 15 km": ListFilter(no_office_km=15.0),
+        "Importstapel (keiner da)": ListFilter(import_batch_id=10**9),
+        "drei: aktiv+Miete+Zeitung/Post": ListFilter(
+            statuses=("active",), topics=("miete",), consent=("newspaper", "post")
+        ),
+        "drei: Mitglied+Pflege+ohne Büro": ListFilter(statuses=("member",), topics=("pflege",), no_office_km=15.0),
+    }
+
+
+def _ms(fn, repeat: int) -> tuple[float, float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return times[0], statistics.median(times), result
+
+
+def _state(url: str) -> tuple[int, str | None]:
+    """(contacts, Alembic revision) read without taking SQLite's write lock; (0, None) when there is no schema."""
+    eng = make_engine(url, read_only=True)
+    try:
+        with eng.connect() as conn:
+            revision = conn.scalar(text("SELECT version_num FROM alembic_version"))
+            return conn.scalar(select(func.count()).select_from(Contact)) or 0, revision
+    except (OperationalError, ProgrammingError):
+        return 0, None
+    finally:
+        eng.dispose()
+
+
+def prepare(url: str, contacts: int, migrate: bool = True) -> None:
+    """Seed when missing, migrate to the head when behind (an old database may predate the latest migrations)."""
+    have, revision = _state(url)
+    if have < contacts:
+        ensure_seeded(url, contacts)
+    elif migrate and revision not in heads():
+        print(f"{url}: migrating from {revision} …", flush=True)
+        eng = make_engine(url)
+        upgrade(eng)
+        eng.dispose()
+
+
+def bench_list(url: str, repeat: int) -> list[float]:
+    """First pages per user, filter and sort; returns every median (ms)."""
+    eng = make_engine(url, read_only=True)  # reads only: runs beside a benchmark that writes
+    medians = []
+    with session_scope(eng) as s:
+        flts = filters(s)
+        scopes = {u: scope_for(s.scalar(select(User).where(User.username == u))) for u in USERS}
+    print(f"\n{eng.dialect.name}: first page (50 rows + total), ms: first run / median of {repeat}")
+    print(f"  {'filter':<34}{'sort':<9}" + "".join(f"{u:>22}" for u in USERS))
+    cases = [(name, "name") for name in flts] + [
+        ("ohne Filter", "plz"),
+        ("ohne Filter", "created"),
+        ("drei: aktiv+Miete+Zeitung/Post", "plz"),
+        ("drei: aktiv+Miete+Zeitung/Post", "created"),
+    ]
+    for name, sort in cases:
+        cells = []
+        for user in USERS:
+            with session_scope(eng) as s:
+                first, med, page = _ms(lambda s=s, u=user, n=name, o=sort: list_page(s, scopes[u], flts[n], o), repeat)
+            medians.append(med)
+            cells.append(f"{first:7.1f} /{med:6.1f} ({page.total:>7,})")
+        print(f"  {name:<34}{sort:<9}" + "".join(f"{c:>22}" for c in cells), flush=True)
+    # Deep pages cost the same as the first: the 20th page forward.
+    with session_scope(eng) as s:
+        page = list_page(s, scopes["team"], flts["ohne Filter"], "name")
+        for _ in range(19):
+            page = list_page(s, scopes["team"], flts["ohne Filter"], "name", page.next_cursor)
+        first, med, _ = _ms(lambda: list_page(s, scopes["team"], flts["ohne Filter"], "name", page.next_cursor), repeat)
+        back, bmed, _ = _ms(
+            lambda: list_page(s, scopes["team"], flts["ohne Filter"], "name", page.prev_cursor, "back"), repeat
+        )
+    print(f"  team, page 21 forward {first:.1f} / {med:.1f} ms, page 19 back {back:.1f} / {bmed:.1f} ms")
+    eng.dispose()
+    return medians
+
+
+def bench_search(url: str, repeat: int) -> None:
+    """The card search (name prefix, e-mail prefix, PLZ) per user."""
+    eng = make_engine(url, read_only=True)
+    print(f"  search (services.contacts.card.search_contacts), ms first / median of {repeat}")
+    with session_scope(eng) as s:
+        sample = s.scalar(select(Contact).where(Contact.kreis_ags == LEIPZIG).order_by(Contact.id).limit(1))
+        queries = {
+            "Name 'Mül'": "Mül",
+            "Name 'schm'": "schm",
+            "Vor+Nachname": f"{sample.first_name} {sample.last_name}",
+            "E-Mail-Anfang": sample.email.split("@")[0][:6],
+            "E-Mail mit @": sample.email[: sample.email.index("@") + 1],
+            "PLZ 04109": "04109",
+            "PLZ-Anfang 041": "041",
+        }
+        scopes = {u: scope_for(s.scalar(select(User).where(User.username == u))) for u in USERS}
+        for label, text in queries.items():
+            cells = []
+            for user in USERS:
+                first, med, (rows, _) = _ms(lambda u=user, t=text: search_contacts(s, scopes[u], t), repeat)
+                cells.append(f"{first:7.1f} /{med:6.1f} ({len(rows):>3})")
+            print(f"  {label:<43}" + "".join(f"{c:>22}" for c in cells), flush=True)
+    eng.dispose()
+
+
+def bench_writes(url: str, repeat: int) -> None:
+    """In one rolled-back transaction: a real import batch in the list, exports of ~100,000 rows, a bulk topic."""
+    with rolled_back_session(url) as s:
+        users = {u: scope_for(s.scalar(select(User).where(User.username == u))) for u in USERS}
+        team = users["team"]
+        # An import batch of 10,000 people spread over the country (every 100th id).
+        batch = ImportBatch(source="import", file_name="bench.csv", mapping={}, counts={}, username="team")
+        s.add(batch)
+        s.flush()
+        s.execute(update(Contact).where(Contact.id % 100 == 0).values(import_batch_id=batch.id))
+        cells = []
+        for user in USERS:
+            first, med, page = _ms(lambda u=user: list_page(s, users[u], ListFilter(import_batch_id=batch.id)), repeat)
+            cells.append(f"{first:7.1f} /{med:6.1f} ({page.total:>7,})")
+        print(f"  {'Importstapel (10.000 Personen)':<34}{'name':<9}" + "".join(f"{c:>22}" for c in cells))
+        at = s.scalar(select(Contact.created_at).order_by(Contact.created_at.desc()).offset(99_999).limit(1))
+        flt = ListFilter(created_from=at.astimezone(BERLIN).date())
+        for fmt in ("csv", "xlsx"):
+            t = time.perf_counter()
+            data = export_list(s, team, flt, "created", fmt)
+            took = time.perf_counter() - t
+            total = q.count(s, team, flt)
+            print(
+                f"  export {fmt.upper():<4} {total:,} rows (team, newest first): {took:5.2f} s, "
+                f"{len(data) / 1e6:5.1f} MB",
+                flush=True,
+            )
+        total = q.count(s, team, flt)
+        t = time.perf_counter()
+        result = bulk_topic(s, team, flt, "frieden", True, total)
+        print(
+            f"  bulk topic add on {total:,} listed ({result.changed:,} changed): {time.perf_counter() - t:5.2f} s",
+            flush=True,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark on the databases given (empty --sqlite or --pg skips one)."""
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--sqlite", default=SQLITE_1M)
+    p.add_argument("--pg", default=PG_1M)
+    p.add_argument("--contacts", type=int, default=1_000_000)
+    p.add_argument("--repeat", type=int, default=5)
+    p.add_argument("--no-migrate", action="store_true", help="measure the schema as it is (no alembic upgrade)")
+    p.add_argument("--skip-export", action="store_true", help="skip the rolled-back part (batch, exports, bulk)")
+    args = p.parse_args(argv)
+    for url in (f"sqlite:///{args.sqlite}" if args.sqlite else None, args.pg or None):
+        if not url:
+            continue
+        prepare(url, args.contacts, migrate=not args.no_migrate)
+        medians = bench_list(url, args.repeat)
+        print(f"  list: worst median {max(medians):.1f} ms, median of medians {statistics.median(medians):.1f} ms")
+        bench_search(url, args.repeat)
+        if not args.skip_export:
+            bench_writes(url, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
