@@ -16,6 +16,7 @@ from db.models.campaign import (
 from db.models.contact import Activity, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest
 from db.models.intake import DuplicateCandidate, ImportBatch, MappingPreset
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
+from db.models.privacy import ErasureTombstone
 
 __all__ = [
     "Base",
@@ -46,4 +47,5 @@ __all__ = [
     "DuplicateCandidate",
     "ImportBatch",
     "MappingPreset",
+    "ErasureTombstone",
 ]

@@ -5,7 +5,8 @@ call deliveries follow by ON DELETE CASCADE). What does not cascade is handled h
 orders keep PLZ, city, copies and status for the stock but lose name, street and notes; mails to
 the person are deleted while queued and blanked once sent; mails about the person to a campaign
 lead lose the person's details; a campaign lead that names the person as its contact loses name,
-e-mail and phone. The audit keeps only ids; the request keeps its fact.
+e-mail and phone. The audit keeps only ids; the request keeps its fact. A tombstone (id, when,
+why; services/privacy/tombstones.py) survives, so a restored backup can erase the person again.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from domain.enums import ASSIGNMENT_STATUSES
 from domain.errors import ConflictError, ValidationError
 from services.core import audit
 from services.core.scope import Scope, require_action
+from services.privacy import tombstones
 from services.privacy.objection import CANCELLABLE_ORDERS
 from services.privacy.requests import close, load_open
 
@@ -37,7 +39,7 @@ ERASED = "(gelöscht)"
 class ErasurePlan:
     """What an erasure would remove or blank, and what blocks it."""
 
-    request_id: int
+    request_id: int | None
     contact_id: int
     plz: str
     consents: int
@@ -80,7 +82,11 @@ def plan(session: Session, scope: Scope, request_id: int) -> ErasurePlan:
     """What erasing the person of this open erasure request would do (nothing is written)."""
     require_action(scope, "privacy.requests")
     req = load_open(session, request_id, "erasure")
-    cid = req.contact_id
+    return contact_plan(session, req.contact_id, req.id)
+
+
+def contact_plan(session: Session, cid: int, request_id: int | None = None) -> ErasurePlan:
+    """What erase_contact would remove or blank for this person, and what blocks it (nothing is written)."""
     c = session.get(Contact, cid)
     orders = [o for o, _ in q.dispatch_orders(session, cid)]
     assignments = [a for a, _ in q.assignments(session, cid)]
@@ -93,7 +99,7 @@ def plan(session: Session, scope: Scope, request_id: int) -> ErasurePlan:
     )
     to_person = [m for m in mails if c.email and m.to_addr.strip().lower() == c.email.strip().lower()]
     return ErasurePlan(
-        req.id,
+        request_id,
         cid,
         c.plz,
         len(contact_queries.consents(session, cid)),
@@ -128,9 +134,42 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
         raise ConflictError(
             "Die Löschung ist noch nicht möglich. " + " ".join(done.blockers) + " Es wurde nichts gelöscht."
         )
-    cid, now = done.contact_id, utcnow()
+    cid = done.contact_id
     req = session.get(DataSubjectRequest, request_id)
     close(session, req, "done")
+    erase_contact(session, cid, tombstones.ART17)
+    audit.record(
+        session,
+        scope,
+        "dsr_erasure_done",
+        "data_subject_request",
+        request_id,
+        contact_id=cid,
+        consents=done.consents,
+        activities=done.activities,
+        orders_blanked=done.orders_blanked,
+        orders_cancelled=done.orders_cancelled,
+        offers=done.offers,
+        assignments=done.assignments,
+        shares=done.shares,
+        call_deliveries=done.call_deliveries,
+        mails_deleted=done.mails_deleted,
+        mails_blanked=done.mails_blanked,
+        leads_blanked=done.leads_blanked,
+    )
+    session.commit()
+    return done
+
+
+def erase_contact(session: Session, cid: int, reason: str, erased_at=None, journal: bool = True) -> None:
+    """Erase one person and every trace of them, and leave a tombstone (no commit, no audit, no checks).
+
+    The one erasure: an Art. 17 request (erase), retention (services/privacy/retention.py) and the
+    re-application of erasures after a restored backup (services/core/backup.py) all come here.
+    The caller checks the blockers (contact_plan), writes its audit event and commits. Re-applying
+    an erasure keeps its first time (erased_at) and adds no second journal line (journal=False).
+    """
+    now = utcnow()
     c = session.get(Contact, cid)
     values = _identifiers(c)
     assignment_ids = [a.id for a, _ in q.assignments(session, cid)]
@@ -159,27 +198,7 @@ def erase(session: Session, scope: Scope, request_id: int, confirmation: str) ->
     session.flush()
     session.execute(delete(Contact).where(Contact.id == cid).execution_options(synchronize_session=False))
     session.expunge(c)
-    audit.record(
-        session,
-        scope,
-        "dsr_erasure_done",
-        "data_subject_request",
-        request_id,
-        contact_id=cid,
-        consents=done.consents,
-        activities=done.activities,
-        orders_blanked=done.orders_blanked,
-        orders_cancelled=done.orders_cancelled,
-        offers=done.offers,
-        assignments=done.assignments,
-        shares=done.shares,
-        call_deliveries=done.call_deliveries,
-        mails_deleted=done.mails_deleted,
-        mails_blanked=done.mails_blanked,
-        leads_blanked=done.leads_blanked,
-    )
-    session.commit()
-    return done
+    tombstones.record(session, cid, reason, erased_at or now, journal=journal)
 
 
 def _mails(session: Session, email: str, assignment_ids: list[int], values: list[str]) -> None:
