@@ -8,6 +8,7 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 import appctx
+from components.static_assets import FAVICON
 from components.text import md
 from db.types import utcnow
 from domain.errors import UserError
@@ -17,7 +18,7 @@ from services.admin.accounts import area_label
 from services.core import auth
 from services.core.settings import ConfigError, get_settings
 
-st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=":material/campaign:", layout="wide")
+st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=FAVICON, layout="wide")
 
 LOGIN_FIELDS = {
     "Form name": "Anmelden",

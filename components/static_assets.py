@@ -17,6 +17,8 @@ MARKERCLUSTER_CSS = [
     ("markerclusterdefaultcss", f"{VENDOR_URL}/markercluster/MarkerCluster.Default.css"),
 ]
 ICON_IMAGE_PATH = f"{VENDOR_URL}/leaflet/images/"
+# The page icon: a local file Streamlit serves itself (a ":material/…:" icon is fetched from a Google host).
+FAVICON = VENDOR_DIR.parent / "favicon.png"
 
 
 def vendor_files() -> list[Path]:
