@@ -154,7 +154,19 @@ def bench_search(url: str, repeat: int) -> None:
     eng.dispose()
 
 
-def bench_writes(url: str, repeat: int) -> None:
+def bench_writes(url: str, repeat: int, attempts: int = 30) -> None:
+    """bench_writes_once, retried while another benchmark holds SQLite's write lock."""
+    for attempt in range(attempts):
+        try:
+            return bench_writes_once(url, repeat)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            print("  (database locked by another writer, waiting …)", flush=True)
+            time.sleep(10)
+
+
+def bench_writes_once(url: str, repeat: int) -> None:
     """In one rolled-back transaction: a real import batch in the list, exports of ~100,000 rows, a bulk topic."""
     with rolled_back_session(url) as s:
         users = {u: scope_for(s.scalar(select(User).where(User.username == u))) for u in USERS}
