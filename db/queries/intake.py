@@ -52,13 +52,20 @@ def places(session: Session, plzs: Iterable[str]) -> dict[str, tuple]:
 
 
 def exact_keys(session: Session, emails: Sequence[str], phones: Sequence[str]) -> tuple[dict, dict]:
-    """Existing people by e-mail key and by phone key (every Kreisverband: a person is in the database once)."""
+    """Existing people by e-mail key and by phone key (every Kreisverband: a person is in the database once).
+
+    The `<> ''` terms repeat the partial indexes' condition: without them SQLite does not use those indexes.
+    """
     by_email, by_phone = {}, {}
     for chunk in _chunks(sorted({e for e in emails if e})):
-        for cid, key in session.execute(select(Contact.id, Contact.email_key).where(Contact.email_key.in_(chunk))):
+        for cid, key in session.execute(
+            select(Contact.id, Contact.email_key).where(Contact.email_key != "", Contact.email_key.in_(chunk))
+        ):
             by_email.setdefault(key, cid)
     for chunk in _chunks(sorted({p for p in phones if p})):
-        for cid, key in session.execute(select(Contact.id, Contact.phone_key).where(Contact.phone_key.in_(chunk))):
+        for cid, key in session.execute(
+            select(Contact.id, Contact.phone_key).where(Contact.phone_key != "", Contact.phone_key.in_(chunk))
+        ):
             by_phone.setdefault(key, cid)
     return by_email, by_phone
 
@@ -89,19 +96,28 @@ def people_like(session: Session, keys: Iterable[tuple[str, str]]) -> pd.DataFra
     # Both sides go through the same SQL lower(substr()) so that SQLite's ASCII-only lower() agrees with itself.
     session.execute(text("CREATE TEMPORARY TABLE intake_keys (plz VARCHAR(5), k VARCHAR(8))"))
     try:
-        session.execute(text("INSERT INTO intake_keys (plz, k) VALUES (:p, lower(substr(:n, 1, 2)))"),
-                        [{"p": p, "n": n} for p, n in rows])
-        session.execute(text("CREATE INDEX ix_intake_keys ON intake_keys (plz, k)"))
-        if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("INSERT INTO intake_keys (plz, k) VALUES (:p, lower(substr(:n, 1, 2)))"),
+            [{"p": p, "n": n} for p, n in rows],
+        )
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        if not sqlite:
             session.execute(text("ANALYZE intake_keys"))
         cols = ", ".join(f"c.{c}" for c in COMPARE_COLUMNS)
-        found = session.execute(text(
-            f"SELECT {cols} FROM contact c WHERE c.plz IN (SELECT DISTINCT plz FROM intake_keys) AND EXISTS ("
-            "SELECT 1 FROM intake_keys k WHERE k.plz = c.plz "
-            "AND k.k IN (lower(substr(c.last_name, 1, 2)), lower(substr(c.first_name, 1, 2))))")).all()
+        found = session.execute(
+            text(" UNION ".join(_name_block(cols, name, sqlite) for name in ("last", "first")))
+        ).all()
     finally:
         session.execute(text("DROP TABLE intake_keys"))
     return pd.DataFrame(found, columns=list(COMPARE_COLUMNS))
+
+
+def _name_block(cols: str, name: str, sqlite: bool) -> str:
+    # One join per name, served by the index on (plz, lower(substr(<name>, 1, 2))) of migration 0013. SQLite
+    # has no statistics for the temporary table: CROSS JOIN keeps it the outer loop, and INDEXED BY makes the
+    # lookup read the index that holds the name key (another index on plz would fetch every row to test it).
+    join = f"CROSS JOIN contact c INDEXED BY ix_contact_plz_{name}2" if sqlite else "JOIN contact c ON true"
+    return f"SELECT {cols} FROM intake_keys k {join} WHERE c.plz = k.plz AND lower(substr(c.{name}_name, 1, 2)) = k.k"
 
 
 def people_of_area(session: Session, kv_id: int | None, land_code: str | None) -> pd.DataFrame:

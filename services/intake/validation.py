@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -230,8 +231,24 @@ def is_formula(value: str, fld: str = "") -> bool:
     return bool(_FORMULA_BODY.match(text))
 
 
+# A plain ASCII dot-atom address (what nearly every list holds): its local part is valid as it stands, so
+# only its domain needs the library's check, once per domain. Anything else goes through the full check.
+_PLAIN_EMAIL = re.compile(r"^([a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*)@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _domain_ok(domain: str) -> str | None:
+    try:
+        return validate_email(f"a@{domain}", check_deliverability=False).domain
+    except EmailNotValidError:
+        return None
+
+
 def normalise_email(value: str) -> str:
     """The e-mail address in normalised form (domain lowercased); ValueError with a German reason."""
+    plain = _PLAIN_EMAIL.match(value)
+    if plain and len(plain.group(1)) <= 64 and len(value) <= 254 and (domain := _domain_ok(plain.group(2))):
+        return f"{plain.group(1)}@{domain}"
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:

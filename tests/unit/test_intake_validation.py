@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.intake.reading import Table
@@ -13,6 +13,7 @@ from services.intake.validation import (
     BatchContext,
     Candidate,
     is_formula,
+    normalise_email,
     normalise_phone,
     parse_birth_year,
     parse_topics,
@@ -205,3 +206,24 @@ def test_validation_never_crashes_on_any_text(text):
         }
     )
     assert len(result.candidates) + len(result.rejected) + result.empty_rows == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    local=st.text(alphabet="abcXYZ019._%+-,!", min_size=0, max_size=12),
+    domain=st.text(alphabet="abz09-.", min_size=0, max_size=12),
+)
+def test_fast_path_for_plain_addresses_agrees_with_the_library(local, domain):
+    """The shortcut for plain addresses accepts and normalises exactly what email-validator does."""
+    from email_validator import EmailNotValidError, validate_email
+
+    address = f"{local}@{domain}"
+    try:
+        expected = validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError:
+        expected = None
+    try:
+        got = normalise_email(address)
+    except ValueError:
+        got = None
+    assert got == expected
