@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import Session
 
+from db.queries.contacts import list_lookups as lookups
 from db.queries.contacts import listing as q
 from db.queries.contacts.listing import SORTS, TOPIC_MODES, ListFilter
 from db.types import utcnow
@@ -170,8 +171,8 @@ def list_page(
         data, cursors = data[:PAGE_SIZE], cursors[:PAGE_SIZE]
         prev_cursor = cursors[0] if cursor is not None and cursors else None
         next_cursor = cursors[-1] if more else None
-    topics = q.topics_of(session, [r[0] for r in data])
-    kvs = q.kv_names_of(session, [r[5] for r in data])
+    topics = lookups.topics_of(session, [r[0] for r in data])
+    kvs = lookups.kv_names_of(session, [r[5] for r in data])
     rows = [
         ListRow(
             id=r[0],
@@ -194,9 +195,11 @@ def list_choices(session: Session, scope: Scope) -> ListChoices:
     require_action(scope, "contacts.care")
     batches = [
         (bid, f"Nr. {bid} · {name or 'ohne Dateiname'} · {format_date(at.astimezone(BERLIN))}")
-        for bid, name, at in q.batches_in_scope(session, scope)
+        for bid, name, at in lookups.batches_in_scope(session, scope)
     ]
-    return ListChoices(kreise=q.kreis_names(session, scope), kvs=q.kv_choices(session, scope), batches=batches)
+    return ListChoices(
+        kreise=lookups.kreis_names(session, scope), kvs=lookups.kv_choices(session, scope), batches=batches
+    )
 
 
 def _berlin_day(value: datetime) -> date:
@@ -212,9 +215,9 @@ def _export_rows(session: Session, scope: Scope, flt: ListFilter, sort: str, tot
         )
         if not data:
             return
-        topics = q.topics_of(session, [r[0] for r in data])
-        kreise = q.kreis_names_of(session, [r[8] for r in data])
-        kvs = q.kv_names_of(session, [r[9] for r in data])
+        topics = lookups.topics_of(session, [r[0] for r in data])
+        kreise = lookups.kreis_names_of(session, [r[8] for r in data])
+        kvs = lookups.kv_names_of(session, [r[9] for r in data])
         for cid, last, first, email, phone, street, plz, city, ags, kv_id, status, source, created in data:
             yield (
                 cid,

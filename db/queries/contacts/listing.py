@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Consent, Contact, ContactTopic, ImportBatch, Kreis, Kreisverband, Plz
+from db.models import Consent, Contact, ContactTopic, Plz
 from db.queries.common.staging import staged
 from db.queries.contacts.consent import active_consent_filter
-from db.scope import Scope, apply_area, apply_scope
+from db.scope import Scope, apply_scope
 from db.types import UTCDateTime
 from domain.formatting import BERLIN
 
@@ -235,19 +235,19 @@ def after(keys: list[tuple], cursor: tuple, backward: bool = False):
     of the first key bounds the range on both databases.
     """
 
-    def beyond(expr, desc, value):
+    def _beyond(expr, desc, value):
         return expr < value if desc != backward else expr > value
 
-    def at_or_beyond(expr, desc, value):
+    def _at_or_beyond(expr, desc, value):
         return expr <= value if desc != backward else expr >= value
 
     values = [_bind(v) for v in cursor]
     terms = []
     for i, (expr, desc) in enumerate(keys):
         equal = [k == v for (k, _), v in zip(keys[:i], values[:i])]
-        terms.append(and_(*equal, beyond(expr, desc, values[i])))
+        terms.append(and_(*equal, _beyond(expr, desc, values[i])))
     first_expr, first_desc = keys[0]
-    return and_(at_or_beyond(first_expr, first_desc, values[0]), or_(*terms))
+    return and_(_at_or_beyond(first_expr, first_desc, values[0]), or_(*terms))
 
 
 def _bind(value):
@@ -400,36 +400,6 @@ def _count_from_children(flt: ListFilter, dialect: str = "sqlite") -> Select:
     )
 
 
-def topics_of(session: Session, contact_ids: list[int]) -> dict[int, list[str]]:
-    """Topic codes per contact id (sorted) for the given contacts."""
-    out: dict[int, list[str]] = {}
-    if contact_ids:
-        stmt = (
-            select(ContactTopic.contact_id, ContactTopic.topic)
-            .where(ContactTopic.contact_id.in_(contact_ids))
-            .order_by(ContactTopic.topic)
-        )
-        for cid, topic in session.execute(stmt):
-            out.setdefault(cid, []).append(topic)
-    return out
-
-
-def kv_names_of(session: Session, kv_ids) -> dict[int, str]:
-    """Names of the given KVs."""
-    ids = sorted(set(kv_ids))
-    if not ids:
-        return {}
-    return dict(session.execute(select(Kreisverband.id, Kreisverband.name).where(Kreisverband.id.in_(ids))).all())
-
-
-def kreis_names_of(session: Session, ags_codes) -> dict[str, str]:
-    """Names of the given Kreise."""
-    codes = sorted(set(ags_codes))
-    if not codes:
-        return {}
-    return dict(session.execute(select(Kreis.ags, Kreis.name).where(Kreis.ags.in_(codes))).all())
-
-
 def _changing(scope: Scope, flt: ListFilter, topic: str, add: bool) -> Select:
     # The contacts of the list whose topics the change really alters.
     has = exists(
@@ -463,27 +433,3 @@ def change_topic(session: Session, scope: Scope, flt: ListFilter, topic: str, ad
                 .execution_options(synchronize_session=False)
             )
     return changed
-
-
-def kreis_names(session: Session, scope: Scope) -> list[tuple[str, str]]:
-    """(AGS, name) of the Kreise in the scope's area, by name."""
-    stmt = apply_area(select(Kreis.ags, Kreis.name), scope, Kreis.kv_id, Kreis.land_code)
-    return [tuple(r) for r in session.execute(stmt.order_by(Kreis.name, Kreis.ags))]
-
-
-def kv_choices(session: Session, scope: Scope) -> list[tuple[int, str]]:
-    """(id, name) of the KVs in the scope's area, by name."""
-    stmt = apply_area(select(Kreisverband.id, Kreisverband.name), scope, Kreisverband.id, Kreisverband.land_code)
-    return [tuple(r) for r in session.execute(stmt.order_by(Kreisverband.name))]
-
-
-def batches_in_scope(session: Session, scope: Scope, limit: int = 200) -> list[tuple[int, str, datetime]]:
-    """(id, file name, created_at) of the newest import batches that created someone the scope sees."""
-    someone = apply_scope(select(Contact.id).where(Contact.import_batch_id == ImportBatch.id), scope)
-    stmt = (
-        select(ImportBatch.id, ImportBatch.file_name, ImportBatch.created_at)
-        .where(exists(someone))
-        .order_by(ImportBatch.created_at.desc(), ImportBatch.id.desc())
-        .limit(limit)
-    )
-    return [tuple(r) for r in session.execute(stmt)]
