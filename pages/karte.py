@@ -14,7 +14,6 @@ from components.static_assets import missing_vendor_files
 from components.text import md
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_int, format_km
-from services.core.export import safe_csv
 from services.core.settings import get_settings
 from services.geo.files import attribution_html, kreise_geojson, laender_table
 from services.map import data as mapdata
@@ -50,6 +49,7 @@ def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
     return [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
 
 
+CSV_READY = "karte_csv"  # (filter, reach, kind) and the file built for them, until it is downloaded
 FIXED_VIEW = "Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen."
 statuses, topics, sources, since, land_code, kv_id = [], [], [], None, None, None
 reach = settings.reach.default_km  # leitung: the service always takes the configured reach
@@ -114,6 +114,14 @@ if view.suppressed:
 if view.topics_pending:
     st.caption("Die Themen je PLZ werden gerade berechnet und erscheinen beim nächsten Laden in den Popups.")
 
+
+def _keep_csv(wanted: tuple):
+    def then(result: tuple[bytes, str]) -> None:
+        st.session_state[CSV_READY] = (wanted, result)
+
+    return then
+
+
 left, right = st.columns([3, 2], gap="medium")
 with left:
     fmap = build_map(
@@ -136,9 +144,9 @@ with right:
     st.metric(far_label, format_int(view.far_total), help=f"von {format_int(view.total)} Linksaktiven im Gebiet")
     tab_plz, tab_kreise = st.tabs(["PLZ-Gebiete", "Kreise"])
     clicked_plz = None
-    for tab, table, kind in ((tab_plz, view.plz_table, "plz"), (tab_kreise, view.kreis_table, "kreise")):
+    for tab, kind in ((tab_plz, "plz"), (tab_kreise, "kreise")):
         with tab:
-            shown = table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
+            shown = mapdata.shown_table(view, kind)
             clickable = kind == "plz" and user.sees_persons
             event = st.dataframe(
                 shown,
@@ -155,23 +163,33 @@ with right:
                 clicked_plz = str(shown.iloc[event.selection.rows[0]]["PLZ"])
             if clickable:
                 st.caption("Klick auf eine Zeile zeigt die Linksaktiven dieser PLZ.")
-
-            def _audit_export(rows=len(shown), kind=kind) -> None:
-                # Runs when the file is downloaded (a callback, before the rerun): the export is audited then,
-                # without a message; an error shows where appctx.errors stands.
-                appctx.act(mapdata.record_export, kind, rows, success=[], key=f"export_{kind}", rerun=False)
-
-            st.download_button(
-                "Als CSV exportieren",
-                data=safe_csv(shown),
-                file_name=f"weisse_flecken_{kind}.csv",
-                mime="text/csv",
-                icon=":material/download:",
-                key=f"export_{kind}",
-                on_click=_audit_export,
-                disabled=table.empty,
-            )
-            appctx.errors(f"export_{kind}")
+            # The file is built (and audited) only on this click and handed out once: nothing waits on
+            # Streamlit's media endpoint for a table nobody asked for.
+            wanted_csv = (flt, float(reach), kind)
+            if st.button(
+                "Als CSV exportieren", icon=":material/table_view:", key=f"export_{kind}", disabled=shown.empty
+            ):
+                appctx.act(
+                    mapdata.whitespot_csv,
+                    flt,
+                    float(reach),
+                    kind,
+                    success=[],
+                    rerun=False,
+                    then=_keep_csv(wanted_csv),
+                )
+            ready = st.session_state.get(CSV_READY)
+            if ready and ready[0] == wanted_csv:
+                data, name = ready[1]
+                st.download_button(
+                    "CSV herunterladen",
+                    data=data,
+                    file_name=name,
+                    mime="text/csv",
+                    icon=":material/download:",
+                    key=f"download_{kind}",
+                    on_click=lambda: st.session_state.pop(CSV_READY, None),
+                )
 
 if user.sees_persons and not view.plz_table.empty:
     st.subheader("Linksaktive einer PLZ")

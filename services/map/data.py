@@ -278,9 +278,32 @@ def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> p
     )
 
 
+EXPORT_KINDS = ("plz", "kreise")
+
+
+def shown_table(view: MapView, kind: str) -> pd.DataFrame:
+    """A Weiße-Flecken table (plz or kreise) as the page shows it and the CSV holds it: hidden counts read '< 5'."""
+    table = view.plz_table if kind == "plz" else view.kreis_table
+    return table.astype("object").where(table.notna(), "< 5") if view.suppressed else table
+
+
+def whitespot_csv(session: Session, scope: Scope, f: ContactFilter, reach_km: float, kind: str) -> tuple[bytes, str]:
+    """A Weiße-Flecken table as safe CSV and its file name, built from the data when asked; audited (commits).
+
+    The page calls this on the user's click and hands the file out once: nothing waits on Streamlit's
+    media endpoint before an audited export, and the table is never taken from what a page sends.
+    """
+    if kind not in EXPORT_KINDS:
+        raise ValidationError("Unbekannte Tabelle für den Export.")
+    table = shown_table(build_view(session, scope, f, reach_km, background=True), kind)
+    audit.record(session, scope, "export_whitespots", "map", kind, rows=len(table))
+    session.commit()
+    return safe_csv(table), f"weisse_flecken_{kind}.csv"
+
+
 def record_export(session: Session, scope: Scope, kind: str, rows: int) -> None:
     """Audit the download of a Weiße-Flecken table."""
-    if kind not in ("plz", "kreise"):
+    if kind not in EXPORT_KINDS:
         raise ValidationError("Unbekannte Tabelle für den Export.")
     audit.record(session, scope, "export_whitespots", "map", kind, rows=int(rows))
     session.commit()
