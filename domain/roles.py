@@ -37,6 +37,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "admin.kv": ("admin",),
     "admin.audit": ("admin",),
     "privacy.requests": ("admin",),
+    "privacy.retention": ("admin",),  # anonymise people past the retention period (the daily job acts as admin)
     "account.own": ALL_ROLES,
 }
 

@@ -57,6 +57,8 @@ class Settings:
     max_calls_per_30_days: int = 4
     import_max_mb: float = 20.0
     idle_timeout_minutes: int = 60
+    retention_months: int = 24
+    backup_dir: str = ""
     smtp_host: str = "localhost"
     smtp_port: int = 25
     smtp_user: str = ""
@@ -126,6 +128,8 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         max_calls_per_30_days=int(get("MAX_CALLS_PER_30_DAYS", 4)),
         import_max_mb=float(get("IMPORT_MAX_MB", 20)),
         idle_timeout_minutes=int(get("IDLE_TIMEOUT_MINUTES", 60)),
+        retention_months=_positive_int(get("RETENTION_MONTHS", 24), "RETENTION_MONTHS"),
+        backup_dir=str(get("BACKUP_DIR", "") or ""),
         smtp_host=get("SMTP_HOST", "localhost"),
         smtp_port=int(get("SMTP_PORT", 25)),
         smtp_user=get("SMTP_USER", ""),
@@ -133,6 +137,16 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         smtp_starttls=_truthy(get("SMTP_STARTTLS", "0")),
         mail_from=get("MAIL_FROM", "linksaktiv@example.org"),
     )
+
+
+def _positive_int(value, name: str) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{name} muss eine ganze Zahl ab 1 sein (nicht {value!r}).")
+    return number
 
 
 def _tile_url(env: dict, secrets: dict) -> str:
