@@ -12,7 +12,7 @@ from components.contact_forms import CONSENT_OPTIONS, consent_label
 from components.reach import reach_slider
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import BERLIN, format_date, format_int
-from services.contacts.card import open_contact
+from services.contacts.card import load_card, open_contact
 from services.contacts.listing import ListFilter, bulk_topic, export_list, list_choices, list_page
 from services.core.settings import get_settings
 
@@ -113,6 +113,12 @@ def _table(rows) -> pd.DataFrame:
 
 def _go(cursor, direction: str, number: int) -> None:
     st.session_state[f"{K}_at"] = (cursor, direction, number)
+
+
+def _redraw_card(_result) -> None:
+    """After a change of topics: the open card shows them (redrawn, not a new 'opened' event)."""
+    if (card := st.session_state.get(f"{K}_card")) is not None:
+        st.session_state[f"{K}_card"] = appctx.read(load_card, card.id, fallback=None)
 
 
 choices = appctx.read(list_choices)
@@ -217,6 +223,7 @@ with st.expander("Thema bei allen hinzufügen oder entfernen", icon=":material/l
                     f"Thema „{t}“ bei {format_int(r.changed)} Linksaktiven {v}"
                     + (f" ({format_int(r.listed - r.changed)} hatten es schon so)." if r.listed != r.changed else ".")
                 ),
+                then=_redraw_card,
             )
         if no.button("Abbrechen", key=f"{K}_bulk_no"):
             st.session_state.pop(f"{K}_bulk", None)

@@ -124,6 +124,9 @@ def test_bulk_topic_asks_with_the_count_and_changes_the_list(app_db):
             )
         )
     at = open_page(PAGE, "kv-leipzig")
+    next(b for b in at.selectbox if b.label == "Linksaktive:n öffnen").select_index(1).run()
+    opened = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "contact_opened")
+    opened_before = _count(app_db, opened)
     total = _caption(at).split(" · ")[1].removesuffix(" Linksaktive")
     at.selectbox(key="liste_bulk_topic").select("antifaschismus").run()
     at.button(key="liste_bulk_check").click().run()
@@ -131,6 +134,9 @@ def test_bulk_topic_asks_with_the_count_and_changes_the_list(app_db):
     at.button(key="liste_bulk_yes").click().run()
     assert not at.exception
     assert any("Antifaschismus" in s.value and "hinzugefügt" in s.value for s in at.success)
+    # The open card shows the new topic, redrawn without a second 'opened' event.
+    assert any("Antifaschismus" in m.value for m in at.markdown if m.value.startswith("**Themen:**"))
+    assert _count(app_db, opened) == opened_before
     with_topic = (
         select(func.count())
         .select_from(ContactTopic)
