@@ -17,7 +17,11 @@ TOP_TOPICS = 3
 
 
 def protect_kreise(kreis_rows: list[dict], spots: list[dict], land: str | None) -> tuple[list[dict], int | None, int]:
-    """leitung's Kreis figures: far = sum of the visible circles; totals protected (suppress_hierarchy)."""
+    """leitung's Kreis figures: far = sum of the visible circles; totals protected (suppress_hierarchy).
+
+    Germany's total, every Land's total (the Land view) and every Kreis are protected together: the
+    national total is the sum of the Länder, so a small Land must not follow from the other fifteen.
+    """
     far_by = {}
     for sp in spots:
         far_by[sp["kreis_ags"]] = far_by.get(sp["kreis_ags"], 0) + sp["count"]
@@ -28,7 +32,7 @@ def protect_kreise(kreis_rows: list[dict], spots: list[dict], land: str | None) 
         k["far_count"] = far or None  # 0 is below 5 as well: shown as hidden, like every small count
         groups[""].append(k["ags"])
         groups.setdefault(k["land_code"], []).append(k["ags"])
-    shown, group_totals = suppress_hierarchy(cells, groups)
+    shown, group_totals = suppress_hierarchy(cells, groups, {"": [g for g in groups if g]})
     out = []
     for k in kreis_rows:
         k["count"] = shown[k["ags"]]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from db.queries.matching import assignments as q
 from services.core.scope import Scope
-from services.privacy.suppression import hide_small_cells, suppress_breakdown
+from services.privacy.suppression import suppress_table
 
 NEEDS, OFFERS, GAP = "offene_bedarfe", "offene_angebote", "luecke"
 
@@ -38,23 +38,21 @@ class NeedsMap:
         return self.total_needs - self.total_offers
 
 
-def _hide_with_total(df: pd.DataFrame, col: str) -> tuple[pd.DataFrame, int | None]:
-    """Hide small cells of col; when a total stands beside them, hide enough that none is recomputed."""
-    raw = dict(zip(df["ags"], df[col]))
-    out = hide_small_cells(df, (col,))
-    shown, total = suppress_breakdown(raw, sum(raw.values()))
-    out[col] = pd.Series([shown[a] for a in out["ags"]], index=out.index, dtype="object")
-    return out, total
-
-
 def suppress_needs(df: pd.DataFrame) -> tuple[pd.DataFrame, int | None, int | None]:
-    """Counts below 5 hidden, the gap hidden wherever a count is, totals only when safe (leitung)."""
-    out, total_needs = _hide_with_total(df, NEEDS)
-    out, total_offers = _hide_with_total(out, OFFERS)
+    """Counts below 5 hidden, the gap hidden wherever a count is, totals only when safe (leitung).
+
+    The Kreise × (needs, offers) table with its two column totals passes the one suppression
+    (suppress_table): no hidden count follows from a total minus the shown Kreise.
+    """
+    cells = {(a, col): int(n) for col in (NEEDS, OFFERS) for a, n in zip(df["ags"], df[col])}
+    view = suppress_table(cells, row_totals=False)
+    out = df.copy()
+    for col in (NEEDS, OFFERS):
+        out[col] = pd.Series([view.cells[a, col] for a in out["ags"]], index=out.index, dtype="object")
     hidden = out[NEEDS].isna() | out[OFFERS].isna()
     # The gap of a Kreis with one hidden count would give that count away.
     out[GAP] = out[GAP].astype("object").where(~hidden, None)
-    return out, total_needs, total_offers
+    return out, view.cols.get(NEEDS), view.cols.get(OFFERS)
 
 
 def _bounds(df: pd.DataFrame) -> tuple[tuple[float, float], tuple[float, float]]:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from components.needs_map import HIDDEN_FILL, circle_features, gap_color, kreis_gap_features, popup_html
 from services.matching.needs_map import GAP, NEEDS, OFFERS, NeedsMap, ranked, suppress_needs
+from tests.support.derivation import line_leaks
 
 
 def frame(needs, offers) -> pd.DataFrame:
@@ -38,7 +39,7 @@ def test_small_counts_and_their_gaps_are_hidden():
 
 
 def test_gap_shown_where_both_counts_are():
-    out, total_needs, total_offers = suppress_needs(frame([12, 3, 2, 40], [7, 9, 1, 1]))
+    out, total_needs, total_offers = suppress_needs(frame([12, 3, 2, 40], [7, 9, 3, 2]))
     assert list(out[NEEDS]) == [12, None, None, 40] and list(out[OFFERS]) == [7, 9, None, None]
     assert list(out[GAP]) == [5, None, None, None]
 
@@ -49,6 +50,13 @@ def test_one_hidden_part_beside_a_total_hides_one_more():
     hidden = [v is None for v in out[NEEDS]]
     assert hidden[1] and sum(hidden) == 2  # 20 (the smallest visible) is hidden as well
     assert out[GAP][0] is None  # its gap would give it away
+
+
+def test_hidden_cells_beside_a_total_never_add_up_to_a_small_group():
+    # Offers 7, 9, 1, 1 with the total 18 shown: 18 - 7 - 9 would say the last two Kreise have 2.
+    out, _, total_offers = suppress_needs(frame([12, 3, 2, 40], [7, 9, 1, 1]))
+    assert total_offers == 18 and list(out[OFFERS]) == [None, 9, None, None]
+    assert line_leaks("offers", (18, total_offers), list(zip([7, 9, 1, 1], out[OFFERS]))) == []
 
 
 def test_small_total_hides_everything():
@@ -76,12 +84,13 @@ def test_no_visible_count_below_five_and_no_recomputable_cell(rows):
         if total is not None:
             # total − visible parts = the sum of the hidden ones: never a single hidden count.
             assert len(hidden_nonzero) != 1
+        assert line_leaks(col, (int(raw[col].sum()), total), list(zip(raw[col], out[col]))) == []
     for gap, n, o in zip(out[GAP], out[NEEDS], out[OFFERS]):
         assert (gap is None) == (n is None or o is None)
 
 
 def test_ranking_puts_hidden_gaps_last_and_drops_rows_without_anything():
-    out, tn, to = suppress_needs(frame([50, 3, 9, 2, 0], [5, 40, 9, 1, 3]))
+    out, tn, to = suppress_needs(frame([50, 3, 9, 2, 0], [5, 40, 9, 3, 3]))
     data = NeedsMap(True, out, tn, to, ((50, 10), (52, 13)))
     table = ranked(data)
     assert list(table["name"]) == ["Kreis 0", "Kreis 2", "Kreis 1"]

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.privacy.suppression import hide_small_cells, suppress_breakdown, suppress_frame, suppress_value
+from tests.support.derivation import line_leaks
 
 
 def test_suppress_value():
@@ -29,7 +30,15 @@ def test_zero_parts_stay_visible_and_do_not_count_as_hidden():
     assert shown == {"a": None, "b": 10, "c": 20} and total == 30
 
 
-@given(st.dictionaries(st.sampled_from("abcdef"), st.integers(0, 40), min_size=1))
+def test_hidden_parts_beside_a_total_never_add_up_to_a_small_group():
+    # A PLZ with 23: 20 contacts shown, so "aktiv" and "Mitglied" together would be 23 - 20 = 3.
+    parts = {"contact": 20, "active": 2, "member": 1}
+    shown, total = suppress_breakdown(parts, 23)
+    assert total == 23 and shown == {"contact": None, "active": None, "member": None}
+    assert line_leaks("PLZ", (23, total), [(parts[k], shown[k]) for k in parts]) == []
+
+
+@given(st.dictionaries(st.sampled_from("abcdef"), st.one_of(st.integers(0, 4), st.integers(0, 40)), min_size=1))
 def test_no_hidden_count_can_be_recomputed(parts):
     total = sum(parts.values())
     shown, total_shown = suppress_breakdown(parts, total)
@@ -38,6 +47,7 @@ def test_no_hidden_count_can_be_recomputed(parts):
     hidden = [k for k, v in shown.items() if v is None and parts[k] > 0]
     if total_shown is not None:
         assert len(hidden) != 1
+    assert line_leaks("breakdown", (total, total_shown), [(parts[k], shown[k]) for k in parts]) == []
 
 
 def test_frame_hides_dependent_rates():

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from services.map import figures as mf
 from services.privacy.suppression import MIN_COUNT, quantile_classes, suppress_hierarchy
+from tests.support.derivation import line_leaks
 
 
 def _small(n: int) -> bool:
@@ -34,6 +35,28 @@ def test_a_group_that_cannot_be_protected_hides_everything():
 def test_zero_kreise_are_hidden_but_do_not_count_as_partners():
     shown, groups = suppress_hierarchy({"a": (0, 0), "b": (3, 3), "c": (8, 8), "d": (9, 9)}, {"": list("abcd")})
     assert shown["a"] is None and shown["b"] is None and shown["c"] is None and shown["d"] == 9
+
+
+def test_a_small_land_is_not_the_national_total_minus_the_other_laender():
+    # Land "B" has 3 in all: shown in its own view as hidden, but the national view shows the total
+    # and every other Land view its own, so one subtraction would give B away.
+    cells = {"a1": (40, 40), "a2": (30, 30), "b1": (2, 2), "b2": (1, 1), "c1": (25, 25), "c2": (9, 9)}
+    groups = {"": list(cells), "A": ["a1", "a2"], "B": ["b1", "b2"], "C": ["c1", "c2"]}
+    shown, totals = suppress_hierarchy(cells, groups, {"": ["A", "B", "C"]})
+    assert totals["B"] is None and totals[""] == 107
+    parts = [(70, totals["A"]), (3, totals["B"]), (34, totals["C"])]
+    assert line_leaks("Germany over Länder", (107, totals[""]), parts) == []
+    assert totals["C"] is None  # the smallest Land that has a hidden Kreis of its own goes with it
+
+
+def test_kreis_rows_of_a_small_land_are_protected_against_the_national_total():
+    rows = [
+        {"ags": a, "land_code": a[0].upper(), "count": n, "per_10k": n / 10}
+        for a, n in (("a1", 40), ("a2", 30), ("b1", 2), ("b2", 1), ("c1", 25), ("c2", 9))
+    ]
+    totals = {land: mf.protect_kreise([dict(r) for r in rows], [], land)[1] for land in (None, "A", "B", "C")}
+    parts = [(70, totals["A"]), (3, totals["B"]), (34, totals["C"])]
+    assert line_leaks("Germany over Länder", (107, totals[None]), parts) == []
 
 
 def test_quantile_classes_are_bands():
@@ -88,6 +111,12 @@ def test_no_hidden_count_can_be_recomputed_from_any_leitung_view(rows):
     for sp in spots:
         circles[sp["kreis_ags"]] = circles.get(sp["kreis_ags"], 0) + sp["count"]
     national = {k["ags"]: k for k in views[None][0]}
+    # National total beside the Land totals of the Land views: no Land follows by subtraction.
+    land_true = {}
+    for (land, _), t in totals.items():
+        land_true[land] = land_true.get(land, 0) + t
+    national_total = (sum(land_true.values()), views[None][1])
+    assert line_leaks("Länder", national_total, [(land_true[g], views[g][1]) for g in sorted(land_true)]) == []
     for _land, (kreise, area_total, area_far) in views.items():
         far_shown = {k["ags"]: k["far_count"] or 0 for k in kreise}
         # Far figures are sums of visible circles at every level: nothing hidden sits inside them.
