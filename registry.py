@@ -45,6 +45,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", "admin.kv", "kreisverbaende"),
     PageSpec("pages/admin_audit.py", "Audit-Log", ":material/history:", "Verwaltung", "admin.audit", "audit"),
     PageSpec("pages/admin_dsr.py", "Datenschutz-Anfragen", ":material/privacy_tip:", "Verwaltung", "privacy.requests", "datenschutz"),
+    PageSpec("pages/admin_retention.py", "Aufbewahrung", ":material/auto_delete:", "Verwaltung", "privacy.retention", "aufbewahrung"),
     PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", "account.own", "konto"),
 )
 

@@ -173,12 +173,18 @@ def check_confirmation(typed: str) -> None:
 
 
 def anonymise_due(
-    session: Session, scope: Scope, kv_id: int | None, confirmation: str, now: datetime | None = None
+    session: Session,
+    scope: Scope,
+    kv_id: int | None,
+    confirmation: str,
+    contact_ids: list[int] | None = None,
+    now: datetime | None = None,
 ) -> RetentionResult:
-    """The page's action: anonymise everyone due (in one KV, or the whole area); audited (commits)."""
+    """The page's action: anonymise everyone due (in one KV or the whole area, or only the chosen
+    people among them); audited (commits)."""
     require_action(scope, "privacy.retention")
     check_confirmation(confirmation)
-    return run(session, scope, now=now, kv_id=kv_id)
+    return run(session, scope, now=now, kv_id=kv_id, contact_ids=[int(c) for c in contact_ids or []] or None)
 
 
 def run(
@@ -188,12 +194,13 @@ def run(
     now: datetime | None = None,
     kv_id: int | None = None,
     limit: int | None = None,
+    contact_ids: list[int] | None = None,
 ) -> RetentionResult:
-    """Find who is due and (unless dry_run) anonymise them in batches; audited (commits per batch)."""
+    """Find who is due (in a KV, among some ids) and unless dry_run anonymise them in batches; audited (commits)."""
     require_action(scope, "privacy.retention")
     months = retention_months()
     since = cutoff(now, months)
-    due = q.due_people(session, scope, since, kv_id=kv_id)
+    due = q.due_people(session, scope, since, kv_id=kv_id, among=contact_ids)
     counts = _per_kv(due)
     per_kv = {kv_name: counts[k] for k, kv_name, _land in q.kv_labels(session, counts)}
     ids = [cid for cid, _kv in due][:limit]
