@@ -128,6 +128,9 @@ class CampaignLead(Base):
     __tablename__ = "campaign_lead"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kv_id: Mapped[int] = mapped_column(ForeignKey("kreisverband.id"), index=True)
+    # The Linksaktive:r who is the contact person, when there is one (same e-mail or phone; migration 0011):
+    # access and erasure find the lead by this id, whatever the person's address is now.
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     contact_name: Mapped[str] = mapped_column(String(160))
     contact_email: Mapped[str] = mapped_column(String(160), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
@@ -202,23 +205,33 @@ class Assignment(Base):
 
 
 class MailOutbox(Base):
-    """Every mail the Cockpit sends; a sender delivers them over SMTP with retries."""
+    """Every mail the Cockpit sends; a sender delivers them over SMTP with retries.
+
+    contact_id names the person the mail goes to (a Linksaktive:r; NULL for mails to someone who is
+    none): access and erasure find it by this id, and the sender checks that person's consent for
+    purpose and channel at send time. A mail that may not go out is cancelled with a reason code.
+    """
 
     __tablename__ = "mail_outbox"
     __table_args__ = (
-        CheckConstraint("status IN ('queued','sent','failed')", name="status"),
+        CheckConstraint("status IN ('queued','sent','failed','cancelled')", name="status"),
         Index("ix_mail_outbox_status_next", "status", "next_attempt_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     to_addr: Mapped[str] = mapped_column(String(160))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
     ref_type: Mapped[str] = mapped_column(String(30), default="")
     ref_id: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # Why a queued mail was not sent: no_consent, consent_withdrawn, objection, no_person (services/mail/outbox).
+    cancel_reason: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
