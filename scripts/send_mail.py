@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         report = deliver_due(engine, settings)
         print(
             f"sent {report.sent}, retry later {report.retry}, failed {report.failed}, "
-            f"dropped (consent withdrawn) {report.dropped}",
+            f"cancelled (no active consent) {report.dropped}",
             flush=True,
         )
         if args.loop <= 0:

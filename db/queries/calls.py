@@ -135,7 +135,7 @@ def insert_deliveries(
     body_after_greeting: str,
     user_id: int | None,
 ) -> int:
-    """One delivery, one queued mail and one timeline entry per recipient (INSERT ... SELECT each)."""
+    """One delivery, one queued mail (naming the person) and one timeline entry per recipient (INSERT ... SELECT each)."""
     with staged(session, audience_select(scope, call, since, max_calls, Contact.id), "call_audience") as audience:
         src = select(
             literal(call.id, Integer),
@@ -160,10 +160,12 @@ def insert_deliveries(
     body = literal("Hallo ", String) + Contact.first_name + literal(body_after_greeting, String)
     mails = (
         select(
+            Contact.id,
             Contact.email,
             literal(subject, String),
             body,
             literal("call_to_action", String),
+            literal("email", String),
             literal("call_delivery", String),
             CallDelivery.id,
             literal("queued", String),
@@ -178,10 +180,12 @@ def insert_deliveries(
     session.execute(
         insert(MailOutbox).from_select(
             [
+                "contact_id",
                 "to_addr",
                 "subject",
                 "body",
                 "purpose",
+                "channel",
                 "ref_type",
                 "ref_id",
                 "status",
@@ -261,16 +265,6 @@ def delivery_in_scope(session: Session, scope: Scope, delivery_id: int) -> CallD
         scope,
     )
     return session.scalar(stmt)
-
-
-def delivery_consented(session: Session, delivery_id: int) -> bool:
-    """Whether the recipient of a delivery still has an active consent for calls to action by e-mail."""
-    stmt = (
-        select(Contact.id)
-        .join(CallDelivery, CallDelivery.contact_id == Contact.id)
-        .where(CallDelivery.id == delivery_id, active_consent_filter("call_to_action", "email"))
-    )
-    return session.scalar(stmt) is not None
 
 
 def withdraw_delivery(session: Session, delivery_id: int) -> None:

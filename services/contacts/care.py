@@ -31,6 +31,7 @@ from services.contacts.rules import (
 )
 from services.core import audit
 from services.core.scope import Scope
+from services.privacy.withdrawal import after_withdrawal
 
 _DATE_FIELDS = ("contact_since", "active_since", "member_since")
 
@@ -124,7 +125,11 @@ def grant_consent(session: Session, scope: Scope, contact_id, consent: ConsentIn
 
 
 def withdraw_consent(session: Session, scope: Scope, contact_id, purpose: str, channel: str | None) -> int:
-    """Withdraw the active consent for purpose/channel (sets withdrawn_at on the latest record); its id (commits)."""
+    """Withdraw the active consent for purpose/channel (sets withdrawn_at on the latest record); its id (commits).
+
+    What waited for the consent stops at once: the person's queued mails of that purpose and channel are
+    cancelled, and open newspaper orders when the newspaper consent by post goes (DESIGN §3.7).
+    """
     contact = load(session, scope, contact_id)
     if purpose not in PURPOSES:
         raise ValidationError("Bitte wähle die Einwilligung, die widerrufen wird.")
@@ -133,6 +138,7 @@ def withdraw_consent(session: Session, scope: Scope, contact_id, purpose: str, c
     if latest is None or latest.withdrawn_at is not None:
         raise ConflictError(f"Es gibt keine aktive Einwilligung „{_consent_label(purpose, channel)}“ zum Widerrufen.")
     latest.withdrawn_at = max(utcnow(), latest.granted_at)
+    stopped = after_withdrawal(session, contact.id, purpose, channel, utcnow())
     touch(contact)
     audit.record(
         session,
@@ -143,6 +149,8 @@ def withdraw_consent(session: Session, scope: Scope, contact_id, purpose: str, c
         consent_id=latest.id,
         purpose=purpose,
         channel=channel or "-",
+        mails_cancelled=stopped.mails,
+        orders_cancelled=stopped.orders,
     )
     session.commit()
     return latest.id

@@ -10,15 +10,16 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from db.engine import make_session_factory
 from db.models import MailOutbox
-from db.queries.calls import delivery_consented, withdraw_delivery
+from db.queries import mail as q
 from db.types import utcnow
+from services.mail.outbox import cancel, required_consent
 
 MAX_ATTEMPTS = 5
-WITHDRAWN = "Nicht gesendet: die Einwilligung für Aktionsaufrufe per E-Mail ist nicht mehr aktiv."
 BASE_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -30,15 +31,27 @@ class DeliveryReport:
     sent: int = 0
     retry: int = 0
     failed: int = 0
-    dropped: int = 0  # not sent: the consent was withdrawn after the mail was queued
+    dropped: int = 0  # not sent and cancelled: no active consent for its purpose and channel any more
 
 
-def _still_consented(session, mail: MailOutbox) -> bool:
-    # Calls to action are checked again at sending time; other mails are service mails to staff
-    # or answers the person asked for.
-    if mail.ref_type != "call_delivery" or mail.ref_id is None:
-        return True
-    return delivery_consented(session, mail.ref_id)
+def refusals(session: Session, mails: list[MailOutbox]) -> dict[int, str]:
+    """Mail id → cancel reason for the mails that may not go out now: their person's consent for the mail's
+    purpose and channel is not active (no_consent), or a mail that needs consent names nobody (no_person).
+    Every kind of mail is checked; only service mails need no consent (services.mail.outbox)."""
+    refused: dict[int, str] = {}
+    by_need: dict[tuple[str, str | None], list[MailOutbox]] = {}
+    for mail in mails:
+        need = required_consent(mail.purpose, mail.channel)
+        if need is None:
+            continue
+        if mail.contact_id is None:
+            refused[mail.id] = "no_person"
+        else:
+            by_need.setdefault(need, []).append(mail)
+    for (purpose, channel), group in by_need.items():
+        ok = q.with_active_consent(session, [m.contact_id for m in group], purpose, channel)
+        refused.update({m.id: "no_consent" for m in group if m.contact_id not in ok})
+    return refused
 
 
 def backoff(attempts: int) -> timedelta:
@@ -86,17 +99,18 @@ def deliver_due(
     report = DeliveryReport()
     factory = make_session_factory(engine)
     with factory() as session:
-        stmt = (
-            select(MailOutbox)
-            .where(MailOutbox.status == "queued", MailOutbox.next_attempt_at <= now)
-            .order_by(MailOutbox.next_attempt_at, MailOutbox.id)
-            .limit(batch)
-        )
-        if engine.dialect.name == "postgresql":
-            # Several app instances may run a sender: each mail is taken by one of them only.
-            stmt = stmt.with_for_update(skip_locked=True)
-        mails = list(session.scalars(stmt))
+        mails = q.due_mails(session, now, batch)
         if not mails:
+            return report
+        # Consent is checked when the mail goes out (DESIGN §3.7), before the SMTP server is even asked.
+        refused = refusals(session, mails)
+        for mail in mails:
+            if mail.id in refused:
+                cancel(session, mail, refused[mail.id], now)
+                report.dropped += 1
+        mails = [m for m in mails if m.id not in refused]
+        if not mails:
+            session.commit()
             return report
         try:
             smtp = _connect(settings)
@@ -107,13 +121,6 @@ def deliver_due(
             return report
         try:
             for mail in mails:
-                if not _still_consented(session, mail):
-                    # Consent withdrawn since the mail was queued: it must not go out (DESIGN §2).
-                    mail.status, mail.last_error = "failed", WITHDRAWN
-                    withdraw_delivery(session, mail.ref_id)
-                    report.dropped += 1
-                    session.commit()
-                    continue
                 try:
                     smtp.send_message(build_message(mail, settings.mail_from, now))
                     mail.status, mail.sent_at, mail.last_error = "sent", now, ""

@@ -1,7 +1,8 @@
 """Mails about an assignment that is accepted, confirmed or cancelled, queued in the outbox.
 
-The lead is always told (a service mail to the address the KV entered); the volunteer only with
-an active `volunteering` consent (DESIGN §2). The lead's mail names the volunteer only when the
+The lead is always told (a service mail to the address the KV entered, naming the lead's contact
+person when that is a Linksaktive:r); the volunteer only with an active `volunteering` consent
+(DESIGN §2), which the sender checks again when the mail goes out. The lead's mail names the volunteer only when the
 lead's KV may see the person (own KV or an explicit share).
 """
 
@@ -60,7 +61,16 @@ def accepted_mails(session: Session, a: Assignment, contact: Contact, lead: Camp
             f"Hallo {lead.contact_name},\n\ndas Linksaktiv-Team hat eine Helferin / einen Helfer für "
             f"„{skill}“ an die Wahlkampfleitung {kv} vermittelt.\n\n{who}{SIGNATURE}"
         )
-        enqueue(session, lead.contact_email, f"Neue Unterstützung für „{skill}“", body, "service", "assignment", a.id)
+        enqueue(
+            session,
+            lead.contact_email,
+            f"Neue Unterstützung für „{skill}“",
+            body,
+            "service",
+            "assignment",
+            a.id,
+            contact_id=lead.contact_id,
+        )
         queued += 1
     if valid_address(contact.email) and has_consent(session, contact.id, "volunteering"):
         ask = (
@@ -73,7 +83,16 @@ def accepted_mails(session: Session, a: Assignment, contact: Contact, lead: Camp
             f"Hallo {contact.first_name},\n\ndanke für dein Angebot! Die Wahlkampfleitung {kv} "
             f"({place}) sucht Unterstützung für „{skill}“.\n\n{ask}{SIGNATURE}"
         )
-        enqueue(session, contact.email, f"Mithelfen: „{skill}“ in {kv}", body, "volunteering", "assignment", a.id)
+        enqueue(
+            session,
+            contact.email,
+            f"Mithelfen: „{skill}“ in {kv}",
+            body,
+            "volunteering",
+            "assignment",
+            a.id,
+            contact_id=contact.id,
+        )
         queued += 1
     return queued
 
@@ -126,6 +145,7 @@ def status_mails(session: Session, a: Assignment, old_status: str, new_status: s
             "service",
             "assignment",
             a.id,
+            contact_id=lead.contact_id,
         )
         queued += 1
     if to_volunteer and valid_address(contact.email) and has_consent(session, contact.id, "volunteering"):
@@ -137,6 +157,7 @@ def status_mails(session: Session, a: Assignment, old_status: str, new_status: s
             "volunteering",
             "assignment",
             a.id,
+            contact_id=contact.id,
         )
         queued += 1
     return queued

@@ -1,24 +1,23 @@
-"""Art. 21 objection: withdraw every active consent, cancel open orders, withdraw open offers (admin)."""
+"""Art. 21 objection: withdraw every active consent, cancel queued mails and open orders, withdraw open offers
+(admin)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from db.models import DispatchOrder
+from db.queries import mail as mail_queries
 from db.queries import privacy as q
 from db.queries.contacts import search as contact_queries
 from db.queries.matching.offers import active_assignments_of_offer
 from db.types import utcnow
 from services.core import audit
 from services.core.scope import Scope, require_action
+from services.mail.outbox import required_consent
 from services.matching import notify, workflow
 from services.privacy.requests import close, load_open
-
-# Orders not yet packed can simply stop; packed ones are on their way to the post office.
-CANCELLABLE_ORDERS = ("requested", "approved")
+from services.privacy.withdrawal import CANCELLABLE_ORDERS, after_objection
 
 
 @dataclass(frozen=True)
@@ -29,6 +28,7 @@ class ObjectionResult:
     orders_cancelled: int
     offers_withdrawn: int
     assignments_cancelled: int
+    mails_cancelled: int = 0
 
 
 def latest_records(records) -> list:
@@ -60,7 +60,11 @@ def preview(session: Session, scope: Scope, request_id: int) -> ObjectionResult:
     offers = q.open_offer_ids(session, cid)
     active = q.active_assignment_ids(session, offers)
     return ObjectionResult(
-        sum(r.withdrawn_at is None for r in latest_records(records)), len(orders), len(offers), len(active)
+        sum(r.withdrawn_at is None for r in latest_records(records)),
+        len(orders),
+        len(offers),
+        len(active),
+        sum(required_consent(m.purpose, m.channel) is not None for m in mail_queries.queued_of(session, cid)),
     )
 
 
@@ -71,12 +75,8 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
     cid, now = req.contact_id, utcnow()
     close(session, req, "done")
     consents = withdraw_all_consents(session, cid, now)
-    orders = session.execute(
-        update(DispatchOrder)
-        .where(DispatchOrder.contact_id == cid, DispatchOrder.status.in_(CANCELLABLE_ORDERS))
-        .values(status="cancelled", cancelled_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    # Nothing that waits goes out any more: queued mails (kept, cancelled with the reason) and open orders.
+    stopped = after_objection(session, cid, now)
     offers = q.open_offers(session, cid)
     cancelled = 0
     for offer in offers:
@@ -87,7 +87,7 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
             # The lead learns the helper is gone; the person objected and gets no mail.
             notify.status_mails(session, a, old, "cancelled", to_volunteer=False)
             cancelled += 1
-    result = ObjectionResult(consents, orders, len(offers), cancelled)
+    result = ObjectionResult(consents, stopped.orders, len(offers), cancelled, stopped.mails)
     audit.record(
         session,
         scope,
@@ -96,9 +96,10 @@ def carry_out_objection(session: Session, scope: Scope, request_id: int) -> Obje
         req.id,
         contact_id=cid,
         consents_withdrawn=consents,
-        orders_cancelled=orders,
+        orders_cancelled=stopped.orders,
         offers_withdrawn=len(offers),
         assignments_cancelled=cancelled,
+        mails_cancelled=stopped.mails,
     )
     session.commit()
     return result

@@ -12,7 +12,7 @@ from db.models import Activity, AuditEvent, CallDelivery, CallToAction, Consent,
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from services.calls import responses as call_responses
 from services.calls import workflow as calls
-from services.mail.sender import WITHDRAWN, deliver_due
+from services.mail.sender import deliver_due
 from services.seed import seed_demo
 from tests.support.scopes import user_scope
 from tests.support.smtp import smtp_settings as _settings
@@ -315,7 +315,8 @@ def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server)
         dropped = s.scalars(
             select(MailOutbox).where(MailOutbox.to_addr == gone_addr, MailOutbox.ref_type == "call_delivery")
         ).one()
-        assert (dropped.status, dropped.last_error) == ("failed", WITHDRAWN)
+        # Kept with its reason, not deleted; it names the person it was meant for.
+        assert (dropped.status, dropped.cancel_reason, dropped.contact_id) == ("cancelled", "no_consent", gone_id)
         # Not reached: the delivery is taken back (figures, 30-day limit) and the timeline says why.
         assert s.scalar(select(func.count()).select_from(CallDelivery).where(CallDelivery.contact_id == gone_id)) == 0
         assert s.scalar(select(func.count()).select_from(CallDelivery).where(CallDelivery.call_id == cid)) == n - 1

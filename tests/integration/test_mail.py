@@ -18,13 +18,15 @@ from tests.support.smtp import smtp_settings as _settings
 
 
 def _queue(engine, **kw) -> int:
+    # A service mail to a campaign lead: it needs no consent, so these tests see SMTP alone
+    # (consent at send time: tests/integration/test_mail_consent.py).
     with make_session_factory(engine)() as s:
         mail = enqueue(
             s,
             kw.get("to", "helferin@example.org"),
             "Vermittlung: Infostand in Leipzig",
             "Hallo,\nschön, dass du hilfst – Grüße aus Görlitz.",
-            "volunteering",
+            "service",
             "assignment",
             7,
         )
