@@ -144,16 +144,29 @@ def call_deliveries(session: Session, contact_id: int) -> list[tuple]:
     return [tuple(r) for r in session.execute(stmt).all()]
 
 
-def leads_with_contact(session: Session, email: str, phone: str) -> list[CampaignLead]:
-    """Campaign leads that name the person as their contact (same e-mail, any case, or same phone)."""
+def leads_with_contact(session: Session, contact_id: int, email: str, phone: str) -> list[CampaignLead]:
+    """Campaign leads that name the person as their contact: linked by id; a lead not linked to anyone is
+    also found by the person's current e-mail (any case) or phone (rows from before the link, DESIGN §3.6)."""
     conds = []
     if (email or "").strip():
         conds.append(func.lower(CampaignLead.contact_email) == email.strip().lower())
     if (phone or "").strip():
         conds.append(CampaignLead.contact_phone == phone.strip())
-    if not conds:
-        return []
-    return list(session.scalars(select(CampaignLead).where(or_(*conds)).order_by(CampaignLead.id)))
+    found = CampaignLead.contact_id == contact_id
+    if conds:
+        found = or_(found, CampaignLead.contact_id.is_(None) & or_(*conds))
+    return list(session.scalars(select(CampaignLead).where(found).order_by(CampaignLead.id)))
+
+
+def contact_id_by_keys(session: Session, email_key: str, phone_key: str) -> int | None:
+    """The person with this normalised e-mail, else with this E.164 phone (the lowest id, which a merge
+    keeps); None when nobody has either. Not scoped: the id links a record, it is shown to no one."""
+    for column, key in ((Contact.email_key, email_key), (Contact.phone_key, phone_key)):
+        if key:
+            found = session.scalar(select(func.min(Contact.id)).where(column == key))
+            if found is not None:
+                return found
+    return None
 
 
 def requests_of(session: Session, contact_id: int) -> list[DataSubjectRequest]:
@@ -167,21 +180,22 @@ def requests_of(session: Session, contact_id: int) -> list[DataSubjectRequest]:
     )
 
 
-def mail_filter(email: str, assignment_ids: list[int]):
-    """WHERE clause: mails addressed to the person, or about one of their assignments (to the lead)."""
-    conds = []
+def mail_filter(contact_id: int, email: str, assignment_ids: list[int]):
+    """WHERE clause: mails to the person (by id, whatever the address was; mails that name nobody also by the
+    current address, rows from before the link), or about one of their assignments (to the lead)."""
+    conds = [MailOutbox.contact_id == contact_id]
     if email.strip():
-        conds.append(func.lower(func.trim(MailOutbox.to_addr)) == email.strip().lower())
+        conds.append(
+            MailOutbox.contact_id.is_(None) & (func.lower(func.trim(MailOutbox.to_addr)) == email.strip().lower())
+        )
     if assignment_ids:
         conds.append((MailOutbox.ref_type == "assignment") & MailOutbox.ref_id.in_(assignment_ids))
-    return or_(*conds) if conds else None
+    return or_(*conds)
 
 
-def mails(session: Session, email: str, assignment_ids: list[int]) -> list[MailOutbox]:
+def mails(session: Session, contact_id: int, email: str, assignment_ids: list[int]) -> list[MailOutbox]:
     """Mails to or about the person, oldest first."""
-    cond = mail_filter(email, assignment_ids)
-    if cond is None:
-        return []
+    cond = mail_filter(contact_id, email, assignment_ids)
     return list(session.scalars(select(MailOutbox).where(cond).order_by(MailOutbox.created_at, MailOutbox.id)))
 
 

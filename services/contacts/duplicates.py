@@ -1,8 +1,8 @@
 """Likely duplicates: the review queue per area, merge (nothing is lost) and keep apart (never proposed again).
 
 A merge keeps the older record (the lower id) and moves every trace of the other to it: topics,
-consents, activities, orders, offers and their assignments, call deliveries, shares and requests.
-Staff choose the surviving value per field; the values not chosen stay in the person's timeline.
+consents, activities, orders, offers and their assignments, call deliveries, shares, requests, the
+mails to the person and the campaign leads that name the person as contact. Staff choose the surviving value per field; the values not chosen stay in the person's timeline.
 Both ids go into the audit.
 """
 

@@ -9,9 +9,11 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.models import CampaignLead, LeadNeed
+from db.queries import privacy as privacy_queries
 from db.queries.matching import assignments as q
 from domain.enums import SKILLS, TOPICS
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from domain.keys import email_key, phone_key
 from services.core import audit
 from services.core.scope import Scope, require_action
 from services.geo.places import resolve_plz
@@ -112,13 +114,22 @@ def _refuse_duplicate_lead(session: Session, data: LeadInput) -> None:
         )
 
 
+def _contact_person(session: Session, lead: CampaignLead | None, data: LeadInput) -> int | None:
+    """The Linksaktive:r who is the lead's contact person (same e-mail, else same phone), so that access and
+    erasure find the lead by the person's id (DESIGN §3.6); the earlier link stays while the name does."""
+    found = privacy_queries.contact_id_by_keys(session, email_key(data.contact_email), phone_key(data.contact_phone))
+    if found is None and lead is not None and lead.contact_name == data.contact_name.strip():
+        return lead.contact_id
+    return found
+
+
 def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | None = None) -> int:
     """Create or update a lead with its needs; refuses to cut a need below its active assignments."""
     require_action(scope, "volunteers.leads")
     _validate(session, scope, data)
     if lead_id is None:
         _refuse_duplicate_lead(session, data)
-        lead = CampaignLead(kv_id=data.kv_id)
+        lead = CampaignLead(kv_id=data.kv_id, contact_id=_contact_person(session, None, data))
         session.add(lead)
     else:
         lead = q.lead_in_area(session, scope, lead_id)
@@ -131,6 +142,7 @@ def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | No
                     "vermittelt; storniere sie zuerst, bevor du den Bedarf senkst."
                 )
         lead.kv_id = data.kv_id
+        lead.contact_id = _contact_person(session, lead, data)
     lead.contact_name, lead.contact_email = data.contact_name.strip(), data.contact_email.strip()
     lead.contact_phone, lead.plz = data.contact_phone.strip(), data.plz.strip()
     lead.period_start, lead.period_end = data.period_start, data.period_end

@@ -170,11 +170,24 @@ def collect(session: Session, contact_id: int) -> dict:
                 "period_end",
                 "note",
             )
-            for ld in q.leads_with_contact(session, c.email, c.phone)
+            for ld in q.leads_with_contact(session, contact_id, c.email, c.phone)
         ],
         "mails": [
-            _row(m, "id", "to_addr", "subject", "body", "purpose", "status", "created_at", "sent_at")
-            for m in q.mails(session, c.email, [a.id for a, _ in assignments])
+            _row(
+                m,
+                "id",
+                "to_addr",
+                "subject",
+                "body",
+                "purpose",
+                "channel",
+                "status",
+                "cancel_reason",
+                "created_at",
+                "sent_at",
+                "cancelled_at",
+            )
+            for m in q.mails(session, contact_id, c.email, [a.id for a, _ in assignments])
         ],
         "data_subject_requests": [
             _row(r, "id", "kind", "status", "received_at", "completed_at", "note", kind_label=KINDS.get(r.kind, r.kind))

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from db.models import Contact, DataSubjectRequest, DispatchOrder
+from db.models import Contact, DataSubjectRequest, DispatchOrder, MailOutbox
 from db.queries import privacy as q
 from db.queries.contacts import search as contact_queries
 from db.types import utcnow
@@ -56,8 +56,9 @@ class ErasurePlan:
     blockers: tuple[str, ...]
 
 
-def _identifiers(c: Contact) -> list[str]:
-    """Values that identify the person in free text (longest first, so a full name goes before its parts)."""
+def _identifiers(c: Contact, earlier: tuple[str, ...] = ()) -> list[str]:
+    """Values that identify the person in free text (longest first, so a full name goes before its parts);
+    earlier: values the person had before (an old address a mail went to, an old name on an order)."""
     values = {
         f"{c.first_name} {c.last_name}",
         f"{c.last_name}, {c.first_name}",
@@ -66,6 +67,7 @@ def _identifiers(c: Contact) -> list[str]:
         c.email,
         c.phone,
         c.street,
+        *earlier,
     }
     return sorted({v.strip() for v in values if v and len(v.strip()) >= 2}, key=len, reverse=True)
 
@@ -90,14 +92,14 @@ def contact_plan(session: Session, cid: int, request_id: int | None = None) -> E
     c = session.get(Contact, cid)
     orders = [o for o, _ in q.dispatch_orders(session, cid)]
     assignments = [a for a, _ in q.assignments(session, cid)]
-    mails = q.mails(session, c.email, [a.id for a in assignments])
+    mails = q.mails(session, cid, c.email, [a.id for a in assignments])
     blockers = tuple(
         f"Vermittlung Nr. {a.id} ist „{ASSIGNMENT_STATUSES[a.status]}“: storniere sie zuerst unter "
         "Helfer:innen › Vermittlung, damit die Wahlkampfleitung Bescheid bekommt."
         for a in assignments
         if a.status in BLOCKING_ASSIGNMENTS
     )
-    to_person = [m for m in mails if c.email and m.to_addr.strip().lower() == c.email.strip().lower()]
+    to_person = [m for m in mails if _to_person(m, cid, c.email)]
     return ErasurePlan(
         request_id,
         cid,
@@ -112,7 +114,7 @@ def contact_plan(session: Session, cid: int, request_id: int | None = None) -> E
         len(q.call_deliveries(session, cid)),
         sum(m.status == "queued" for m in to_person),
         len(mails) - sum(m.status == "queued" for m in to_person),
-        len(q.leads_with_contact(session, c.email, c.phone)),
+        len(q.leads_with_contact(session, cid, c.email, c.phone)),
         blockers,
     )
 
@@ -171,8 +173,8 @@ def erase_contact(session: Session, cid: int, reason: str, erased_at=None, journ
     """
     now = utcnow()
     c = session.get(Contact, cid)
-    values = _identifiers(c)
     assignment_ids = [a.id for a, _ in q.assignments(session, cid)]
+    values = _identifiers(c, _earlier_values(session, c, assignment_ids))
     # Open orders cannot go out without a name; their copies return to the stock.
     session.execute(
         update(DispatchOrder)
@@ -186,10 +188,11 @@ def erase_contact(session: Session, cid: int, reason: str, erased_at=None, journ
         .values(ship_name="", ship_street="", override_reason="", tracking_number="")
         .execution_options(synchronize_session=False)
     )
-    _mails(session, c.email, assignment_ids, values)
+    _mails(session, cid, c.email, assignment_ids, values)
     # A lead that names the person as its contact keeps its needs, without the person.
-    for lead in q.leads_with_contact(session, c.email, c.phone):
+    for lead in q.leads_with_contact(session, cid, c.email, c.phone):
         lead.contact_name, lead.contact_email, lead.contact_phone = ERASED, "", ""
+        lead.contact_id = None
         lead.note = scrub(lead.note or "", values)
     # Notes on the person's other requests may name them; the facts (kind, dates) stay.
     for other in q.requests_of(session, cid):
@@ -201,10 +204,30 @@ def erase_contact(session: Session, cid: int, reason: str, erased_at=None, journ
     tombstones.record(session, cid, reason, erased_at or now, journal=journal)
 
 
-def _mails(session: Session, email: str, assignment_ids: list[int], values: list[str]) -> None:
+def _to_person(m: MailOutbox, cid: int, email: str) -> bool:
+    """Whether the mail went to the person: linked by id (whatever address it went to), or, for a mail that
+    names nobody (written before mails were linked), sent to the person's current address."""
+    if m.contact_id is not None:
+        return m.contact_id == cid
+    return bool(email) and m.to_addr.strip().lower() == email.strip().lower()
+
+
+def _earlier_values(session: Session, c: Contact, assignment_ids: list[int]) -> tuple[str, ...]:
+    """What identified the person before a change: addresses her mails went to, the names and streets her
+    orders were shipped to, the contact details of a lead linked to her."""
+    values = [m.to_addr for m in q.mails(session, c.id, c.email, assignment_ids) if _to_person(m, c.id, c.email)]
+    for o, _ in q.dispatch_orders(session, c.id):
+        values += [o.ship_name, o.ship_street]
+    for lead in q.leads_with_contact(session, c.id, c.email, c.phone):
+        if lead.contact_id == c.id:
+            values += [lead.contact_name, lead.contact_email, lead.contact_phone]
+    return tuple(v for v in values if v)
+
+
+def _mails(session: Session, cid: int, email: str, assignment_ids: list[int], values: list[str]) -> None:
     """Delete queued mails to the person, blank sent ones; scrub the person from mails to leads."""
-    for m in q.mails(session, email, assignment_ids):
-        to_person = bool(email) and m.to_addr.strip().lower() == email.strip().lower()
+    for m in q.mails(session, cid, email, assignment_ids):
+        to_person = _to_person(m, cid, email)
         if to_person and m.status == "queued":
             session.delete(m)
         elif to_person:

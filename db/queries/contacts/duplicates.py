@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, aliased
 from db.models import (
     Activity,
     CallDelivery,
+    CampaignLead,
     Consent,
     Contact,
     ContactShare,
@@ -16,6 +17,7 @@ from db.models import (
     DispatchOrder,
     DuplicateCandidate,
     Kreisverband,
+    MailOutbox,
     VolunteerOffer,
 )
 from db.scope import Scope, apply_area, apply_scope
@@ -112,6 +114,8 @@ def move_traces(session: Session, survivor: int, merged: int) -> dict[str, int]:
         (ContactShare, "shares"),
         (DataSubjectRequest, "requests"),
         (VolunteerOffer, "offers"),
+        (MailOutbox, "mails"),
+        (CampaignLead, "leads"),
     ):
         moved[key] = session.execute(
             update(model).where(model.contact_id == merged).values(contact_id=survivor)
