@@ -136,7 +136,10 @@ def test_check_filter_refuses_unknown_codes_in_german():
 
 
 def test_plans():
-    assert q.choose_plan("sqlite", KREIS, ListFilter(), 50_000) == "filter_first"
+    assert q.choose_plan("sqlite", KREIS, ListFilter(), 15_000) == "walk"
+    assert q.choose_plan("sqlite", KREIS, ListFilter(topics=("miete", "frieden"), topic_mode="all"), 900) == (
+        "filter_first"
+    )
     assert q.choose_plan("sqlite", TEAM, ListFilter(statuses=("member",)), 80_000) == "walk"
     assert q.choose_plan("sqlite", TEAM, ListFilter(import_batch_id=1), 120) == "filter_first"
     # Rare hits of topics alone: no contact index finds them, the walk is still the better plan.
