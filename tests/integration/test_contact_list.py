@@ -413,3 +413,21 @@ def test_bulk_topic_refuses_a_stale_count_and_writes_nothing(session):
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == events
     with pytest.raises(ValidationError, match="Thema"):
         bulk_topic(session, scope, flt, "kochen", True, listed)
+
+
+@pytest.mark.parametrize("username", ["lv-sachsen", "kv-leipzig"])
+def test_narrow_filters_within_a_scope(session, username):
+    """A Kreis, KV or batch leads the query (SQLite), and the scope still holds around it."""
+    scope = user_scope(session, username)
+    # A batch spread over the country: only its people in the scope are listed.
+    batch = _batch(session, list(session.scalars(select(Contact.id).where(Contact.id % 5 == 0))))
+    for flt in (
+        ListFilter(kreis_ags=LEIPZIG),
+        ListFilter(kv_id=kv_of(session, LEIPZIG)),
+        ListFilter(import_batch_id=batch),
+        ListFilter(import_batch_id=batch, statuses=("contact", "active")),
+        ListFilter(kreis_ags="14612"),  # Dresden: inside Sachsen, outside the KV Leipzig
+    ):
+        expected = _oracle(session, scope, flt)
+        rows, pages = _walk(session, scope, flt, "name")
+        assert {r.id for r in rows} == expected and pages[0].total == len(expected), flt
