@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+_ERASED = "cockpit_erased_a_person"
+BUSY_TIMEOUT_MS = 10000
 
 
 def _setup_sqlite(engine: Engine, read_only: bool) -> None:
@@ -15,8 +18,10 @@ def _setup_sqlite(engine: Engine, read_only: bool) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA synchronous=NORMAL")
+        # Deleted and overwritten rows are zeroed in the file, not left in free pages (GDPR Art. 17).
+        cur.execute("PRAGMA secure_delete=ON")
         if read_only:
             cur.execute("PRAGMA query_only=ON")
         cur.close()
@@ -30,6 +35,39 @@ def _setup_sqlite(engine: Engine, read_only: bool) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql(begin)
+
+
+def mark_erased(session: Session) -> None:
+    """Note that this session erased a person: after its commit the SQLite WAL is emptied (see below)."""
+    session.info[_ERASED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _after_erasure_commit(session: Session) -> None:
+    if session.info.pop(_ERASED, False):
+        bind = session.get_bind()
+        checkpoint_wal(bind.engine if isinstance(bind, Connection) else bind)
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """SQLite: copy the WAL into the database file and truncate it, so no old page of an erased person stays
+    in the WAL (secure_delete has zeroed it in the new pages). Does not wait for other connections: with a
+    reader or writer busy the WAL is emptied at a later checkpoint. True when it was emptied; PostgreSQL: False.
+    """
+    if engine.dialect.name != "sqlite":
+        return False
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("PRAGMA busy_timeout=0")
+        try:
+            busy = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cur.close()
+    finally:
+        raw.close()
+    return busy == 0
 
 
 def make_engine(url: str, read_only: bool = False, **kwargs) -> Engine:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from db.engine import mark_erased
 from db.models import Contact, DataSubjectRequest, DispatchOrder, MailOutbox
 from db.queries import privacy as q
 from db.queries.contacts import search as contact_queries
@@ -172,6 +173,7 @@ def erase_contact(session: Session, cid: int, reason: str, erased_at=None, journ
     an erasure keeps its first time (erased_at) and adds no second journal line (journal=False).
     """
     now = utcnow()
+    mark_erased(session)  # after the commit the SQLite WAL is emptied: no old bytes of the person stay
     c = session.get(Contact, cid)
     assignment_ids = [a.id for a, _ in q.assignments(session, cid)]
     values = _identifiers(c, _earlier_values(session, c, assignment_ids))
