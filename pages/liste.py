@@ -58,6 +58,7 @@ def _filters(choices) -> tuple[ListFilter, str]:
             format_func=lambda b: ALL if b is None else batches[b],
             key=f"{K}_batch",
             disabled=not batches,
+            placeholder=ALL,
         )
         since = left.date_input("Angelegt ab", value=None, min_value=EARLIEST, format="DD.MM.YYYY", key=f"{K}_from")
         until = right.date_input("Angelegt bis", value=None, min_value=EARLIEST, format="DD.MM.YYYY", key=f"{K}_to")
