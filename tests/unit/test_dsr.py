@@ -93,8 +93,14 @@ def test_every_reference_to_a_person_cascades_or_is_handled_by_erasure():
             if ondelete == "CASCADE":
                 todo.append(table)
     set_null = {k for k, v in seen.items() if v == "SET NULL"}
-    # services/dsr_erasure.py blanks dispatch_order and clears data_subject_request itself.
-    assert set_null == {("dispatch_order", "contact_id"), ("data_subject_request", "contact_id")}
+    # services/privacy/erasure.py blanks dispatch_order, clears data_subject_request, deletes or blanks the
+    # mails to the person and blanks the campaign leads that name the person itself.
+    assert set_null == {
+        ("dispatch_order", "contact_id"),
+        ("data_subject_request", "contact_id"),
+        ("mail_outbox", "contact_id"),
+        ("campaign_lead", "contact_id"),
+    }
     assert all(v in ("CASCADE", "SET NULL") for v in seen.values()), seen
     assert {t for t, _ in seen} >= {
         "contact_topic",
