@@ -14,7 +14,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 install: $(BIN)/.installed
 
 run: install
-	$(BIN)/streamlit run app.py --server.port 8501
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets as random_secrets
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 from domain.errors import ValidationError
 
@@ -14,7 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO_DB_PATH = ROOT / "data" / "cockpit.sqlite"
 EXAMPLE_COOKIE_KEY = "change-me-to-a-random-string-of-at-least-32-bytes"
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+# The fixed demo key of earlier versions: public, so refused everywhere (demo mode makes its own).
 DEMO_COOKIE_KEY = "demo-only-cookie-key-0123456789abcdef0123456789"
+COOKIE_KEY_FILE = ".cookie_key"
 
 
 @dataclass(frozen=True)
@@ -74,9 +80,13 @@ class Settings:
         return Reach(default_km=km, min_km=min(5.0, km), max_km=max(60.0, km))
 
     def validate(self) -> None:
-        """Refuse an unsafe configuration outside demo mode."""
-        if self.demo_mode:
-            return
+        """Refuse an unsafe configuration: a public or short cookie key, demo mode on a real database."""
+        if self.demo_mode and make_url(self.database_url).get_backend_name() != "sqlite":
+            # Demo users share a published password: never on PostgreSQL (or any shared database).
+            raise ConfigError(
+                "Der Demo-Modus läuft nur auf einer SQLite-Datei, nicht auf dieser DATABASE_URL. "
+                "Setze DEMO_MODE=0 und einen eigenen COOKIE_KEY für den Betrieb."
+            )
         key = self.cookie_key or ""
         if not key or key in (EXAMPLE_COOKIE_KEY, DEMO_COOKIE_KEY):
             raise ConfigError(
@@ -114,7 +124,7 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
     demo = url is None or _truthy(get("DEMO_MODE", "0"))
     if url is None:
         url = f"sqlite:///{DEMO_DB_PATH}"
-    cookie_key = get("COOKIE_KEY") or (DEMO_COOKIE_KEY if demo else "")
+    cookie_key = get("COOKIE_KEY") or (_demo_cookie_key(url) if demo else "")
     return Settings(
         database_url=url,
         demo_mode=demo,
@@ -147,6 +157,36 @@ def _positive_int(value, name: str) -> int:
     if number < 1:
         raise ConfigError(f"{name} muss eine ganze Zahl ab 1 sein (nicht {value!r}).")
     return number
+
+
+def _demo_cookie_key(database_url: str) -> str:
+    """The demo installation's own random cookie key, kept beside its SQLite file (mode 0600).
+
+    A fixed key in the code would let anyone sign an admin cookie. The key is made on first start
+    and read on later ones, so logins survive a restart. Not for a non-SQLite URL: validate() refuses it.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return ""
+    if not url.database or url.database == ":memory:":
+        return random_secrets.token_urlsafe(48)  # nothing to keep it beside: valid for this process
+    path = Path(url.database).resolve().parent / COOKIE_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written to a private temporary file, then linked into place: a second process starting at
+        # the same moment either wins the link or reads the finished key, never a half-written one.
+        tmp = path.with_name(f"{COOKIE_KEY_FILE}.{os.getpid()}.{random_secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(random_secrets.token_urlsafe(48) + "\n")
+            with contextlib.suppress(FileExistsError):  # the other process was first: read its key
+                os.link(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def _tile_url(env: dict, secrets: dict) -> str:
