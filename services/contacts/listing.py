@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy.orm import Session
 
 from db.queries.contacts import list_lookups as lookups
@@ -20,9 +17,10 @@ from domain.errors import ConflictError, ValidationError
 from domain.formatting import BERLIN, format_date, format_int
 from services.contacts.rules import CHANNEL_LESS
 from services.core import audit
-from services.core.export import neutralise_cell, safe_csv
+from services.core.export import safe_csv
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
+from services.core.xlsx import safe_xlsx
 
 __all__ = [
     "EXPORT_MAX_ROWS",
@@ -247,18 +245,7 @@ def _csv(rows) -> bytes:
 
 
 def _xlsx(rows) -> bytes:
-    # Write-only: rows stream into the file instead of building a sheet of cell objects in memory.
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Linksaktive")
-    ws.append(list(EXPORT_HEADERS))
-    for row in rows:
-        *cells, created = row
-        day = WriteOnlyCell(ws, value=created)
-        day.number_format = "DD.MM.YYYY"
-        ws.append([neutralise_cell(v) for v in cells] + [day])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return safe_xlsx(EXPORT_HEADERS, rows, sheet="Linksaktive")
 
 
 def export_list(session: Session, scope: Scope, flt: ListFilter, sort: str = "name", fmt: str = "csv") -> bytes:
