@@ -207,16 +207,14 @@ def _berlin_day(value: datetime) -> date:
 def _export_rows(session: Session, scope: Scope, flt: ListFilter, sort: str, total: int):
     """The whole filtered list in sort order, chunk by chunk (keyset, so every chunk costs the same)."""
     cursor, plan = None, _plan(session, scope, flt, total)
+    columns = q.export_columns(session.get_bind().dialect.name)
     while True:
-        data, cursors = q.page(
-            session, scope, flt, sort, cursor, limit=EXPORT_CHUNK, columns=q.EXPORT_COLUMNS, plan=plan
-        )
+        data, cursors = q.page(session, scope, flt, sort, cursor, limit=EXPORT_CHUNK, columns=columns, plan=plan)
         if not data:
             return
-        topics = lookups.topics_of(session, [r[0] for r in data])
         kreise = lookups.kreis_names_of(session, [r[8] for r in data])
         kvs = lookups.kv_names_of(session, [r[9] for r in data])
-        for cid, last, first, email, phone, street, plz, city, ags, kv_id, status, source, created in data:
+        for cid, last, first, email, phone, street, plz, city, ags, kv_id, status, source, created, codes in data:
             yield (
                 cid,
                 last,
@@ -230,7 +228,7 @@ def _export_rows(session: Session, scope: Scope, flt: ListFilter, sort: str, tot
                 kvs.get(kv_id, ""),
                 STATUSES.get(status, status),
                 SOURCES.get(source, source),
-                ", ".join(TOPICS.get(t, t) for t in topics.get(cid, ())),
+                ", ".join(TOPICS.get(t, t) for t in sorted(codes.split(","))) if codes else "",
                 _berlin_day(created),
             )
         if len(data) < EXPORT_CHUNK:

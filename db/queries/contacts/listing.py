@@ -308,6 +308,13 @@ EXPORT_COLUMNS = (
 )
 
 
+def export_columns(dialect: str) -> tuple:
+    """EXPORT_COLUMNS and the contact's topic codes joined by ',' (unordered; one probe per row in the database)."""
+    join = func.string_agg if dialect == "postgresql" else func.group_concat
+    topics = select(join(ContactTopic.topic, literal_column("','"))).where(ContactTopic.contact_id == Contact.id)
+    return (*EXPORT_COLUMNS, topics.scalar_subquery().label("topic_codes"))
+
+
 FILTER_FIRST_MAX = 2000
 PLANS = ("walk", "filter_first", "planner")
 
