@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+import jwt  # PyJWT: streamlit-authenticator's own token library (a dependency of it)
 import streamlit as st
 import streamlit_authenticator as stauth
 
 import appctx
 from components.static_assets import FAVICON
 from components.text import md
-from db.types import utcnow
 from domain.errors import UserError
 from domain.roles import ROLE_LABELS
 from registry import pages_for
 from services.admin.accounts import area_label
-from services.core import auth
+from services.core import auth, sessions
 from services.core.settings import ConfigError, get_settings
 
 st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=FAVICON, layout="wide")
@@ -43,6 +41,64 @@ authenticator = stauth.Authenticate(
     creds, settings.cookie_name, settings.cookie_key, settings.cookie_expiry_days, auto_hash=False, login_sleep_time=0
 )
 _model = authenticator.authentication_controller.authentication_model
+_cookie = authenticator.cookie_controller.cookie_model
+
+# Server-side sessions (ASVS V3, services/core/sessions.py). The authenticator's cookie is a stateless
+# signed token (username, expiry): valid until it expires, whatever happens on the server. So the
+# token also carries the id of our session record ("sid"), and a token is worth nothing unless that
+# record is open. streamlit-authenticator 0.4.2 has no hook for extra token fields; it reads and
+# writes the token only through CookieModel._token_encode and CookieModel.get_cookie, so those two
+# (and, for the cookie's flags, its cookie manager's set) are replaced on this one instance, like
+# check_credentials below. Both places that read the cookie (ours below and the one inside
+# authenticator.login) go through the replaced get_cookie. A second cookie of our own beside the
+# authenticator's would not do: the authenticator would still log in from its own token.
+SESSION_ID = "cockpit_session_id"
+_read_signed_cookie = _cookie.get_cookie
+
+
+def _token_encode() -> str:
+    return jwt.encode(
+        {"username": st.session_state["username"], "exp_date": _cookie.exp_date, "sid": st.session_state[SESSION_ID]},
+        _cookie.cookie_key,
+        algorithm="HS256",
+    )
+
+
+def _get_cookie() -> dict | None:
+    # Signature and expiry are checked by the authenticator; the session record by us. A cookie
+    # without a sid (issued before sessions were kept) or naming an ended, idle, foreign or unknown
+    # session is refused, and taking up an open one is audited as session_resumed.
+    token = _read_signed_cookie()
+    if not token:
+        return token
+    user = appctx.before_login(_resume, token.get("sid"), token["username"])
+    if user is None:
+        st.session_state["logout"] = True  # the authenticator's switch: read no cookie again in this tab
+        st.session_state["cockpit_cookie_refused"] = True
+        return None
+    st.session_state[SESSION_ID] = token["sid"]
+    return token
+
+
+_write_browser_cookie = _cookie.cookie_manager.set
+
+
+def _set_login_cookie(cookie: str, val, **options):
+    # The cookie is written by JavaScript in the browser, never by a Set-Cookie header: it cannot be
+    # HttpOnly, and no proxy can add flags to it. What it can have: Secure once the browser reached
+    # us over HTTPS (behind the TLS proxy, deploy/nginx/cockpit.conf), and SameSite=Strict.
+    url = getattr(st.context, "url", None)
+    secure = isinstance(url, str) and url.startswith("https://")
+    return _write_browser_cookie(cookie, val, **{**options, "secure": secure or None, "same_site": "strict"})
+
+
+def _resume(session, session_id: str | None, username: str):
+    return sessions.session_user(session, session_id, username, settings.idle_timeout_minutes, resumed=True)
+
+
+_cookie._token_encode = _token_encode
+_cookie.get_cookie = _get_cookie
+_cookie.cookie_manager.set = _set_login_cookie
 
 
 def _check_credentials(username: str, password: str) -> bool:
@@ -50,26 +106,21 @@ def _check_credentials(username: str, password: str) -> bool:
     result = appctx.before_login(auth.check_login, username, password)
     if not result.ok:
         st.session_state["login_error"] = result.message
+    else:
+        st.session_state[SESSION_ID] = result.session_id  # the cookie set next names this session
+        st.session_state.pop("session_notice", None)
     return result.ok
 
 
 _model.check_credentials = _check_credentials
 
 
-def _token_issued_at() -> datetime | None:
-    exp = authenticator.cookie_controller.cookie_model.exp_date
-    token = getattr(authenticator.cookie_controller.cookie_model, "token", None)
-    exp = (token or {}).get("exp_date", exp) if isinstance(token, dict) else exp
-    if not exp:
-        return None
-    return datetime.fromtimestamp(exp - settings.cookie_expiry_days * 86400, tz=UTC)
-
-
 def _login_page() -> None:
     st.title("Linksaktiv Cockpit")
     st.caption("Das Organizing-Werkzeug für Linksaktiv. Bitte melde dich an.")
     st.session_state.pop("login_error", None)
-    notice = st.session_state.pop("session_notice", None)
+    # Kept until the next login: dropping the old cookie reruns the page, the notice must survive that.
+    notice = st.session_state.get("session_notice")
     if notice:
         st.warning(notice)
     try:
@@ -88,14 +139,14 @@ def _login_page() -> None:
 def _logout(_info=None) -> None:
     user = appctx.current_user()
     if user is not None:
-        appctx.before_login(auth.record_logout, user.id, user.username)
+        appctx.before_login(auth.record_logout, user.id, user.username, st.session_state.get(SESSION_ID))
     st.session_state.pop("cockpit_user", None)
-    st.session_state.pop("cockpit_login_at", None)
+    st.session_state.pop(SESSION_ID, None)
     st.session_state.pop(appctx.FLASH, None)  # a message of the last action is not for the next login
 
 
-def _load_user(session, username: str, login_at: datetime) -> appctx.CurrentUser | None:
-    db_user = auth.load_active_user(session, username, settings.idle_timeout_minutes, token_issued_at=login_at)
+def _load_user(session, username: str, session_id: str | None) -> appctx.CurrentUser | None:
+    db_user = sessions.session_user(session, session_id, username, settings.idle_timeout_minutes)
     if db_user is None:
         return None
     return appctx.CurrentUser(
@@ -106,8 +157,11 @@ def _load_user(session, username: str, login_at: datetime) -> appctx.CurrentUser
         db_user.kv_id,
         db_user.land_code,
         area_label(session, db_user),
+        session_id,
     )
 
+
+SESSION_ENDED = "Deine Sitzung ist abgelaufen. Bitte melde dich neu an."
 
 if not st.session_state.get("authentication_status"):
     try:
@@ -115,23 +169,24 @@ if not st.session_state.get("authentication_status"):
         if token:
             authenticator.authentication_controller.login(token=token)
     except stauth.LoginError:
+        st.session_state["cockpit_cookie_refused"] = True
+    if st.session_state.pop("cockpit_cookie_refused", False):
+        # A cookie of an ended or idle session (or none of ours): drop it and say why.
         authenticator.cookie_controller.delete_cookie()
+        st.session_state["session_notice"] = SESSION_ENDED
 
 username = st.session_state.get("username") if st.session_state.get("authentication_status") else None
 user = None
 if username:
-    # When this browser session logged in (the cookie's issue time, or now after the form):
-    # "log out everywhere" ends every session that began before it.
-    login_at = st.session_state.setdefault("cockpit_login_at", _token_issued_at() or utcnow())
-    user = appctx.before_login(_load_user, username, login_at)
+    # Every run checks the session record the login (form or cookie) named: ended or idle → logged out.
+    user = appctx.before_login(_load_user, username, st.session_state.get(SESSION_ID))
     if user is None:
-        # Deactivated, locked, idle or logged out everywhere: end this session too.
         authenticator.authentication_controller.logout()
         authenticator.cookie_controller.delete_cookie()
         st.session_state.pop("cockpit_user", None)
-        st.session_state.pop("cockpit_login_at", None)
+        st.session_state.pop(SESSION_ID, None)
         st.session_state.pop(appctx.FLASH, None)
-        st.session_state["session_notice"] = "Deine Sitzung ist abgelaufen. Bitte melde dich neu an."
+        st.session_state["session_notice"] = SESSION_ENDED
 
 if user is not None:
     with st.sidebar:

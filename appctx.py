@@ -9,7 +9,7 @@ message; act() also records the success message and reruns, so lists show the ne
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import streamlit as st
 
@@ -37,6 +37,7 @@ class CurrentUser:
     kv_id: int | None
     land_code: str | None
     area: str
+    session_id: str | None = field(default=None, repr=False)  # the login session (services.core.sessions)
 
     @property
     def sees_persons(self) -> bool:

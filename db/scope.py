@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, or_, select
 
@@ -20,6 +20,9 @@ class Scope:
     username: str = ""
     kv_id: int | None = None
     land_code: str | None = None
+    # The login session acting (services.core.sessions): changing one's own password ends the
+    # user's other sessions but this one. A secret: kept out of repr and comparisons.
+    session_id: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def sees_persons(self) -> bool:

@@ -17,6 +17,7 @@ from db.models.contact import Activity, Consent, Contact, ContactShare, ContactT
 from db.models.intake import DuplicateCandidate, ImportBatch, MappingPreset
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
 from db.models.privacy import ErasureTombstone
+from db.models.sessions import UserSession
 
 __all__ = [
     "Base",
@@ -44,6 +45,7 @@ __all__ = [
     "Office",
     "Plz",
     "User",
+    "UserSession",
     "DuplicateCandidate",
     "ImportBatch",
     "MappingPreset",

@@ -14,7 +14,7 @@ from db.queries.common import area_names
 from db.types import utcnow
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.roles import ROLE_LABELS as ROLES
-from services.core import audit
+from services.core import audit, sessions
 from services.core.auth import hash_password
 from services.core.scope import Scope, require_action, scope_for
 
@@ -147,6 +147,7 @@ def set_active(session: Session, scope: Scope, user_id: int, active: bool) -> No
     user.active = active
     if not active:
         user.sessions_revoked_at = utcnow()
+        sessions.end_user_sessions(session, user.id, "deactivated")
     audit.record(session, scope, "user_reactivated" if active else "user_deactivated", "user", user.id)
     session.commit()
 
@@ -169,6 +170,7 @@ def reset_password(session: Session, scope: Scope, user_id: int, new_password: s
     user.failed_logins = 0
     user.locked_until = None
     user.sessions_revoked_at = utcnow()
+    sessions.end_user_sessions(session, user.id, "password_reset")
     audit.record(session, scope, "password_reset", "user", user.id)
     session.commit()
 
@@ -189,7 +191,8 @@ def log_out_everywhere(session: Session, scope: Scope, user_id: int) -> None:
         require_action(scope, "admin.users")
     user = _get_user(session, user_id)
     user.sessions_revoked_at = utcnow()
-    audit.record(session, scope, "sessions_revoked", "user", user.id)
+    ended = sessions.end_user_sessions(session, user.id, "logged_out_everywhere")
+    audit.record(session, scope, "sessions_revoked", "user", user.id, sessions_ended=ended)
     session.commit()
 
 

@@ -12,7 +12,7 @@ from db.models import User
 from db.queries.admin.users import active_users, user_named
 from db.types import utcnow
 from domain.errors import ValidationError
-from services.core import audit
+from services.core import audit, sessions
 from services.core.scope import Scope, require_action
 
 MAX_FAILED = 5
@@ -23,10 +23,11 @@ MAX_PASSWORD_BYTES = 72  # bcrypt 5 raises beyond this
 
 @dataclass(frozen=True)
 class LoginResult:
-    """Outcome of a login attempt; message is German and safe to show."""
+    """Outcome of a login attempt; message is German and safe to show; session_id names the new session."""
 
     ok: bool
     message: str = ""
+    session_id: str = ""
 
 
 def hash_password(password: str) -> str:
@@ -94,9 +95,10 @@ def check_login(session: Session, username: str, password: str, now: datetime | 
     user.failed_logins = 0
     user.locked_until = None
     user.last_activity_at = now
-    audit.record(session, _actor(user), "login", "user", user.id)
+    session_id = sessions.start_session(session, user.id, now)
+    audit.record(session, _actor(user), "login", "user", user.id, session_ref=sessions.session_ref(session_id))
     session.commit()
-    return LoginResult(True)
+    return LoginResult(True, session_id=session_id)
 
 
 def _actor(user: User) -> Scope:
@@ -121,46 +123,20 @@ def credentials(session: Session) -> dict:
     }
 
 
-def load_active_user(
-    session: Session,
-    username: str,
-    idle_minutes: int,
-    now: datetime | None = None,
-    token_issued_at: datetime | None = None,
-) -> User | None:
-    """The user for a running session, or None when inactive, locked, idle too long or revoked."""
-    now = now or utcnow()
-    user = user_named(session, username)
-    if user is None or not user.active:
-        return None
-    if user.locked_until is not None and user.locked_until > now:
-        return None
-    if user.last_activity_at is not None and now - user.last_activity_at > timedelta(minutes=idle_minutes):
-        return None
-    if (
-        user.sessions_revoked_at is not None
-        and token_issued_at is not None
-        and token_issued_at <= user.sessions_revoked_at
-    ):
-        return None
-    # Write the activity time at most once a minute: a rerun on every click must stay cheap.
-    if user.last_activity_at is None or now - user.last_activity_at > timedelta(minutes=1):
-        user.last_activity_at = now
-        session.commit()
-    return user
-
-
-def record_logout(session: Session, user_id: int, username: str) -> None:
-    """Audit a logout and forget the activity time so the cookie cannot be reused after idling."""
-    user = session.get(User, user_id)
-    if user is not None:
-        user.last_activity_at = None
+def record_logout(session: Session, user_id: int, username: str, session_id: str | None = None) -> None:
+    """End the browser's session record (a copied cookie stops working) and audit the logout; commits."""
+    sessions.end_session(session, session_id, "logout")
     audit.record(session, Scope(role="", user_id=user_id, username=username), "logout", "user", user_id)
     session.commit()
 
 
-def change_own_password(session: Session, user_id: int, old: str, new: str, repeat: str) -> None:
-    """Change the logged-in user's password after checking the old one; audited; commits."""
+def change_own_password(
+    session: Session, user_id: int, old: str, new: str, repeat: str, keep_session_id: str | None = None
+) -> None:
+    """Change the logged-in user's password after checking the old one; audited; commits.
+
+    Every other session of the user ends (keep_session_id, the browser that changed it, goes on).
+    """
     user = session.get(User, user_id)
     if user is None or not _matches(old, user.password_hash):
         raise ValidationError("Das bisherige Passwort stimmt nicht. Es wurde nichts geändert.")
@@ -169,11 +145,12 @@ def change_own_password(session: Session, user_id: int, old: str, new: str, repe
     if new == old:
         raise ValidationError("Das neue Passwort muss sich vom bisherigen unterscheiden.")
     user.password_hash = hash_password(new)
-    audit.record(session, _actor(user), "password_changed", "user", user.id)
+    ended = sessions.end_user_sessions(session, user.id, "password_changed", keep=keep_session_id)
+    audit.record(session, _actor(user), "password_changed", "user", user.id, sessions_ended=ended)
     session.commit()
 
 
 def change_my_password(session: Session, scope: Scope, old: str, new: str, repeat: str) -> None:
     """change_own_password for the user the scope belongs to (the page's door passes the scope)."""
     require_action(scope, "account.own")
-    change_own_password(session, scope.user_id, old, new, repeat)
+    change_own_password(session, scope.user_id, old, new, repeat, keep_session_id=scope.session_id)

@@ -34,6 +34,7 @@ def scope_for(user) -> Scope:
         username=getattr(user, "username", ""),
         kv_id=user.kv_id if role == "kreis" else None,
         land_code=user.land_code if role == "land" else None,
+        session_id=getattr(user, "session_id", None),
     )
 
 

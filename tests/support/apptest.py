@@ -21,13 +21,37 @@ def all_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def start_login_session(username: str, now=None) -> str:
+    """Open a server-side login session for username in the app's database, as the login form does."""
+    from sqlalchemy import select
+
+    from db.models import User
+    from services.core import sessions
+    from services.core.runtime import engine_for, session_scope
+    from services.core.settings import get_settings
+
+    with session_scope(engine_for(get_settings().database_url)) as s:
+        sid = sessions.start_session(s, s.scalar(select(User.id).where(User.username == username)), now=now)
+        s.commit()
+    return sid
+
+
+def logged_in_app(username: str, session_id: str | None = None, timeout: float = 60) -> AppTest:
+    """An AppTest of the app whose browser session is logged in as username (AppTest has no cookies).
+
+    The state is what a login leaves: the authenticator's keys and the id of our session record.
+    """
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    at.session_state["name"] = username
+    at.session_state["cockpit_session_id"] = session_id or start_login_session(username)
+    return at
+
+
 def open_page(path: str | None, username: str | None, timeout: float = 60) -> AppTest:
     """AppTest showing path for username (or the login page without one); needs the app_db fixture."""
-    at = AppTest.from_file(APP, default_timeout=timeout)
-    if username:
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = username
-        at.session_state["name"] = username
+    at = logged_in_app(username, timeout=timeout) if username else AppTest.from_file(APP, default_timeout=timeout)
     at.run()
     if path and path != "pages/uebersicht.py":
         at.switch_page(path)
