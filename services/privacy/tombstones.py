@@ -113,8 +113,3 @@ def in_database(session: Session) -> list[dict]:
         )
     )
     return [line(cid, at, reason) for cid, at, reason in rows]
-
-
-def known_ids(session: Session) -> set[int]:
-    """Contact ids that already have a tombstone in this database."""
-    return set(session.scalars(select(ErasureTombstone.contact_id)))
