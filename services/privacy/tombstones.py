@@ -84,6 +84,11 @@ def append(folder: Path | str, entries: list[dict]) -> None:
     path = journal_path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = "".join(json.dumps(e, sort_keys=True) + "\n" for e in entries)
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as fh:
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":
+                payload = "\n" + payload  # a line cut off by a crash stays alone, unreadable; ours stay whole
     with path.open("a", encoding="utf-8") as fh:
         fh.write(payload)
         fh.flush()
