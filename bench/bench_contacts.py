@@ -18,7 +18,7 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bench.bench_overview import ensure_seeded
-from bench.common import PG_1M, SQLITE_1M, rolled_back_session
+from bench.common import PG_1M, SQLITE_1M, rolled_back_session, settle
 from db.engine import make_engine
 from db.migrate import heads, upgrade
 from db.models import Contact, ImportBatch, Kreis, User
@@ -30,6 +30,7 @@ from services.core.runtime import session_scope
 from services.core.scope import scope_for
 
 USERS = ("team", "lv-sachsen", "kv-leipzig")
+WRITTEN = ("contact", "contact_topic", "import_batch", "audit_event")
 LEIPZIG = "14713"
 
 
@@ -155,10 +156,16 @@ def bench_search(url: str, repeat: int) -> None:
 
 
 def bench_writes(url: str, repeat: int, attempts: int = 30) -> None:
-    """bench_writes_once, retried while another benchmark holds SQLite's write lock."""
+    """bench_writes_once, retried while another benchmark holds SQLite's write lock; PostgreSQL vacuumed after.
+
+    A rolled-back UPDATE still leaves dead rows and clears the visibility map of the pages it
+    touched: without VACUUM every later count on PostgreSQL reads the heap (autovacuum is off here).
+    """
     for attempt in range(attempts):
         try:
-            return bench_writes_once(url, repeat)
+            bench_writes_once(url, repeat)
+            settle(url, *WRITTEN)
+            return
         except OperationalError as exc:
             if "locked" not in str(exc) or attempt == attempts - 1:
                 raise
@@ -216,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         if not url:
             continue
         prepare(url, args.contacts, migrate=not args.no_migrate)
+        settle(url, *WRITTEN)  # as after a seed, also when an earlier run was stopped halfway
         medians = bench_list(url, args.repeat)
         print(f"  list: worst median {max(medians):.1f} ms, median of medians {statistics.median(medians):.1f} ms")
         bench_search(url, args.repeat)
