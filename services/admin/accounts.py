@@ -14,7 +14,7 @@ from db.queries.common import area_names
 from db.types import utcnow
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.roles import ROLE_LABELS as ROLES
-from services.core import audit, sessions
+from services.core import audit, sessions, validate
 from services.core.auth import hash_password
 from services.core.scope import Scope, require_action, scope_for
 
@@ -93,12 +93,8 @@ def create_user(
     username = (username or "").strip().lower()
     if not USERNAME_RE.fullmatch(username):
         raise ValidationError("Der Benutzername passt nicht: " + USERNAME_RULES)
-    display_name = (display_name or "").strip() or username
-    if len(display_name) > 120:
-        raise ValidationError("Der Anzeigename darf höchstens 120 Zeichen lang sein.")
-    email = (email or "").strip()
-    if email and ("@" not in email or len(email) > 160):
-        raise ValidationError("Die E-Mail-Adresse sieht nicht gültig aus.")
+    display_name = validate.text(display_name, "user.display_name") or username
+    email = validate.email(email, "user.email")
     land, kv = _area_fields(session, role, land_code, kv_id)
     password_hash = hash_password(password)
     if users.username_taken(session, username):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.queries.admin import audit_log as q
 from domain.formatting import BERLIN
+from services.core import validate
 from services.core.scope import Scope, require_action
 
 PAGE_SIZE = 50
@@ -33,7 +34,7 @@ def list_events(
     require_action(scope, "admin.audit")
     rows = q.events(
         session,
-        username,
+        validate.search(username),
         action,
         since=_berlin_day_start(since) if since else None,
         before=_berlin_day_start(until + timedelta(days=1)) if until else None,

@@ -16,7 +16,7 @@ from db.models import Kreis, Kreisverband, Land
 from db.queries.admin import kv_coverage as q
 from db.queries.common.area_names import kv_names_of_land
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 
 
@@ -42,9 +42,9 @@ def kvs_of_land(session: Session, scope: Scope, land_code: str) -> dict[int, str
 
 
 def _check_name(session: Session, name: str, exclude_id: int | None = None) -> str:
-    name = (name or "").strip()
-    if len(name) < 3 or len(name) > 120:
-        raise ValidationError("Der Name eines Kreisverbands braucht 3 bis 120 Zeichen.")
+    name = validate.text(name, "kv.name")
+    if len(name) < 3:
+        raise ValidationError("Der Name eines Kreisverbands braucht mindestens 3 Zeichen.")
     if q.kv_id_named(session, name, exclude_id) is not None:
         raise ConflictError(f"Einen Kreisverband „{name}“ gibt es schon. Bitte wähle einen anderen Namen.")
     return name

@@ -31,14 +31,13 @@ from db.types import utcnow
 from domain.enums import OFFICE_KINDS
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.keys import name_key
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.geo.places import recompute_nearest_offices, resolve_plz
 
 CSV_COLUMNS = ("name", "art", "strasse", "plz", "ort", "oeffnungszeiten", "telefon", "email", "kreisverband")
 REQUIRED_COLUMNS = ("name", "plz")
 MAX_IMPORT_ROWS = 5000
-_LIMITS = {"name": 160, "strasse": 160, "ort": 120, "telefon": 40, "email": 160, "oeffnungszeiten": 1000}
 _KIND_BY_WORD = {**{k: k for k in OFFICE_KINDS}, **{v.lower(): k for k, v in OFFICE_KINDS.items()}}
 
 
@@ -64,25 +63,37 @@ def _kv_lookup(session: Session) -> dict[str, int]:
     return {**{name.strip().lower(): kv_id for kv_id, name in rows}, **{str(kv_id): kv_id for kv_id, _ in rows}}
 
 
-def _clean(session: Session, data: OfficeData, kvs: dict[str, int]) -> tuple[dict, list[str]]:
-    """Validate one office; returns (column values, German problems)."""
+def _clean(
+    session: Session, data: OfficeData, kvs: dict[str, int], current: Office | None = None
+) -> tuple[dict, list[str]]:
+    """Validate one office (services.core.validate); returns (column values, German problems).
+
+    current: the office as stored, when it is edited: its unchanged phone and e-mail stay as they are.
+    """
     problems: list[str] = []
-    name = (data.name or "").strip()
-    if not name:
+
+    def checked(check, *args, **kwargs) -> str:
+        try:
+            return check(*args, **kwargs)
+        except ValidationError as exc:
+            problems.append(str(exc).rstrip("."))
+            return ""
+
+    name = checked(validate.text, data.name, "office.name")
+    if not name and not problems:
         problems.append("Name fehlt")
     values = {
         "name": name,
-        "strasse": (data.street or "").strip(),
-        "ort": (data.city or "").strip(),
-        "telefon": (data.phone or "").strip(),
-        "email": (data.email or "").strip(),
-        "oeffnungszeiten": (data.opening_hours or "").strip(),
+        "strasse": checked(validate.text, data.street, "office.street"),
+        "ort": checked(validate.text, data.city, "office.city"),
+        "telefon": checked(validate.phone, data.phone, "office.phone", current=getattr(current, "phone", None)),
+        "oeffnungszeiten": checked(validate.text, data.opening_hours, "office.opening_hours"),
     }
-    for key, limit in _LIMITS.items():
-        if len(values[key]) > limit:
-            problems.append(f"{key} ist länger als {limit} Zeichen")
-    if values["email"] and "@" not in values["email"]:
-        problems.append("E-Mail-Adresse ungültig")
+    try:
+        values["email"] = validate.email(data.email, "office.email", current=getattr(current, "email", None))
+    except ValidationError:
+        values["email"] = ""
+        problems.append("E-Mail-Adresse ungültig (bitte genau eine Adresse, z. B. name@example.org)")
     kind = _KIND_BY_WORD.get((data.kind or "geschaeftsstelle").strip().lower())
     if kind is None:
         problems.append(f"Art „{data.kind}“ unbekannt (Geschäftsstelle, Bürgerbüro oder Wahlkreisbüro)")
@@ -159,7 +170,7 @@ def edit_office(session: Session, scope: Scope, office_id: int, data: OfficeData
     office = session.get(Office, office_id)
     if office is None:
         raise NotFoundError("Diese Geschäftsstelle gibt es nicht.")
-    fields, problems = _clean(session, data, _kv_lookup(session))
+    fields, problems = _clean(session, data, _kv_lookup(session), current=office)
     if problems:
         raise ValidationError("Die Änderung wurde nicht gespeichert: " + "; ".join(problems) + ".")
     _refuse_twice(session, fields, exclude_id=office.id)

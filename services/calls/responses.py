@@ -12,7 +12,7 @@ from db.queries import calls as q
 from db.types import utcnow
 from domain.errors import NotFoundError, ValidationError
 from services.calls.workflow import load
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 
 RESPONSES = {"accepted": "zugesagt", "declined": "abgesagt", "attended": "teilgenommen"}
@@ -36,7 +36,7 @@ def find_recipients(session: Session, scope: Scope, call_id: int, search: str) -
     load(session, scope, call_id)
     return [
         (did, f"{first} {last} · {email} · {plz}", response)
-        for did, first, last, email, plz, response, _ in q.find_deliveries(session, scope, call_id, search)
+        for did, first, last, email, plz, response, _ in q.find_deliveries(session, scope, call_id, validate.search(search))
     ]
 
 

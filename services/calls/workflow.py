@@ -21,14 +21,14 @@ from db.types import utcnow
 from domain.enums import TOPICS
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import BERLIN, format_date, format_datetime
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
 
 MODES = {"online": "online", "on_site": "vor Ort"}
 REGION_LEVELS = {"national": "bundesweit", "land": "Land", "kv": "Kreisverband"}
 WINDOW = timedelta(days=30)
-MAX_TITLE, MAX_BODY, MAX_LINK = 200, 5000, 300
+MAX_TITLE, MAX_BODY, MAX_LINK = (validate.field(f"call.{k}").limit for k in ("title", "body", "link"))
 FOOTER = (
     "Du bekommst diese Mail, weil du eingewilligt hast, von Linksaktiv zu Aktionen eingeladen zu werden. "
     "Wenn du das nicht mehr möchtest, antworte einfach mit „Abmelden“ auf diese Mail."
@@ -135,23 +135,20 @@ def _check_region(session: Session, scope: Scope, form: CallForm) -> tuple[str |
 
 
 def _check_text(form: CallForm) -> tuple[str, str, str]:
-    title = " ".join((form.title or "").split())  # one line: it becomes the mail's subject
-    body = (form.body or "").strip()
-    link = (form.link or "").strip()
+    title = validate.text(form.title, "call.title")  # one line: it becomes the mail's subject
+    body = validate.text(form.body, "call.body")
     if not title:
         raise ValidationError("Bitte gib dem Aufruf einen Titel.")
-    if len(title) > MAX_TITLE:
-        raise ValidationError(f"Der Titel darf höchstens {MAX_TITLE} Zeichen haben.")
     if not body:
         raise ValidationError("Bitte schreib, worum es geht: der Text ist der Inhalt der Mail.")
-    if len(body) > MAX_BODY:
-        raise ValidationError(f"Der Text darf höchstens {MAX_BODY} Zeichen haben.")
+    raw_link = (form.link or "").strip()
+    if any(ch.isspace() for ch in raw_link):
+        raise ValidationError("Der Link muss mit http:// oder https:// beginnen, z. B. https://example.org/aktion.")
+    link = validate.text(raw_link, "call.link")
     if link:
         parsed = urlparse(link)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc or any(ch.isspace() for ch in link):
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValidationError("Der Link muss mit http:// oder https:// beginnen, z. B. https://example.org/aktion.")
-        if len(link) > MAX_LINK:
-            raise ValidationError(f"Der Link darf höchstens {MAX_LINK} Zeichen haben.")
     return title, body, link
 
 

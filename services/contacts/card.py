@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.queries.contacts import search as q
 from domain.errors import NotFoundError
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_persons
 
 PAGE_SIZE = q.PAGE_SIZE
@@ -110,7 +110,7 @@ class ContactCard:
 def search_contacts(session: Session, scope: Scope, query: str, page: int = 0) -> tuple[list[ContactRow], bool]:
     """One page (25) of contacts in scope matching a name, e-mail or PLZ prefix; rows and has_next."""
     require_persons(scope)
-    rows, has_next = q.search(session, scope, query, page, PAGE_SIZE)
+    rows, has_next = q.search(session, scope, validate.search(query), page, PAGE_SIZE)
     return [ContactRow(*r) for r in rows], has_next
 
 

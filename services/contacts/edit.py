@@ -179,7 +179,7 @@ def update_master(session: Session, scope: Scope, contact_id, data: ContactInput
     Only the master fields of data are read. Returns [] and writes nothing when nothing changed.
     """
     contact = load(session, scope, contact_id)
-    values = clean_master(data)
+    values = clean_master(data, current=contact)
     place = resolve_plz(session, data.plz)
     if place.plz != contact.plz:
         check_area(scope, place, moving_from_kv=contact.kv_id)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SOURCES, STATUSES, TOPICS
 from domain.errors import ValidationError
+from services.core import validate
 
 BERLIN = ZoneInfo("Europe/Berlin")
 LADDER = ("contact", "active", "member")
@@ -16,11 +16,8 @@ LADDER = ("contact", "active", "member")
 CHANNEL_LESS = ("volunteering", "pass_to_branch")
 # Timeline kinds a person may write by hand; the others are written by the acts they describe.
 MANUAL_KINDS = ("note", "call", "email", "infostand", "haustuer", "veranstaltung")
-NOTE_MAX = 1000
-EVIDENCE_MAX = 500
-# Deliberately simple: one @, no spaces, a dot in the domain; the opt-in mail proves the rest.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
-_PHONE = re.compile(r"^\+?[0-9 ()/\-]{4,40}$")
+NOTE_MAX = validate.field("activity.note").limit
+EVIDENCE_MAX = validate.field("consent.evidence").limit
 
 
 @dataclass(frozen=True)
@@ -55,44 +52,34 @@ def today_berlin() -> date:
     return datetime.now(BERLIN).date()
 
 
-def _text(value, label: str, limit: int, required: bool = False) -> str:
-    text = " ".join(str(value or "").split())
-    if required and not text:
-        raise ValidationError(f"Bitte gib {label} an.")
-    if len(text) > limit:
-        raise ValidationError(f"{label[0].upper()}{label[1:]} ist zu lang (höchstens {limit} Zeichen).")
-    return text
+def clean_email(value, current: str | None = None) -> str:
+    """The e-mail address normalised, or '' when empty; German ValidationError when it is not one address.
+
+    current: the stored address, kept as it is when sent back unchanged.
+    """
+    return validate.email(value, "contact.email", current=current)
 
 
-def clean_email(value) -> str:
-    """The e-mail address trimmed, or '' when empty; ValidationError when malformed."""
-    email = str(value or "").strip()
-    if not email:
-        return ""
-    if len(email) > 160 or not _EMAIL.match(email):
-        raise ValidationError(
-            f"Die E-Mail-Adresse „{email[:60]}“ sieht nicht richtig aus (Beispiel: name@example.org)."
-        )
-    return email
+def clean_phone(value, current: str | None = None) -> str:
+    """The phone number as typed (spaces folded), or '' when empty; German ValidationError when no valid number.
+
+    current: the stored number, kept as it is when sent back unchanged (older entries were checked less).
+    """
+    return validate.phone(value, "contact.phone", current=current)
 
 
-def clean_phone(value) -> str:
-    """The phone number trimmed, or '' when empty; ValidationError when it has letters."""
-    phone = " ".join(str(value or "").split())
-    if phone and not _PHONE.match(phone):
-        raise ValidationError("Die Telefonnummer darf nur Ziffern, Leerzeichen und + ( ) / - enthalten.")
-    return phone
+def clean_master(data: ContactInput, current=None) -> dict:
+    """Checked master data as column values (without the place, which the PLZ decides).
 
-
-def clean_master(data: ContactInput) -> dict:
-    """Checked master data as column values (without the place, which the PLZ decides)."""
+    current: the contact as stored, when it is edited: its unchanged e-mail and phone stay as they are.
+    """
     return {
-        "first_name": _text(data.first_name, "einen Vornamen", 80, required=True),
-        "last_name": _text(data.last_name, "einen Nachnamen", 80, required=True),
-        "email": clean_email(data.email),
-        "phone": clean_phone(data.phone),
-        "street": _text(data.street, "die Straße", 160),
-        "city": _text(data.city, "den Ort", 120),
+        "first_name": validate.text(data.first_name, "contact.first_name", required=True),
+        "last_name": validate.text(data.last_name, "contact.last_name", required=True),
+        "email": clean_email(data.email, getattr(current, "email", None)),
+        "phone": clean_phone(data.phone, getattr(current, "phone", None)),
+        "street": validate.text(data.street, "contact.street"),
+        "city": validate.text(data.city, "contact.city"),
     }
 
 
@@ -132,9 +119,7 @@ def check_consent(c: ConsentInput) -> ConsentInput:
     elif channel not in CHANNELS:
         raise ValidationError(f"Für „{PURPOSES[c.purpose]}“ brauchen wir den Kanal (E-Mail, Telefon, SMS oder Post).")
     source = check_source(c.source)
-    evidence = _text(
-        c.evidence, "einen Nachweis (z. B. „Unterschrift auf Infostand-Liste vom …“)", EVIDENCE_MAX, required=True
-    )
+    evidence = validate.text(c.evidence, "consent.evidence", required=True)
     return ConsentInput(c.purpose, channel, source, evidence)
 
 
@@ -165,11 +150,9 @@ def check_activity(kind: str, day, note) -> tuple[str, date, str]:
     if kind not in MANUAL_KINDS:
         raise ValidationError("Bitte wähle die Art des Eintrags (Notiz, Telefonat, E-Mail, …).")
     day = check_day(day, "das Datum")
-    text = str(note or "").strip()
+    text = validate.text(note, "activity.note")
     if kind == "note" and not text:
         raise ValidationError("Eine Notiz braucht einen Text.")
-    if len(text) > NOTE_MAX:
-        raise ValidationError(f"Die Notiz ist zu lang (höchstens {NOTE_MAX} Zeichen).")
     return kind, day, text
 
 

@@ -12,7 +12,7 @@ from db.models import User
 from db.queries.admin.users import active_users, user_named
 from db.types import utcnow
 from domain.errors import ValidationError
-from services.core import audit, sessions
+from services.core import audit, sessions, validate
 from services.core.scope import Scope, require_action
 
 MAX_FAILED = 5
@@ -40,6 +40,11 @@ def validate_password(password: str) -> None:
     """Refuse passwords too short or too long for bcrypt, with a German message."""
     if len(password) < MIN_PASSWORD_LEN:
         raise ValidationError(f"Das Passwort braucht mindestens {MIN_PASSWORD_LEN} Zeichen.")
+    if validate.control_problem(password):
+        # bcrypt would end the password at a NUL byte: everything after it would not count.
+        raise ValidationError(
+            "Das Passwort enthält Steuerzeichen (z. B. ein Nullbyte). Bitte nimm nur sichtbare Zeichen."
+        )
     if len(password.encode()) > MAX_PASSWORD_BYTES:
         raise ValidationError(
             f"Das Passwort darf höchstens {MAX_PASSWORD_BYTES} Bytes lang sein (Umlaute zählen doppelt)."
@@ -48,7 +53,7 @@ def validate_password(password: str) -> None:
 
 def _matches(password: str, password_hash: str) -> bool:
     raw = password.encode()
-    if len(raw) > MAX_PASSWORD_BYTES:
+    if len(raw) > MAX_PASSWORD_BYTES or b"\x00" in raw:  # bcrypt would ignore all after a NUL byte
         return False
     try:
         return bcrypt.checkpw(raw, password_hash.encode())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from db.types import utcnow
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.keys import email_key, phone_key
 from services.contacts import duplicates
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.intake import dedupe, upload
 from services.intake.reading import read_table
@@ -135,11 +135,22 @@ def _joined(first: Candidate, others: list[Candidate]) -> Candidate:
     return replace(first, **values, topics=topics, consents=consents, rows=rows)
 
 
+def check_info(info: ListInfo) -> ListInfo:
+    """What the importer typed about the list, tidied; German ValidationError when a column cannot hold it."""
+    return replace(
+        info,
+        file_name=validate.text((info.file_name or "")[:200], "import.file_name"),
+        place=validate.text(info.place, "import.place"),
+        evidence=validate.text(info.evidence, "import.evidence"),
+    )
+
+
 def plan_import(
     session: Session, scope: Scope, data: bytes, mapping: dict, info: ListInfo, progress: Progress | None = None
 ) -> Plan:
     """Read, check and match a file against the database; writes nothing."""
     require_action(scope, "contacts.import")
+    info = check_info(info)
     step = progress or (lambda _f, _t: None)
     step(0.05, "Datei wird gelesen …")
     table = read_table(data, info.file_name, info.sheet, max_bytes=upload.max_upload_bytes())
@@ -221,6 +232,7 @@ def run_import(
     database changed meanwhile), nothing is written.
     """
     step = progress or (lambda _f, _t: None)
+    info = check_info(info)
     plan = plan_import(session, scope, data, mapping, info, progress=lambda f, t: step(f * 0.4, t))
     counts = plan.counts()
     if expected is not None and any(counts[k] != expected.get(k) for k in ("created", "merged", "review")):
@@ -237,10 +249,10 @@ def run_import(
         kv_id=scope.kv_id,
         land_code=scope.land_code,
         created_at=now,
-        file_name=info.file_name[:200],
+        file_name=info.file_name,
         source=info.source,
         source_date=info.source_date.isoformat() if info.source_date else "",
-        place=info.place[:200],
+        place=info.place,
         consent_evidence=info.evidence,
         mapping=dict(mapping),
         counts=counts,

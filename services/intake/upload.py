@@ -10,7 +10,7 @@ from db.models import MappingPreset
 from db.queries import intake as q
 from domain.enums import SOURCES
 from domain.errors import ValidationError
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
 from services.intake.mapping import FIELDS, check_mapping, guess_mapping
@@ -78,9 +78,7 @@ def presets(session: Session, scope: Scope) -> dict[str, dict]:
 def save_preset(session: Session, scope: Scope, name: str, source: str, mapping: dict) -> str:
     """Remember a mapping under a name for files of a source (replaces one of the same name; commits)."""
     require_action(scope, "contacts.import")
-    name = " ".join((name or "").split())[:80]
-    if not name:
-        raise ValidationError("Bitte gib der Zuordnung einen Namen.")
+    name = validate.text(name, "preset.name", required=True)
     if source not in SOURCES:
         raise ValidationError("Unbekannte Quelle.")
     mapping = check_mapping({str(k): v for k, v in mapping.items() if v})

@@ -7,37 +7,39 @@ import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from rapidfuzz import fuzz, process
 
 from domain.enums import SOURCES, TOPICS
+from domain.errors import ValidationError
+from services.core import validate
 from services.intake.mapping import CONSENT_FIELDS, FIELDS, check_mapping
 from services.intake.reading import Table
 
-# Per-field length limits (the contact form's limits where it has one).
+# Per-cell length limits: the columns' limits (services.core.validate, the same as the forms') where a
+# field is stored as it is; the stored values are checked again after splitting names and joining streets.
+_STORED = {
+    "first_name": "contact.first_name",
+    "last_name": "contact.last_name",
+    "email": "contact.email",
+    "phone": "contact.phone",
+    "street": "contact.street",
+    "city": "contact.city",
+    "notes": "activity.note",
+}
 MAX_LEN = {
-    "first_name": 80,
-    "last_name": 80,
+    **{fld: validate.field(key).limit for fld, key in _STORED.items()},
     "full_name": 160,
-    "email": 160,
-    "phone": 40,
-    "street": 160,
     "house_number": 20,
-    "city": 120,
     "birth_year": 20,
     "topics": 500,
     "source": 60,
-    "notes": 1000,
 }
 MAX_CONSENT_LEN = 40
 TRUTHY = {"ja", "j", "x", "1", "true", "wahr", "yes", "y", "ok", "✓", "✔"}
 OLDEST_BIRTH_YEAR = 1900
 # Excel counts days from 1899-12-30; five-digit numbers in a year column are such serials.
 EXCEL_EPOCH = date(1899, 12, 30)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What makes a cell starting with + - @ a formula rather than text: a function call, a cell or
 # sheet reference, or a DDE pipe (CWE-1236 CSV injection).
 _FORMULA_BODY = re.compile(r"^[+\-@]\s*([A-Za-z_][A-Za-z0-9_.]*\s*\(|\$?[A-Za-z]{1,3}\$?[0-9]+\b|.*[!|])")
@@ -160,7 +162,7 @@ def validate_row(
     warnings: list[str] = []
     for fld, value in values.items():
         label = headers.get(fld, FIELDS.get(fld, fld))
-        if _CONTROL.search(value):
+        if validate.control_problem(value, multiline=True):  # line breaks and tabs are folded below
             reasons.append(f"Spalte „{label}“ enthält Steuerzeichen (nicht druckbare Zeichen).")
         elif is_formula(value, fld):
             reasons.append(f"Spalte „{label}“ enthält eine Formel ({value[:30]}); Formeln importieren wir nicht.")
@@ -188,6 +190,14 @@ def validate_row(
         warnings.append("Unbekannte Themen nicht übernommen: " + ", ".join(unknown) + ".")
     source = _source(text.get("source", ""), batch.source, warnings)
     street = " ".join(p for p in (text.get("street", ""), text.get("house_number", "")) if p)
+    # A split full name or a street joined with its number must still fit its column.
+    for key, value in (("contact.first_name", first), ("contact.last_name", last), ("contact.street", street)):
+        try:
+            validate.text(value, key)
+        except ValidationError as exc:
+            reasons.append(str(exc))
+    if reasons:
+        return Rejection(number, tuple(reasons))
     return Candidate(
         row=number,
         first_name=first,
@@ -231,39 +241,22 @@ def is_formula(value: str, fld: str = "") -> bool:
     return bool(_FORMULA_BODY.match(text))
 
 
-# A plain ASCII dot-atom address (what nearly every list holds): its local part is valid as it stands, so
-# only its domain needs the library's check, once per domain. Anything else goes through the full check.
-_PLAIN_EMAIL = re.compile(r"^([a-z0-9_%+-]+(?:\.[a-z0-9_%+-]+)*)@([a-z0-9-]+(?:\.[a-z0-9-]+)+)$", re.IGNORECASE)
-
-
-@lru_cache(maxsize=4096)
-def _domain_ok(domain: str) -> str | None:
-    try:
-        return validate_email(f"a@{domain}", check_deliverability=False).domain
-    except EmailNotValidError:
-        return None
-
-
 def normalise_email(value: str) -> str:
-    """The e-mail address in normalised form (domain lowercased); ValueError with a German reason."""
-    plain = _PLAIN_EMAIL.match(value)
-    if plain and len(plain.group(1)) <= 64 and len(value) <= 254 and (domain := _domain_ok(plain.group(2))):
-        return f"{plain.group(1)}@{domain}"
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise ValueError(f"Die E-Mail-Adresse „{value[:60]}“ ist ungültig.") from exc
+    """The e-mail address in normalised form (the forms' check, services.core.validate); ValueError with a
+    German reason that names the cell (the rejected rows are shown as plain table cells)."""
+    address = validate.normalised_email(value)
+    if address is None:
+        raise ValueError(f"Die E-Mail-Adresse „{value[:60]}“ ist ungültig.")
+    return address
 
 
 def normalise_phone(value: str, region: str = "DE") -> str:
-    """The phone number in E.164 (+4930…); ValueError with a German reason when it is no valid number."""
+    """The phone number in E.164 (+4930…) by the forms' check (services.core.validate); ValueError with a
+    German reason that names the cell when it is no valid number."""
     try:
-        number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"Die Telefonnummer „{value[:40]}“ ist keine Telefonnummer.") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"Die Telefonnummer „{value[:40]}“ ist ungültig (falsche Länge oder Vorwahl).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return validate.phone(value, "contact.phone", region=region, e164=True)
+    except ValidationError:
+        raise ValueError(f"Die Telefonnummer „{value[:40]}“ ist ungültig (falsche Länge oder Vorwahl).") from None
 
 
 def check_plz(value: str, is_known: Callable[[str], bool]) -> str:

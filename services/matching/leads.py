@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -14,10 +14,9 @@ from db.queries.matching import assignments as q
 from domain.enums import SKILLS, TOPICS
 from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from domain.keys import email_key, phone_key
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.geo.places import resolve_plz
-from services.mail.outbox import valid_address
 from services.matching.workflow import ACTIVE
 
 MAX_NEED = 500
@@ -85,13 +84,20 @@ def leads(session: Session, scope: Scope) -> list[LeadView]:
     ]
 
 
-def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
+def _validate(session: Session, scope: Scope, data: LeadInput, current: CampaignLead | None = None) -> dict:
+    """The lead's typed texts, checked and tidied (services.core.validate); German errors otherwise."""
     if data.kv_id not in kv_choices(session, scope):
         raise PermissionDenied("Für diesen Kreisverband darfst du keine Wahlkampfleitung pflegen.")
-    if not data.contact_name.strip():
-        raise ValidationError("Bitte gib eine Ansprechperson an.")
-    if data.contact_email and not valid_address(data.contact_email.strip()):
-        raise ValidationError("Die E-Mail-Adresse der Ansprechperson ist ungültig.")
+    texts = {
+        "contact_name": validate.text(data.contact_name, "lead.contact_name", required=True),
+        "contact_email": validate.email(
+            data.contact_email, "lead.contact_email", current=getattr(current, "contact_email", None)
+        ),
+        "contact_phone": validate.phone(
+            data.contact_phone, "lead.contact_phone", current=getattr(current, "contact_phone", None)
+        ),
+        "note": validate.text(data.note, "lead.note"),
+    }
     resolve_plz(session, data.plz)
     if data.period_end < data.period_start:
         raise ValidationError("Das Ende des Zeitraums liegt vor seinem Anfang.")
@@ -102,6 +108,7 @@ def _validate(session: Session, scope: Scope, data: LeadInput) -> None:
     for s, n in data.needs.items():
         if not isinstance(n, int) or n < 0 or n > MAX_NEED:
             raise ValidationError(f"Bedarf für {SKILLS[s]} muss eine ganze Zahl zwischen 0 und {MAX_NEED} sein.")
+    return texts
 
 
 def _refuse_duplicate_lead(session: Session, data: LeadInput) -> None:
@@ -126,7 +133,8 @@ def _contact_person(session: Session, lead: CampaignLead | None, data: LeadInput
 def save_lead(session: Session, scope: Scope, data: LeadInput, lead_id: int | None = None) -> int:
     """Create or update a lead with its needs; refuses to cut a need below its active assignments."""
     require_action(scope, "volunteers.leads")
-    _validate(session, scope, data)
+    current = q.lead_in_area(session, scope, lead_id) if lead_id is not None else None
+    data = replace(data, **_validate(session, scope, data, current))
     if lead_id is None:
         _refuse_duplicate_lead(session, data)
         lead = CampaignLead(kv_id=data.kv_id, contact_id=_contact_person(session, None, data))

@@ -13,7 +13,7 @@ from db.queries.matching import offers as q
 from db.types import utcnow
 from domain.enums import AVAILABILITY, SKILLS
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_persons
 from services.matching import notify, workflow
 
@@ -35,7 +35,7 @@ class OfferInput:
 
 def volunteers(session: Session, scope: Scope, name: str = "", limit: int = 50) -> dict[int, str]:
     """Contacts in scope with an active volunteering consent, optionally filtered by name."""
-    return {r.id: f"{r.last_name}, {r.first_name} ({r.plz})" for r in q.volunteer_rows(session, scope, name, limit)}
+    return {r.id: f"{r.last_name}, {r.first_name} ({r.plz})" for r in q.volunteer_rows(session, scope, validate.search(name), limit)}
 
 
 def _validate(data: OfferInput) -> None:
@@ -49,6 +49,7 @@ def _validate(data: OfferInput) -> None:
         raise ValidationError("Der Umkreis muss zwischen 0 und 300 km liegen.")
     if not 0 < data.hours_per_week <= 60:
         raise ValidationError("Die Stunden pro Woche müssen zwischen 0 und 60 liegen.")
+    validate.text(data.note, "offer.note")
 
 
 def _refuse_duplicate_offer(session: Session, contact_id: int, data: OfferInput) -> None:
@@ -80,7 +81,7 @@ def create_offer(session: Session, scope: Scope, contact_id: int, data: OfferInp
         period_start=data.period_start,
         period_end=data.period_end,
         hours_per_week=float(data.hours_per_week),
-        note=data.note.strip(),
+        note=validate.text(data.note, "offer.note"),
         created_at=utcnow(),
         skills=[OfferSkill(skill=s) for s in sorted(set(data.skills))],
     )

@@ -13,7 +13,7 @@ from db.queries import newspaper as q
 from domain.enums import ORDER_STATUSES
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.keys import name_key
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action, require_persons
 
 SHIPPED_STATUSES = ("shipped", "delivered")
@@ -43,11 +43,8 @@ def create_edition(
 ) -> int:
     """Validate and store a new edition; returns its id."""
     require_action(scope, "newspaper.editions")
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise ValidationError("Bitte gib einen Titel an (höchstens 200 Zeichen).")
-    if len((campaign or "").strip()) > 200:
-        raise ValidationError("Die Kampagne darf höchstens 200 Zeichen haben.")
+    title = validate.text(title, "edition.title", required=True)
+    campaign = validate.text(campaign, "edition.campaign")
     if not isinstance(edition_date, date):
         raise ValidationError("Bitte gib das Erscheinungsdatum an.")
     if int(copies_in_stock) < 0:
@@ -61,7 +58,7 @@ def create_edition(
         )
     edition = NewspaperEdition(
         title=title,
-        campaign=(campaign or "").strip(),
+        campaign=campaign,
         edition_date=edition_date,
         copies_in_stock=int(copies_in_stock),
         copies_per_bundle=int(copies_per_bundle),

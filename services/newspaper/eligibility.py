@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain.errors import ValidationError
+from services.core import validate
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def assess(f: ContactFacts, reach_km: float) -> Eligibility:
 
 def validate_override(reason: str | None) -> str:
     """A team override needs a written reason of some substance; returns it stripped."""
-    text = (reason or "").strip()
+    text = validate.text(reason, "order.override_reason")
     if len(text) < 10:
         raise ValidationError(
             "Für den Versand trotz Geschäftsstelle in Reichweite braucht es eine Begründung (mindestens 10 Zeichen)."

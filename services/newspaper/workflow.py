@@ -10,7 +10,7 @@ from db.queries import newspaper as q
 from db.types import utcnow
 from domain.enums import ORDER_STATUSES
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 
 # Allowed next states; cancelled, returned and delivered are final.
@@ -31,7 +31,7 @@ TIMESTAMP_COLUMN = {
     "cancelled": "cancelled_at",
     "returned": "returned_at",
 }
-MAX_TRACKING_LEN = 60
+MAX_TRACKING_LEN = validate.field("order.tracking_number").limit
 
 
 def allowed(old: str, new: str) -> bool:
@@ -136,11 +136,9 @@ def transition_all(
 
 def _checked_tracking(new_status: str, tracking_number: str) -> str:
     # A tracking number belongs to the shipping step only, and fits the column.
-    tracking = (tracking_number or "").strip()
+    tracking = validate.text(tracking_number, "order.tracking_number")
     if tracking and new_status != "shipped":
         raise ValidationError("Eine Sendungsnummer gibt es nur beim Versand.")
-    if len(tracking) > MAX_TRACKING_LEN:
-        raise ValidationError(f"Die Sendungsnummer darf höchstens {MAX_TRACKING_LEN} Zeichen haben.")
     return tracking
 
 

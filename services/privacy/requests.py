@@ -18,7 +18,7 @@ from db.queries import privacy as q
 from db.types import utcnow
 from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.formatting import BERLIN
-from services.core import audit
+from services.core import audit, validate
 from services.core.scope import Scope, require_action
 
 KINDS = {
@@ -28,7 +28,7 @@ KINDS = {
     "objection": "Widerspruch (Art. 21)",
 }
 STATUSES = {"open": "offen", "done": "erledigt", "rejected": "abgelehnt"}
-MAX_NOTE = 2000
+MAX_NOTE = validate.field("dsr.note").limit
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,9 @@ def is_overdue(received_at: datetime, status: str, today: date | None = None) ->
 
 
 def _clean_note(note: str, required: bool = False, what: str = "eine Notiz") -> str:
-    note = (note or "").strip()
+    note = validate.text(note, "dsr.note")
     if required and not note:
         raise ValidationError(f"Bitte gib {what} an.")
-    if len(note) > MAX_NOTE:
-        raise ValidationError(f"Die Notiz darf höchstens {MAX_NOTE} Zeichen haben.")
     return note
 
 

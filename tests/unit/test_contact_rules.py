@@ -27,7 +27,7 @@ def test_good_emails(value):
     assert clean_email(value) == value.strip()
 
 
-@pytest.mark.parametrize("value", ["a@b", "a b@c.de", "@c.de", "a@@c.de", "anna", "a@c.d"])
+@pytest.mark.parametrize("value", ["a@b", "a b@c.de", "@c.de", "a@@c.de", "anna", "x,spy@evil.org"])
 def test_bad_emails(value):
     with pytest.raises(ValidationError, match="E-Mail-Adresse"):
         clean_email(value)
