@@ -36,7 +36,9 @@ def find_recipients(session: Session, scope: Scope, call_id: int, search: str) -
     load(session, scope, call_id)
     return [
         (did, f"{first} {last} · {email} · {plz}", response)
-        for did, first, last, email, plz, response, _ in q.find_deliveries(session, scope, call_id, validate.search(search))
+        for did, first, last, email, plz, response, _ in q.find_deliveries(
+            session, scope, call_id, validate.search(search)
+        )
     ]
 
 

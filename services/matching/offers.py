@@ -35,7 +35,10 @@ class OfferInput:
 
 def volunteers(session: Session, scope: Scope, name: str = "", limit: int = 50) -> dict[int, str]:
     """Contacts in scope with an active volunteering consent, optionally filtered by name."""
-    return {r.id: f"{r.last_name}, {r.first_name} ({r.plz})" for r in q.volunteer_rows(session, scope, validate.search(name), limit)}
+    return {
+        r.id: f"{r.last_name}, {r.first_name} ({r.plz})"
+        for r in q.volunteer_rows(session, scope, validate.search(name), limit)
+    }
 
 
 def _validate(data: OfferInput) -> None:
