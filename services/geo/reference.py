@@ -8,6 +8,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Kreis, Kreisverband, Land, Plz
+from db.queries import geo as q
+from services.core import audit
 from services.geo import files as geodata
 from services.geo.places import PLACES_SEPARATOR, haversine_km
 
@@ -128,3 +130,24 @@ def load_reference_data(session: Session, merge_small_kvs: bool = True) -> bool:
             )
         )
     return True
+
+
+def sync_plz_kreise(session: Session) -> dict[str, tuple[str, str, int]]:
+    """Bring an existing database to the reviewed PLZ -> Kreis corrections (data/geo/plz_overrides.csv).
+
+    A database loaded before a correction keeps the PLZ in the old Kreis, and the people living there
+    with it: their Kreis, KV and Land are derived from the PLZ, so they follow. One audit event per
+    corrected PLZ (codes and a count only). Returns plz -> (old AGS, new AGS, contacts moved); empty
+    when everything is in place. The caller commits.
+    """
+    table = geodata.plz_overrides()
+    wanted = dict(zip(table["plz"], table["kreis_ags"]))
+    changed: dict[str, tuple[str, str, int]] = {}
+    for plz, old in sorted(q.plz_kreise(session, wanted).items()):
+        kreis = session.get(Kreis, wanted[plz])
+        if old == wanted[plz] or kreis is None:
+            continue
+        moved = q.move_plz(session, plz, kreis)
+        audit.record(session, None, "plz_kreis_corrected", "plz", plz, from_ags=old, to_ags=kreis.ags, contacts=moved)
+        changed[plz] = (old, kreis.ags, moved)
+    return changed

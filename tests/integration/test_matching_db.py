@@ -175,6 +175,12 @@ def test_rerun_keeps_confirmed_and_skips_declined(session, team):
     )
     with pytest.raises(ConflictError):
         handover.set_status(session, team, [b.id], "confirmed")
+    # The rerun may have placed b's volunteer elsewhere; free the offer, so that only the declined pair refuses.
+    elsewhere = session.scalars(
+        select(Assignment.id).where(Assignment.offer_id == b.offer_id, Assignment.status == "proposed")
+    ).all()
+    if elsewhere:
+        handover.set_status(session, team, list(elsewhere), "cancelled")
     with pytest.raises(ConflictError):
         handover.manual_assign(session, team, b.offer_id, b.lead_id, b.skill)
 

