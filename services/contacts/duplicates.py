@@ -220,7 +220,8 @@ def file_pairs(
         key = (min(x, y), max(x, y))
         if key not in ordered or ordered[key][0] < score:
             ordered[key] = (score, list(agreeing))
-    fresh = [k for k in ordered if k not in q.known_pairs(session, list(ordered))]
+    known = q.known_pairs(session, list(ordered))  # once: a batch files thousands of pairs
+    fresh = [k for k in ordered if k not in known]
     now = utcnow()
     for a, b in fresh:
         kv_id, land = places[max(a, b)]  # the newer record's area: that office reviews it
