@@ -25,6 +25,7 @@ from db.models import Contact, Plz
 from services.core.scope import Scope
 from services.intake import importer
 from services.intake.importer import ListInfo
+from services.seed.pools import build_pools
 
 TEAM = Scope(role="team", username="bench")
 MAPPING = {
@@ -121,13 +122,17 @@ def synthetic_file(session, rows: int, seed: int = 1) -> bytes:
     )
     n_new, n_exact, n_typo, n_bad = int(rows * 0.80), int(rows * 0.08), int(rows * 0.07), int(rows * 0.03)
     n_twice = rows - n_new - n_exact - n_typo - n_bad
-    # New people get rare surnames (a common name beside a namesake in the same PLZ is a fair review case).
+    # New people: first names from the demo pools, rare surnames and streets made of syllables (a common name
+    # or street beside a namesake in the same PLZ would be a fair review case, not what this measures).
+    pools = build_pools(seed)
     syllables = np.array(["ka", "lo", "mir", "ten", "ber", "da", "vos", "rin", "gu", "sel", "tam", "ow", "ski", "ha"])
     rare = ["".join(rng.choice(syllables, 3)).capitalize() + "ke" for _ in range(n_new)]
-    new = pd.DataFrame({"Vorname": rng.choice(FIRST, n_new), "Nachname": rare})
+    new = pd.DataFrame({"Vorname": rng.choice(pools.first, n_new), "Nachname": rare})
     new["E-Mail"] = [f"neu{i}.bench@example.org" for i in range(n_new)]
     new["Telefon"] = [f"0151 {5550000 + i}" if i % 3 == 0 else "" for i in range(n_new)]
-    new["Straße"] = [f"Benchstraße {i % 200 + 1}" for i in range(n_new)]
+    new["Straße"] = [
+        "".join(rng.choice(syllables, 2)).capitalize() + f"weg {rng.integers(1, 90)}" for _ in range(n_new)
+    ]
     new["PLZ"] = rng.choice(plz, n_new)
     exact = stored.iloc[:n_exact]
     exact = pd.DataFrame(
