@@ -8,7 +8,7 @@ import streamlit_authenticator as stauth
 
 import appctx
 from components.static_assets import FAVICON
-from components.text import md
+from components.text import plain
 from domain.errors import UserError
 from domain.roles import ROLE_LABELS
 from registry import pages_for
@@ -128,7 +128,7 @@ def _login_page() -> None:
     except stauth.LoginError:
         st.error("Anmeldung nicht möglich.")
     if st.session_state.get("authentication_status") is False:
-        st.error(st.session_state.get("login_error", "Benutzername oder Passwort ist falsch."))
+        st.error(st.session_state.get("login_error", auth.LOGIN_REFUSED))
     if settings.demo_mode:
         st.info(
             "Demo-Modus: Benutzer `admin`, `team`, `lv-sachsen`, `kv-leipzig`, `kv-goerlitz`, "
@@ -190,7 +190,8 @@ if username:
 
 if user is not None:
     with st.sidebar:
-        st.markdown(f"**{md(user.display_name)}**  \n{ROLE_LABELS[user.role]} · {md(user.area)}")
+        # The display name and the area (a KV's name) were typed by an admin: plain text, never Markdown.
+        plain(f"{user.display_name}\n{ROLE_LABELS[user.role]} · {user.area}")
         authenticator.logout("Abmelden", location="sidebar", key="abmelden", callback=_logout)
     if not st.session_state.get("authentication_status"):
         user = None  # logged out just now: show the login page in this same run

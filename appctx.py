@@ -81,11 +81,13 @@ def guard(path: str) -> CurrentUser:
 
 
 def show_error(error: UserError) -> None:
-    """Show a service's German error message as plain text in a red box."""
-    # Messages may quote database values (an office's name, a PLZ): brackets are escaped so no
-    # value can become a Markdown link or an image loaded from another host.
-    text = str(error).replace("[", "\\[").replace("]", "\\]")
-    st.error(text, icon=":material/error:")
+    """Show a service's German error in a red box; the value it is about (its detail) below it as plain text."""
+    # The message is the code's own text; brackets are escaped all the same, so nothing in it can
+    # become a Markdown link or an image loaded from another host. Typed values come only as detail.
+    message = getattr(error, "message", str(error))
+    st.error(message.replace("[", "\\[").replace("]", "\\]"), icon=":material/error:")
+    if detail := getattr(error, "detail", ""):
+        st.text(detail)
 
 
 def read(fn, *args, fallback=_STOP, **kwargs):
@@ -108,7 +110,8 @@ def act(fn, *args, success, then=None, key: str | None = None, rerun: bool = Tru
     """Call fn(session, scope, *args) for a user's action; on success flash the message and rerun.
 
     success is a text, or a function of the result giving a text or a list of (kind, text) with
-    kind one of success, info, warning. then(result) runs after success, before the rerun (clear a
+    kind one of success, info, warning; it is shown as Markdown, so it is the page's own text with
+    numbers at most, never a name or another value someone typed. then(result) runs after success, before the rerun (clear a
     form, keep a result). On a UserError nothing is committed (the session is rolled back), the
     German message shows in place, or where errors(key) stands when the action ran in a callback;
     the result is None.
@@ -120,7 +123,7 @@ def act(fn, *args, success, then=None, key: str | None = None, rerun: bool = Tru
         if key is None:
             show_error(exc)
         else:
-            st.session_state.setdefault(_ERRORS, {})[key] = str(exc)
+            st.session_state.setdefault(_ERRORS, {})[key] = (exc.message, exc.detail)
         return None
     message = success(result) if callable(success) else success
     st.session_state[FLASH] = [("success", message)] if isinstance(message, str) else list(message)
@@ -145,8 +148,8 @@ def flash() -> None:
 
 def errors(key: str) -> None:
     """Show here the error that an action for key left (actions run in callbacks draw nothing)."""
-    if text := st.session_state.get(_ERRORS, {}).pop(key, None):
-        show_error(UserError(text))
+    if stored := st.session_state.get(_ERRORS, {}).pop(key, None):
+        show_error(UserError(*stored))
 
 
 def before_login(fn, *args):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.text import md
+from components.text import fields, plain
 from domain.enums import ACTIVITY_KINDS, CHANNELS, ORDER_STATUSES, PURPOSES, SKILLS, SOURCES, STATUSES, TOPICS
 from domain.formatting import format_date, format_datetime
 
@@ -21,24 +21,28 @@ def _status_line(card) -> str:
 
 def contact_card(card) -> None:
     """Show one contact's card."""
-    st.subheader(f"{md(card.first_name)} {md(card.last_name)}", anchor=False)
+    # Names, addresses and the KV's name come from people and admins: plain text only (no Markdown links).
+    st.subheader("Kontaktkarte", anchor=False)
+    plain(f"{card.first_name} {card.last_name}")
     st.caption(f"Status: {STATUSES.get(card.status, card.status)} · {_status_line(card)}")
     master, consent, timeline, orders, offers = st.tabs(
         ["Stammdaten", "Einwilligungen", "Verlauf", "Zeitungen", "Hilfsangebote"]
     )
     with master:
         left, right = st.columns(2)
-        left.markdown(
-            f"**E-Mail:** {md(card.email) or '–'}  \n**Telefon:** {md(card.phone) or '–'}  \n"
-            f"**Adresse:** {md(card.street)}, {md(card.plz)} {md(card.city)}"
+        address = ", ".join(p for p in (card.street, f"{card.plz} {card.city}".strip()) if p)
+        fields([("E-Mail", card.email), ("Telefon", card.phone), ("Adresse", address)], left)
+        fields(
+            [
+                ("Kreis", card.kreis),
+                ("Kreisverband", card.kreisverband),
+                ("Land", card.land),
+                ("Quelle", SOURCES.get(card.source, card.source)),
+            ],
+            right,
         )
-        right.markdown(
-            f"**Kreis:** {md(card.kreis)}  \n**Kreisverband:** {md(card.kreisverband)}  \n"
-            f"**Land:** {md(card.land)}  \n**Quelle:** {SOURCES.get(card.source, md(card.source))}"
-        )
-        st.markdown("**Themen:** " + (", ".join(TOPICS.get(t, md(t)) for t in card.topics) or "keine"))
-        if card.shared_with:
-            st.markdown("**Freigegeben für:** " + ", ".join(md(n) for n in card.shared_with))
+        topics = ", ".join(TOPICS.get(t, t) for t in card.topics) or "keine"
+        fields([("Themen", topics)] + ([("Freigegeben für", ", ".join(card.shared_with))] if card.shared_with else []))
         st.caption(f"Angelegt {format_datetime(card.created_at)} · geändert {format_datetime(card.updated_at)}")
     with consent:
         if not card.consents:

@@ -1,12 +1,29 @@
-"""Safe text for Streamlit's Markdown: database values must not inject links, images or HTML."""
+"""Text that users or admins typed is shown as plain text, never as Markdown (DESIGN §3.5).
+
+Escaping Markdown is not enough: Streamlit turns www.… and https://… into links even after escaping,
+so an image or link in a name would reach every browser. A name, an area, a title or a note therefore
+goes into st.text (or a table cell, or a selectbox option); Markdown — captions, headings, alerts,
+widget labels, flash messages — carries only the code's own words and numbers.
+"""
 
 from __future__ import annotations
 
-import re
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+import streamlit as st
 
 
-def md(text) -> str:
-    """Escape database text for st.markdown (no injected links, HTML or formatting)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text or ""))
+def plain(value, container=None) -> None:
+    """Show a value from the database or a form literally (st.text: no Markdown, no links)."""
+    (container or st).text("" if value is None else str(value))
+
+
+def area_line(area: str, note: str = "", container=None) -> None:
+    """The "Gebiet" line under a page title: the area (a KV name an admin gave) as plain text, the note as caption."""
+    box = container or st
+    box.text(f"Gebiet: {area}")
+    if note:
+        box.caption(note)
+
+
+def fields(pairs, container=None) -> None:
+    """Lines of "label: value" (the labels are the code's, the values from the database) as one plain text."""
+    (container or st).text("\n".join(f"{label}: {value if value not in (None, '') else '–'}" for label, value in pairs))

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 
 class UserError(Exception):
-    """A problem the user can fix; its message is German and shown as is."""
+    """A problem the user can fix, in German.
+
+    The message is written by the code and shown as Markdown: it quotes no text that a user or an
+    admin typed (a name, an e-mail address, a file name), because Streamlit turns www.… into a link.
+    Such a value goes in detail, which pages show as plain text below the message. str() gives both
+    (for logs, the command line and tests).
+    """
+
+    def __init__(self, message: str = "", detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.detail}" if self.detail else self.message
 
 
 class ValidationError(UserError):

@@ -39,7 +39,7 @@ with st.expander("Kreis einem anderen Kreisverband zuordnen", icon=":material/sw
 with st.expander("Neuen Kreisverband anlegen", icon=":material/add:"), st.form("create_kv", clear_on_submit=True):
     name = st.text_input("Name", placeholder="KV …")
     if st.form_submit_button("Anlegen"):
-        appctx.act(kv_coverage.create_kv, name, land, success=f"{name} wurde angelegt.")
+        appctx.act(kv_coverage.create_kv, name, land, success="Der Kreisverband ist angelegt.")
 
 with st.expander("Kreisverband umbenennen", icon=":material/edit:"), st.form("rename_kv"):
     kv_id = st.selectbox("Kreisverband", list(kvs), format_func=kvs.get)

@@ -47,7 +47,7 @@ def _office_form(key: str, row=None) -> offices.OfficeData | None:
 with st.expander("Neue Geschäftsstelle", icon=":material/add_business:"):
     data = _office_form("create_office")
     if data is not None:
-        appctx.act(offices.create_office, data, success=f"{data.name} wurde angelegt.")
+        appctx.act(offices.create_office, data, success="Die Geschäftsstelle ist angelegt.")
 
 with st.expander("CSV-Import", icon=":material/upload_file:"):
     st.markdown(
@@ -97,6 +97,6 @@ if chosen is not None:
         appctx.act(offices.edit_office, chosen, data, success="Änderung gespeichert.")
     if row["active"]:
         if st.button("Geschäftsstelle schließen", key="close_office"):
-            appctx.act(offices.close_office, chosen, success=f"{row['name']} ist geschlossen.")
+            appctx.act(offices.close_office, chosen, success="Die Geschäftsstelle ist geschlossen.")
     elif st.button("Wieder öffnen", key="reopen_office"):
-        appctx.act(offices.set_office_open, chosen, True, success=f"{row['name']} ist wieder geöffnet.")
+        appctx.act(offices.set_office_open, chosen, True, success="Die Geschäftsstelle ist wieder geöffnet.")

@@ -46,7 +46,7 @@ with (
             email,
             land,
             kv,
-            success=f"Benutzer:in {username.strip().lower()} wurde angelegt.",
+            success="Das Konto ist angelegt.",
         )
 
 users = appctx.read(accounts.list_users)
@@ -76,13 +76,13 @@ if chosen is not None:
     cols = st.columns(4)
     if target.active:
         if cols[0].button("Deaktivieren", key="deactivate"):
-            appctx.act(accounts.deactivate, target.id, success=f"{target.username} ist deaktiviert.")
+            appctx.act(accounts.deactivate, target.id, success="Das Konto ist deaktiviert.")
     elif cols[0].button("Reaktivieren", key="reactivate"):
-        appctx.act(accounts.reactivate, target.id, success=f"{target.username} ist wieder aktiv.")
+        appctx.act(accounts.reactivate, target.id, success="Das Konto ist wieder aktiv.")
     if cols[1].button("Entsperren", key="unlock"):
-        appctx.act(accounts.unlock, target.id, success=f"{target.username} ist entsperrt.")
+        appctx.act(accounts.unlock, target.id, success="Das Konto ist entsperrt.")
     if cols[2].button("Überall abmelden", key="revoke"):
-        appctx.act(accounts.log_out_everywhere, target.id, success=f"{target.username} ist überall abgemeldet.")
+        appctx.act(accounts.log_out_everywhere, target.id, success="Das Konto ist überall abgemeldet.")
     with st.form("role_form"):
         new_role = st.selectbox("Rolle", list(ROLES), index=list(ROLES).index(target.role), format_func=ROLES.get)
         new_land = st.selectbox("Landesverband", [None, *lands], format_func=lambda c: "–" if c is None else lands[c])
@@ -94,11 +94,9 @@ if chosen is not None:
                 new_role,
                 new_land,
                 new_kv,
-                success=f"Rolle von {target.username} gespeichert.",
+                success="Rolle und Gebiet sind gespeichert.",
             )
     with st.form("reset_form", clear_on_submit=True):
         new_pw = st.text_input("Neues Passwort", type="password")
         if st.form_submit_button("Passwort zurücksetzen"):
-            appctx.act(
-                accounts.reset_password, target.id, new_pw, success=f"Passwort von {target.username} ist neu gesetzt."
-            )
+            appctx.act(accounts.reset_password, target.id, new_pw, success="Das Passwort ist neu gesetzt.")

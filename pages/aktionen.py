@@ -6,6 +6,7 @@ import appctx
 from components import call_form
 from components.figures import metric_row
 from components.fresh_select import fresh_selectbox
+from components.text import plain
 from domain.enums import TOPICS
 from domain.formatting import format_datetime
 from services.calls import responses as call_responses
@@ -141,10 +142,8 @@ with tab_list:
     ]
     state = f"verschickt am {format_datetime(chosen.sent_at)}" if chosen.sent_at else "Entwurf"
     topics = ", ".join(TOPICS[t] for t in chosen.topics)
-    st.markdown(
-        f"**Stand:** {state} · **Region:** {_region_label(chosen)} · "
-        f"**Art:** {calls.MODES[chosen.mode]} · **Themen:** {topics}"
-    )
+    # The region may be a KV's name an admin typed: plain text, never Markdown.
+    plain(f"Stand: {state} · Region: {_region_label(chosen)} · Art: {calls.MODES[chosen.mode]} · Themen: {topics}")
     with st.expander("So sieht die Mail aus"):
         st.text(f"Betreff: {chosen.title}\n\nHallo <Vorname>{calls.mail_text(chosen)}")
     if chosen.sent_at:

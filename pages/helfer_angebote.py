@@ -6,13 +6,14 @@ import streamlit as st
 
 import appctx
 from components.figures import decimal_columns
+from components.text import area_line
 from domain.enums import AVAILABILITY, SKILLS
 from domain.formatting import format_date, format_int
 from services.matching.offers import OfferInput, count_offers, create_offer, offers_frame, volunteers, withdraw_offer
 
 user = appctx.guard("pages/helfer_angebote.py")
 st.title("Hilfsangebote")
-st.caption(f"Gebiet: {user.area} · Nur Personen mit Einwilligung zur Mithilfe.")
+area_line(user.area, "Nur Personen mit Einwilligung zur Mithilfe.")
 appctx.flash()
 
 PAGE_SIZE = 50

@@ -6,7 +6,7 @@ import streamlit as st
 
 import appctx
 from components.fresh_select import fresh_selectbox
-from components.text import md
+from components.text import area_line, plain
 from domain.enums import SKILLS, TOPICS
 from domain.formatting import format_km
 from services.matching.leads import LeadInput, kv_choices, leads, needs_frame, save_lead
@@ -14,7 +14,7 @@ from services.matching.views import assignments_view
 
 user = appctx.guard("pages/helfer_bedarf.py")
 st.title("Helfer:innen-Bedarf")
-st.caption(f"Gebiet: {user.area} · Wahlkampfleitungen sagen, welche Unterstützung sie brauchen.")
+area_line(user.area, "Wahlkampfleitungen sagen, welche Unterstützung sie brauchen.")
 
 appctx.flash()
 
@@ -35,10 +35,10 @@ if helpers.empty:
     st.info("Noch keine angenommenen Vermittlungen.")
 else:
     for h in helpers.itertuples():
-        # Names come from the database: escape Markdown so they render as plain text.
-        st.markdown(
-            f"**{md(h.person)}** · {h.skill_label} · {h.status_label} · {md(h.kv)}"
-            + (f" · {md(h.kontakt)}" if h.kontakt else "")
+        # Names, contact data and the KV's name come from the database: plain text, never Markdown.
+        plain(
+            f"{h.person} · {h.skill_label} · {h.status_label} · {h.kv}"
+            + (f" · {h.kontakt}" if h.kontakt else "")
             + f" · {format_km(h.distance_km)}"
         )
     if not helpers["sichtbar"].all():

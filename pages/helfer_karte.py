@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 import appctx
 from components.needs_map import build_needs_map
 from components.static_assets import missing_vendor_files
+from components.text import area_line
 from domain.formatting import format_int
 from services.core.settings import get_settings
 from services.geo.files import attribution_html, kreise_geojson, laender_table
@@ -14,9 +15,8 @@ from services.matching.needs_map import needs_map, ranked
 user = appctx.guard("pages/helfer_karte.py")
 settings = get_settings()
 st.title("Helfer:innen-Karte")
-st.caption(
-    f"Gebiet: {user.area} · Offene Bedarfe der Wahlkampfleitungen und offene Hilfsangebote je Kreis "
-    "(nur Anzahlen, keine Personen)"
+area_line(
+    user.area, "Offene Bedarfe der Wahlkampfleitungen und offene Hilfsangebote je Kreis (nur Anzahlen, keine Personen)"
 )
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 import appctx
 from components.figures import decimal_columns
+from components.text import area_line
 from domain.enums import SKILLS
 from domain.formatting import format_decimal, format_int, format_percent
 from services.matching.handover import ASK_FIRST, accept, hand_over, manual_assign, set_status
@@ -13,7 +14,7 @@ from services.matching.views import assignments_view, open_by_kreis
 
 user = appctx.guard("pages/helfer_vermittlung.py")
 st.title("Helfer:innen-Vermittlung")
-st.caption(f"Gebiet: {user.area} · Die Vermittlung ist optimal: sie maximiert die Passung insgesamt.")
+area_line(user.area, "Die Vermittlung ist optimal: sie maximiert die Passung insgesamt.")
 appctx.flash()
 
 # Pages only queue mails; the sender process (python -m scripts.send_mail) delivers them.

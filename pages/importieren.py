@@ -7,6 +7,7 @@ import streamlit as st
 
 import appctx
 from components.contact_forms import CONSENT_OPTIONS, consent_label
+from components.text import area_line, plain
 from domain.enums import SOURCES
 from domain.formatting import format_datetime, format_int
 from services.intake import importer, upload
@@ -14,10 +15,11 @@ from services.intake.importer import ListInfo
 
 user = appctx.guard("pages/importieren.py")
 st.title("Import")
-st.caption(
-    f"Gebiet: {user.area} · Listen von Infoständen, Haustürgesprächen, Veranstaltungen, der Wahlkampf-App "
+area_line(
+    user.area,
+    "Listen von Infoständen, Haustürgesprächen, Veranstaltungen, der Wahlkampf-App "
     "oder dem Webformular als CSV, XLSX oder ODS. Wer außerhalb deines Gebiets wohnt, kommt in den "
-    "Kreisverband seiner PLZ. Nichts wird geschrieben, bevor du die Vorschau bestätigst."
+    "Kreisverband seiner PLZ. Nichts wird geschrieben, bevor du die Vorschau bestätigst.",
 )
 appctx.flash()
 SKIP = ""
@@ -52,15 +54,16 @@ else:
     cols = st.columns(3)
     for i, header in enumerate(view.headers):
         default = start.get(header) or SKIP
-        sample = next((row[i] for row in view.sample if i < len(row) and row[i]), "")
+        cell = cols[i % 3]
+        # The header comes from the file: plain text above the select, never in its (Markdown) label.
+        plain(f"„{header}“", cell)
         mapping[header] = (
-            cols[i % 3].selectbox(
-                f"Spalte „{header}“",
+            cell.selectbox(
+                f"Spalte {i + 1}",
                 options,
                 index=options.index(default) if default in options else 0,
                 format_func=lambda f: "– nicht übernehmen –" if f == SKIP else labels[f],
                 key=f"imp_map_{chosen}_{i}",
-                help=f"z. B. {sample[:60]}" if sample else None,
             )
             or None
         )
@@ -92,7 +95,7 @@ else:
     with st.expander("Zuordnung speichern"):
         name = st.text_input("Name der Zuordnung", key="imp_preset_name", placeholder="z. B. Wahlkampf-App Export")
         if st.button("Speichern", key="imp_preset_save"):
-            appctx.act(upload.save_preset, name, source, mapping, success=lambda n: f"Zuordnung „{n}“ gespeichert.")
+            appctx.act(upload.save_preset, name, source, mapping, success="Die Zuordnung ist gespeichert.")
 
     info = ListInfo(
         file_name=file.name,

@@ -11,7 +11,7 @@ from components.figures import compact_columns, key_figure_first
 from components.map import build_map
 from components.reach import reach_slider
 from components.static_assets import missing_vendor_files
-from components.text import md
+from components.text import area_line, plain
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_int, format_km
 from services.core.settings import get_settings
@@ -21,7 +21,7 @@ from services.map import data as mapdata
 user = appctx.guard("pages/karte.py")
 settings = get_settings()
 st.title("Karte")
-st.caption(f"Gebiet: {user.area} · Linksaktive ohne Geschäftsstelle in Reichweite, je PLZ und Kreis")
+area_line(user.area, "Linksaktive ohne Geschäftsstelle in Reichweite, je PLZ und Kreis")
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -215,7 +215,7 @@ if user.sees_persons and not view.plz_table.empty:
             st.session_state["karte_persons"] = listed
     if wanted and listed is not None and listed[0][0] == wanted:
         persons = listed[1]
-        st.markdown(f"**PLZ {md(wanted)} {md(places.get(wanted, ''))}**")
+        plain(f"PLZ {wanted} {places.get(wanted, '')}")
         st.dataframe(
             persons,
             hide_index=True,

@@ -6,6 +6,7 @@ import appctx
 from components import contact_forms as forms
 from components.contact_card import contact_card
 from components.contact_picker import contact_picker
+from components.text import area_line
 from domain.roles import may
 from services.contacts.card import load_card, open_contact, search_contacts
 from services.contacts.care import add_activity, grant_consent, step_status, withdraw_consent
@@ -13,7 +14,7 @@ from services.contacts.edit import create_contact, set_topics, update_master
 
 user = appctx.guard("pages/kontakte.py")
 st.title("Linksaktive")
-st.caption(f"Gebiet: {user.area}")
+area_line(user.area)
 NEW = "kontakte_new"
 
 

@@ -3,12 +3,14 @@
 import streamlit as st
 
 import appctx
+from components.text import plain
 from domain.roles import ROLE_LABELS
 from services.core.auth import change_my_password
 
 user = appctx.guard("pages/konto.py")
 st.title("Mein Konto")
-st.write(f"**{user.display_name}** ({user.username}) · {ROLE_LABELS[user.role]} · {user.area}")
+# The display name and area were typed by an admin: plain text, never Markdown.
+plain(f"{user.display_name} ({user.username}) · {ROLE_LABELS[user.role]} · {user.area}")
 appctx.flash()
 
 st.subheader("Passwort ändern")

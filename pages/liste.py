@@ -10,6 +10,7 @@ import appctx
 from components.contact_card import contact_card
 from components.contact_forms import CONSENT_OPTIONS, consent_label
 from components.reach import reach_slider
+from components.text import area_line
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import BERLIN, format_date, format_int
 from services.contacts.card import load_card, open_contact
@@ -18,7 +19,7 @@ from services.core.settings import get_settings
 
 user = appctx.guard("pages/liste.py")
 st.title("Liste")
-st.caption(f"Gebiet: {user.area}")
+area_line(user.area)
 appctx.flash()
 
 SORT_LABELS = {"name": "Name", "plz": "PLZ", "created": "Neueste zuerst"}

@@ -5,6 +5,7 @@ import streamlit as st
 import appctx
 from components.figures import breakdown_table, metric_row
 from components.reach import reach_slider
+from components.text import area_line
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_decimal
 from services.core.settings import get_settings
@@ -12,7 +13,7 @@ from services.overview.figures import build_overview
 
 user = appctx.guard("pages/uebersicht.py")
 st.title("Übersicht")
-st.caption(f"Gebiet: {user.area}")
+area_line(user.area)
 
 reach = get_settings().reach
 if user.sees_persons:

@@ -5,7 +5,7 @@ import streamlit as st
 import appctx
 from components.contact_picker import contact_picker
 from components.edition_select import edition_select
-from components.text import md
+from components.text import area_line, plain
 from domain.formatting import format_decimal, format_int
 from domain.roles import may
 from services.contacts.card import search_contacts
@@ -17,9 +17,10 @@ from services.newspaper.listing import order_table
 
 user = appctx.guard("pages/zeitung_bestellen.py")
 st.title("Zeitung bestellen")
-st.caption(
-    f"Gebiet: {user.area} · Wer keine Geschäftsstelle in Reichweite hat, bekommt die Zeitung kostenlos "
-    "zugeschickt; alle anderen holen sie in der nächsten Geschäftsstelle ab."
+area_line(
+    user.area,
+    "Wer keine Geschäftsstelle in Reichweite hat, bekommt die Zeitung kostenlos "
+    "zugeschickt; alle anderen holen sie in der nächsten Geschäftsstelle ab.",
 )
 appctx.flash()
 reach = get_settings().reach.default_km
@@ -71,11 +72,13 @@ def _order_form(contact_id: int) -> None:
         st.error("Keine Bestellung möglich:\n\n" + "\n".join(f"- {m}" for m in verdict.missing))
     elif verdict.office_in_reach:
         km = format_decimal(facts.nearest_office_km)
+        # The office's name and hours were typed by an admin: they stand above and below as plain text.
         st.info(
-            f"Abholung: {md(facts.nearest_office_name)} ist nur {km} km entfernt "
+            f"Abholung: Die nächste Geschäftsstelle ist nur {km} km entfernt "
             f"(Reichweite {format_decimal(reach)} km). Die Zeitung liegt dort bereit."
-            + (f" Öffnungszeiten: {md(facts.nearest_office_hours)}" if facts.nearest_office_hours else "")
         )
+        if facts.nearest_office_hours:
+            plain(f"Öffnungszeiten: {facts.nearest_office_hours}")
         if may(user.role, "newspaper.override"):
             with st.form("np_override"):
                 bundles = st.number_input("Bündel", 1, orders.MAX_BUNDLES, 1, key="np_override_bundles")

@@ -98,7 +98,7 @@ def create_user(
     land, kv = _area_fields(session, role, land_code, kv_id)
     password_hash = hash_password(password)
     if users.username_taken(session, username):
-        raise ConflictError(f"Den Benutzernamen „{username}“ gibt es schon. Bitte wähle einen anderen.")
+        raise ConflictError("Diesen Benutzernamen gibt es schon. Bitte wähle einen anderen.")
     user = User(
         username=username,
         display_name=display_name,
@@ -237,5 +237,5 @@ def account_scope(session: Session, username: str) -> Scope:
     """The scope of an active account, for jobs that act for it (scheduled imports); NotFoundError otherwise."""
     user = users.user_named(session, username)
     if user is None or not user.active:
-        raise NotFoundError(f"Ein aktives Konto „{username}“ gibt es nicht.")
+        raise NotFoundError("Ein aktives Konto mit diesem Namen gibt es nicht.", detail=f"Konto: {username}")
     return scope_for(user)

@@ -46,7 +46,7 @@ def _check_name(session: Session, name: str, exclude_id: int | None = None) -> s
     if len(name) < 3:
         raise ValidationError("Der Name eines Kreisverbands braucht mindestens 3 Zeichen.")
     if q.kv_id_named(session, name, exclude_id) is not None:
-        raise ConflictError(f"Einen Kreisverband „{name}“ gibt es schon. Bitte wähle einen anderen Namen.")
+        raise ConflictError("Einen Kreisverband mit diesem Namen gibt es schon. Bitte wähle einen anderen Namen.")
     return name
 
 
@@ -87,7 +87,7 @@ def move_kreis(session: Session, scope: Scope, ags: str, target_kv_id: int) -> M
         raise ValidationError("Ein Kreis kann nur zu einem Kreisverband desselben Landes wechseln.")
     source_id = kreis.kv_id
     if source_id == target.id:
-        raise ValidationError(f"{kreis.name} gehört schon zu {target.name}.")
+        raise ValidationError("Dieser Kreis gehört schon zu diesem Kreisverband.")
     kreis.kv_id = target.id
     session.flush()
     moved = q.move_contacts_of_kreis(session, ags, target.id)

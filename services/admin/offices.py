@@ -130,6 +130,11 @@ def _clean(
     return fields, problems
 
 
+def _listed(problems: list[str]) -> str:
+    # The problems quote what was typed (a KV's name, a kind): plain text in the error's detail, not Markdown.
+    return "; ".join(problems) + "."
+
+
 def _existing(session: Session, exclude_id: int | None = None) -> dict[tuple[str, str], int]:
     """Every office (open or closed) by its identity: name (spaces and case ignored) and PLZ."""
     return {(name_key(name), plz): oid for oid, name, plz in office_names(session) if oid != exclude_id}
@@ -155,7 +160,7 @@ def create_office(session: Session, scope: Scope, data: OfficeData) -> int:
     require_action(scope, "admin.offices")
     fields, problems = _clean(session, data, _kv_lookup(session))
     if problems:
-        raise ValidationError("Die Geschäftsstelle wurde nicht angelegt: " + "; ".join(problems) + ".")
+        raise ValidationError("Die Geschäftsstelle wurde nicht angelegt. Bitte korrigiere:", detail=_listed(problems))
     _refuse_twice(session, fields)
     office = Office(**fields, active=True)
     session.add(office)
@@ -172,7 +177,7 @@ def edit_office(session: Session, scope: Scope, office_id: int, data: OfficeData
         raise NotFoundError("Diese Geschäftsstelle gibt es nicht.")
     fields, problems = _clean(session, data, _kv_lookup(session), current=office)
     if problems:
-        raise ValidationError("Die Änderung wurde nicht gespeichert: " + "; ".join(problems) + ".")
+        raise ValidationError("Die Änderung wurde nicht gespeichert. Bitte korrigiere:", detail=_listed(problems))
     _refuse_twice(session, fields, exclude_id=office.id)
     if data.lat is None and fields["plz"] == office.plz:
         fields["lat"], fields["lon"] = office.lat, office.lon  # keep hand-set coordinates
@@ -276,7 +281,7 @@ def import_csv(session: Session, scope: Scope, raw: bytes) -> int:
             good.append(fields)
     if errors:
         raise ValidationError(
-            "Es wurde nichts importiert. Bitte korrigiere diese Zeilen:\n" + "\n".join(f"- {e}" for e in errors)
+            "Es wurde nichts importiert. Bitte korrigiere diese Zeilen:", detail="\n".join(f"- {e}" for e in errors)
         )
     session.add_all([Office(**f, active=True) for f in good])
     session.flush()

@@ -35,7 +35,7 @@ from services.geo.places import PlaceInfo, resolve_plz
 
 NOT_FOUND = "Diese:n Linksaktive:n gibt es nicht oder nicht in deinem Gebiet."
 DUPLICATE = (
-    "Eine:n Linksaktive:n mit der E-Mail-Adresse {email} gibt es in deinem Gebiet schon. "
+    "Eine:n Linksaktive:n mit dieser E-Mail-Adresse gibt es in deinem Gebiet schon. "
     "Suche oben unter „Linksaktive“ nach dieser Adresse und ergänze die Angaben dort."
 )
 MASTER_FIELDS = ("first_name", "last_name", "email", "phone", "street", "plz", "city")
@@ -79,27 +79,30 @@ def check_area(scope: Scope, place: PlaceInfo, moving_from_kv: int | None = None
     """Refuse a place outside the user's area; a move inside the contact's own KV is always fine."""
     if moving_from_kv is not None and place.kv_id == moving_from_kv:
         return
+    # The KV's name was typed by an admin: it goes in the detail (plain text), not the message (Markdown).
     if scope.role == "kreis" and place.kv_id != scope.kv_id:
-        area = f"im Kreisverband {place.kv_name}"
+        where = f"Die PLZ {place.plz} gehört zum Kreisverband {place.kv_name}."
     elif scope.role == "land" and place.land_code != scope.land_code:
-        area = f"im Land {place.land_name}"
+        where = f"Die PLZ {place.plz} gehört zum Land {place.land_name}."
     else:
         return
     if moving_from_kv is None:
         raise PermissionDenied(
-            f"Die PLZ {place.plz} liegt {area}, nicht in deinem Gebiet. Du kannst nur Linksaktive aus deinem "
-            "Gebiet erfassen. Gib die Person bitte an die zuständige Gliederung weiter."
+            f"Die PLZ {place.plz} liegt nicht in deinem Gebiet. Du kannst nur Linksaktive aus deinem "
+            "Gebiet erfassen. Gib die Person bitte an die zuständige Gliederung weiter.",
+            detail=where,
         )
     raise PermissionDenied(
-        f"Die neue PLZ {place.plz} liegt {area}, außerhalb deines Gebiets. Ein Umzug dorthin ist eine Übergabe "
-        "an eine andere Gliederung und wird nicht beim Bearbeiten erledigt. Nichts wurde geändert."
+        f"Die neue PLZ {place.plz} liegt außerhalb deines Gebiets. Ein Umzug dorthin ist eine Übergabe "
+        "an eine andere Gliederung und wird nicht beim Bearbeiten erledigt. Nichts wurde geändert.",
+        detail=where,
     )
 
 
 def _refuse_duplicate(session: Session, scope: Scope, email: str, exclude_id: int | None = None) -> None:
     # Only contacts the user may see count: a hit outside the scope would reveal that the person exists.
     if email and q.email_in_scope(session, scope, email, exclude_id) is not None:
-        raise ConflictError(DUPLICATE.format(email=email))
+        raise ConflictError(DUPLICATE, detail=f"E-Mail-Adresse: {email}")
 
 
 def create_contact(session: Session, scope: Scope, data: ContactInput, since: date | None = None) -> Created:

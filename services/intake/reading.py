@@ -66,7 +66,8 @@ def detect_format(data: bytes, filename: str) -> str:
         raise ValidationError("Die Datei ist ein ZIP-Archiv, aber keine Tabelle. Bitte lade CSV, XLSX oder ODS hoch.")
     if data.startswith(_BINARY_MAGIC) or _looks_binary(data):
         raise ValidationError(
-            f"„{filename}“ ist keine Tabelle (vielleicht ein Bild oder PDF). Bitte lade CSV, XLSX oder ODS hoch."
+            "Die Datei ist keine Tabelle (vielleicht ein Bild oder PDF). Bitte lade CSV, XLSX oder ODS hoch.",
+            detail=_file(filename),
         )
     return "csv"
 
@@ -79,14 +80,20 @@ def _looks_binary(data: bytes) -> bool:
     return controls > BINARY_NUL_SHARE * len(head)
 
 
+def _file(filename: str) -> str:
+    # The file's name is the user's: it goes in an error's detail (plain text), never in its message.
+    return f"Datei: {filename}"
+
+
 def _check_size(data: bytes, filename: str, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise ValidationError(
-            f"„{filename}“ ist {format_decimal(len(data) / 1024 / 1024, 1)} MB groß; erlaubt sind höchstens "
-            f"{format_decimal(max_bytes / 1024 / 1024, 1)} MB. Bitte teile die Datei auf."
+            f"Die Datei ist {format_decimal(len(data) / 1024 / 1024, 1)} MB groß; erlaubt sind höchstens "
+            f"{format_decimal(max_bytes / 1024 / 1024, 1)} MB. Bitte teile die Datei auf.",
+            detail=_file(filename),
         )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
-        raise ValidationError(f"„{filename}“ ist leer.")
+        raise ValidationError("Die Datei ist leer.", detail=_file(filename))
 
 
 def list_sheets(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[str]:
@@ -100,7 +107,9 @@ def list_sheets(data: bytes, filename: str, max_bytes: int = MAX_BYTES) -> list[
     try:
         return list(CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names)
     except Exception as exc:  # noqa: BLE001 - a broken archive is the user's file, not our bug
-        raise ValidationError(f"„{filename}“ lässt sich nicht als Tabelle öffnen ({type(exc).__name__}).") from exc
+        raise ValidationError(
+            f"Die Datei lässt sich nicht als Tabelle öffnen ({type(exc).__name__}).", detail=_file(filename)
+        ) from exc
 
 
 def read_table(
@@ -124,7 +133,10 @@ def read_table(
     if sheet is None:
         sheet = sheets[0]
     elif sheet not in sheets:
-        raise ValidationError(f"Das Blatt „{sheet}“ gibt es in „{filename}“ nicht (vorhanden: {', '.join(sheets)}).")
+        raise ValidationError(
+            "Dieses Tabellenblatt gibt es in der Datei nicht.",
+            detail=f"Blatt: {sheet}; vorhanden: {', '.join(sheets)}",
+        )
     _refuse_merged_cells(data, sheet)
     grid = _read_xlsx(data, sheet) if kind == "xlsx" else _read_ods(data, sheet)
     table = _to_table(grid, kind, filename, max_cell_chars)
@@ -249,8 +261,9 @@ def _refuse_merged_cells(data: bytes, sheet: str) -> None:
     if ranges:
         names = ", ".join(f"{_cell_name(*start)}:{_cell_name(*end)}" for start, end in ranges[:5])
         raise ValidationError(
-            f"Das Blatt „{sheet}“ enthält verbundene Zellen ({names}). Bitte hebe die Verbindung auf, "
-            "damit jede Zeile eine Person mit eigenen Zellen ist."
+            f"Das Tabellenblatt enthält verbundene Zellen ({names}). Bitte hebe die Verbindung auf, "
+            "damit jede Zeile eine Person mit eigenen Zellen ist.",
+            detail=f"Blatt: {sheet}",
         )
 
 
@@ -267,7 +280,7 @@ def _to_table(grid: list[list[str]], kind: str, filename: str, max_cell_chars: i
     numbered = [(i + 1, [c.strip() for c in row]) for i, row in enumerate(grid)]
     numbered = [(n, row) for n, row in numbered if any(row)] if numbered else []
     if not numbered:
-        raise ValidationError(f"„{filename}“ enthält keine Zeilen.")
+        raise ValidationError("Die Datei enthält keine Zeilen.", detail=_file(filename))
     header_no, raw_headers = numbered[0]
     headers = _unique_headers(raw_headers)
     width = len(headers)
@@ -281,13 +294,14 @@ def _to_table(grid: list[list[str]], kind: str, filename: str, max_cell_chars: i
         for col, cell in enumerate(cells):
             if len(cell) > max_cell_chars:
                 raise ValidationError(
-                    f"Zeile {number}, Spalte „{headers[col]}“: Die Zelle hat {format_int(len(cell))} Zeichen, erlaubt "
-                    f"sind höchstens {format_int(max_cell_chars)}. Bitte kürze sie."
+                    f"Zeile {number}, Spalte {col + 1}: Die Zelle hat {format_int(len(cell))} Zeichen, erlaubt "
+                    f"sind höchstens {format_int(max_cell_chars)}. Bitte kürze sie.",
+                    detail=f"Spalte {col + 1}: {headers[col]}",
                 )
         rows.append(cells)
         numbers.append(number)
     if not any(any(r) for r in rows):
-        raise ValidationError(f"„{filename}“ enthält nur die Kopfzeile, aber keine Datenzeilen.")
+        raise ValidationError("Die Datei enthält nur die Kopfzeile, aber keine Datenzeilen.", detail=_file(filename))
     return Table(headers=headers, rows=rows, row_numbers=numbers, file_format=kind, row_problems=problems)
 
 
@@ -310,8 +324,8 @@ def _unique_headers(raw: list[str]) -> list[str]:
         seen[key] = 1
     if twice:
         raise ValidationError(
-            "Die Kopfzeile enthält Spalten doppelt: "
-            + ", ".join(f"„{h}“" for h in twice)
-            + ". Bitte benenne sie eindeutig, damit klar ist, welche Spalte was enthält."
+            "Die Kopfzeile enthält Spalten doppelt. Bitte benenne sie eindeutig, damit klar ist, welche Spalte "
+            "was enthält.",
+            detail="Doppelt: " + ", ".join(f"„{h}“" for h in twice),
         )
     return headers

@@ -112,8 +112,9 @@ def create_single_order(
     if verdict.office_in_reach:
         if not may(scope.role, "newspaper.override") or not (override_reason or "").strip():
             raise ValidationError(
-                f"{facts.nearest_office_name} ist nur {format_decimal(facts.nearest_office_km)} km entfernt: "
-                "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen."
+                f"Die nächste Geschäftsstelle ist nur {format_decimal(facts.nearest_office_km)} km entfernt: "
+                "Die Zeitung wird dort abgeholt. Nur das Linksaktiv-Team kann mit Begründung den Versand anordnen.",
+                detail=f"Geschäftsstelle: {facts.nearest_office_name}",
             )
         reason = validate_override(override_reason)
     available = _available(session, edition)

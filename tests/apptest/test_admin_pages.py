@@ -42,13 +42,13 @@ def test_admin_creates_deactivates_and_unlocks_a_user(app_db):
     _by_label(at.text_input, "Erstes Passwort").input("ein-langes-passwort")
     _by_label(at.button, "Anlegen").click().run()
     assert not at.exception
-    assert "Benutzer:in apptest-neu wurde angelegt." in [s.value for s in at.success], all_text(at)
+    assert "Das Konto ist angelegt." in [s.value for s in at.success], all_text(at)
     new = _user(app_db, "apptest-neu")
     assert new.role == "team" and new.active
 
     at.selectbox(key="edit_user").select(new.id).run()
     at.button(key="deactivate").click().run()
-    assert "apptest-neu ist deaktiviert." in [s.value for s in at.success]
+    assert "Das Konto ist deaktiviert." in [s.value for s in at.success]
     assert not _user(app_db, "apptest-neu").active
 
     eng = make_engine(app_db)
@@ -57,7 +57,7 @@ def test_admin_creates_deactivates_and_unlocks_a_user(app_db):
         s.commit()
     eng.dispose()
     at.button(key="unlock").click().run()
-    assert "apptest-neu ist entsperrt." in [s.value for s in at.success]
+    assert "Das Konto ist entsperrt." in [s.value for s in at.success]
     assert _user(app_db, "apptest-neu").locked_until is None
 
     eng = make_engine(app_db)
@@ -82,7 +82,8 @@ def test_csv_import_error_shown_in_german(app_db):
     assert not at.exception
     errors = "\n".join(e.value for e in at.error)
     assert "Es wurde nichts importiert" in errors
-    assert "Zeile 2" in errors and "Kiosk" in errors and "Zeile 3" in errors and "fünf Ziffern" in errors
+    shown = "\n".join(t.value for t in at.text)  # the rows' problems quote the file: plain text
+    assert "Zeile 2" in shown and "Kiosk" in shown and "Zeile 3" in shown and "fünf Ziffern" in shown
 
 
 def test_csv_import_success(app_db):
@@ -112,7 +113,7 @@ def test_moving_a_kreis_says_what_moves_along(app_db):
     at = open_page("pages/admin_kv.py", "admin")
     _by_label(at.text_input, "Name").input("KV Apptest Umzug")
     _by_label(at.button, "Anlegen").click().run()
-    assert "KV Apptest Umzug wurde angelegt." in [s.value for s in at.success], all_text(at)
+    assert "Der Kreisverband ist angelegt." in [s.value for s in at.success], all_text(at)
     kreis = _by_label(at.selectbox, "Kreis")
     old_kv = kreis.options[0].split(" (", 1)[1].rstrip(")")
     _by_label(at.selectbox, "Neuer Kreisverband").select(_kv_id(app_db, "KV Apptest Umzug"))

@@ -21,7 +21,7 @@ def test_uebersicht_shows_figures(app_db, role):
 
 def test_uebersicht_area_caption(app_db):
     at = open_page("pages/uebersicht.py", "kv-leipzig")
-    assert "Gebiet: KV Leipzig" in [c.value for c in at.caption]
+    assert "Gebiet: KV Leipzig" in [t.value for t in at.text]  # a KV's name is plain text, never Markdown
 
 
 def test_leitung_sees_no_value_below_five(app_db):

@@ -25,9 +25,7 @@ def test_admin_creates_user_who_then_logs_in(app_server, browser_page):
     form.get_by_role("textbox", name="E-Mail", exact=True).fill("neu@example.org")
     choose_option(page, form.get_by_test_id("stSelectbox").first.get_by_role("combobox"), "Linksaktiv-Team")
     form.get_by_label("Erstes Passwort", exact=True).fill("ein-langes-passwort-2026")
-    click_until(
-        page, form.get_by_role("button", name="Anlegen"), page.get_by_text("Benutzer:in kv-neu wurde angelegt.")
-    )
+    click_until(page, form.get_by_role("button", name="Anlegen"), page.get_by_text("Das Konto ist angelegt."))
     shot(page, "05_admin_created_user")
     click_until(
         page,
