@@ -223,22 +223,25 @@ def file_pairs(
     known = q.known_pairs(session, list(ordered))  # once: a batch files thousands of pairs
     fresh = [k for k in ordered if k not in known]
     now = utcnow()
+    rows = []
     for a, b in fresh:
         kv_id, land = places[max(a, b)]  # the newer record's area: that office reviews it
-        session.add(
-            DuplicateCandidate(
-                contact_a=a,
-                contact_b=b,
-                kv_id=kv_id,
-                land_code=land,
-                score=round(float(ordered[(a, b)][0]), 4),
-                agreeing=ordered[(a, b)][1],
-                origin=origin,
-                import_batch_id=batch_id,
-                created_at=now,
-            )
+        score, agreeing = ordered[(a, b)]
+        rows.append(
+            {
+                "contact_a": a,
+                "contact_b": b,
+                "kv_id": kv_id,
+                "land_code": land,
+                "score": round(float(score), 4),
+                "agreeing": agreeing,
+                "origin": origin,
+                "import_batch_id": batch_id,
+                "status": "open",
+                "created_at": now,
+            }
         )
-    session.flush()
+    q.insert_candidates(session, rows)
     return len(fresh)
 
 

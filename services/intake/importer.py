@@ -286,9 +286,10 @@ def run_import(
         rejected=counts["rejected"],
         outside_area=counts["outside_area"],
     )
+    batch_id = batch.id
     session.commit()
     step(1.0, "Fertig.")
-    return {"batch_id": batch.id, **counts}
+    return {"batch_id": batch_id, **counts}
 
 
 def _create_people(session: Session, scope: Scope, plan: Plan, batch: ImportBatch, now: datetime) -> dict[int, int]:

@@ -170,7 +170,8 @@ def test_script_emoji_and_right_to_left_names_are_stored_as_text(session):
         "<script>alert(1)</script>;Rosen 🌹;rosen.rtl@example.org;;;04109;Leipzig;",
         "سارا;حسینی;sara.rtl@example.org;;;04109;;",
     ]
-    result = importer.run_import(session, ADMIN, _csv(rows), MAPPING, INFO)
+    data = ("Vorname;Nachname;E-Mail;Telefon;Straße;PLZ;Ort;Themen\n" + "\n".join(rows) + "\n").encode("utf-8")
+    result = importer.run_import(session, ADMIN, data, MAPPING, INFO)
     assert result["created"] == 2
     stored = dict(
         session.execute(

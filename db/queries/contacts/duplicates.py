@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, select, tuple_, update
+from sqlalchemy import and_, delete, exists, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
@@ -190,3 +190,9 @@ def repoint_candidates(session: Session, survivor: int, merged: int) -> None:
         else:
             cand.contact_a, cand.contact_b = pair
     session.flush()
+
+
+def insert_candidates(session: Session, rows: list[dict]) -> None:
+    """File pairs in bulk (executemany; a big import files thousands at once)."""
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(DuplicateCandidate), rows[start : start + 5000])
