@@ -201,7 +201,15 @@ def run(url: str, name: str) -> None:
             flush=True,
         )
         t = time.perf_counter()
-        result = importer.run_import(s, TEAM, big, MAPPING, INFO)
+        t0 = time.perf_counter()
+        result = importer.run_import(
+            s,
+            TEAM,
+            big,
+            MAPPING,
+            INFO,
+            progress=lambda _f, text: print(f"    {time.perf_counter() - t0:6.1f} s  {text}"),
+        )
         print(
             f"  import 100,000 rows: {time.perf_counter() - t:.2f} s "
             f"(new {result['created']:,}, exact {result['merged']:,}, review {result['review']:,}, "
