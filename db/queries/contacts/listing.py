@@ -151,15 +151,17 @@ def on_contact(flt: ListFilter) -> bool:
     return any(getattr(flt, name) not in (None, ()) for name in CONTACT_FIELDS)
 
 
-def conditions(flt: ListFilter, many: bool = False, walk: bool = False) -> list:
+def conditions(flt: ListFilter, many: bool = False, walk: bool = False, sort: str | None = None) -> list:
     """The WHERE terms of a filter over Contact (without the scope).
 
     many: the terms will be checked for many contacts (a count over all Germany): the consent term
     then takes the shortcut of deciding_record; for a page or a small area the plain probe is cheaper.
     walk: the terms on the contact's columns are written so that no index matches them, and the
-    sort index leads the plan (see page()).
+    sort index leads the plan (see page()); the dates stay indexed when the walk is along created_at
+    (they bound it: the last page need not walk the rest of the table).
     """
     col = _unindexed if walk else (lambda expr: expr)
+    day_col = col if sort != "created" else (lambda expr: expr)
     out = []
     if flt.statuses:
         out.append(col(Contact.status).in_(flt.statuses))
@@ -176,9 +178,11 @@ def conditions(flt: ListFilter, many: bool = False, walk: bool = False) -> list:
     elif flt.consent:
         out.append(active_consent_filter(flt.consent[0], flt.consent[1]))
     if flt.created_from:
-        out.append(col(Contact.created_at) >= literal(berlin_day_start(flt.created_from), UTCDateTime))
+        out.append(day_col(Contact.created_at) >= literal(berlin_day_start(flt.created_from), UTCDateTime))
     if flt.created_to:
-        out.append(col(Contact.created_at) < literal(berlin_day_start(flt.created_to + timedelta(days=1)), UTCDateTime))
+        out.append(
+            day_col(Contact.created_at) < literal(berlin_day_start(flt.created_to + timedelta(days=1)), UTCDateTime)
+        )
     if flt.kreis_ags:
         out.append(col(Contact.kreis_ags) == flt.kreis_ags)
     if flt.kv_id is not None:
@@ -192,14 +196,20 @@ def conditions(flt: ListFilter, many: bool = False, walk: bool = False) -> list:
 
 
 def filtered(
-    scope: Scope, flt: ListFilter, *columns, many: bool = False, walk: bool = False, narrow: bool = False
+    scope: Scope,
+    flt: ListFilter,
+    *columns,
+    many: bool = False,
+    walk: bool = False,
+    narrow: bool = False,
+    sort: str | None = None,
 ) -> Select:
     """SELECT columns FROM contact for the filter, inside the scope.
 
     narrow: the scope's own terms are hidden from the indexes, so that a narrow term of the filter
     (a Kreis, a KV, an import batch) leads; walk hides the filter's terms too (see choose_plan).
     """
-    stmt = select(*columns).select_from(Contact).where(*conditions(flt, many, walk))
+    stmt = select(*columns).select_from(Contact).where(*conditions(flt, many, walk, sort))
     return apply_scope(stmt, scope, contact=_WALKED) if walk or narrow else apply_scope(stmt, scope)
 
 
@@ -366,6 +376,7 @@ def page(
         *(expr.label(lbl) for (expr, _), lbl in zip(keys, labels)),
         walk=plan == "walk",
         narrow=leads_narrowly(dialect, flt),
+        sort=sort,
     )
     if cursor is not None:
         stmt = stmt.where(after(keys, cursor, backward))
