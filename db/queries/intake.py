@@ -129,6 +129,13 @@ def people_of_area(session: Session, kv_id: int | None, land_code: str | None) -
 
 def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
     """Insert contacts in order and return their new ids in the same order."""
+    if session.get_bind().dialect.name == "sqlite":
+        # The transaction holds SQLite's write lock from its BEGIN IMMEDIATE: ids after the highest are ours,
+        # and a plain executemany is several times faster than INSERT ... RETURNING row by row.
+        first = int(session.scalar(select(func.coalesce(func.max(Contact.id), 0)))) + 1
+        ids = list(range(first, first + len(rows)))
+        insert_rows(session, Contact, [{**row, "id": cid} for row, cid in zip(rows, ids)])
+        return ids
     ids: list[int] = []
     for start in range(0, len(rows), 5000):
         result = session.execute(
