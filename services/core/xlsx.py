@@ -17,8 +17,10 @@ from xml.sax.saxutils import escape
 
 from services.core.export import neutralise_cell
 
-# XML 1.0 forbids most control characters (a NUL byte from an imported file would break the file).
+# XML 1.0 forbids most control characters (a NUL byte from an imported file would break the file);
+# most texts have none of them and no & < > either: one search finds those that need work.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = date(1899, 12, 30)
 _DATE_STYLE, _HEADER_STYLE = 1, 2
 
@@ -78,12 +80,16 @@ def _column(i: int) -> str:
     return name
 
 
-def _text(value: str) -> str:
-    return escape(_ILLEGAL.sub("\ufffd", neutralise_cell(value)))
-
-
 def _cell(ref: str, value, style: int = 0) -> str:
-    if value is None or value == "":
+    if isinstance(value, str):
+        if not value:
+            return ""
+        s = f' s="{style}"' if style else ""
+        text = neutralise_cell(value)
+        if _SPECIAL.search(text):
+            text = escape(_ILLEGAL.sub("\ufffd", text))
+        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+    if value is None:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
@@ -93,8 +99,7 @@ def _cell(ref: str, value, style: int = 0) -> str:
         value = value.date()
     if isinstance(value, date):
         return f'<c r="{ref}" s="{_DATE_STYLE}"><v>{(value - _EPOCH).days}</v></c>'
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_text(str(value))}</t></is></c>'
+    return _cell(ref, str(value), style)
 
 
 def safe_xlsx(headers: Sequence[str], rows: Iterable[Sequence], sheet: str = "Tabelle1") -> bytes:
