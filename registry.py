@@ -1,4 +1,5 @@
 """The registry of pages: the kind of action each serves; who may open it comes from domain.roles."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,21 +32,102 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/importieren.py", "Import", ":material/upload_file:", "Arbeit", "contacts.import", "import"),
     PageSpec("pages/dubletten.py", "Dubletten", ":material/join_inner:", "Arbeit", "contacts.duplicates", "dubletten"),
     PageSpec("pages/karte.py", "Karte", ":material/map:", "Arbeit", "map.read", "karte"),
-    PageSpec("pages/aktionen.py", "Aktionsaufrufe", ":material/notifications_active:", "Arbeit", "calls.write", "aktionsaufrufe"),
-    PageSpec("pages/zeitung_bestellen.py", "Zeitung bestellen", ":material/local_shipping:", "Zeitung", "newspaper.order", "zeitung-bestellen"),
-    PageSpec("pages/zeitung_sammel.py", "Sammelbestellung", ":material/inventory_2:", "Zeitung", "newspaper.batch", "zeitung-sammel"),
-    PageSpec("pages/zeitung_versand.py", "Zeitungsversand", ":material/outbox:", "Zeitung", "newspaper.dispatch", "zeitung-versand"),
-    PageSpec("pages/zeitung_ausgaben.py", "Zeitungsausgaben", ":material/newspaper:", "Zeitung", "newspaper.editions", "zeitung-ausgaben"),
-    PageSpec("pages/helfer_bedarf.py", "Bedarf", ":material/campaign:", "Helfer:innen", "volunteers.leads", "helfer-bedarf"),
-    PageSpec("pages/helfer_angebote.py", "Hilfsangebote", ":material/volunteer_activism:", "Helfer:innen", "volunteers.offers", "helfer-angebote"),
-    PageSpec("pages/helfer_vermittlung.py", "Vermittlung", ":material/hub:", "Helfer:innen", "volunteers.match", "helfer-vermittlung"),
-    PageSpec("pages/helfer_karte.py", "Helfer:innen-Karte", ":material/travel_explore:", "Helfer:innen", "volunteers.map", "helfer-karte"),
+    PageSpec(
+        "pages/aktionen.py",
+        "Aktionsaufrufe",
+        ":material/notifications_active:",
+        "Arbeit",
+        "calls.write",
+        "aktionsaufrufe",
+    ),
+    PageSpec(
+        "pages/zeitung_bestellen.py",
+        "Zeitung bestellen",
+        ":material/local_shipping:",
+        "Zeitung",
+        "newspaper.order",
+        "zeitung-bestellen",
+    ),
+    PageSpec(
+        "pages/zeitung_sammel.py",
+        "Sammelbestellung",
+        ":material/inventory_2:",
+        "Zeitung",
+        "newspaper.batch",
+        "zeitung-sammel",
+    ),
+    PageSpec(
+        "pages/zeitung_versand.py",
+        "Zeitungsversand",
+        ":material/outbox:",
+        "Zeitung",
+        "newspaper.dispatch",
+        "zeitung-versand",
+    ),
+    PageSpec(
+        "pages/zeitung_ausgaben.py",
+        "Zeitungsausgaben",
+        ":material/newspaper:",
+        "Zeitung",
+        "newspaper.editions",
+        "zeitung-ausgaben",
+    ),
+    PageSpec(
+        "pages/helfer_bedarf.py", "Bedarf", ":material/campaign:", "Helfer:innen", "volunteers.leads", "helfer-bedarf"
+    ),
+    PageSpec(
+        "pages/helfer_angebote.py",
+        "Hilfsangebote",
+        ":material/volunteer_activism:",
+        "Helfer:innen",
+        "volunteers.offers",
+        "helfer-angebote",
+    ),
+    PageSpec(
+        "pages/helfer_vermittlung.py",
+        "Vermittlung",
+        ":material/hub:",
+        "Helfer:innen",
+        "volunteers.match",
+        "helfer-vermittlung",
+    ),
+    PageSpec(
+        "pages/helfer_karte.py",
+        "Helfer:innen-Karte",
+        ":material/travel_explore:",
+        "Helfer:innen",
+        "volunteers.map",
+        "helfer-karte",
+    ),
     PageSpec("pages/admin_users.py", "Benutzer:innen", ":material/group:", "Verwaltung", "admin.users", "benutzer"),
-    PageSpec("pages/admin_offices.py", "Geschäftsstellen", ":material/store:", "Verwaltung", "admin.offices", "geschaeftsstellen"),
-    PageSpec("pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", "admin.kv", "kreisverbaende"),
+    PageSpec(
+        "pages/admin_offices.py",
+        "Geschäftsstellen",
+        ":material/store:",
+        "Verwaltung",
+        "admin.offices",
+        "geschaeftsstellen",
+    ),
+    PageSpec(
+        "pages/admin_kv.py", "Kreisverbände", ":material/account_tree:", "Verwaltung", "admin.kv", "kreisverbaende"
+    ),
     PageSpec("pages/admin_audit.py", "Audit-Log", ":material/history:", "Verwaltung", "admin.audit", "audit"),
-    PageSpec("pages/admin_dsr.py", "Datenschutz-Anfragen", ":material/privacy_tip:", "Verwaltung", "privacy.requests", "datenschutz"),
-    PageSpec("pages/admin_retention.py", "Aufbewahrung", ":material/auto_delete:", "Verwaltung", "privacy.retention", "aufbewahrung"),
+    PageSpec(
+        "pages/admin_dsr.py",
+        "Datenschutz-Anfragen",
+        ":material/privacy_tip:",
+        "Verwaltung",
+        "privacy.requests",
+        "datenschutz",
+    ),
+    PageSpec(
+        "pages/admin_retention.py",
+        "Aufbewahrung",
+        ":material/auto_delete:",
+        "Verwaltung",
+        "privacy.retention",
+        "aufbewahrung",
+    ),
     PageSpec("pages/konto.py", "Mein Konto", ":material/person:", "Konto", "account.own", "konto"),
 )
 

@@ -1,11 +1,11 @@
 """Every page and every role: allowed roles see the page's title, others cannot reach it."""
+
 from __future__ import annotations
 
 import pytest
 
 from registry import PAGES
-from tests.support.apptest import ROLES_USERS, all_text
-from tests.support.apptest import open_page
+from tests.support.apptest import ROLES_USERS, all_text, open_page
 
 CASES = [(spec, role) for spec in PAGES for role in ROLES_USERS]
 
