@@ -20,7 +20,7 @@ from db.models import (
     MappingPreset,
     Plz,
 )
-from db.scope import Scope
+from db.scope import Scope, apply_area
 
 CHUNK = 900  # bound parameters per IN list stay below SQLite's limit
 
@@ -172,11 +172,8 @@ def batches_in_scope(session: Session, scope: Scope, limit: int = 50) -> list[Im
 
 
 def _batch_scope(stmt, scope: Scope):
-    if scope.role == "kreis":
-        return stmt.where(ImportBatch.kv_id == scope.kv_id)
-    if scope.role == "land":
-        return stmt.where(ImportBatch.land_code == scope.land_code)
-    return stmt
+    # A batch belongs to the area of whoever imported it (kreis: its KV, land: its Land, team/admin: all).
+    return apply_area(stmt, scope, ImportBatch.kv_id, ImportBatch.land_code)
 
 
 def batch_for_update(session: Session, scope: Scope, batch_id: int) -> ImportBatch | None:

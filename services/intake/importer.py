@@ -22,7 +22,7 @@ from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.keys import email_key, phone_key
 from services.contacts import duplicates
 from services.core import audit, validate
-from services.core.scope import Scope, require_action
+from services.core.scope import Scope, may_see_contact, require_action
 from services.intake import dedupe, upload
 from services.intake.reading import read_table
 from services.intake.validation import BatchContext, Candidate, validate_table
@@ -73,15 +73,6 @@ class Plan:
             "outside_area": self.outside,
             "per_kv": {names[k]: n for k, n in sorted(per_kv.items(), key=lambda kv: -kv[1])},
         }
-
-
-def _in_area(scope: Scope, place: tuple) -> bool:
-    _p, _ags, kv_id, _kvn, land, _ln = place
-    if scope.role == "kreis":
-        return kv_id == scope.kv_id
-    if scope.role == "land":
-        return land == scope.land_code
-    return True
 
 
 def _fold(people: list[Candidate]) -> tuple[list[Candidate], int]:
@@ -176,7 +167,10 @@ def plan_import(
     step(0.5, "Ähnliche Personen werden gesucht …")
     _likely(session, plan, rest)
     plan.create = [i for i in rest if i not in plan.review] + list(plan.review)
-    plan.outside = sum(not _in_area(scope, plan.places[people[i].plz]) for i in plan.create)
+    # place = (place name, Kreis AGS, KV id, KV name, Land code, Land name)
+    plan.outside = sum(
+        not may_see_contact(scope, plan.places[people[i].plz][2], plan.places[people[i].plz][4]) for i in plan.create
+    )
     step(0.7, "Vorschau ist fertig.")
     return plan
 

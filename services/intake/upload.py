@@ -14,7 +14,7 @@ from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
 from services.intake.mapping import FIELDS, check_mapping, guess_mapping
-from services.intake.reading import list_sheets, read_table
+from services.intake.reading import DELIMITER_NAMES, list_sheets, read_table
 
 SAMPLE_ROWS = 5
 
@@ -40,7 +40,7 @@ def inspect_file(session: Session, scope: Scope, data: bytes, file_name: str, sh
     sheets = list_sheets(data, file_name, max_bytes=limit)
     table = read_table(data, file_name, sheet or (sheets[0] if sheets else None), max_bytes=limit)
     if table.file_format == "csv":
-        how = f"CSV, Zeichensatz {table.encoding}, getrennt durch {_delimiter_name(table.delimiter)}"
+        how = f"CSV, Zeichensatz {table.encoding}, getrennt durch {DELIMITER_NAMES.get(table.delimiter or ';', 'Semikolon')}"
     else:
         how = f"{table.file_format.upper()}, Tabellenblatt „{table.sheet}“"
     return FileView(
@@ -58,10 +58,6 @@ def inspect_file(session: Session, scope: Scope, data: bytes, file_name: str, sh
 def max_upload_bytes() -> int:
     """The largest file the import takes (setting IMPORT_MAX_MB, default 20 MB)."""
     return int(get_settings().import_max_mb * 1024 * 1024)
-
-
-def _delimiter_name(delimiter: str | None) -> str:
-    return {";": "Semikolon", ",": "Komma", "\t": "Tabulator"}.get(delimiter or "", "Semikolon")
 
 
 def field_labels() -> dict[str, str]:

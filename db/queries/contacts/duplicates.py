@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, delete, exists, func, insert, select, tuple_, update
+from sqlalchemy import delete, exists, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
@@ -166,26 +166,18 @@ def _move_orders(session: Session, survivor: int, merged: int) -> int:
 
 def repoint_candidates(session: Session, survivor: int, merged: int) -> None:
     """Other open pairs of the merged person now name the survivor (pairs that would repeat one are dropped)."""
-    rows = (
-        session.execute(
-            select(DuplicateCandidate).where(
-                DuplicateCandidate.id.in_(
-                    select(DuplicateCandidate.id).where(
-                        and_(
-                            DuplicateCandidate.status == "open",
-                            (DuplicateCandidate.contact_a == merged) | (DuplicateCandidate.contact_b == merged),
-                        )
-                    )
-                )
-            )
+    rows = session.scalars(
+        select(DuplicateCandidate).where(
+            DuplicateCandidate.status == "open",
+            (DuplicateCandidate.contact_a == merged) | (DuplicateCandidate.contact_b == merged),
         )
-        .scalars()
-        .all()
-    )
-    for cand in rows:
-        other = cand.contact_b if cand.contact_a == merged else cand.contact_a
+    ).all()
+    others = [c.contact_b if c.contact_a == merged else c.contact_a for c in rows]
+    # Each other person appears in one pair only, so the pairs already filed are asked for once.
+    known = known_pairs(session, [(min(o, survivor), max(o, survivor)) for o in others if o != survivor])
+    for cand, other in zip(rows, others):
         pair = (min(other, survivor), max(other, survivor))
-        if other == survivor or known_pairs(session, [pair]):
+        if other == survivor or pair in known:
             session.delete(cand)
         else:
             cand.contact_a, cand.contact_b = pair
