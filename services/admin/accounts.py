@@ -50,12 +50,16 @@ class UserRow:
     locked_until: datetime | None
     failed_logins: int
     created_at: datetime
+    land_code: str | None = None
+    kv_id: int | None = None
 
 
 def _area_fields(
     session: Session, role: str, land_code: str | None, kv_id: int | None
 ) -> tuple[str | None, int | None]:
     """Validate the home area for a role; returns (land_code, kv_id) to store."""
+    if not role:
+        raise ValidationError("Bitte wähle eine Rolle.")
     if role not in ROLES:
         raise ValidationError("Diese Rolle gibt es nicht.")
     if role == "land":
@@ -218,6 +222,8 @@ def list_users(session: Session, scope: Scope) -> list[UserRow]:
                 u.locked_until,
                 u.failed_logins or 0,
                 u.created_at,
+                u.land_code,
+                u.kv_id,
             )
         )
     return rows

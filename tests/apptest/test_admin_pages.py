@@ -70,9 +70,73 @@ def test_admin_creates_deactivates_and_unlocks_a_user(app_db):
 def test_duplicate_user_shows_german_error(app_db):
     at = open_page("pages/admin_users.py", "admin")
     _by_label(at.text_input, "Benutzername").input("team")
+    at.selectbox(key="create_role").select("team")
     _by_label(at.text_input, "Erstes Passwort").input("ein-langes-passwort")
     _by_label(at.button, "Anlegen").click().run()
     assert any("gibt es schon" in e.value for e in at.error)
+
+
+def test_role_has_no_default_and_the_area_field_follows_the_role(app_db):
+    at = open_page("pages/admin_users.py", "admin")
+    role = at.selectbox(key="create_role")
+    assert role.value is None and role.placeholder == "Bitte wählen"
+    labels = [s.label for s in at.selectbox]
+    assert "Landesverband" not in labels and "Kreisverband" not in labels
+    role.select("land").run()
+    labels = [s.label for s in at.selectbox]
+    assert "Landesverband" in labels and "Kreisverband" not in labels
+    assert at.selectbox(key="create_land").value is None
+    at.selectbox(key="create_role").select("kreis").run()
+    labels = [s.label for s in at.selectbox]
+    assert "Kreisverband" in labels and "Landesverband" not in labels
+    at.selectbox(key="create_role").select("team").run()
+    labels = [s.label for s in at.selectbox]
+    assert "Landesverband" not in labels and "Kreisverband" not in labels
+    # Without a role: a German error, nothing created.
+    at.selectbox(key="create_role").set_value(None)
+    _by_label(at.text_input, "Benutzername").input("ohne-rolle")
+    _by_label(at.text_input, "Erstes Passwort").input("ein-langes-passwort")
+    _by_label(at.button, "Anlegen").click().run()
+    assert "Bitte wähle eine Rolle." in [e.value for e in at.error]
+    assert _user(app_db, "ohne-rolle") is None
+
+
+def test_input_is_kept_after_an_error_and_cleared_after_success(app_db):
+    leipzig = _kv_id(app_db, "KV Leipzig")
+    at = open_page("pages/admin_users.py", "admin")
+    _by_label(at.text_input, "Benutzername").input("kv-neu")
+    _by_label(at.text_input, "Anzeigename").input("Neu in Leipzig")
+    _by_label(at.text_input, "E-Mail").input("neu@example.org")
+    at.selectbox(key="create_role").select("kreis").run()
+    at.selectbox(key="create_kv").select(leipzig)
+    _by_label(at.text_input, "Erstes Passwort").input("kurz")
+    _by_label(at.button, "Anlegen").click().run()
+    assert at.error and not at.success, all_text(at)
+    assert _user(app_db, "kv-neu") is None
+    # Everything typed is still there; the role did not snap back.
+    assert _by_label(at.text_input, "Benutzername").value == "kv-neu"
+    assert _by_label(at.text_input, "Anzeigename").value == "Neu in Leipzig"
+    assert at.selectbox(key="create_role").value == "kreis"
+    assert at.selectbox(key="create_kv").value == leipzig
+    _by_label(at.text_input, "Erstes Passwort").input("ein-langes-passwort")
+    _by_label(at.button, "Anlegen").click().run()
+    assert "Das Konto ist angelegt." in [s.value for s in at.success], all_text(at)
+    assert _user(app_db, "kv-neu").kv_id == leipzig
+    assert _by_label(at.text_input, "Benutzername").value == ""
+    assert at.selectbox(key="create_role").value is None
+
+
+def test_editing_a_kv_account_prefills_role_and_kv(app_db):
+    goerlitz = _user(app_db, "kv-goerlitz")
+    at = open_page("pages/admin_users.py", "admin")
+    at.selectbox(key="edit_user").select(goerlitz.id).run()
+    assert at.selectbox(key=f"edit_{goerlitz.id}_role").value == "kreis"
+    kv_box = at.selectbox(key=f"edit_{goerlitz.id}_kv")
+    assert kv_box.value == goerlitz.kv_id and "Görlitz" in kv_box.format_func(kv_box.value)
+    assert "Landesverband" not in [s.label for s in at.selectbox]
+    sachsen = _user(app_db, "lv-sachsen")
+    at.selectbox(key="edit_user").select(sachsen.id).run()
+    assert at.selectbox(key=f"edit_{sachsen.id}_land").value == "14"
 
 
 def test_csv_import_error_shown_in_german(app_db):
