@@ -15,6 +15,7 @@ from db.models.campaign import (
 )
 from db.models.contact import Activity, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest
 from db.models.intake import DuplicateCandidate, ImportBatch, MappingPreset
+from db.models.newspaper_undo import NewspaperBulkChange
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
 from db.models.privacy import ErasureTombstone
 from db.models.sessions import UserSession
@@ -29,6 +30,7 @@ __all__ = [
     "LeadNeed",
     "MailOutbox",
     "NewspaperEdition",
+    "NewspaperBulkChange",
     "OfferSkill",
     "VolunteerOffer",
     "Activity",
