@@ -11,7 +11,7 @@ from components.static_assets import FAVICON
 from components.text import plain
 from domain.errors import UserError
 from domain.roles import ROLE_LABELS
-from registry import pages_for
+from registry import PAGES, pages_for
 from services.admin.accounts import area_label
 from services.core import auth, sessions
 from services.core.settings import ConfigError, get_settings
@@ -206,7 +206,24 @@ for spec in pages_for(user.role):
     pages.setdefault(spec.section, []).append(
         st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec.default)
     )
-current = st.navigation(pages, position="hidden")
+
+
+def _refusal(path: str):
+    # A page the role may not open is still known by its address: opening it says why instead of
+    # silently showing the Übersicht. It runs only the guard, never the page's file.
+    def refused() -> None:
+        appctx.guard(path)
+
+    return refused
+
+
+allowed = {spec.path for spec in pages_for(user.role)}
+refused_pages = [
+    st.Page(_refusal(spec.path), title=spec.title, icon=spec.icon, url_path=spec.url_path)
+    for spec in PAGES
+    if spec.path not in allowed
+]
+current = st.navigation({**pages, "": refused_pages} if refused_pages else pages, position="hidden")
 
 with st.sidebar:
     for section, entries in pages.items():

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from domain.errors import UserError
-from domain.roles import PERSON_ROLES
-from registry import may_open
+from domain.roles import PERSON_ROLES, ROLE_LABELS
+from registry import PAGES, may_open
 from services.core.bootstrap import prepare_database
 from services.core.runtime import get_engine, session_scope
 from services.core.scope import Scope, scope_for
@@ -75,7 +75,13 @@ def guard(path: str) -> CurrentUser:
     """Stop the page unless a user is logged in whose role may open it."""
     user = current_user()
     if user is None or not may_open(user.role, path):
-        st.error("Diese Seite ist für deine Rolle nicht freigegeben.")
+        title = next((p.title for p in PAGES if p.path == path), "")
+        role = f"„{ROLE_LABELS[user.role]}“ " if user is not None else ""
+        st.error(
+            f"Die Seite „{title}“ ist für deine Rolle {role}nicht freigegeben. "
+            "Wähle links eine der Seiten, die du öffnen darfst, oder frag die Administration.",
+            icon=":material/block:",
+        )
         st.stop()
     return user
 
