@@ -33,7 +33,13 @@ except ConfigError as exc:
     st.error(str(exc))
     st.stop()
 
-appctx.cockpit_engine()  # migrates (and seeds in demo mode) before anything reads
+FIRST_START = (
+    "Die Datenbank wird vorbereitet. Beim ersten Start werden dabei Demo-Daten angelegt "
+    "(erfundene Linksaktive, Geschäftsstellen und Benutzer:innen); das dauert eine Weile …"
+)
+# The spinner shows only when this takes longer than a moment: on the first start, not on later runs.
+with st.spinner(FIRST_START if settings.demo_mode else "Die Datenbank wird vorbereitet …"):
+    appctx.cockpit_engine()  # migrates (and seeds in demo mode) before anything reads
 creds = appctx.before_login(auth.credentials)
 
 # Exactly one Authenticate per run (DESIGN §7); no api_key, no login sleep.
@@ -129,6 +135,7 @@ def _login_page() -> None:
         st.error("Anmeldung nicht möglich.")
     if st.session_state.get("authentication_status") is False:
         st.error(st.session_state.get("login_error", auth.LOGIN_REFUSED))
+    plain(settings.password_help)  # the operator's setting PASSWORD_HELP: plain text, never Markdown
     if settings.demo_mode:
         st.info(
             "Demo-Modus: Benutzer `admin`, `team`, `lv-sachsen`, `kv-leipzig`, `kv-goerlitz`, "

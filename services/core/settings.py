@@ -43,6 +43,9 @@ class Reach:
             raise ValidationError(f"Die Reichweite muss zwischen {self.min_km:g} und {self.max_km:g} km liegen.")
 
 
+DEFAULT_PASSWORD_HELP = "Passwort vergessen? Wende dich an die Administration deines Landesverbands."
+
+
 class ConfigError(RuntimeError):
     """Raised when the configuration does not allow a safe start."""
 
@@ -71,6 +74,7 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "linksaktiv@example.org"
+    password_help: str = DEFAULT_PASSWORD_HELP  # on the login page: whom to ask for a forgotten password
     extra: dict = field(default_factory=dict)
 
     @property
@@ -146,6 +150,7 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         smtp_password=get("SMTP_PASSWORD", ""),
         smtp_starttls=_truthy(get("SMTP_STARTTLS", "0")),
         mail_from=get("MAIL_FROM", "linksaktiv@example.org"),
+        password_help=str(get("PASSWORD_HELP", DEFAULT_PASSWORD_HELP)),
     )
 
 
