@@ -13,4 +13,4 @@ def edition_select(editions: list[EditionInfo], key: str, empty_text: str) -> in
         st.info(empty_text)
         st.stop()
     labels = {e.id: edition_label(e) for e in editions}
-    return st.selectbox("Ausgabe", list(labels), format_func=labels.get, key=key)
+    return st.selectbox("Ausgabe", list(labels), format_func=labels.get, key=key, placeholder="Bitte wählen")

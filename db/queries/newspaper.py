@@ -422,3 +422,37 @@ def copies_by_kreis(session: Session, scope: Scope, edition_id: int) -> list[tup
     )
     stmt = apply_area(stmt, scope, DispatchOrder.kv_id, DispatchOrder.land_code)
     return [(ags, int(n), int(c)) for ags, n, c in session.execute(stmt)]
+
+
+def eligible_frame(session: Session, scope: Scope, edition_id: int, flt: BatchFilter, limit: int) -> pd.DataFrame:
+    """The people a free order could go to (batch rules), by name: id, Name, Straße, PLZ, Ort, km."""
+    stmt = (
+        batch_select(
+            scope,
+            edition_id,
+            flt,
+            Contact.id,
+            Contact.first_name,
+            Contact.last_name,
+            Contact.street,
+            Contact.plz,
+            Contact.city,
+            Plz.nearest_office_km,
+        )
+        .order_by(Contact.last_name, Contact.first_name, Contact.id)
+        .limit(limit)
+    )
+    rows = [
+        (i, f"{first} {last}".strip(), street, plz, city, km)
+        for i, first, last, street, plz, city, km in session.execute(stmt)
+    ]
+    return pd.DataFrame(rows, columns=["id", "Name", "Straße", "PLZ", "Ort", "km zur Geschäftsstelle"])
+
+
+def batch_by_land(session: Session, scope: Scope, edition_id: int, flt: BatchFilter) -> pd.DataFrame:
+    """How many people of the batch live in each Land (Land name, Personen), largest first."""
+    stmt = batch_select(scope, edition_id, flt, Contact.land_code, func.count()).group_by(Contact.land_code)
+    names = area_names.land_names(session)
+    rows = [(names.get(code, code), int(n)) for code, n in session.execute(stmt)]
+    frame = pd.DataFrame(rows, columns=["Land", "Personen"])
+    return frame.sort_values(["Personen", "Land"], ascending=[False, True], ignore_index=True)

@@ -43,6 +43,9 @@ class Reach:
             raise ValidationError(f"Die Reichweite muss zwischen {self.min_km:g} und {self.max_km:g} km liegen.")
 
 
+DEFAULT_LABEL_SENDER = "Linksaktiv-Team · Kleine Alexanderstraße 28 · 10178 Berlin"
+
+
 DEFAULT_PASSWORD_HELP = "Passwort vergessen? Wende dich an die Administration deines Landesverbands."
 
 
@@ -74,6 +77,7 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = False
     mail_from: str = "linksaktiv@example.org"
+    label_sender: str = DEFAULT_LABEL_SENDER  # return address printed small on each address label
     password_help: str = DEFAULT_PASSWORD_HELP  # on the login page: whom to ask for a forgotten password
     extra: dict = field(default_factory=dict)
 
@@ -151,6 +155,7 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         smtp_starttls=_truthy(get("SMTP_STARTTLS", "0")),
         mail_from=get("MAIL_FROM", "linksaktiv@example.org"),
         password_help=str(get("PASSWORD_HELP", DEFAULT_PASSWORD_HELP)),
+        label_sender=str(get("LABEL_SENDER", DEFAULT_LABEL_SENDER)),
     )
 
 

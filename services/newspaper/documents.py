@@ -18,6 +18,7 @@ from domain.formatting import format_int
 from services.core import audit
 from services.core.export import safe_csv
 from services.core.scope import Scope, require_action
+from services.core.settings import get_settings
 from services.newspaper.packing_pdf import packing_pdf
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts"
@@ -25,6 +26,8 @@ LABEL_W, LABEL_H, COLS, ROWS = 70.0, 37.0, 3, 8
 TOP = (297.0 - ROWS * LABEL_H) / 2  # 0.5 mm: the sheet's rows are centred vertically
 PAD = 5.0
 MAX_SIZE, MIN_SIZE = 10.0, 6.0
+SMALL = 5.5  # sender line and order reference
+PT_MM = 0.3528
 DOCUMENT_STATUSES = ("approved", "packed")
 # About 2,100 label sheets: a print job a shop handles, built in a few seconds and well within memory.
 MAX_DOCUMENT_ORDERS = 50_000
@@ -68,26 +71,56 @@ def _new_pdf() -> FPDF:
     return pdf
 
 
-def labels_pdf(addresses: list[tuple[str, str, str, str]]) -> bytes:
-    """A4 label sheets (70 × 37 mm, 24 per page) for (name, street, plz, city) tuples."""
+def labels_pdf(addresses: list[tuple], sender: str = "") -> bytes:
+    """A4 label sheets (70 × 37 mm, 24 per page) for (name, street, plz, city[, order id, copies]) tuples.
+
+    Each label carries the sender line (return address) small on top and, when given, the order
+    reference and the number of copies small at its foot, so the packer puts the right bundle in.
+    """
     if not addresses:
         raise ValidationError("Es gibt keine Adressen für Etiketten.")
     pdf = _new_pdf()
     width = LABEL_W - 2 * PAD
-    for i, (name, street, plz, city) in enumerate(addresses):
+    for i, row in enumerate(addresses):
+        name, street, plz, city = row[:4]
         slot = i % (COLS * ROWS)
         if slot == 0:
             pdf.add_page()
         x = (slot % COLS) * LABEL_W + PAD
-        y = TOP + (slot // COLS) * LABEL_H + PAD
+        top = TOP + (slot // COLS) * LABEL_H
+        bottom = top + LABEL_H - 2
+        y = top + PAD - 1.5
+        if sender:
+            pdf.set_font("DejaVu", "", SMALL)
+            y += SMALL * PT_MM
+            pdf.text(x, y, _shorten(pdf, f"Abs.: {sender}", width))
+            pdf.set_line_width(0.1)
+            pdf.line(x, y + 0.8, x + width, y + 0.8)
+            y += 1.2
+        footer = ""
+        if len(row) >= 6:
+            footer = f"Bestellung Z{int(row[4])} · {format_int(int(row[5]))} Exemplare"
+            bottom -= SMALL * PT_MM * 1.25
         lines = _fit(pdf, name, "B", width) + _fit(pdf, street, "", width) + _fit(pdf, f"{plz} {city}", "", width)
         for text, size, style in lines:
             pdf.set_font("DejaVu", style, size)
-            y += size * 0.3528 * 1.25  # points to mm, with line spacing
-            if y > TOP + (slot // COLS + 1) * LABEL_H - 2:
-                break  # never print into the next label
+            y += size * PT_MM * 1.25  # points to mm, with line spacing
+            if y > bottom:
+                break  # never print into the footer or the next label
             pdf.text(x, y, text)
+        if footer:
+            pdf.set_font("DejaVu", "", SMALL)
+            pdf.text(x, top + LABEL_H - 2 - 0.5, _shorten(pdf, footer, width))
     return bytes(pdf.output())
+
+
+def _shorten(pdf: FPDF, text: str, width: float) -> str:
+    # A small line that is still too wide loses its end, marked with an ellipsis.
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def split_street(street: str) -> tuple[str, str]:
@@ -148,7 +181,8 @@ def build_document(
         )
     orders = q.orders_frame(session, scope, edition_id, statuses, limit=n, land_code=land_code)
     if kind == "labels":
-        data = labels_pdf(list(orders[["name", "street", "plz", "city"]].itertuples(index=False, name=None)))
+        rows = orders[["name", "street", "plz", "city", "id", "copies"]].itertuples(index=False, name=None)
+        data = labels_pdf(list(rows), get_settings().label_sender)
     elif kind == "packing":
         data = safe_csv(packing_frame(orders))
     elif kind == "packing_pdf":

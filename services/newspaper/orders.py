@@ -36,6 +36,7 @@ class BatchPreview:
     available: int
     stock_left_after: int
     sample: pd.DataFrame
+    by_land: pd.DataFrame | None = None  # Land, Personen: where the batch's people live
 
     @property
     def fits(self) -> bool:
@@ -120,9 +121,22 @@ def create_single_order(
     available = _available(session, edition)
     if copies > available:
         raise ConflictError(f"Nicht genug Bestand: {available} Exemplare frei, {copies} angefragt.")
+    order_id = place_order(session, scope, edition, facts, copies, reason)
+    session.commit()
+    return order_id
+
+
+def place_order(
+    session: Session, scope: Scope, edition: NewspaperEdition, facts: ContactFacts, copies: int, reason: str = ""
+) -> int:
+    """Add one checked order with its timeline entry and audit event (not committed); returns its id.
+
+    The caller holds the edition's lock and has checked eligibility and stock; the unique index
+    still refuses a second open order of the person (ConflictError, the session rolled back).
+    """
     order = DispatchOrder(
-        edition_id=edition_id,
-        contact_id=contact_id,
+        edition_id=edition.id,
+        contact_id=facts.contact_id,
         copies=copies,
         ship_name=f"{facts.first_name} {facts.last_name}".strip(),
         ship_street=facts.street,
@@ -143,7 +157,7 @@ def create_single_order(
         raise ConflictError("Für diese Person gibt es schon eine Bestellung dieser Ausgabe.") from None
     session.add(
         Activity(
-            contact_id=contact_id,
+            contact_id=facts.contact_id,
             kind="newspaper_order",
             ref_type="dispatch_order",
             ref_id=order.id,
@@ -157,12 +171,11 @@ def create_single_order(
         "newspaper_order_create",
         "dispatch_order",
         order.id,
-        edition_id=edition_id,
-        contact_id=contact_id,
+        edition_id=edition.id,
+        contact_id=facts.contact_id,
         copies=copies,
         override=bool(reason),
     )
-    session.commit()
     return order.id
 
 
@@ -184,6 +197,7 @@ def preview_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFil
         available=available,
         stock_left_after=available - people * per_person,
         sample=q.batch_sample(session, scope, edition_id, flt),
+        by_land=q.batch_by_land(session, scope, edition_id, flt),
     )
 
 

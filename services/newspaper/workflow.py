@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from db.models import DispatchOrder
+from db.models import DispatchOrder, NewspaperBulkChange
 from db.queries import newspaper as q
+from db.queries import newspaper_undo as uq
 from db.types import utcnow
 from domain.enums import ORDER_STATUSES
 from domain.errors import ConflictError, NotFoundError, ValidationError
@@ -32,6 +33,22 @@ TIMESTAMP_COLUMN = {
     "returned": "returned_at",
 }
 MAX_TRACKING_LEN = validate.field("order.tracking_number").limit
+# The usual next step of an order: what the Versand page offers first.
+FORWARD = {"requested": "approved", "approved": "packed", "packed": "shipped", "shipped": "delivered"}
+# Steps that take orders out of the flow: in bulk they ask for a confirmation naming the count.
+STOPPING = frozenset({"cancelled", "returned"})
+
+
+def targets(old: str) -> list[str]:
+    """The statuses an order in old may go to, the forward step first (the page's default)."""
+    step = FORWARD.get(old)
+    rest = sorted(TRANSITIONS.get(old, frozenset()) - {step})
+    return ([step] if step else []) + rest
+
+
+def next_source(old: str, new: str) -> str:
+    """The status the Versand page shows after a step: the orders' new one, if they can move on from it."""
+    return new if new not in STOPPING and TRANSITIONS.get(new) else old
 
 
 def allowed(old: str, new: str) -> bool:
@@ -58,14 +75,16 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
         raise ValidationError("Bitte wähle mindestens eine Bestellung aus.")
     tracking = _checked_tracking(new_status, tracking_number)
     rows = session.execute(
-        select(DispatchOrder.status, func.count()).where(DispatchOrder.id.in_(ids)).group_by(DispatchOrder.status)
+        select(DispatchOrder.id, DispatchOrder.status, DispatchOrder.edition_id).where(DispatchOrder.id.in_(ids))
     ).all()
-    found = sum(n for _, n in rows)
-    if found != len(ids):
-        raise NotFoundError(f"{len(ids) - found} der gewählten Bestellungen gibt es nicht (mehr).")
-    for old, _ in rows:
+    if len(rows) != len(ids):
+        raise NotFoundError(f"{len(ids) - len(rows)} der gewählten Bestellungen gibt es nicht (mehr).")
+    groups: dict[tuple[int, str], list[int]] = {}
+    for oid, old, edition_id in rows:
+        groups.setdefault((edition_id, old), []).append(oid)
+    for _, old in groups:
         check_transition(old, new_status)
-    olds = [old for old, _ in rows]
+    olds = sorted({old for _, old in groups})
     values = _new_values(new_status, tracking)
     # The status condition makes the update atomic against a colleague acting at the same moment.
     result = session.execute(
@@ -79,6 +98,10 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
         raise ConflictError(
             "Jemand hat diese Bestellungen gerade geändert. Bitte lade die Liste neu; es wurde nichts geändert."
         )
+    changes = [
+        _record_change(session, scope, edition_id, old, new_status, group, bool(tracking))
+        for (edition_id, old), group in sorted(groups.items())
+    ]
     audit.record(
         session,
         scope,
@@ -88,6 +111,7 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
         count=len(ids),
         order_ids=ids[:500],
         tracking=bool(tracking),
+        bulk_change_ids=changes,
     )
     session.commit()
     return len(ids)
@@ -112,8 +136,10 @@ def transition_all(
     tracking = _checked_tracking(new_status, tracking_number)
     if expected <= 0:
         raise ValidationError("In diesem Status gibt es keine Bestellungen.")
+    q.lock_edition(session, edition_id)  # first statement: no order enters or leaves the status meanwhile
+    ids = uq.order_ids_in_status(session, edition_id, old_status)
     done = q.move_all_in_status(session, edition_id, old_status, _new_values(new_status, tracking))
-    if done != expected:
+    if done != expected or len(ids) != done:
         session.rollback()
         raise ConflictError(
             f"Im Status „{ORDER_STATUSES[old_status]}“ sind jetzt {done} statt {expected} Bestellungen – "
@@ -129,9 +155,29 @@ def transition_all(
         count=done,
         from_status=old_status,
         tracking=bool(tracking),
+        bulk_change_id=_record_change(session, scope, edition_id, old_status, new_status, ids, bool(tracking)),
     )
     session.commit()
     return done
+
+
+def _record_change(
+    session: Session, scope: Scope, edition_id: int, old: str, new: str, ids: list[int], tracking: bool
+) -> int:
+    # Kept for the undo (services.newspaper.undo): exactly which orders moved, by whom, when.
+    change = NewspaperBulkChange(
+        edition_id=edition_id,
+        from_status=old,
+        to_status=new,
+        order_ids=sorted(ids),
+        count=len(ids),
+        tracking_set=tracking,
+        user_id=scope.user_id,
+        created_at=utcnow(),
+    )
+    session.add(change)
+    session.flush()
+    return change.id
 
 
 def _checked_tracking(new_status: str, tracking_number: str) -> str:

@@ -124,8 +124,9 @@ def test_team_ships_and_downloads_labels(app_db):
     at.run()
     assert not at.exception, at.exception
     assert f"{n} Bestellungen sind jetzt „freigegeben“." in all_text(at)
-    # All requested orders moved on: the list says so instead of showing an empty table.
-    assert "Keine Bestellungen im Status „angefragt“." in all_text(at)
+    # The page moved on with the orders: now they are shown as approved, the next step preselected.
+    assert at.selectbox(key="np_ship_source").value == "approved"
+    assert at.selectbox(key="np_ship_target_approved").value == "packed"
     [b for b in at.button if b.label == "Adressetiketten (PDF) erzeugen"][0].click()
     at.run()
     assert not at.exception, at.exception
