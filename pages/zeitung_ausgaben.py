@@ -2,15 +2,15 @@
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 import appctx
+from components.charts import ranked_bars
+from components.edition_charts import status_pipeline
 from components.edition_map import build_edition_map
 from components.edition_select import edition_select
 from components.figures import metric_row
-from domain.enums import ORDER_STATUSES
 from services.core.settings import get_settings
 from services.geo.files import attribution_html, kreise_geojson
 from services.newspaper import edition_map
@@ -30,15 +30,16 @@ with st.expander("Neue Ausgabe anlegen", expanded=False), st.form("np_new_editio
     stock = c2.number_input("Exemplare auf Lager", 0, 10_000_000, 10_000, step=500)
     bundle = c3.number_input("Exemplare pro Bündel", 1, 1000, 50)
     if st.form_submit_button("Ausgabe anlegen", type="primary"):
-        appctx.act(
-            ed_service.create_edition,
-            title,
-            campaign,
-            day,
-            int(stock),
-            int(bundle),
-            success=lambda new_id: f"Ausgabe {new_id} angelegt.",
-        )
+        with st.spinner("Die Ausgabe wird angelegt …"):
+            appctx.act(
+                ed_service.create_edition,
+                title,
+                campaign,
+                day,
+                int(stock),
+                int(bundle),
+                success=lambda new_id: f"Ausgabe {new_id} angelegt.",
+            )
 
 edition_id = edition_select(appctx.read(ed_service.edition_list), "np_ed_edition", "Es gibt noch keine Ausgabe.")
 fig = appctx.read(ed_service.figures, edition_id)
@@ -58,17 +59,7 @@ with st.form("np_stock"):
         appctx.act(ed_service.set_stock, edition_id, int(new_stock), success="Bestand gespeichert.")
 
 st.subheader("Bestellungen nach Status")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Status": [ORDER_STATUSES[k] for k in fig.by_status],
-            "Bestellungen": [n for n, _ in fig.by_status.values()],
-            "Exemplare": [c for _, c in fig.by_status.values()],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+status_pipeline(fig.by_status)
 left, right = st.columns(2)
 with left:
     st.subheader("Nach Land")
@@ -90,4 +81,4 @@ if not fig.by_land.empty:
     # returned_objects=[]: panning and zooming must not rerun the page.
     st_folium(fmap, returned_objects=[], height=520, use_container_width=True, key="np_ed_map")
     st.caption("Kreise nach der Versand-PLZ der Bestellungen (ohne stornierte und zurückgekommene).")
-    st.bar_chart(fig.by_land, x="Land", y="Exemplare bestellt", color="#E3000F", horizontal=True)
+    ranked_bars(fig.by_land, "Land", "Exemplare bestellt")
