@@ -48,6 +48,23 @@ edition_id = edition_select(
 fig = appctx.read(ed_service.figures, edition_id)
 st.caption(" · ".join(f"{ORDER_STATUSES[k]}: {format_int(n)}" for k, (n, _) in fig.by_status.items()))
 
+
+def _undo(change_id: int, back_to: str) -> None:
+    """Undo a bulk change (a callback: it runs even when the offer has expired meanwhile, then says so)."""
+    with st.spinner("Die Änderung wird rückgängig gemacht …"):
+        appctx.act(
+            undo.undo_change,
+            change_id,
+            key="np_ship_undo",
+            rerun=False,
+            success=lambda done: (
+                f"Rückgängig gemacht: {format_int(done)} Bestellungen stehen wieder auf „{ORDER_STATUSES[back_to]}“."
+            ),
+            then=lambda _: st.session_state.update(np_ship_next=back_to),
+        )
+
+
+appctx.errors("np_ship_undo")
 offer = appctx.read(undo.last_undoable, edition_id, fallback=None)
 if offer is not None:
     with st.container(border=True):
@@ -56,17 +73,13 @@ if offer is not None:
             f"„{ORDER_STATUSES[offer.to_status]}“ gesetzt. Rückgängig machen geht bis "
             f"{format_datetime(offer.until)} Uhr."
         )
-        if st.button("Rückgängig machen", icon=":material/undo:", key="np_ship_undo"):
-            with st.spinner("Die Änderung wird rückgängig gemacht …"):
-                appctx.act(
-                    undo.undo_change,
-                    offer.change_id,
-                    success=lambda done: (
-                        f"Rückgängig gemacht: {format_int(done)} Bestellungen stehen wieder auf "
-                        f"„{ORDER_STATUSES[offer.from_status]}“."
-                    ),
-                    then=lambda _: st.session_state.update(np_ship_next=offer.from_status),
-                )
+        st.button(
+            "Rückgängig machen",
+            icon=":material/undo:",
+            key="np_ship_undo",
+            on_click=_undo,
+            args=(offer.change_id, offer.from_status),
+        )
 
 st.subheader("Status ändern")
 c1, c2 = st.columns(2)
