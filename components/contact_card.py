@@ -8,6 +8,7 @@ import streamlit as st
 from components.text import fields, plain
 from domain.enums import ACTIVITY_KINDS, CHANNELS, ORDER_STATUSES, PURPOSES, SKILLS, SOURCES, STATUSES, TOPICS
 from domain.formatting import format_date, format_datetime
+from services.contacts.rules import CONSENT_PAIRS
 
 
 def _status_line(card) -> str:
@@ -17,6 +18,42 @@ def _status_line(card) -> str:
     if card.member_since:
         steps.append(f"Mitglied seit {format_date(card.member_since)}")
     return " → ".join(steps)
+
+
+NO_CHANNEL = "ohne Kanal"
+
+
+def consent_matrix(card) -> pd.DataFrame:
+    """Purpose × channel with each pair's current state; only the pairs that exist have a cell, the others stay empty."""
+    latest = {(c.purpose, c.channel): c for c in card.consents}
+    columns = [ch for ch in CHANNELS if any(ch in chans for chans in CONSENT_PAIRS.values())]
+    rows = []
+    for purpose, channels in CONSENT_PAIRS.items():
+        row = {"Zweck": PURPOSES[purpose]}
+        for ch in [*columns, None]:
+            if ch not in channels:
+                row[CHANNELS[ch] if ch else NO_CHANNEL] = ""
+                continue
+            c = latest.get((purpose, ch))
+            state = (
+                "–"
+                if c is None
+                else f"✓ aktiv seit {format_datetime(c.granted_at)[:10]}"
+                if c.active
+                else f"widerrufen {format_datetime(c.withdrawn_at)[:10]}"
+                if c.withdrawn_at
+                else "nicht aktiv"
+            )
+            row[CHANNELS[ch] if ch else NO_CHANNEL] = state
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def show_consent_matrix(card, container=None) -> None:
+    """The consent matrix as a table with a legend."""
+    box = container or st
+    box.dataframe(consent_matrix(card), hide_index=True, width="stretch")
+    box.caption("✓ aktiv · – nie erteilt · leeres Feld: diese Kombination gibt es nicht (z. B. Zeitung per SMS).")
 
 
 def contact_card(card) -> None:
@@ -45,9 +82,11 @@ def contact_card(card) -> None:
         fields([("Themen", topics)] + ([("Freigegeben für", ", ".join(card.shared_with))] if card.shared_with else []))
         st.caption(f"Angelegt {format_datetime(card.created_at)} · geändert {format_datetime(card.updated_at)}")
     with consent:
+        show_consent_matrix(card)
         if not card.consents:
             st.info("Keine Einwilligungen: Es darf nichts an diese Person geschickt werden.")
         else:
+            st.caption("Verlauf: der letzte Eintrag je Zweck und Kanal")
             st.dataframe(
                 pd.DataFrame(
                     {

@@ -14,7 +14,7 @@ import streamlit as st
 
 from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SOURCES, STATUSES, TOPICS
 from services.contacts.rules import (
-    CHANNEL_LESS,
+    CONSENT_PAIRS,
     LADDER,
     MANUAL_KINDS,
     ConsentInput,
@@ -22,8 +22,9 @@ from services.contacts.rules import (
     today_berlin,
 )
 
-# Every purpose/channel pair a person can agree to, in a fixed order for the multiselect.
-CONSENT_OPTIONS = tuple((p, c) for p in PURPOSES for c in ((None,) if p in CHANNEL_LESS else tuple(CHANNELS)))
+# Every purpose/channel pair that exists (services.contacts.rules.CONSENT_PAIRS), in a fixed order.
+CONSENT_OPTIONS = tuple((p, c) for p in PURPOSES for c in CONSENT_PAIRS[p])
+CHOOSE = "Bitte wählen"
 
 
 def consent_label(option) -> str:
@@ -148,7 +149,16 @@ def grant_form(key: str, default_source: str) -> ConsentInput | None:
     """Record a consent with source and evidence; the input once submitted."""
     k = form_key(key)
     with st.form(k, clear_on_submit=False):
-        option = st.selectbox("Einwilligung", CONSENT_OPTIONS, format_func=consent_label, key=f"{k}_option")
+        option = st.selectbox(
+            "Einwilligung",
+            CONSENT_OPTIONS,
+            index=None,
+            format_func=consent_label,
+            key=f"{k}_option",
+            placeholder=CHOOSE,
+            help="Nur die Kombinationen, die es gibt. Der Kanal braucht die passende Angabe in den Stammdaten "
+            "(SMS und Telefon eine Telefonnummer, Post eine Anschrift).",
+        )
         sources = list(SOURCES)
         source = st.selectbox(
             "Quelle",
@@ -162,6 +172,8 @@ def grant_form(key: str, default_source: str) -> ConsentInput | None:
         )
         if not st.form_submit_button("Einwilligung eintragen", icon=":material/verified:"):
             return None
+    if option is None:
+        return ConsentInput("", None, source, evidence)  # the service says in German what is missing
     return ConsentInput(option[0], option[1], source, evidence)
 
 
@@ -173,10 +185,17 @@ def withdraw_form(key: str, card) -> tuple[str, str | None] | None:
         return None
     k = form_key(key)
     with st.form(k, clear_on_submit=False):
-        option = st.selectbox("Widerrufene Einwilligung", active, format_func=consent_label, key=f"{k}_option")
+        option = st.selectbox(
+            "Widerrufene Einwilligung",
+            active,
+            index=None,
+            format_func=consent_label,
+            key=f"{k}_option",
+            placeholder=CHOOSE,
+        )
         if not st.form_submit_button("Widerruf eintragen", icon=":material/block:"):
             return None
-    return option
+    return option or ("", None)
 
 
 def topics_form(key: str, card) -> list[str] | None:

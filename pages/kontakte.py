@@ -4,7 +4,7 @@ import streamlit as st
 
 import appctx
 from components import contact_forms as forms
-from components.contact_card import contact_card
+from components.contact_card import contact_card, show_consent_matrix
 from components.contact_picker import contact_picker
 from components.text import area_line
 from domain.roles import may
@@ -82,6 +82,7 @@ with st.expander("Eintrag im Verlauf", icon=":material/edit_note:"):
     if (entry := forms.activity_form(f"{key}_note")) is not None:
         _change(f"{key}_note", add_activity, card.id, *entry, success="Eingetragen.")
 with st.expander("Einwilligungen erteilen oder widerrufen", icon=":material/verified:"):
+    show_consent_matrix(card)
     if (consent := forms.grant_form(f"{key}_grant", card.source)) is not None:
         _change(f"{key}_grant", grant_consent, card.id, consent, success="Einwilligung eingetragen.")
     st.divider()

@@ -17,7 +17,7 @@ from db.types import utcnow
 from domain.enums import CHANNELS, PURPOSES
 from domain.errors import ConflictError, PermissionDenied, ValidationError
 from domain.roles import may
-from services.contacts.edit import load, touch
+from services.contacts.edit import check_reachable, load, touch
 from services.contacts.rules import (
     LADDER,
     ConsentInput,
@@ -92,6 +92,7 @@ def grant_consent(session: Session, scope: Scope, contact_id, consent: ConsentIn
     """Record a consent with its evidence; ConflictError when it is already active; the record id (commits)."""
     contact = load(session, scope, contact_id)
     c = check_consent(consent)
+    check_reachable(c, contact)  # no SMS consent without a phone number
     latest = q.latest_consent(session, contact.id, c.purpose, c.channel)
     if latest is not None and latest.withdrawn_at is None:
         raise ConflictError(f"Die Einwilligung „{_consent_label(c.purpose, c.channel)}“ ist schon aktiv.")

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 from db.models import Activity, Consent, Contact, ContactTopic
 from db.queries.contacts import edit as q
 from db.types import utcnow
-from domain.errors import ConflictError, NotFoundError, PermissionDenied
+from domain.enums import CHANNELS, PURPOSES
+from domain.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from domain.keys import email_key, phone_key
 from services.contacts.rules import (
     LADDER,
+    ConsentInput,
     ContactInput,
     check_consents,
     check_day,
@@ -39,6 +41,13 @@ DUPLICATE = (
     "Suche oben unter „Linksaktive“ nach dieser Adresse und ergänze die Angaben dort."
 )
 MASTER_FIELDS = ("first_name", "last_name", "email", "phone", "street", "plz", "city")
+# What a channel needs of the contact: a consent for it without that detail could never be used.
+CHANNEL_NEEDS = {
+    "email": (("email",), "eine E-Mail-Adresse"),
+    "phone": (("phone",), "eine Telefonnummer"),
+    "sms": (("phone",), "eine (Handy-)Telefonnummer"),
+    "post": (("street", "plz"), "eine Postanschrift (Straße und PLZ)"),
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,23 @@ def load(session: Session, scope: Scope, contact_id) -> Contact:
     if contact is None:
         raise NotFoundError(NOT_FOUND)
     return contact
+
+
+def check_reachable(consent: ConsentInput, details) -> None:
+    """Refuse a consent for a channel the contact has no detail for (SMS without a phone number); German error.
+
+    details: the contact (or a dict of its checked values) with email, phone, street and plz.
+    """
+    if consent.channel not in CHANNEL_NEEDS:
+        return
+    get = details.get if isinstance(details, dict) else lambda name: getattr(details, name, "")
+    needed, what = CHANNEL_NEEDS[consent.channel]
+    if not all((get(name) or "").strip() for name in needed):
+        label = f"{PURPOSES[consent.purpose]} per {CHANNELS[consent.channel]}"
+        raise ValidationError(
+            f"Für die Einwilligung „{label}“ braucht es {what}. Trag sie zuerst in den Stammdaten ein. "
+            "Nichts wurde gespeichert."
+        )
 
 
 def set_keys(contact: Contact) -> None:
@@ -115,6 +141,8 @@ def create_contact(session: Session, scope: Scope, data: ContactInput, since: da
     source = check_source(data.source)
     topics = check_topics(data.topics)
     consents = check_consents(data.consents)
+    for consent in consents:
+        check_reachable(consent, {**values, "plz": data.plz})
     day = check_day(since or today_berlin(), "das Datum der Erfassung")
     _refuse_duplicate(session, scope, values["email"])
     now = utcnow()

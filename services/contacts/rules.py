@@ -14,6 +14,16 @@ BERLIN = ZoneInfo("Europe/Berlin")
 LADDER = ("contact", "active", "member")
 # Purposes that are not about a channel (DESIGN §2); all others need one.
 CHANNEL_LESS = ("volunteering", "pass_to_branch")
+# The purpose × channel pairs that exist (DESIGN §2): the newspaper comes by post, calls to action reach
+# people by e-mail, SMS or phone, information by e-mail, post or phone; the channel-less purposes have None.
+# A pair outside this table (newspaper by SMS) is refused, so nobody records a consent nothing can use.
+CONSENT_PAIRS: dict[str, tuple[str | None, ...]] = {
+    "information": ("email", "phone", "post"),
+    "call_to_action": ("email", "sms", "phone"),
+    "newspaper": ("post",),
+    "volunteering": (None,),
+    "pass_to_branch": (None,),
+}
 # Timeline kinds a person may write by hand; the others are written by the acts they describe.
 MANUAL_KINDS = ("note", "call", "email", "infostand", "haustuer", "veranstaltung")
 NOTE_MAX = validate.field("activity.note").limit
@@ -118,6 +128,12 @@ def check_consent(c: ConsentInput) -> ConsentInput:
             )
     elif channel not in CHANNELS:
         raise ValidationError(f"Für „{PURPOSES[c.purpose]}“ brauchen wir den Kanal (E-Mail, Telefon, SMS oder Post).")
+    elif channel not in CONSENT_PAIRS[c.purpose]:
+        labels = [CHANNELS[ch] for ch in CONSENT_PAIRS[c.purpose]]
+        allowed = ", ".join(labels[:-1]) + " oder " + labels[-1] if len(labels) > 1 else labels[0]
+        raise ValidationError(
+            f"„{PURPOSES[c.purpose]} per {CHANNELS[channel]}“ gibt es nicht: {PURPOSES[c.purpose]} geht nur per {allowed}."
+        )
     source = check_source(c.source)
     evidence = validate.text(c.evidence, "consent.evidence", required=True)
     return ConsentInput(c.purpose, channel, source, evidence)

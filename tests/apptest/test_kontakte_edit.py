@@ -107,3 +107,37 @@ def test_care_for_the_opened_card(app_db):
 def test_leitung_cannot_reach_the_page(app_db, username):
     with pytest.raises(ValueError):
         open_page("pages/kontakte.py", username)
+
+
+def test_consent_matrix_shows_existing_pairs_refuses_sms_without_phone_and_clears_evidence(app_db):
+    at = open_page("pages/kontakte.py", "kv-leipzig")
+    _fill_new(at, 0, first="Mia", last="Matrixtest", email="mia.matrixtest@example.org", plz="04177")
+    options = at.multiselect(key="kontakte_new_0_consents").options
+    assert "Zeitung per Post" in options and "Zeitung per SMS" not in options and len(options) < 14
+    _submit(at, "Erfassen")
+    at.selectbox(key="kontakte_choice_0").select_index(1).run()
+    cid = at.selectbox(key="kontakte_choice_0").value
+    key = f"kontakte_{cid}"
+    # The matrix: purposes × channels, a state in every pair that exists, empty where none exists.
+    matrix = next(df.value for df in at.dataframe if "Zweck" in df.value.columns)
+    assert list(matrix.columns) == ["Zweck", "E-Mail", "Telefon", "SMS", "Post", "ohne Kanal"]
+    zeitung = matrix[matrix["Zweck"] == "Zeitung"].iloc[0]
+    assert zeitung["SMS"] == "" and zeitung["E-Mail"] == "" and zeitung["Post"] == "–"
+    grant = at.selectbox(key=f"{key}_grant_0_option")
+    assert grant.value is None and grant.placeholder == "Bitte wählen"
+    assert "Zeitung per SMS" not in grant.options and "Aktionsaufrufe per SMS" in grant.options
+    # SMS without a phone number: refused in German, nothing stored, the typed evidence stays.
+    grant.set_value(("call_to_action", "sms"))
+    at.text_input(key=f"{key}_grant_0_evidence").input("Per SMS-Code bestätigt")
+    _submit(at, "Einwilligung eintragen")
+    assert any("braucht es eine (Handy-)Telefonnummer" in e.value for e in at.error), all_text(at)
+    assert at.text_input(key=f"{key}_grant_0_evidence").value == "Per SMS-Code bestätigt"
+    # By e-mail works; the next consent starts with an empty evidence field.
+    at.selectbox(key=f"{key}_grant_0_option").set_value(("call_to_action", "email"))
+    at.text_input(key=f"{key}_grant_0_evidence").input("Double-Opt-In vom 01.12.2026")
+    _submit(at, "Einwilligung eintragen")
+    assert "Einwilligung eingetragen." in [s.value for s in at.success], all_text(at)
+    assert at.text_input(key=f"{key}_grant_1_evidence").value == ""
+    assert at.selectbox(key=f"{key}_grant_1_option").value is None
+    matrix = next(df.value for df in at.dataframe if "Zweck" in df.value.columns)
+    assert matrix[matrix["Zweck"] == "Aktionsaufrufe"].iloc[0]["E-Mail"].startswith("✓ aktiv seit")

@@ -85,8 +85,10 @@ def test_out_of_area_plz_is_refused_and_nothing_written(session):
         create_contact(session, user_scope(session, "lv-sachsen"), _input(plz=BERLIN_PLZ))
     assert _counts(session) == before
     # A land user may capture anywhere in its Land, team anywhere.
-    assert create_contact(session, user_scope(session, "lv-sachsen"), _input(plz=GOERLITZ_PLZ, email="")).id
-    assert create_contact(session, user_scope(session, "team"), _input(plz=BERLIN_PLZ, email="")).id
+    assert create_contact(
+        session, user_scope(session, "lv-sachsen"), _input(plz=GOERLITZ_PLZ, email="", consents=())
+    ).id
+    assert create_contact(session, user_scope(session, "team"), _input(plz=BERLIN_PLZ, email="", consents=())).id
 
 
 @pytest.mark.parametrize(
