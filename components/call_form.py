@@ -14,8 +14,7 @@ from domain.enums import TOPICS
 from domain.formatting import BERLIN
 from services.calls.workflow import MAX_BODY, MAX_TITLE, MODES, REGION_LEVELS, CallForm, CallInfo
 
-FIELDS = ("title", "body", "mode", "topics", "level", "land", "kv", "day", "time", "end", "link")
-DEFAULT_TIME = time(18, 0)
+FIELDS = ("title", "body", "mode", "topics", "level", "land", "kv", "day", "time", "all_day", "end", "link")
 
 
 def call_form(prefix: str, levels: list[str], land_names: dict[str, str], kv_names: dict[int, str]) -> None:
@@ -41,9 +40,8 @@ def call_form(prefix: str, levels: list[str], land_names: dict[str, str], kv_nam
         r2.selectbox("Kreisverband", list(kv_names), format_func=kv_names.get, key=key("kv"))
     d1, d2, d3 = st.columns(3)
     d1.date_input("Datum (optional bei online)", value=None, format="DD.MM.YYYY", key=key("day"))
-    if key("time") not in st.session_state:
-        st.session_state[key("time")] = DEFAULT_TIME
-    d2.time_input("Uhrzeit", key=key("time"))
+    d2.time_input("Uhrzeit", value=None, key=key("time"), help="Bei Aktionen vor Ort Pflicht, außer ganztägig.")
+    d2.checkbox("ganztägig", key=key("all_day"))
     d3.date_input("bis (optional)", value=None, format="DD.MM.YYYY", key=key("end"))
     st.text_input("Link (optional)", key=key("link"), placeholder="https://")
 
@@ -61,7 +59,8 @@ def form_from_state(prefix: str) -> CallForm:
         land_code=get("land") if level == "land" else None,
         kv_id=get("kv") if level == "kv" else None,
         start_day=day,
-        start_time=get("time") if day else None,
+        start_time=None if get("all_day") else get("time") if day else None,
+        all_day=bool(get("all_day")),
         end_day=get("end"),
         link=get("link", ""),
     )
@@ -85,7 +84,8 @@ def load(prefix: str, call: CallInfo) -> None:
         "land": call.land_code,
         "kv": call.kv_id,
         "day": starts.date() if starts else None,
-        "time": starts.time() if starts else DEFAULT_TIME,
+        "time": starts.time() if starts and starts.time() != time(0, 0) else None,
+        "all_day": bool(starts and starts.time() == time(0, 0)),
         "end": call.ends_at.astimezone(BERLIN).date() if call.ends_at else None,
         "link": call.link,
     }

@@ -50,6 +50,7 @@ class CallForm:
     start_time: time | None = None
     end_day: date | None = None
     link: str = ""
+    all_day: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,8 @@ def _check_text(form: CallForm) -> tuple[str, str, str]:
 def _check_dates(form: CallForm) -> tuple[datetime | None, datetime | None]:
     if form.mode == "on_site" and form.start_day is None:
         raise ValidationError("Ein Aufruf vor Ort braucht ein Datum.")
+    if form.mode == "on_site" and form.start_time is None and not form.all_day:
+        raise ValidationError("Ein Aufruf vor Ort braucht eine Uhrzeit. Oder kreuze „ganztägig“ an.")
     starts = None
     if form.start_day is not None:
         starts = datetime.combine(form.start_day, form.start_time or time(0, 0), BERLIN)

@@ -137,3 +137,19 @@ def test_kv_staff_write_for_their_own_kv(app_db):
     _button(at, "Aufruf anlegen").click().run()
     assert "als Entwurf angelegt" in all_text(at), all_text(at)
     assert "Verteilaktion Görlitz · " in _call_box(at).options[0]
+
+
+def test_on_site_call_needs_a_time_or_all_day(app_db):
+    at = open_page("pages/aktionen.py", "team")
+    _fill(at, "Infostand ohne Uhrzeit", level="national")
+    at.radio(key="cta_mode").set_value("on_site")
+    from datetime import date
+
+    at.date_input(key="cta_day").set_value(date(2027, 5, 8))
+    assert at.time_input(key="cta_time").value is None  # no silent 18:00
+    _button(at, "Aufruf anlegen").click().run()
+    assert any("braucht eine Uhrzeit" in e.value and "ganztägig" in e.value for e in at.error), all_text(at)
+    assert at.text_input(key="cta_title").value == "Infostand ohne Uhrzeit"  # kept for correcting
+    at.checkbox(key="cta_all_day").check()
+    _button(at, "Aufruf anlegen").click().run()
+    assert "als Entwurf angelegt" in all_text(at), all_text(at)
