@@ -41,6 +41,7 @@ def test_kv_leipzig_orders_for_several_then_team_steps_and_undoes(seeded_db_url,
         expect(page.get_by_role("heading", name="Anspruch auf kostenlosen Versand")).to_be_visible()
         if width == 1440:
             expect(page.get_by_text(re.compile(r"\d+ Personen in deinem Gebiet haben Anspruch"))).to_be_visible()
+            _idle(page)
             shot(page, f"zeitung_steps_01_kv_list_{width}")
             _idle(page)
             page.get_by_text(re.compile(r"Alle \d+ auswählen")).click()
@@ -51,6 +52,7 @@ def test_kv_leipzig_orders_for_several_then_team_steps_and_undoes(seeded_db_url,
                 page.get_by_text(re.compile(r"\d+ Bestellungen angelegt")),
             )
             expect(page.get_by_text("In deinem Gebiet hat gerade niemand Anspruch")).to_be_visible()
+        _idle(page)
         shot(page, f"zeitung_steps_02_kv_ordered_{width}")
         context.close()
 
@@ -67,6 +69,7 @@ def test_kv_leipzig_orders_for_several_then_team_steps_and_undoes(seeded_db_url,
                 page.get_by_role("button", name=re.compile("Bestellungen auf „freigegeben“ setzen")),
                 page.get_by_role("button", name="Rückgängig machen"),
             )
+            _idle(page)
             shot(page, f"zeitung_steps_03_team_stepped_{width}")
             _idle(page)
             click_until(
@@ -74,5 +77,6 @@ def test_kv_leipzig_orders_for_several_then_team_steps_and_undoes(seeded_db_url,
                 page.get_by_role("button", name="Rückgängig machen"),
                 page.get_by_text(re.compile(r"Rückgängig gemacht: \d+ Bestellungen")),
             )
+        _idle(page)
         shot(page, f"zeitung_steps_04_team_undone_{width}")
         context.close()
