@@ -138,6 +138,7 @@ def test_draft_can_be_changed_until_it_is_sent(session):
             land_code="14",
             mode="on_site",
             start_day=date(2031, 6, 6),
+            all_day=True,
         ),
     )
     call = session.get(CallToAction, cid)
