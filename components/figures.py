@@ -5,15 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.charts import ranked_bars
 from domain.enums import STATUSES
 from domain.formatting import format_int
 
 
-def metric_row(items: list[tuple[str, int | None]]) -> None:
-    """A row of st.metric tiles; None shows the hidden marker."""
+def metric_row(items: list[tuple]) -> None:
+    """A row of st.metric tiles (label, value[, full label as help]); None shows the hidden marker."""
     cols = st.columns(len(items))
-    for col, (label, value) in zip(cols, items):
-        col.metric(label, format_int(value))
+    for col, (label, value, *full) in zip(cols, items):
+        col.metric(label, format_int(value), help=full[0] if full else None)
 
 
 def breakdown_table(values: dict[str, int | None], labels: dict[str, str], heading: str) -> pd.DataFrame:
@@ -21,6 +22,10 @@ def breakdown_table(values: dict[str, int | None], labels: dict[str, str], headi
     rows = [(labels.get(k, k), v) for k, v in values.items()]
     rows.sort(key=lambda r: -1 if r[1] is None else r[1], reverse=True)
     df = pd.DataFrame({heading: [r[0] for r in rows], "Anzahl": [format_int(r[1]) for r in rows]})
+    # A hidden count is left out of the chart (never a bar of some size) and reads '< 5' in the table.
+    shown = pd.DataFrame([(r[0], int(r[1])) for r in rows if r[1] is not None], columns=[heading, "Anzahl"])
+    if not shown.empty:
+        ranked_bars(shown, heading, "Anzahl")
     st.dataframe(df, hide_index=True, width="stretch")
     return df
 

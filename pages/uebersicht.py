@@ -25,18 +25,20 @@ else:
     reach_km = reach.default_km
     st.caption("Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen.")
 ov = appctx.read(build_overview, reach_km)
-far_label = f"ohne Büro (> {format_decimal(ov.reach_km)} km{', PLZ ab 5' if ov.suppressed else ''})"
+far_help = f"Linksaktive ohne Geschäftsstelle in Reichweite (weiter als {format_decimal(ov.reach_km)} km)" + (
+    "; gezählt nur PLZ-Gebiete mit mindestens 5 Linksaktiven, wie auf der Karte" if ov.suppressed else ""
+)
 
 for note in ov.notes:
     st.info(note)
 metric_row(
     [
-        ("Linksaktive", ov.total),
-        ("davon aktiv", ov.by_status["active"]),
-        ("davon Mitglieder", ov.by_status["member"]),
-        ("neu (7 Tage)", ov.new_7),
-        ("neu (30 Tage)", ov.new_30),
-        (far_label, ov.without_office),
+        ("Linksaktive", ov.total, "Alle Linksaktiven im Gebiet"),
+        ("aktiv", ov.by_status["active"], "davon mit Status aktiv"),
+        ("Mitglieder", ov.by_status["member"], "davon Parteimitglieder"),
+        ("neu 7 T.", ov.new_7, "neu in den letzten 7 Tagen"),
+        ("neu 30 T.", ov.new_30, "neu in den letzten 30 Tagen"),
+        ("ohne Büro", ov.without_office, far_help),
     ]
 )
 

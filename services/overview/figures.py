@@ -86,7 +86,8 @@ def build_overview(session: Session, scope: Scope, reach_km: float, now: datetim
     per_plz = fig.per_plz.merge(q.plz_distances(session), on="plz", how="left")
     far = per_plz["km"].isna() | (per_plz["km"] > reach_km)
     if not scope.sees_persons:
-        # As on the Karte: only PLZ with at least 5 count, so both pages show the same figure.
+        # As on the Karte: only PLZ with at least 5 count, so both pages show the same figure. The
+        # true national count would let the Karte's hidden Kreis cells be recomputed (protect_kreise).
         far &= per_plz["count"] >= MIN_COUNT
     ov = Overview(
         total=sum(fig.by_status.values()),

@@ -15,7 +15,8 @@ def test_uebersicht_shows_figures(app_db, role):
     assert not at.exception
     assert [t.value for t in at.title] == ["Übersicht"]
     labels = [m.label for m in at.metric]
-    assert labels[:3] == ["Linksaktive", "davon aktiv", "davon Mitglieder"]
+    assert labels[:3] == ["Linksaktive", "aktiv", "Mitglieder"]
+    assert all(m.help for m in at.metric)  # the full label is the help text
     assert at.dataframe
 
 
@@ -41,3 +42,19 @@ def test_leitung_has_no_reach_slider_others_do(app_db):
     assert not at.slider
     assert any("feste Auswertung" in c.value for c in at.caption)
     assert open_page("pages/uebersicht.py", "team").slider
+
+
+def test_leitung_without_office_has_full_label_and_integers(app_db):
+    at = open_page("pages/uebersicht.py", "leitung")
+    far = next(m for m in at.metric if m.label == "ohne Büro")
+    assert "mindestens 5" in far.help  # the qualifier is in full, never cut off
+    assert all(not str(m.value).endswith(",0") and not str(m.value).endswith(".0") for m in at.metric)
+    assert "PLZ ab 5" not in " ".join(m.label for m in at.metric)
+
+
+@pytest.mark.parametrize("role", list(ROLES_USERS))
+def test_breakdowns_are_bars_with_table(app_db, role):
+    at = open_page("pages/uebersicht.py", ROLES_USERS[role])
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 3  # source, status, topic (plus weekly)
+    assert sum("Anzahl" in df.value for df in at.dataframe) >= 3
