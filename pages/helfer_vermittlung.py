@@ -4,13 +4,14 @@ import pandas as pd
 import streamlit as st
 
 import appctx
+from components.charts import ranked_bars
 from components.figures import decimal_columns
 from components.text import area_line
 from domain.enums import SKILLS
 from domain.formatting import format_decimal, format_int, format_percent
 from services.matching.handover import ASK_FIRST, accept, hand_over, manual_assign, set_status
 from services.matching.run import run_matching
-from services.matching.views import assignments_view, open_by_kreis
+from services.matching.views import assignments_view, gap_by_kreis, open_by_kreis, plain_outcome
 
 user = appctx.guard("pages/helfer_vermittlung.py")
 st.title("Helfer:innen-Vermittlung")
@@ -40,23 +41,35 @@ def _keep_run(result) -> None:
 
 
 if st.button("Vermittlung berechnen", type="primary", icon=":material/hub:"):
-    appctx.act(
-        run_matching, then=_keep_run, success=lambda r: f"Vermittlung berechnet: {format_int(r.created)} Vorschläge."
-    )
+    with st.spinner("Berechne die Vermittlung aller offenen Angebote …"):
+        appctx.act(
+            run_matching,
+            then=_keep_run,
+            success=lambda r: f"Vermittlung berechnet: {format_int(r.created)} Vorschläge.",
+        )
 
 run = st.session_state.get("helfer_run")
 if run is not None:
     st.subheader("Ergebnis der letzten Berechnung")
-    c = st.columns(4)
-    c[0].metric("Passung optimal", format_int(run.optimal.total_fit))
-    c[1].metric(
-        "Passung gierig (Vergleich)",
-        format_int(run.greedy.total_fit),
-        delta=f"{format_percent(run.ratio or 0)} des Optimums",
-        delta_color="off",
-    )
-    c[2].metric("Offene Bedarfe optimal", format_int(run.optimal.needs_left_open))
-    c[3].metric("Offene Bedarfe gierig", format_int(run.greedy.needs_left_open))
+    out = plain_outcome(run.optimal)
+    c = st.columns(3)
+    c[0].metric("vermittelt", format_int(out["placed"]), help="Helfer:innen, die einen Vorschlag bekommen")
+    c[1].metric("offen", format_int(out["open"]), help="Gebrauchte Helfer:innen, für die noch niemand passt")
+    mean_km = "–" if out["mean_km"] is None else f"{format_decimal(out['mean_km'], 1)} km"
+    c[2].metric("Ø Entfernung", mean_km, help="Mittlere Entfernung zwischen Helfer:in und Wahlkampfleitung")
+    if user.role in ("admin", "team"):
+        with st.expander("Vergleich mit der einfachen Zuordnung (für das Team)"):
+            c = st.columns(4)
+            c[0].metric("Passung optimal", format_int(run.optimal.total_fit))
+            c[1].metric(
+                "Passung gierig",
+                format_int(run.greedy.total_fit),
+                delta=f"{format_percent(run.ratio or 0)} des Optimums",
+                delta_color="off",
+                help="Gierig: nimmt immer das gerade beste Paar, ohne an die anderen zu denken",
+            )
+            c[2].metric("offen optimal", format_int(run.optimal.needs_left_open))
+            c[3].metric("offen gierig", format_int(run.greedy.needs_left_open))
     st.caption(
         f"{format_int(run.offers)} offene Angebote, {format_int(run.leads)} Wahlkampfleitungen, "
         f"{format_int(run.edges)} mögliche Paare; {format_int(run.created)} Vorschläge in {format_decimal(run.seconds, 2)} s. Bestätigte Vermittlungen bleiben, "
@@ -143,12 +156,15 @@ st.subheader("Offene Bedarfe und Angebote je Kreis")
 if by_kreis.empty:
     st.info("Keine offenen Bedarfe oder Angebote.")
 else:
-    top = by_kreis.sort_values("offene_bedarfe", ascending=False).head(25)
-    chart = pd.DataFrame(
-        {"Kreis": top["name"], "offene Bedarfe": top["offene_bedarfe"], "offene Angebote": top["offene_angebote"]}
+    gaps = gap_by_kreis(by_kreis)
+    table = pd.DataFrame(
+        {
+            "Kreis": gaps["name"],
+            "Lücke": gaps["luecke"].astype(int),
+            "offene Bedarfe": gaps["offene_bedarfe"].astype(int),
+            "offene Angebote": gaps["offene_angebote"].astype(int),
+        }
     )
-    st.bar_chart(chart, x="Kreis", y=["offene Bedarfe", "offene Angebote"], color=["#E3000F", "#7b3294"], stack=False)
-    st.caption(
-        "Die 25 Kreise mit dem größten offenen Bedarf (nur Anzahlen, keine Personen). Alle Kreise "
-        "mit der Lücke zwischen Bedarf und Angeboten zeigt die Helfer:innen-Karte."
-    )
+    ranked_bars(table, "Kreis", "Lücke", limit=25)
+    st.caption("Lücke = offene Bedarfe minus offene Angebote; die 25 Kreise mit der größten Lücke (nur Anzahlen).")
+    st.dataframe(table, hide_index=True, width="stretch")

@@ -30,3 +30,19 @@ def assignments_view(session: Session, scope: Scope, statuses=None, lead_id: int
 def open_by_kreis(session: Session, scope: Scope, today: date | None = None) -> pd.DataFrame:
     """Helpers still needed and open offers per Kreis in the area (counts only)."""
     return q.open_by_kreis(session, scope, today or date.today())
+
+
+def plain_outcome(solution) -> dict[str, float | int | None]:
+    """What a solution means for staff: helpers placed, helpers still missing, mean distance in km."""
+    km = [p.distance_km for p in solution.proposals]
+    return {
+        "placed": solution.placed,
+        "open": solution.needs_left_open,
+        "mean_km": sum(km) / len(km) if km else None,
+    }
+
+
+def gap_by_kreis(by_kreis):
+    """Open needs minus open offers per Kreis, the largest gap first."""
+    df = by_kreis.assign(luecke=by_kreis["offene_bedarfe"] - by_kreis["offene_angebote"])
+    return df.sort_values(["luecke", "name"], ascending=[False, True]).reset_index(drop=True)

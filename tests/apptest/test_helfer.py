@@ -56,7 +56,9 @@ def test_team_runs_matching_and_accepts(run_page, app_db):
     at.button[0].click().run()
     assert not at.exception, at.exception
     text = all_text(at)
-    assert "Passung optimal" in text and "Passung gierig" in text and "Offene Bedarfe optimal" in text
+    assert [m.label for m in at.metric][:3] == ["vermittelt", "offen", "Ø Entfernung"]
+    comparison = next(e for e in at.expander if "Vergleich" in e.label)  # the team keeps it in an expander
+    assert {"Passung optimal", "Passung gierig"} <= {m.label for m in comparison.metric}
     assert not at.error, [e.value for e in at.error]
     accept_all = next(b for b in at.button if b.label.startswith("Alle "))
     accept_all.click().run()
@@ -73,6 +75,8 @@ def test_land_matching_stays_in_its_land(run_page):
     at.button[0].click().run()
     assert not at.exception and not at.error
     assert "Vorschläge" in all_text(at)
+    assert "vermittelt" in [m.label for m in at.metric]
+    assert not [e for e in at.expander if "Vergleich" in e.label]  # staff outside the team see plain outcomes
 
 
 def test_kreis_lead_form_rejects_bad_plz(run_page):
@@ -82,3 +86,10 @@ def test_kreis_lead_form_rejects_bad_plz(run_page):
     next(t for t in at.text_input if t.label == "PLZ").input("123")
     next(b for b in at.button if b.label == "Speichern").click().run()
     assert any("PLZ" in e.value for e in at.error)
+
+
+def test_gap_per_kreis_is_a_sorted_bar_chart_with_table(run_page):
+    at = run_page("pages/helfer_vermittlung.py", "team")
+    assert at.get("vega_lite_chart")
+    table = next(df.value for df in at.dataframe if "Lücke" in df.value)
+    assert list(table["Lücke"]) == sorted(table["Lücke"], reverse=True)
