@@ -23,8 +23,16 @@ def _label(row) -> str:
 def contact_picker(
     search: SearchFn, key: str = "contact_picker", label: str = "Suche nach Name, E-Mail oder PLZ"
 ) -> int | None:
-    """Render the picker and return the selected contact id (None until one is chosen)."""
-    page_key, query_key = f"{key}_page", f"{key}_last_query"
+    """Render the picker and return the selected contact id (None until one is chosen).
+
+    A link with ?kontakt=<id> (e.g. from the Karte's PLZ list) preselects that person until another
+    is chosen; the page's service checks the scope and audits the opening as for any pick.
+    """
+    page_key, query_key, preset_key = f"{key}_page", f"{key}_last_query", f"{key}_preset"
+    if (wanted := st.query_params.get("kontakt", "")).isdigit():
+        del st.query_params["kontakt"]
+        st.session_state[preset_key] = int(wanted)
+    preset = st.session_state.get(preset_key)
     query = st.text_input(label, key=f"{key}_query", placeholder="z. B. Müller, anna@…, 04109")
     if st.session_state.get(query_key) != query:
         # A new search starts on its first page.
@@ -34,7 +42,7 @@ def contact_picker(
     rows, has_next = search(query, page)
     if not rows:
         st.info("Keine Linksaktiven gefunden." if query or page else "Noch keine Linksaktiven in deinem Gebiet.")
-        return None
+        return preset
     table = pd.DataFrame(
         {
             "Nachname": [r.last_name for r in rows],
@@ -61,4 +69,7 @@ def contact_picker(
         key=f"{key}_choice_{page}",
         format_func=lambda cid: "– bitte wählen –" if cid is None else labels[cid],
     )
-    return chosen
+    if chosen is not None:
+        st.session_state.pop(preset_key, None)
+        return chosen
+    return preset

@@ -10,14 +10,17 @@ import folium
 from folium.plugins import HeatMap
 from jinja2 import Template
 
+from components.map_extras import MapExtras, PlzClusters
 from components.simplify import simplify_features
-from components.static_assets import HEAT_JS, ICON_IMAGE_PATH, LEAFLET_CSS, LEAFLET_JS
+from components.static_assets import HEAT_JS, LEAFLET_CSS, LEAFLET_JS
 from domain.enums import OFFICE_KINDS, STATUSES
 from domain.formatting import format_decimal, format_int
 
 PALETTE = ("#fde0dd", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 HIDDEN_FILL = "#d9d9d9"
 PLZ_COLOR = "#7b3294"
+NONE_FILL = "#ffffff"  # a Kreis where everyone has an office in reach
+LAND_COLOR = "#333333"
 OFFICE_COLOR = "#1f1f1f"
 REACH_COLOR = "#2c7fb8"
 
@@ -88,46 +91,8 @@ var {{ this.get_name() }} = L.geoJson({% if this.rows_js %}({{ this.rows_js }})(
         self.popup_js = popup_js
 
 
-class MapExtras(folium.MacroElement):
-    """Icon path for self-served marker images, data credits in the corner and a legend."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-L.Icon.Default.imagePath = {{ this.icon_path }};
-{{ this._parent.get_name() }}.attributionControl.setPrefix(false);
-{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution }});
-// The credits of five sources are long: keep them small so they do not cover the legend.
-{{ this._parent.get_name() }}.attributionControl.getContainer().style.cssText = 'font-size:9px;line-height:1.25;max-width:60%';
-var {{ this.get_name() }} = L.control({position: 'bottomleft'});
-{{ this.get_name() }}.onAdd = function () {
-    var div = L.DomUtil.create('div', 'karte-legend');
-    div.style.cssText = 'background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)';
-    div.innerHTML = {{ this.legend }};
-    return div;
-};
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-// After the renderer's first frame: shapes per named layer on the map, for tests and benches.
-requestAnimationFrame(function () {
-    var drawn = {};
-    {{ this._parent.get_name() }}.eachLayer(function (l) {
-        if (l.options && l.options.layerName && l.getLayers) { drawn[l.options.layerName] = l.getLayers().length; }
-    });
-    window.mapDrawn = drawn;
-});
-{% endmacro %}
-""")
-
-    def __init__(self, attribution_html: str, legend_html: str):
-        """attribution_html and legend_html must already be HTML-safe."""
-        super().__init__()
-        self._name = "MapExtras"
-        self.icon_path = _json(ICON_IMAGE_PATH)
-        self.attribution = _json(attribution_html)
-        self.legend = _json(legend_html)
-
-
 def _bins(values: list[float]) -> list[float]:
-    finite = sorted(v for v in values if v is not None and not math.isnan(v))
+    finite = sorted(v for v in values if v is not None and not math.isnan(v) and v > 0)
     if not finite:
         return []
     qs = [finite[min(len(finite) - 1, int(len(finite) * q / len(PALETTE)))] for q in range(1, len(PALETTE))]
@@ -137,6 +102,8 @@ def _bins(values: list[float]) -> list[float]:
 def _color(value, bins: list[float]) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return HIDDEN_FILL
+    if value == 0:
+        return NONE_FILL
     return PALETTE[min(sum(1 for b in bins if value >= b), len(PALETTE) - 1)]
 
 
@@ -155,22 +122,33 @@ def _coarse(geo_features: list[dict]) -> list[dict]:
     # that their ids (the key) cannot be reused by other objects.
     key = tuple(id(f["geometry"]) for f in geo_features)
     if key not in _COARSE:
-        if len(_COARSE) >= 4:
+        if len(_COARSE) >= 6:
             _COARSE.pop(next(iter(_COARSE)))
         _COARSE[key] = ([f["geometry"] for f in geo_features], simplify_features(geo_features, COARSE_TOLERANCE))
     return _COARSE[key][1]
 
 
+COLOR_BY = {"count": "far_count", "share": "far_share"}
+COLOR_BY_LABEL = {
+    "count": "Linksaktive ohne Büro in Reichweite (Anzahl)",
+    "share": "Anteil der Linksaktiven ohne Büro in Reichweite (%)",
+}
+
+
+def _share(value) -> str:
+    return "&lt; 5" if value is None else f"{format_decimal(value, 1)} %"
+
+
 def kreis_features(
     geo_features: list[dict], kreise: list[dict], by: str, far_label: str = "ohne Büro in Reichweite"
 ) -> tuple[list[dict], list[float]]:
-    """Kreis polygons coloured by 'rate' (per 10,000 inhabitants) or 'count'; returns features and bins.
+    """Kreis polygons coloured by far 'count' or far 'share' (%); returns features and colour bins.
 
     Many Kreise (a national map) travel simplified (components.simplify), enough at that zoom.
     """
     if len(geo_features) > 50:
         geo_features = _coarse(geo_features)
-    key = "per_10k" if by == "rate" else "count"
+    key = COLOR_BY[by]
     bins = _bins([k[key] for k in kreise])
     rows = {k["ags"]: k for k in kreise}
     out = []
@@ -179,9 +157,9 @@ def kreis_features(
         if k is None:
             continue
         popup = (
-            f"<b>{escape(k['name'])}</b><br>Linksaktive: {_n(k['count'])}"
+            f"<b>{escape(k['name'])}</b><br>{escape(far_label)}: {_n(k['far_count'])}"
+            f" ({_share(k['far_share'])})<br>Linksaktive gesamt: {_n(k['count'])}"
             f"<br>je 10.000 Einw.: {_num(k['per_10k'])}"
-            f"<br>{escape(far_label)}: {_n(k['far_count'])}"
         )
         out.append(
             {
@@ -191,6 +169,29 @@ def kreis_features(
             }
         )
     return out, bins
+
+
+def outline_features(geo_features: list[dict]) -> list[dict]:
+    """Land outlines (simplified), drawn above the Kreise without fill, tooltips with the name."""
+    shapes = _coarse(geo_features)
+    return [{**f, "properties": {"t": escape(f["properties"]["name"])}} for f in shapes]
+
+
+def _label_point(geometry: dict) -> tuple[float, float]:
+    # The middle of the largest ring's bounding box: good enough to place a name.
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    ring = max((p[0] for p in polys), key=len)
+    xs, ys = [c[0] for c in ring], [c[1] for c in ring]
+    return (min(ys) + max(ys)) / 2, (min(xs) + max(xs)) / 2
+
+
+def labels(geo_features: list[dict], name_key: str = "name") -> list[list]:
+    """[lat, lon, escaped name] per shape, for the names drawn when the background map is missing."""
+    out = []
+    for f in geo_features:
+        lat, lon = _label_point(f["geometry"])
+        out.append([round(lat, 3), round(lon, 3), escape(f["properties"][name_key])])
+    return out
 
 
 def office_features(offices: list[dict]) -> list[dict]:
@@ -221,19 +222,21 @@ def reach_features(offices: list[dict]) -> list[dict]:
     ]
 
 
-# The PLZ layer travels as compact rows and becomes GeoJSON in the browser: 4,000 full
+# The PLZ layer travels as compact rows and becomes markers in the browser: 4,000 full
 # features with HTML popups would double the page. Every string is escaped in Python.
 PLZ_ROWS_JS = (
-    "function (d) { return {type: 'FeatureCollection', features: d.rows.map(function (r) {"
-    " return {type: 'Feature', geometry: {type: 'Point', coordinates: [r[1], r[0]]},"
-    " properties: {s: {radius: r[2]}, z: r[3], n: r[4], a: r[5], T: r[6], f: r[7] >= 0 ? d.offices[r[7]] : 'keine Gesch\\u00e4ftsstelle', k: r[8]}};"
-    " })}; }"
+    "function (d) { return d.rows.map(function (r) {"
+    " return [r[0], r[1], r[2], {z: r[3], n: r[4], a: r[5], T: r[6],"
+    " f: r[7] >= 0 ? d.offices[r[7]] : 'keine Gesch\\u00e4ftsstelle', k: r[8]}];"
+    " }); }"
 )
 PLZ_POPUP_JS = (
-    "function (p) { return '<b>' + p.z + '</b><br>Linksaktive: ' + p.n + '<br>Kontakt ' + p.a[0]"
+    "function (p) { return '<b>' + p.z + '</b><br>Linksaktive ohne B\\u00fcro: ' + p.n + '<br>Kontakt ' + p.a[0]"
     " + ', Aktiv ' + p.a[1] + ', Mitglied ' + p.a[2] + (p.T ? '<br>Themen: ' + p.T : '')"
     " + '<br>N\\u00e4chste Gesch\\u00e4ftsstelle: ' + p.f + (p.k ? ', ' + p.k + ' km' : ''); }"
 )
+PLZ_LAYER = "Ohne Büro in Reichweite (PLZ)"
+LAND_ZOOM = 7  # from this zoom on (a Land fills the map) the PLZ detail appears
 
 
 def _n(value) -> str:
@@ -241,21 +244,19 @@ def _n(value) -> str:
 
 
 def plz_rows(spots: list[dict]) -> dict:
-    """White-spot PLZ as compact rows [lat, lon, radius, 'PLZ Ort', count, [statuses], topics, office#, km]."""
-    counts = [s["count"] for s in spots if s["count"] is not None]
-    top = max(counts) if counts else 1
+    """White-spot PLZ as compact rows [lat, lon, count, 'PLZ Ort', 'count', [statuses], topics, office#, km]."""
     offices: dict[str, int] = {}
     rows = []
     for s in spots:
         if s["count"] is None:
-            continue  # a hidden count gets no circle: its size would give it away
+            continue  # a hidden count gets no marker: its size would give it away
         name = s.get("office_name")
         office = offices.setdefault(escape(name), len(offices)) if name else -1
         rows.append(
             [
                 round(s["lat"], 4),
                 round(s["lon"], 4),
-                round(4 + 16 * math.sqrt(s["count"] / top), 1),
+                int(s["count"]),
                 f"{escape(s['plz'])} {escape(s['place'])}",
                 _n(s["count"]),
                 [_n(s.get(k)) for k in STATUSES],
@@ -267,25 +268,29 @@ def plz_rows(spots: list[dict]) -> dict:
     return {"offices": list(offices), "rows": rows}
 
 
+def _box(color: str, border: str = "#999") -> str:
+    return f"<span style='background:{color};display:inline-block;width:12px;height:12px;border:1px solid {border}'></span>"
+
+
 def legend_html(by: str, bins: list[float], reach_km: float, suppressed: bool) -> str:
-    """The legend: Kreis colour classes, office, reach circle, white-spot circle."""
-    unit = "Linksaktive je 10.000 Einw." if by == "rate" else "Linksaktive"
-    bounds = [0.0, *bins]
-    rows = [f"<b>Kreise: {unit}</b>"]
-    for i, lo in enumerate(bounds):
-        hi = f" bis unter {_num(bounds[i + 1], 1 if by == 'rate' else 0)}" if i + 1 < len(bounds) else " und mehr"
-        rows.append(
-            f"<span style='background:{PALETTE[i]};"
-            f"display:inline-block;width:12px;height:12px'></span> ab {_num(lo, 1 if by == 'rate' else 0)}{hi}"
-        )
+    """The legend: Kreis colour classes, office, reach circle, PLZ markers and clusters."""
+    digits = 1 if by == "share" else 0
+    unit = " %" if by == "share" else ""
+    bounds = [b for b in bins if b > 0]
+    rows = [f"<b>Kreise: {COLOR_BY_LABEL[by]}</b>", f"{_box(NONE_FILL)} niemand ohne Büro"]
+    lows = [0.0, *bounds]
+    for i, lo in enumerate(lows):
+        hi = f" bis unter {_num(lows[i + 1], digits)}{unit}" if i + 1 < len(lows) else " und mehr"
+        first = "über 0" if i == 0 else f"ab {_num(lo, digits)}{unit}"
+        rows.append(f"{_box(PALETTE[i])} {first}{hi}")
     if suppressed:
-        rows.append(
-            f"<span style='background:{HIDDEN_FILL};display:inline-block;width:12px;height:12px'></span>"
-            " ausgeblendet (&lt; 5)"
-        )
+        rows.append(f"{_box(HIDDEN_FILL)} ausgeblendet (&lt; 5)")
     rows.append(f"<span style='color:{OFFICE_COLOR}'>&#9679;</span> Geschäftsstelle")
-    rows.append(f"<span style='color:{REACH_COLOR}'>&#9711;</span> Reichweite {_num(reach_km, 0)} km")
-    rows.append(f"<span style='color:{PLZ_COLOR}'>&#9679;</span> Linksaktive ohne Büro in Reichweite (je PLZ)")
+    rows.append(f"<span style='color:{REACH_COLOR}'>&#9711;</span> Reichweite {_num(reach_km, 0)} km (Ebene, aus)")
+    rows.append(
+        f"<span style='color:{PLZ_COLOR}'>&#9679;</span> PLZ ohne Büro in Reichweite, "
+        "ab Land-Ansicht; Kreise mit Zahl fassen nahe PLZ zusammen"
+    )
     return "<br>".join(rows)
 
 
@@ -296,10 +301,16 @@ def build_map(
     tile_url: str,
     tile_attribution: str,
     data_attribution: str,
-    color_by: str = "rate",
+    color_by: str = "count",
     show_heat: bool = False,
+    land_features: list[dict] | None = None,
+    land_chosen: bool = False,
 ) -> folium.Map:
-    """Assemble the map from a services.mapdata.MapView (plain data) and the Kreis polygons in view."""
+    """Assemble the map from a services.map.data.MapView (plain data), its Kreis and Land polygons.
+
+    Default layers: Kreise coloured by people without an office in reach, Land outlines, offices;
+    PLZ markers/clusters from the Land zoom on (at once when a Land is chosen); reach circles and heat off.
+    """
     (south, west), (north, east) = view.bounds
     # One canvas instead of ~5,000 SVG elements: the national map draws several times faster.
     m = LocalMap(
@@ -308,34 +319,38 @@ def build_map(
         tiles=None,
         max_zoom=18,
         min_zoom=5,
-        control_scale=True,
+        control_scale=False,  # MapExtras adds a km-only scale
         prefer_canvas=True,
     )
     if tile_url:
         folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18, control=False).add_to(m)
-    # leitung's Kreis far figure is the sum of its visible circles (nothing hidden inside it).
+    # leitung's Kreis far figure is the sum of its visible PLZ (nothing hidden inside it).
     far_label = (
         "ohne Büro in Reichweite (in PLZ-Gebieten mit mindestens 5)" if view.suppressed else "ohne Büro in Reichweite"
     )
     kreise, bins = kreis_features(geo_features, view.kreise, color_by, far_label)
-    PropertyGeoJson(kreise, "Kreise", {"color": "#666", "weight": 0.6, "fillOpacity": 0.55}).add_to(m)
+    PropertyGeoJson(kreise, "Kreise", {"color": "#666", "weight": 0.6, "fillOpacity": 0.6}).add_to(m)
+    lands = land_features or []
+    if lands:
+        PropertyGeoJson(
+            outline_features(lands),
+            "Ländergrenzen",
+            {"color": LAND_COLOR, "weight": 1.6, "fill": False, "interactive": False},
+        ).add_to(m)
     PropertyGeoJson(
         reach_features(view.offices),
         f"Reichweite ({_num(view.reach_km, 0)} km)",
         {"radius": view.reach_km * 1000, "color": REACH_COLOR, "weight": 1, "fillOpacity": 0.06, "interactive": False},
         metric_circles=True,
+        show=False,
     ).add_to(m)
     PropertyGeoJson(
         office_features(view.offices),
         "Geschäftsstellen",
         {"radius": 5, "color": "#fff", "weight": 1.5, "fillColor": OFFICE_COLOR, "fillOpacity": 1},
     ).add_to(m)
-    PropertyGeoJson(
-        plz_rows(view.spots),
-        "Ohne Büro in Reichweite (PLZ)",
-        {"color": PLZ_COLOR, "weight": 1, "fillColor": PLZ_COLOR, "fillOpacity": 0.45},
-        popup_js=PLZ_POPUP_JS,
-        rows_js=PLZ_ROWS_JS,
+    PlzClusters(
+        plz_rows(view.spots), PLZ_LAYER, PLZ_ROWS_JS, PLZ_POPUP_JS, min_zoom=0 if land_chosen else LAND_ZOOM
     ).add_to(m)
     if view.heat:
         LocalHeatMap(
@@ -346,7 +361,13 @@ def build_map(
             blur=15,
             min_opacity=0.3,
         ).add_to(m)
-    MapExtras(data_attribution, legend_html(color_by, bins, view.reach_km, view.suppressed)).add_to(m)
+    MapExtras(
+        data_attribution,
+        legend_html(color_by, bins, view.reach_km, view.suppressed),
+        land_labels=labels(lands),
+        kreis_labels=labels(geo_features),
+        kreis_zoom=LAND_ZOOM if land_chosen or len(geo_features) <= 50 else LAND_ZOOM + 1,
+    ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds([[south, west], [north, east]])
     return m

@@ -121,7 +121,7 @@ def build_needs_map(
         tiles=None,
         max_zoom=18,
         min_zoom=5,
-        control_scale=True,
+        control_scale=False,  # MapExtras adds a km-only scale
     )
     if tile_url:
         folium.TileLayer(tile_url, attr=escape(tile_attribution), name="Karte", max_zoom=18, control=False).add_to(m)

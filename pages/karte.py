@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import appctx
+from components.charts import ranked_bars
 from components.figures import compact_columns, key_figure_first
 from components.map import build_map
 from components.reach import reach_slider
@@ -14,8 +15,9 @@ from components.static_assets import missing_vendor_files
 from components.text import area_line, plain
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_int, format_km
+from domain.roles import may
 from services.core.settings import get_settings
-from services.geo.files import attribution_html, kreise_geojson, laender_table
+from services.geo.files import attribution_html, kreise_geojson, laender_geojson, laender_table
 from services.map import data as mapdata
 
 user = appctx.guard("pages/karte.py")
@@ -36,13 +38,18 @@ def _land_select(col) -> str | None:
     return col.selectbox(
         "Land",
         [None, *names],
-        placeholder="ganz Deutschland",
+        placeholder="Bitte wählen",
         format_func=lambda c: "ganz Deutschland" if c is None else names[c],
     )
 
 
 # cache_resource, not cache_data: the same (read-only) shape objects each run, so the simplified
 # national outlines (components.map, keyed by object identity) are computed once, not per rerun.
+@st.cache_resource(show_spinner=False)
+def _land_shapes() -> list[dict]:
+    return laender_geojson()["features"]
+
+
 @st.cache_resource(show_spinner=False)
 def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
     wanted = set(ags)
@@ -51,45 +58,41 @@ def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
 
 CSV_READY = "karte_csv"  # (filter, reach, kind) and the file built for them, until it is downloaded
 FIXED_VIEW = "Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen."
+COLOR_BY = {"count": "Anzahl ohne Büro", "share": "Anteil ohne Büro"}
 statuses, topics, sources, since, land_code, kv_id = [], [], [], None, None, None
 reach = settings.reach.default_km  # leitung: the service always takes the configured reach
 regions = appctx.read(mapdata.region_filters)
+c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+if regions.land:
+    land_code = _land_select(c1)
+color_by = c2.radio("Kreise einfärben nach", list(COLOR_BY), horizontal=True, format_func=COLOR_BY.get)
+show_heat = c3.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen (sonst aus)")
 if user.sees_persons:
-    with st.expander("Filter", expanded=False, icon=":material/filter_alt:"):
-        c1, c2, c3 = st.columns(3)
-        statuses = c1.multiselect("Status", list(STATUSES), format_func=STATUSES.get, placeholder="alle")
-        topics = c2.multiselect("Thema", list(TOPICS), format_func=TOPICS.get, placeholder="alle")
-        sources = c3.multiselect("Quelle", list(SOURCES), format_func=SOURCES.get, placeholder="alle")
-        c4, c5, c6 = st.columns(3)
-        since = c4.date_input("Angelegt seit", value=None, format="DD.MM.YYYY")
-        kvs = _kv_choices()
-        if regions.land:
-            land_code = _land_select(c5)
+    with st.expander("Filter und Reichweite", expanded=False, icon=":material/filter_alt:"):
+        f1, f2, f3 = st.columns(3)
+        statuses = f1.multiselect("Status", list(STATUSES), format_func=STATUSES.get, placeholder="alle")
+        topics = f2.multiselect("Thema", list(TOPICS), format_func=TOPICS.get, placeholder="alle")
+        sources = f3.multiselect("Quelle", list(SOURCES), format_func=SOURCES.get, placeholder="alle")
+        f4, f5, f6 = st.columns(3)
+        since = f4.date_input("Angelegt seit", value=None, format="DD.MM.YYYY")
         if regions.kv:
+            kvs = _kv_choices()
             area = regions.land_code or land_code
             options = kvs if not area else kvs[kvs["land_code"] == area]
             names = dict(zip(options["id"], options["name"]))
-            kv_id = c6.selectbox(
-                "Kreisverband", [None, *names], format_func=lambda i: "alle" if i is None else names[i]
+            kv_id = f5.selectbox(
+                "Kreisverband",
+                [None, *names],
+                format_func=lambda i: "alle" if i is None else names[i],
+                placeholder="Bitte wählen",
             )
-    c7, c8, c9 = st.columns([2, 2, 1])
-    reach = reach_slider(
-        settings.reach,
-        c7,
-        help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite.",
-    )
+        reach = reach_slider(
+            settings.reach,
+            f6,
+            help="Wer weiter als das von der nächsten Geschäftsstelle wohnt, gilt als ohne Büro in Reichweite.",
+        )
 else:
-    c7, c8, c9 = st.columns([2, 2, 1])
-    if regions.land:
-        land_code = _land_select(c7)
     st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {format_km(settings.reach.default_km)}.")
-color_by = c8.radio(
-    "Kreise einfärben nach",
-    ["rate", "count"],
-    horizontal=True,
-    format_func={"rate": "je 10.000 Einwohner:innen", "count": "Anzahl"}.get,
-)
-show_heat = c9.toggle("Dichte aller", help="Heatmap aller Linksaktiven aus den PLZ-Zahlen")
 
 since_dt = datetime.combine(since, time.min, tzinfo=UTC) if since else None
 flt = mapdata.ContactFilter(
@@ -122,20 +125,36 @@ def _keep_csv(wanted: tuple):
     return then
 
 
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    fmap = build_map(
-        view,
-        _kreis_shapes(tuple(view.kreis_ags)),
-        tile_url=settings.tile_url,
-        tile_attribution=settings.tile_attribution,
-        data_attribution=attribution_html(),
-        color_by=color_by,
-        show_heat=show_heat,
-    )
-    # returned_objects=[]: panning and zooming must not rerun the page.
-    st_folium(fmap, returned_objects=[], height=640, use_container_width=True, key="karte_map")
+# Full width: the map is the page's main figure; it fits the chosen Land (or the user's area).
+fmap = build_map(
+    view,
+    _kreis_shapes(tuple(view.kreis_ags)),
+    tile_url=settings.tile_url,
+    tile_attribution=settings.tile_attribution,
+    data_attribution=attribution_html(),
+    color_by=color_by,
+    show_heat=show_heat,
+    land_features=_land_shapes(),
+    land_chosen=bool(land_code or kv_id or regions.land_code) or not regions.land,
+)
+# returned_objects=[]: panning and zooming must not rerun the page.
+st_folium(fmap, returned_objects=[], height=620, use_container_width=True, key="karte_map")
+st.caption(
+    "Ganz Deutschland: Kreise nach Linksaktiven ohne Geschäftsstelle in Reichweite. Die einzelnen PLZ erscheinen "
+    "ab der Ansicht eines Landes (hineinzoomen oder oben ein Land wählen). Reichweiten-Kreise und Dichte lassen "
+    "sich oben rechts in der Karte einschalten."
+)
 
+chart, right = st.columns([1, 1], gap="medium")
+with chart:
+    st.subheader("Kreise mit den meisten ohne Büro" if color_by == "count" else "Kreise mit dem höchsten Anteil")
+    ranking = mapdata.kreis_ranking(view, color_by)
+    if ranking.empty:
+        st.info(
+            "In diesem Gebiet haben alle Linksaktiven eine Geschäftsstelle in Reichweite (oder die Zahlen sind ausgeblendet)."
+        )
+    else:
+        ranked_bars(ranking, "Kreis", ranking.columns[1])
 with right:
     st.subheader("Weiße Flecken")
     far_label = f"Linksaktive ohne Büro im Umkreis von {format_km(view.reach_km)}"
@@ -196,7 +215,9 @@ if user.sees_persons and not view.plz_table.empty:
     with st.form("plz_persons"):
         # One lookup table, not one per option: thousands of PLZ would take seconds per run.
         places = dict(zip(view.plz_table["PLZ"], view.plz_table["Ort"]))
-        plz = st.selectbox("PLZ-Gebiet", list(places), format_func=lambda p: f"{p} {places[p]}")
+        plz = st.selectbox(
+            "PLZ-Gebiet", list(places), format_func=lambda p: f"{p} {places[p]}", placeholder="Bitte wählen"
+        )
         show = st.form_submit_button("Linksaktive anzeigen", icon=":material/group:")
     listed = st.session_state.get("karte_persons")
     last_click = st.session_state.get("karte_last_click")
@@ -223,3 +244,29 @@ if user.sees_persons and not view.plz_table.empty:
             column_config={"Angelegt": st.column_config.DatetimeColumn(format="DD.MM.YYYY")},
         )
         st.caption(f"{len(persons)} Linksaktive · der Abruf ist protokolliert.")
+        people = dict(zip(persons["Nr."], persons["Vorname"] + " " + persons["Nachname"]))
+        chosen = st.selectbox(
+            "Weiter mit",
+            list(people),
+            index=None,
+            format_func=lambda i: f"{people[i]} (Nr. {i})",
+            placeholder="Bitte wählen",
+            key="karte_person",
+        )
+        if chosen is not None:
+            # The target pages open the person from ?kontakt= (scoped and audited there).
+            link1, link2 = st.columns(2)
+            if may(user.role, "contacts.care"):
+                link1.page_link(
+                    "pages/kontakte.py",
+                    label=f"Karte von {people[chosen]} öffnen",
+                    icon=":material/person:",
+                    query_params={"kontakt": str(chosen)},
+                )
+            if may(user.role, "newspaper.order"):
+                link2.page_link(
+                    "pages/zeitung_bestellen.py",
+                    label=f"Zeitung für {people[chosen]} bestellen",
+                    icon=":material/local_shipping:",
+                    query_params={"kontakt": str(chosen)},
+                )

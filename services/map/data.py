@@ -281,6 +281,16 @@ def plz_persons(session: Session, scope: Scope, f: ContactFilter, plz: str) -> p
 EXPORT_KINDS = ("plz", "kreise")
 
 
+def kreis_ranking(view: MapView, by: str = "count", limit: int = 15) -> pd.DataFrame:
+    """The ranked bar chart's data: Kreise with most Linksaktive without an office in reach (or highest share).
+
+    For leitung the Kreis figures are already protected (mf.protect_kreise): hidden ones are left out.
+    """
+    if by not in mf.RANK_COLS:
+        raise ValidationError("Unbekannte Auswahl für die Rangliste.")
+    return mf.kreis_ranking(view.kreise, by, limit)
+
+
 def shown_table(view: MapView, kind: str) -> pd.DataFrame:
     """A Weiße-Flecken table (plz or kreise) as the page shows it and the CSV holds it: hidden counts read '< 5'."""
     table = view.plz_table if kind == "plz" else view.kreis_table

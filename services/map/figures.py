@@ -38,9 +38,17 @@ def protect_kreise(kreis_rows: list[dict], spots: list[dict], land: str | None) 
         k["count"] = shown[k["ags"]]
         if k["count"] is None:
             k["per_10k"] = None
+        k["far_share"] = far_share(k["far_count"], k["count"])
         if not land or k["land_code"] == land:
             out.append(k)
     return out, group_totals[land or ""], sum(k["far_count"] or 0 for k in out) or None
+
+
+def far_share(far: int | None, count: int | None) -> float | None:
+    """Per cent of a Kreis's Linksaktive without an office in reach; None when a part is hidden (or no one)."""
+    if far is None or count is None or count <= 0:
+        return None
+    return round(100.0 * far / count, 1)
 
 
 def spot(r: dict, topics: list, suppressed: bool) -> dict:
@@ -72,9 +80,12 @@ def kreis(r: dict) -> dict:
         "land_code": r["land_code"],
         "count": int(r["count"]),
         "far_count": int(r["far_count"]),
+        "far_share": far_share(int(r["far_count"]), int(r["count"])) if int(r["count"]) else 0.0,
         "per_10k": None if pd.isna(r["per_10k"]) else float(r["per_10k"]),
         "office_name": r["office_name"],
         "km": float(r["km"]),
+        "lat": float(r["lat"]),
+        "lon": float(r["lon"]),
     }
 
 
@@ -111,6 +122,20 @@ def plz_table(spots: list[dict]) -> pd.DataFrame:
 
 
 FAR_IN_VISIBLE_PLZ = "in PLZ-Gebieten mit mindestens 5"
+SHARE_COL = "Anteil ohne Büro (%)"
+RANK_COLS = {"count": "Linksaktive ohne Büro", "share": SHARE_COL}
+
+
+def kreis_ranking(kreise: list[dict], by: str = "count", limit: int = 15) -> pd.DataFrame:
+    """The Kreise with most Linksaktive without an office in reach (or the highest share), largest first.
+
+    Built from the (for leitung already protected) Kreis rows; hidden figures are left out.
+    """
+    key = "far_share" if by == "share" else "far_count"
+    col = RANK_COLS[by]
+    rows = [{"Kreis": k["name"], col: k[key]} for k in kreise if k[key]]
+    df = pd.DataFrame(rows, columns=["Kreis", col])
+    return df.sort_values([col, "Kreis"], ascending=[False, True], kind="stable").head(limit).reset_index(drop=True)
 
 
 def kreis_table(kreise: list[dict], suppressed: bool = False) -> pd.DataFrame:
@@ -121,6 +146,7 @@ def kreis_table(kreise: list[dict], suppressed: bool = False) -> pd.DataFrame:
             "Kreis": k["name"],
             "AGS": k["ags"],
             far_col: k["far_count"],
+            SHARE_COL: k["far_share"],
             "Linksaktive gesamt": k["count"],
             "je 10.000 Einw.": k["per_10k"],
             "Nächste Geschäftsstelle (vom Kreismittelpunkt)": k["office_name"] or "",
@@ -135,6 +161,7 @@ def kreis_table(kreise: list[dict], suppressed: bool = False) -> pd.DataFrame:
             "Kreis",
             "AGS",
             far_col,
+            SHARE_COL,
             "Linksaktive gesamt",
             "je 10.000 Einw.",
             "Nächste Geschäftsstelle (vom Kreismittelpunkt)",

@@ -21,7 +21,7 @@ def _map_script(at) -> str:
 
 def _plz_rows(script: str) -> list:
     # The PLZ layer travels as compact rows: {"offices":[...],"rows":[[lat, lon, r, "PLZ Ort", count, ...]]}
-    m = re.search(r'\(\{"offices":.*?"rows":(\[.*?\]\])\}\)', script)
+    m = re.search(r'\{"offices":.*?"rows":(\[.*?\]\])\}', script)
     return json.loads(m.group(1).replace("<\\/", "</")) if m else []
 
 
@@ -80,7 +80,7 @@ def test_kreis_sees_only_its_own_kv(run_page, app_db):
         }
     eng.dispose()
     polygons = len(re.findall(r'"type":"(?:Multi)?Polygon"', script))
-    assert 1 <= polygons <= len(own)  # only the KV's own Kreise are drawn
+    assert 1 <= polygons <= len(own) + 16  # only the KV's own Kreise are drawn (plus the 16 Land outlines)
     for row in _plz_rows(script):
         assert row[3][:5] in own_plz
     table = at.dataframe[0].value
@@ -139,7 +139,7 @@ def test_leitung_has_no_reach_slider_no_filters_and_no_small_count_in_the_map(ru
     assert FIXED_VIEW in all_text(at)
     script, _ = _map_script(at)
     # Kreis popups: totals and far figures; PLZ rows: counts and status splits.
-    shown = re.findall(r"(?:Linksaktive|mindestens 5\)): (\d[\d.]*)", script)
+    shown = re.findall(r"(?:Linksaktive gesamt|mindestens 5\)): (\d[\d.]*)", script)
     assert shown, "no Kreis figure in the map"
     for row in _plz_rows(script):
         shown += [row[4], *row[5]]
