@@ -1,0 +1,47 @@
+"""AppTest of the Karte's layers: PLZ detail only from the Land zoom on, count/share switch, km scale, bars."""
+
+from __future__ import annotations
+
+import json
+
+from services.map import data as mapdata
+from services.map import figures as mf
+from tests.support.apptest import ROLES_USERS
+
+PAGE = "pages/karte.py"
+
+
+def _script(at) -> str:
+    return json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+
+
+def test_national_map_has_kreise_but_plz_only_from_land_zoom_and_km_scale(run_page):
+    at = run_page(PAGE, ROLES_USERS["team"])
+    assert not at.exception, at.exception
+    script = _script(at)
+    assert "M.getZoom() >= 7" in script  # no PLZ marker at the national zoom
+    assert "imperial: false" in script and "L.control.scale()" not in script
+    assert "Hintergrundkarte nicht erreichbar" in script
+    assert "Anzahl" in script and "Ländergrenzen" in script
+
+
+def test_land_view_shows_plz_at_once_and_share_switch_recolours(run_page):
+    at = run_page(PAGE, ROLES_USERS["team"])
+    land = [sb for sb in at.selectbox if sb.label == "Land"][0]
+    land.set_value("14").run()
+    assert not at.exception, at.exception
+    assert "M.getZoom() >= 0" in _script(at)
+    at.radio[0].set_value("share").run()
+    assert "Anteil der Linksaktiven ohne Büro in Reichweite (%)" in _script(at)
+
+
+def test_ranking_is_sorted_and_leaves_hidden_out():
+    rows = [
+        {"name": "A", "far_count": 7, "far_share": 10.0},
+        {"name": "B", "far_count": None, "far_share": None},
+        {"name": "C", "far_count": 30, "far_share": 5.0},
+    ]
+    df = mf.kreis_ranking(rows, "count")
+    assert list(df["Kreis"]) == ["C", "A"]
+    assert list(mf.kreis_ranking(rows, "share")["Kreis"]) == ["A", "C"]
+    assert mapdata.kreis_ranking  # the page's door
