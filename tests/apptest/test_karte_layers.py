@@ -45,3 +45,15 @@ def test_ranking_is_sorted_and_leaves_hidden_out():
     assert list(df["Kreis"]) == ["C", "A"]
     assert list(mf.kreis_ranking(rows, "share")["Kreis"]) == ["A", "C"]
     assert mapdata.kreis_ranking  # the page's door
+
+
+def test_plz_person_list_links_to_card_and_ordering(run_page):
+    at = run_page(PAGE, "kv-goerlitz")
+    [b for b in at.button if b.label == "Linksaktive anzeigen"][0].click()
+    at.run()
+    pick = [sb for sb in at.selectbox if sb.label == "Weiter mit"][0]
+    assert pick.placeholder == "Bitte wählen"
+    pick.set_value(pick.options and int(pick.proto.options[0].split("Nr. ")[1].rstrip(")"))).run()
+    links = [el.proto for el in at.get("page_link")]
+    labels = " ".join(link.label for link in links)
+    assert "öffnen" in labels and "bestellen" in labels, labels
