@@ -157,9 +157,7 @@ def bench_browser(url: str) -> None:
                 iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
                 expect(iframe).to_be_attached()
                 t_frame = time.perf_counter() - t
-                drawn = wait_map_drawn(
-                    iframe, {"Kreise": 400, "Geschäftsstellen": 100, "Ohne Büro in Reichweite (PLZ)": 1000}
-                )
+                drawn = wait_map_drawn(iframe, {"Kreise": 400, "Geschäftsstellen": 100})
                 total = time.perf_counter() - t
                 frame = iframe.element_handle().content_frame()
                 timing = frame.evaluate(
