@@ -1,15 +1,18 @@
 """Übersicht: key figures of the user's own area."""
 
+import altair as alt
 import streamlit as st
 
 import appctx
-from components.figures import breakdown_table, metric_row
+from components.charts import ranked_bars, show
+from components.figures import breakdown_table, decimal_columns, metric_row
 from components.reach import reach_slider
 from components.text import area_line
 from domain.enums import SOURCES, STATUSES, TOPICS
-from domain.formatting import format_decimal
+from domain.formatting import format_date, format_decimal, format_int
 from services.core.settings import get_settings
 from services.overview.figures import build_overview
+from services.overview.laender import build_laender
 
 user = appctx.guard("pages/uebersicht.py")
 st.title("Übersicht")
@@ -54,3 +57,27 @@ with right:
 
 st.subheader("Neue Linksaktive pro Woche")
 st.bar_chart(ov.weekly.dropna(), x="Woche ab", y="Neue Linksaktive", color="#E3000F")
+
+if user.role in ("admin", "team", "leitung"):
+    with st.spinner("Vergleiche die Länder …"):
+        laender, growth = appctx.read(build_laender, fallback=(None, None))
+    if laender is not None:
+        st.subheader("Länder im Vergleich (je 10.000 Einwohner:innen)")
+        # A hidden count is left out of the chart and reads '< 5' in the table.
+        ranked_bars(laender.dropna(subset=["je 10.000 Einw."]), "Land", "je 10.000 Einw.")
+        shown = laender.assign(Linksaktive=[format_int(v) for v in laender["Linksaktive"]])
+        st.dataframe(shown, hide_index=True, width="stretch", column_config=decimal_columns(shown))
+        st.subheader("Neue Linksaktive je Land und Monat")
+        visible = growth.dropna(subset=["Neue"])
+        show(
+            alt.Chart(visible)
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("Monat:T", title="Monat", timeUnit="yearmonth"),
+                y=alt.Y("Neue:Q", title="Neue Linksaktive"),
+                color=alt.Color("Land:N", title="Land"),
+                tooltip=["Land", alt.Tooltip("Monat:T", timeUnit="yearmonth"), "Neue:Q"],
+            )
+        )
+        wide = growth.assign(Neue=[format_int(v) for v in growth["Neue"]], Monat=growth["Monat"].map(format_date))
+        st.dataframe(wide.pivot(index="Land", columns="Monat", values="Neue").reset_index(), hide_index=True)

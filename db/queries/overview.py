@@ -65,3 +65,15 @@ def counts_by_plz(session: Session, scope: Scope) -> pd.DataFrame:
 def plz_distances(session: Session) -> pd.DataFrame:
     """Every PLZ with the distance to its nearest open office (None without offices): plz, km."""
     return pd.DataFrame(session.execute(select(Plz.plz, Plz.nearest_office_km)).all(), columns=["plz", "km"])
+
+
+def counts_by_land(session: Session, scope: Scope) -> dict[str, int]:
+    """Contacts per Land code in the area."""
+    stmt = _area(select(Contact.land_code, func.count()).group_by(Contact.land_code), scope)
+    return {k: v for k, v in session.execute(stmt).tuples().all() if k}
+
+
+def created_by_land(session: Session, scope: Scope, start: datetime) -> pd.DataFrame:
+    """Land code and creation time of every contact created since start: columns land_code, created_at."""
+    stmt = _area(select(Contact.land_code, Contact.created_at).where(Contact.created_at >= start), scope)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["land_code", "created_at"])

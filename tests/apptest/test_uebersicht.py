@@ -58,3 +58,19 @@ def test_breakdowns_are_bars_with_table(app_db, role):
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 3  # source, status, topic (plus weekly)
     assert sum("Anzahl" in df.value for df in at.dataframe) >= 3
+
+
+def test_leitung_sees_laender_comparison_and_growth_without_small_cells(app_db):
+    at = open_page("pages/uebersicht.py", "leitung")
+    heads = [s.value for s in at.subheader]
+    assert "Länder im Vergleich (je 10.000 Einwohner:innen)" in heads
+    assert "Neue Linksaktive je Land und Monat" in heads
+    growth = next(df.value for df in at.dataframe if "Land" in df.value and "Linksaktive" not in df.value)
+    cells = [str(v) for col in growth.columns[1:] for v in growth[col]]
+    assert cells and not [v for v in cells if v.isdigit() and 1 <= int(v) <= 4]
+    assert not [v for v in cells if v.endswith(".0")]
+
+
+def test_kreis_has_no_laender_comparison(app_db):
+    at = open_page("pages/uebersicht.py", "kv-leipzig")
+    assert "Neue Linksaktive je Land und Monat" not in [s.value for s in at.subheader]
