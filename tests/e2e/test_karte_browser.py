@@ -87,7 +87,7 @@ def test_kv_goerlitz_map_filter_and_export(app_server, browser_page, tmp_path):
     shot(page, "karte_01_kv_goerlitz")
 
     # Apply a filter: only status Kontakt. The page reruns and the map is drawn again.
-    page.get_by_text("Filter", exact=True).click()
+    page.get_by_text("Filter und Reichweite", exact=True).click()
     status = page.get_by_test_id("stMultiSelect").filter(has_text="Status")
     expect(status).to_be_visible()
     choose_option(page, status.get_by_role("combobox"), "Kontakt")
