@@ -33,6 +33,12 @@ def _chosen_area(prefix: str, role: str | None) -> tuple[str | None, int | None]
     return (get(f"{prefix}_land") if role == "land" else None, get(f"{prefix}_kv") if role == "kreis" else None)
 
 
+def _empty_create_fields() -> None:
+    # Set, not pop: a popped key lets the browser send the old text back on the next run.
+    for field in CREATE_FIELDS:
+        st.session_state[f"create_{field}"] = None if field in ("role", "land", "kv") else ""
+
+
 def _create() -> None:
     # A callback: on success the fields empty before they are drawn; on an error they keep what was typed.
     get = st.session_state.get
@@ -49,7 +55,7 @@ def _create() -> None:
         kv,
         key="create_user",
         rerun=False,
-        then=lambda _id: [st.session_state.pop(f"create_{f}", None) for f in CREATE_FIELDS],
+        then=lambda _id: _empty_create_fields(),
         success="Das Konto ist angelegt.",
     )
 

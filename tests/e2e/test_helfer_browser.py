@@ -91,9 +91,14 @@ def test_team_matches_accepts_and_leipzig_sees_helper(app_server_factory, browse
     login(page, base, "team")
     page.get_by_role("link", name="Vermittlung").click()
     expect(page.get_by_role("heading", name="Helfer:innen-Vermittlung")).to_be_visible()
-    click_until(page, page.get_by_role("button", name="Vermittlung berechnen"), page.get_by_text("Passung optimal"))
-    expect(page.get_by_text("Passung gierig (Vergleich)")).to_be_visible()
-    expect(page.get_by_text("Offene Bedarfe gierig")).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Vermittlung berechnen"), page.get_by_text("Ergebnis der letzten Berechnung"))
+    expect(page.get_by_text("vermittelt", exact=True)).to_be_visible()
+    expect(page.get_by_text("Ø Entfernung", exact=True)).to_be_visible()
+    # The comparison with the greedy assignment is folded away for the team.
+    page.get_by_text("Vergleich mit der einfachen Zuordnung (für das Team)").click()
+    expect(page.get_by_text("Passung optimal")).to_be_visible()
+    expect(page.get_by_text("Passung gierig", exact=True)).to_be_visible()
+    expect(page.get_by_text("offen gierig")).to_be_visible()
     shot(page, "helfer_01_team_matching")
     # The selectbox is searchable; its option list is virtualised, so type the name.
     choose_option(page, page.get_by_label("Vorschläge für Kreisverband"), kv_name, type_text=kv_name)

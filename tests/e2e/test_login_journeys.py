@@ -62,7 +62,7 @@ def test_leitung_sees_only_aggregates(app_server, browser_page):
     # Typing the address of a page outside the role's registry entries does not open it.
     page.goto(app_server + "/linksaktive")
     wait_idle(page)
-    expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    expect(page.get_by_text("Die Seite „Linksaktive“ ist für deine Rolle „Leitung“ nicht freigegeben.")).to_be_visible()
     expect(page.get_by_role("heading", name="Linksaktive", exact=True)).to_have_count(0)
     expect(page.get_by_role("textbox", name="Suche")).to_have_count(0)
 

@@ -87,7 +87,7 @@ def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
         suppressed=False,
         bounds=((50.0, 9.0), (52.0, 11.0)),
         kreis_ags=["X"],
-        kreise=[{"ags": "X", "name": "<b>K</b>", "count": 7, "per_10k": 1.5, "far_count": 7}],
+        kreise=[{"ags": "X", "name": "<b>K</b>", "count": 7, "per_10k": 1.5, "far_count": 7, "far_share": 100.0}],
         offices=[
             {
                 "id": 1,
@@ -122,7 +122,7 @@ def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
     )
     shape = {
         "type": "Feature",
-        "properties": {"ags": "X"},
+        "properties": {"ags": "X", "name": "<b>K</b>"},
         "geometry": {"type": "Polygon", "coordinates": [[[9.0, 50.0], [11.0, 50.0], [10.0, 52.0], [9.0, 50.0]]]},
     }
     for tiles in ("", "https://tile.example.org/{z}/{x}/{y}.png"):
