@@ -7,6 +7,7 @@ import streamlit as st
 import streamlit_authenticator as stauth
 
 import appctx
+from components import german_defaults
 from components.static_assets import FAVICON
 from components.text import plain
 from domain.errors import UserError
@@ -17,6 +18,7 @@ from services.core import auth, sessions
 from services.core.settings import ConfigError, get_settings
 
 st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=FAVICON, layout="wide")
+german_defaults.install()
 
 LOGIN_FIELDS = {
     "Form name": "Anmelden",

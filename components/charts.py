@@ -62,3 +62,17 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, *, color: str = RED, l
     bars = base.mark_bar(color=color)
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=","))
     show((bars + text).properties(height=max(60, 22 * len(data))))
+
+
+def time_bars(df: pd.DataFrame, when: str, value: str, *, color: str = RED) -> None:
+    """Bars over time (weeks, months) with German dates on the axis and in the tooltip."""
+    chart = (
+        alt.Chart(df)
+        .mark_bar(color=color)
+        .encode(
+            x=alt.X(f"{when}:T", title=when, axis=alt.Axis(format="%d.%m.%y", labelAngle=0)),
+            y=alt.Y(f"{value}:Q", title=value, axis=alt.Axis(format=",d")),
+            tooltip=[alt.Tooltip(f"{when}:T", format="%d.%m.%Y"), alt.Tooltip(f"{value}:Q", format=",")],
+        )
+    )
+    show(chart.properties(height=260))

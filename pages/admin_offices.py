@@ -3,6 +3,7 @@
 import streamlit as st
 
 import appctx
+from components import german_defaults
 from domain.enums import OFFICE_KINDS
 from services.admin import offices
 
@@ -54,7 +55,7 @@ with st.expander("CSV-Import", icon=":material/upload_file:"):
         "Spalten: `" + ";".join(offices.CSV_COLUMNS) + "` — `;` oder `,` getrennt, UTF-8. "
         "Ist eine Zeile fehlerhaft, wird nichts importiert."
     )
-    upload = st.file_uploader("CSV-Datei", type=["csv"])
+    upload = german_defaults.file_uploader("CSV-Datei", ["csv"])
     pasted = st.text_area("… oder CSV-Text einfügen", key="csv_text")
     if st.button("Importieren", key="import_csv"):
         raw = upload.getvalue() if upload is not None else pasted.encode()

@@ -8,7 +8,7 @@ import appctx
 from components.figures import decimal_columns
 from components.text import area_line
 from domain.enums import AVAILABILITY, SKILLS
-from domain.formatting import format_date, format_int
+from domain.formatting import format_date, format_decimal, format_int
 from services.matching.offers import OfferInput, count_offers, create_offer, offers_frame, volunteers, withdraw_offer
 
 user = appctx.guard("pages/helfer_angebote.py")
@@ -74,6 +74,13 @@ if total > PAGE_SIZE:
         st.session_state["offers_page"] = page + 1
         st.rerun()
 
+HOURS = [0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60]
+
+
+def _hours_label(h: float) -> str:
+    return f"{format_decimal(h, 1)} Std."
+
+
 st.subheader("Neues Angebot erfassen")
 query = st.text_input("Person suchen (Name)", key="offer_person_query")
 people = appctx.read(volunteers, query, fallback={})
@@ -88,7 +95,8 @@ else:
         )
         c1, c2, c3, c4 = st.columns(4)
         radius = c1.number_input("Umkreis (km)", min_value=0, max_value=300, value=15)
-        hours = c2.number_input("Stunden pro Woche", min_value=0.5, max_value=60.0, value=2.0, step=0.5)
+        # A choice of usual values: a number field would show "2.00", English style.
+        hours = c2.selectbox("Stunden pro Woche", HOURS, index=HOURS.index(2), format_func=_hours_label)
         start = c3.date_input("Von", value=date.today(), format="DD.MM.YYYY")
         end = c4.date_input("Bis", value=date.today() + timedelta(days=90), format="DD.MM.YYYY")
         note = st.text_area("Notiz")

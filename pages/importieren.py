@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import appctx
+from components import german_defaults
 from components.contact_forms import CONSENT_OPTIONS, consent_label
 from components.text import area_line, plain
 from domain.enums import SOURCES
@@ -25,7 +26,7 @@ appctx.flash()
 SKIP = ""
 labels = upload.field_labels()
 
-file = st.file_uploader("Datei (CSV, XLSX oder ODS)", type=["csv", "txt", "xlsx", "ods"], key="imp_file")
+file = german_defaults.file_uploader("Datei (CSV, XLSX oder ODS)", ["csv", "txt", "xlsx", "ods"], key="imp_file")
 if file is None:
     st.session_state.pop("imp_plan", None)
 else:

@@ -4,7 +4,7 @@ import altair as alt
 import streamlit as st
 
 import appctx
-from components.charts import ranked_bars, show
+from components.charts import ranked_bars, show, time_bars
 from components.figures import breakdown_table, decimal_columns, metric_row
 from components.reach import reach_slider
 from components.text import area_line
@@ -56,7 +56,7 @@ with right:
     breakdown_table(ov.by_topic, TOPICS, "Thema")
 
 st.subheader("Neue Linksaktive pro Woche")
-st.bar_chart(ov.weekly.dropna(), x="Woche ab", y="Neue Linksaktive", color="#E3000F")
+time_bars(ov.weekly.dropna(), "Woche ab", "Neue Linksaktive")
 
 if user.role in ("admin", "team", "leitung"):
     with st.spinner("Vergleiche die Länder …"):
