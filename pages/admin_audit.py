@@ -5,16 +5,19 @@ import json
 import streamlit as st
 
 import appctx
+from domain.audit_actions import action_label, object_label
 from domain.formatting import format_datetime
 from services.admin.audit_log import known_actions, list_events
 
 appctx.guard("pages/admin_audit.py")
 st.title("Audit-Log")
 
-actions = appctx.read(known_actions)
+actions = sorted(appctx.read(known_actions), key=lambda a: action_label(a).casefold())
 c1, c2, c3, c4 = st.columns(4)
 who = c1.text_input("Benutzername", key="audit_user")
-action = c2.selectbox("Aktion", ["", *actions], format_func=lambda a: a or "alle", key="audit_action")
+action = c2.selectbox(
+    "Aktion", ["", *actions], format_func=lambda a: action_label(a) if a else "alle", key="audit_action"
+)
 since = c3.date_input("von", value=None, format="DD.MM.YYYY", key="audit_since")
 until = c4.date_input("bis", value=None, format="DD.MM.YYYY", key="audit_until")
 filters = (who, action, since, until)
@@ -28,7 +31,10 @@ if df.empty:
 else:
     st.dataframe(
         df.assign(
-            at=df["at"].map(format_datetime), details=df["details"].map(lambda d: json.dumps(d, ensure_ascii=False))
+            at=df["at"].map(format_datetime),
+            action=df["action"].map(action_label),
+            object_type=df["object_type"].map(object_label),
+            details=df["details"].map(lambda d: json.dumps(d, ensure_ascii=False)),
         ).rename(
             columns={
                 "at": "Zeit",
