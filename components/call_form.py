@@ -66,10 +66,29 @@ def form_from_state(prefix: str) -> CallForm:
     )
 
 
+# What each field holds when the form is empty. The region (level, Land, KV) is kept: the next
+# call is mostly for the same one, and a selectbox has no empty value.
+EMPTY = {
+    "title": "",
+    "body": "",
+    "mode": "online",
+    "topics": [],
+    "day": None,
+    "time": None,
+    "all_day": False,
+    "end": None,
+    "link": "",
+}
+
+
 def clear(prefix: str) -> None:
-    """Empty the form (call before its widgets are drawn, e.g. in a button callback)."""
-    for field in FIELDS:
-        st.session_state.pop(f"{prefix}_{field}", None)
+    """Empty the form (call before its widgets are drawn, e.g. in a button callback).
+
+    The keys are set to empty values, never removed: a removed key makes a new widget, and the
+    browser may then send the old text back into it.
+    """
+    for field, value in EMPTY.items():
+        st.session_state[f"{prefix}_{field}"] = list(value) if isinstance(value, list) else value
 
 
 def load(prefix: str, call: CallInfo) -> None:

@@ -4,11 +4,12 @@ import streamlit as st
 
 import appctx
 from components import call_form
+from components.charts import ranked_bars
 from components.figures import metric_row
 from components.fresh_select import fresh_selectbox
 from components.text import plain
 from domain.enums import TOPICS
-from domain.formatting import format_datetime
+from domain.formatting import format_datetime, format_int
 from services.calls import responses as call_responses
 from services.calls import workflow as calls
 from services.core.settings import get_settings
@@ -28,6 +29,15 @@ land_names = dict(lands)
 kv_names = {kid: name for kid, name, _ in kvs}
 levels = appctx.read(calls.region_levels)
 OUTBOX = "Die Mails liegen im Postausgang und gehen mit dem nächsten Lauf des Mailversands raus."
+LIST_TAB, NEW_TAB = "Aufrufe", "Neuer Aufruf"
+
+
+def _opened(call_id: int) -> None:
+    # The new draft: the form empties and the list tab opens with the draft chosen, so the user
+    # goes on with it (test mail, count, send); a second click finds an empty form.
+    call_form.clear("cta")
+    st.session_state["cta_call"] = call_id
+    st.session_state["cta_tab"] = LIST_TAB
 
 
 def _create() -> None:
@@ -38,8 +48,9 @@ def _create() -> None:
         call_form.form_from_state("cta"),
         key="cta",
         rerun=False,
-        then=lambda _id: call_form.clear("cta"),
-        success="Der Aufruf ist als Entwurf angelegt. Prüfe unter „Aufrufe“, wen er erreicht, und verschicke ihn dort.",
+        then=_opened,
+        success="Der Aufruf ist als Entwurf angelegt und hier geöffnet. Schick dir eine Testmail, "
+        "zähle die Empfänger:innen und verschicke ihn dann.",
     )
 
 
@@ -55,7 +66,7 @@ def _update(call_id: int) -> None:
     )
 
 
-tab_list, tab_new = st.tabs(["Aufrufe", "Neuer Aufruf"])
+tab_list, tab_new = st.tabs([LIST_TAB, NEW_TAB], key="cta_tab", on_change="rerun")
 
 with tab_new:
     call_form.call_form("cta", levels, land_names, kv_names)
@@ -76,6 +87,54 @@ def _call_label(c: calls.CallInfo) -> str:
     return f"{c.title} · {_region_label(c)} · {state}"
 
 
+def _ask_to_send(call_id: int, recipients: int) -> None:
+    st.session_state["cta_confirm"] = (call_id, recipients)
+
+
+def _by_kv(pv: calls.AudiencePreview) -> None:
+    st.markdown("**Empfänger:innen nach Kreisverband**")
+    if len(pv.by_kv) > 1:
+        top = 20
+        chart = pv.by_kv.rename(columns={"Empfänger:innen": "Anzahl"})[["Kreisverband", "Anzahl"]]
+        ranked_bars(chart, "Kreisverband", "Anzahl", limit=top)
+        if len(pv.by_kv) > top:
+            st.caption(f"Im Diagramm die {top} Kreisverbände mit den meisten Empfänger:innen; alle in der Tabelle.")
+    st.dataframe(pv.by_kv, hide_index=True, width="stretch")
+
+
+def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
+    n = format_int(pv.recipients)
+    if st.session_state.get("cta_confirm") != (c.id, pv.recipients):
+        st.button(
+            f"An {n} Linksaktive senden …",
+            type="primary",
+            key="cta_send",
+            icon=":material/send:",
+            on_click=_ask_to_send,
+            args=(c.id, pv.recipients),
+        )
+        return
+    # Nothing goes out before this second, explicit click.
+    st.warning(
+        f"**An {n} Linksaktive senden?** Jede:r bekommt die Mail einmal; ein verschickter Aufruf "
+        "lässt sich nicht zurückholen.",
+        icon=":material/warning:",
+    )
+    yes, no = st.columns(2)
+    if yes.button(f"Ja, an {n} senden", type="primary", key="cta_send_confirm", icon=":material/send:"):
+        st.session_state.pop("cta_confirm", None)
+        st.session_state.pop("cta_preview_data", None)
+        appctx.act(
+            calls.send,
+            c.id,
+            pv.recipients,
+            success=lambda made: f"Der Aufruf ist an {format_int(made)} Personen unterwegs. {OUTBOX}",
+        )
+    if no.button("Abbrechen", key="cta_send_cancel"):
+        st.session_state.pop("cta_confirm", None)
+        st.rerun()
+
+
 def _draft(c: calls.CallInfo) -> None:
     with st.expander("Entwurf bearbeiten"):
         if st.session_state.get("cta_edit_loaded") != c.id:  # another draft chosen: load it into the form
@@ -84,20 +143,35 @@ def _draft(c: calls.CallInfo) -> None:
         call_form.call_form("cta_edit", levels, land_names, kv_names)
         st.button("Entwurf speichern", key="cta_update", on_click=_update, args=(c.id,))
         appctx.errors("cta_edit")
+    if st.button(
+        "Testmail an mich",
+        icon=":material/forward_to_inbox:",
+        key="cta_test_mail",
+        help="Schickt dir den Entwurf so, wie ihn die Empfänger:innen bekommen, an die E-Mail-Adresse "
+        "deines Kontos. Das zählt nicht als Versand.",
+    ):
+        appctx.act(
+            calls.send_test_mail,
+            c.id,
+            success=f"Die Testmail an deine eigene Adresse liegt im Postausgang. {OUTBOX} "
+            "Der Aufruf bleibt ein Entwurf.",
+        )
     st.caption("Gezählt wird beim Klick und beim Senden noch einmal: Weicht die Zahl ab, wird nichts gesendet.")
     if st.button("Empfänger:innen zählen", icon=":material/preview:", key="cta_preview"):
-        st.session_state["cta_preview_data"] = (c.id, appctx.read(calls.preview, c.id))
+        st.session_state.pop("cta_confirm", None)
+        with st.spinner("Empfänger:innen werden gezählt …"):
+            st.session_state["cta_preview_data"] = (c.id, appctx.read(calls.preview, c.id))
     stored = st.session_state.get("cta_preview_data")
     if stored and stored[0] == c.id:
         pv = stored[1]
         metric_row([("Empfänger:innen", pv.recipients), ("ausgelassen (Limit erreicht)", pv.at_limit)])
+        if pv.recipients:
+            _by_kv(pv)
         if not pv.sample.empty:
-            st.dataframe(pv.sample, hide_index=True, width="stretch")
-        if pv.recipients and st.button(f"An {pv.recipients} Personen senden", type="primary", key="cta_send"):
-            st.session_state.pop("cta_preview_data", None)
-            appctx.act(
-                calls.send, c.id, pv.recipients, success=lambda n: f"Der Aufruf ist an {n} Personen unterwegs. {OUTBOX}"
-            )
+            with st.expander(f"Stichprobe: {len(pv.sample)} der Empfänger:innen"):
+                st.dataframe(pv.sample, hide_index=True, width="stretch")
+        if pv.recipients:
+            _send_step(c, pv)
     if st.button("Entwurf löschen", key="cta_delete"):
         appctx.act(calls.delete_draft, c.id, success="Entwurf gelöscht.")
 

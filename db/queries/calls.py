@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Integer, Select, String, and_, case, exists, func, insert, literal, or_, select, text
 from sqlalchemy.orm import Session
 
-from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Land, MailOutbox
+from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Kreisverband, Land, MailOutbox
 from db.queries.common.staging import staged
 from db.queries.contacts.consent import active_consent_filter
 from db.scope import Scope, apply_area, apply_scope, require_persons
@@ -110,6 +110,22 @@ def audience_counts(
     row = session.execute(select(func.count(), func.coalesce(func.sum(sub.c.at_limit), 0))).one()
     total, capped = int(row[0]), int(row[1])
     return total - capped, capped
+
+
+def audience_by_kv(
+    session: Session, scope: Scope, call: CallToAction, since: datetime, max_calls: int
+) -> list[tuple[str, str, int]]:
+    """The recipients per Kreisverband: (KV name, Land name, count), the largest first; they add up to audience_counts."""
+    sub = audience_select(scope, call, since, max_calls, Contact.kv_id.label("kv_id")).subquery()
+    stmt = (
+        select(Kreisverband.name, Land.name, func.count())
+        .select_from(sub)
+        .join(Kreisverband, Kreisverband.id == sub.c.kv_id)
+        .join(Land, Land.code == Kreisverband.land_code)
+        .group_by(Kreisverband.id, Kreisverband.name, Land.name)
+        .order_by(func.count().desc(), Kreisverband.name)
+    )
+    return [(kv, land, int(n)) for kv, land, n in session.execute(stmt).all()]
 
 
 def audience_sample(

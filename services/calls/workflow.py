@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from db.models import CallToAction, Kreisverband
+from db.models import CallToAction, Kreisverband, User
 from db.queries import calls as q
 from db.types import utcnow
 from domain.enums import TOPICS
@@ -24,6 +24,7 @@ from domain.formatting import BERLIN, format_date, format_datetime
 from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
+from services.mail.outbox import enqueue, valid_address
 
 MODES = {"online": "online", "on_site": "vor Ort"}
 REGION_LEVELS = {"national": "bundesweit", "land": "Land", "kv": "Kreisverband"}
@@ -78,6 +79,7 @@ class AudiencePreview:
     recipients: int
     at_limit: int
     sample: pd.DataFrame
+    by_kv: pd.DataFrame  # Kreisverband, Land, Empfänger:innen; the largest first, adding up to recipients
 
 
 def _info(c: CallToAction) -> CallInfo:
@@ -267,7 +269,14 @@ def preview(session: Session, scope: Scope, call_id: int, now: datetime | None =
     call = load(session, scope, call_id)
     since = (now or utcnow()) - WINDOW
     recipients, at_limit = q.audience_counts(session, scope, call, since, _max_calls())
-    return AudiencePreview(recipients, at_limit, q.audience_sample(session, scope, call, since, _max_calls()))
+    # Everyone who may open this page works with persons in their area (DESIGN §3.1); the counts
+    # per KV are the same people the sample lists, so no small-cell suppression applies here
+    # (that is for leitung, who does not see calls at all).
+    by_kv = pd.DataFrame(
+        q.audience_by_kv(session, scope, call, since, _max_calls()),
+        columns=["Kreisverband", "Land", "Empfänger:innen"],
+    )
+    return AudiencePreview(recipients, at_limit, q.audience_sample(session, scope, call, since, _max_calls()), by_kv)
 
 
 def mail_text(call: CallInfo | CallToAction) -> str:
@@ -281,6 +290,46 @@ def mail_text(call: CallInfo | CallToAction) -> str:
         lines.append(f"Mehr dazu: {call.link}")
     lines += ["", "Solidarische Grüße", "dein Linksaktiv-Team", "", "--", FOOTER]
     return "\n".join(lines)
+
+
+NO_OWN_ADDRESS = (
+    "In deinem Konto ist keine E-Mail-Adresse eingetragen, an die die Testmail gehen kann. "
+    "Trag sie unter „Mein Konto“ ein oder bitte die Administration, sie einzutragen."
+)
+
+
+def send_test_mail(session: Session, scope: Scope, call_id: int) -> int:
+    """Queue the call, as a recipient would get it, to the logged-in user's own address; audited.
+
+    It is not a sending of the call: no delivery, no timeline entry, nothing counts towards the
+    30-day limit, and the call stays a draft. Returns the outbox id.
+    """
+    call = load(session, scope, call_id)
+    user = session.get(User, scope.user_id) if scope.user_id is not None else None
+    address = (user.email or "").strip() if user is not None else ""
+    if not address:
+        raise ValidationError(NO_OWN_ADDRESS)
+    if not valid_address(address):
+        raise ValidationError(
+            "Die E-Mail-Adresse in deinem Konto ist ungültig. Lass sie unter „Mein Konto“ "
+            "oder von der Administration berichtigen.",
+            detail=address,
+        )
+    first_name = (user.display_name or user.username or "").split(maxsplit=1)[:1]
+    # A service mail to a staff member's own account address: no Linksaktive:r, so no consent.
+    mail = enqueue(
+        session,
+        address,
+        call.title,
+        f"Hallo {''.join(first_name)}{mail_text(call)}",
+        "service",
+        "call_test",
+        call.id,
+    )
+    session.flush()
+    audit.record(session, scope, "call_test_mail", "call_to_action", call.id, mail_id=mail.id)
+    session.commit()
+    return mail.id
 
 
 def send(session: Session, scope: Scope, call_id: int, expected: int, now: datetime | None = None) -> int:

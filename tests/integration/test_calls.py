@@ -325,3 +325,106 @@ def test_sender_drops_mail_when_consent_was_withdrawn(empty_engine, smtp_server)
             s.scalars(select(Activity.note).where(Activity.contact_id == gone_id).order_by(Activity.id.desc())).first()
             == "nicht gesendet (Einwilligung widerrufen): Mietendemo"
         )
+
+
+def _kv_of_contacts(session, ids) -> dict[str, int]:
+    """Brute force: recipients per KV name."""
+    from db.models import Kreisverband
+
+    out: dict[str, int] = {}
+    for (name,) in session.execute(
+        select(Kreisverband.name).join(Contact, Contact.kv_id == Kreisverband.id).where(Contact.id.in_(ids))
+    ):
+        out[name] = out.get(name, 0) + 1
+    return out
+
+
+def test_preview_splits_the_recipients_by_kv(session):
+    team = user_scope(session, "team")
+    cid = calls.create_call(session, team, _form(topics=("miete", "pflege")))
+    pv = calls.preview(session, team, cid, now=NOW)
+    assert list(pv.by_kv.columns) == ["Kreisverband", "Land", "Empfänger:innen"]
+    assert int(pv.by_kv["Empfänger:innen"].sum()) == pv.recipients
+    assert list(pv.by_kv["Empfänger:innen"]) == sorted(pv.by_kv["Empfänger:innen"], reverse=True)
+    expected = _kv_of_contacts(session, _expected(session, ["miete", "pflege"]))
+    assert dict(zip(pv.by_kv["Kreisverband"], pv.by_kv["Empfänger:innen"])) == expected
+    assert pv.by_kv["Land"].nunique() > 1
+
+    # Land staff see only their Land's KVs, even for a national call's audience they may not send.
+    land = user_scope(session, "lv-sachsen")
+    lcid = calls.create_call(session, land, _form(region_level="land", land_code="14", topics=("miete", "pflege")))
+    lpv = calls.preview(session, land, lcid, now=NOW)
+    assert set(lpv.by_kv["Land"]) == {"Sachsen"} and int(lpv.by_kv["Empfänger:innen"].sum()) == lpv.recipients
+    assert dict(zip(lpv.by_kv["Kreisverband"], lpv.by_kv["Empfänger:innen"])) == _kv_of_contacts(
+        session, _expected(session, ["miete", "pflege"], land="14")
+    )
+
+
+def test_preview_by_kv_leaves_out_those_at_the_limit(session, monkeypatch):
+    team = user_scope(session, "team")
+    first = calls.create_call(session, team, _form(title="Erster Aufruf"))
+    n = calls.preview(session, team, first, now=NOW).recipients
+    calls.send(session, team, first, n, now=NOW)
+    monkeypatch.setattr(calls, "_max_calls", lambda: 1)
+    second = calls.create_call(session, team, _form(title="Zweiter Aufruf"))
+    pv = calls.preview(session, team, second, now=NOW + timedelta(days=1))
+    assert pv.recipients == 0 and pv.at_limit == n and pv.by_kv.empty
+
+
+def test_test_mail_goes_to_my_address_and_is_not_a_sending(session):
+    from db.models import User
+
+    kv = user_scope(session, "kv-leipzig")
+    kv_id = session.scalar(select(User.kv_id).where(User.username == "kv-leipzig"))
+    cid = calls.create_call(session, kv, _form(title="Zeitung verteilen", region_level="kv", kv_id=kv_id))
+    before = calls.preview(session, kv, cid, now=NOW)
+    mail_id = calls.send_test_mail(session, kv, cid)
+    mail = session.get(MailOutbox, mail_id)
+    assert (mail.to_addr, mail.subject, mail.purpose, mail.contact_id) == (
+        "kv-leipzig@example.org",
+        "Zeitung verteilen",
+        "service",
+        None,
+    )
+    assert (mail.ref_type, mail.ref_id, mail.status) == ("call_test", cid, "queued")
+    call = session.get(CallToAction, cid)
+    assert mail.body == "Hallo KV" + calls.mail_text(call)  # what a recipient reads, with this name
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "call_test_mail", AuditEvent.object_id == str(cid))
+    ).one()
+    assert event.user_id == kv.user_id and event.details == {"mail_id": mail_id}
+    # Not a sending: still a draft, nobody reached, the audience and its limit unchanged.
+    assert call.sent_at is None and _delivered(session, cid) == set()
+    after = calls.preview(session, kv, cid, now=NOW)
+    assert (after.recipients, after.at_limit) == (before.recipients, before.at_limit)
+    assert calls.send(session, kv, cid, before.recipients, now=NOW) == before.recipients
+
+
+def test_test_mail_needs_my_address_and_my_area(session):
+    from db.models import User
+
+    kv = user_scope(session, "kv-goerlitz")
+    kv_id = session.scalar(select(User.kv_id).where(User.username == "kv-goerlitz"))
+    cid = calls.create_call(session, kv, _form(region_level="kv", kv_id=kv_id))
+    session.execute(User.__table__.update().where(User.username == "kv-goerlitz").values(email=""))
+    mails = session.scalar(select(func.count()).select_from(MailOutbox))
+    with pytest.raises(ValidationError, match="keine E-Mail-Adresse.*„Mein Konto“.*Administration"):
+        calls.send_test_mail(session, kv, cid)
+    # Another KV's draft is not there for kv-leipzig.
+    with pytest.raises(NotFoundError):
+        calls.send_test_mail(session, user_scope(session, "kv-leipzig"), cid)
+    assert session.scalar(select(func.count()).select_from(MailOutbox)) == mails
+
+
+def test_sender_delivers_the_test_mail_without_consent(empty_engine, smtp_server):
+    ctl, inbox = smtp_server
+    seed_demo(empty_engine, contacts=200, seed=11)
+    with make_session_factory(empty_engine)() as s:
+        team = user_scope(s, "team")
+        cid = calls.create_call(s, team, _form(title="Probe"))
+        calls.send_test_mail(s, team, cid)
+    report = deliver_due(empty_engine, _settings(ctl.port), now=NOW)
+    assert (report.sent, report.dropped) == (1, 0)
+    [(rcpt, msg)] = inbox.messages
+    assert rcpt == ["team@example.org"] and msg["Subject"] == "Probe"
+    assert msg.get_content().replace("\r\n", "\n").startswith("Hallo Linksaktiv-Team,\n\nKomm zur Demo")
