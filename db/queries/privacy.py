@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import (
     Activity,
     Assignment,
+    AuditEvent,
     CallDelivery,
     CallToAction,
     CampaignLead,
@@ -232,4 +233,20 @@ def active_assignment_ids(session: Session, offer_ids: list[int]) -> list[int]:
                 Assignment.offer_id.in_(offer_ids), Assignment.status.in_(ACTIVE_ASSIGNMENT_STATUSES)
             )
         )
+    )
+
+
+def access_exported(session: Session, request_id: int) -> bool:
+    """Whether an access export was made for the request (its audit event exists)."""
+    return (
+        session.scalar(
+            select(AuditEvent.id)
+            .where(
+                AuditEvent.object_type == "data_subject_request",
+                AuditEvent.object_id == str(request_id),
+                AuditEvent.action == "dsr_access_exported",
+            )
+            .limit(1)
+        )
+        is not None
     )
