@@ -26,12 +26,23 @@ def _search(query: str, page: int):
     return appctx.read(contacts.search_contacts, query, page)
 
 
-def _keep_export(rid: int):
-    def then(result: tuple[bytes, str]) -> None:
-        payload, name = result
-        st.session_state["dsr_export"] = (payload, name, rid)
+def _keep_export(export: dsr_access.AccessExport) -> None:
+    # Both files of the export, until each is downloaded or the request is marked as sent.
+    st.session_state["dsr_export"] = {
+        "rid": export.request_id,
+        "pdf": (export.pdf, export.pdf_name),
+        "json": (export.json, export.json_name),
+    }
 
-    return then
+
+def _drop_file(kind: str):
+    def drop() -> None:
+        export = st.session_state.get("dsr_export") or {}
+        export.pop(kind, None)
+        if not {"pdf", "json"} & set(export):
+            st.session_state.pop("dsr_export", None)
+
+    return drop
 
 
 with st.expander("Neue Anfrage erfassen", icon=":material/add:"):
@@ -90,17 +101,21 @@ else:
     st.info("Keine Anfragen in dieser Auswahl.")
 
 if export := st.session_state.get("dsr_export"):
-    data, name, rid = export
-    # The export is personal data: once downloaded it is dropped from the server session.
-    st.download_button(
-        f"Auskunft Nr. {rid} herunterladen (JSON)",
-        data,
-        file_name=name,
-        mime="application/json",
-        key="dsr_download",
-        icon=":material/download:",
-        on_click=lambda: st.session_state.pop("dsr_export", None),
-    )
+    # The export is personal data: each file is dropped from the server session once downloaded.
+    files = {"pdf": ("PDF", "application/pdf"), "json": ("JSON", "application/json")}
+    cols = st.columns(2)
+    for col, (kind, (label, mime)) in zip(cols, files.items(), strict=True):
+        if kind in export:
+            data, name = export[kind]
+            col.download_button(
+                f"Auskunft Nr. {export['rid']} als {label} herunterladen",
+                data,
+                file_name=name,
+                mime=mime,
+                key=f"dsr_download_{kind}",
+                icon=":material/download:",
+                on_click=_drop_file(kind),
+            )
 
 st.subheader("Anfrage bearbeiten")
 if not open_rows:
@@ -118,21 +133,44 @@ rid = st.selectbox(
 req = by_id[rid]
 if req.kind == "access":
     st.write(
-        "Erzeugt eine JSON-Datei mit allem, was über die Person gespeichert ist: Stammdaten, Themen, "
-        "jede Einwilligung, Zeitleiste, Zeitungsbestellungen mit Versandadresse, Hilfsangebote, "
+        "Erzeugt die Auskunft als lesbares PDF und als JSON-Datei (gleicher Inhalt, deutsch): Stammdaten, "
+        "Themen, jede Einwilligung, Zeitleiste, Zeitungsbestellungen mit Versandadresse, Hilfsangebote, "
         "Vermittlungen, Freigaben, Aktionsaufrufe, Mails und Datenschutz-Anfragen."
     )
     st.caption(
-        "Erzeugen markiert die Anfrage als erledigt und wird im Audit-Log vermerkt. "
-        "Schick die Datei nur auf einem sicheren Weg an die Person."
+        "Schick die Dateien nur auf einem sicheren Weg an die Person. Erledigt ist die Anfrage erst, "
+        "wenn du sie als versendet markierst; beides steht im Audit-Log."
     )
-    if st.button("Auskunft erzeugen", key="dsr_access", type="primary"):
-        # Building the export is the audited step that completes the request, so it is an action.
+    made = appctx.read(dsr_access.export_made, rid)
+    make_col, sent_col = st.columns(2)
+    if make_col.button(
+        "Auskunft erneut erzeugen" if made else "Auskunft erzeugen",
+        key="dsr_access",
+        type="secondary" if made else "primary",
+        icon=":material/description:",
+    ):
         appctx.act(
             dsr_access.build_access_export,
             rid,
-            then=_keep_export(rid),
-            success=f"Auskunft Nr. {rid} ist erzeugt und die Anfrage erledigt.",
+            then=_keep_export,
+            success=(
+                f"Auskunft Nr. {rid} ist erzeugt (PDF und JSON). Lade sie herunter, schick sie der Person "
+                "und markiere die Anfrage dann als versendet."
+            ),
+        )
+    if sent_col.button(
+        "Als versendet markieren",
+        key="dsr_access_sent",
+        type="primary" if made else "secondary",
+        disabled=not made,
+        icon=":material/send:",
+        help=None if made else "Erzeuge zuerst die Auskunft.",
+    ):
+        appctx.act(
+            dsr_access.mark_access_sent,
+            rid,
+            then=lambda _: st.session_state.pop("dsr_export", None),
+            success=f"Auskunft Nr. {rid} ist als versendet markiert; die Anfrage ist erledigt.",
         )
 elif req.kind == "erasure":
     plan = appctx.read(dsr_erasure.plan, rid)

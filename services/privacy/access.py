@@ -1,8 +1,12 @@
-"""Art. 15 access: one JSON document with everything stored about a person (admin, audited)."""
+"""Art. 15 access: everything stored about a person, in German, as JSON and as a readable PDF (admin, audited).
+
+Making the files does not close the request: it is done when staff mark it as sent (mark_access_sent).
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -10,13 +14,30 @@ from sqlalchemy.orm import Session
 from db.queries import privacy as q
 from db.queries.contacts import search as contact_queries
 from db.types import utcnow
-from domain.enums import CHANNELS, PURPOSES, TOPICS
-from domain.errors import NotFoundError
+from domain.enums import (
+    ACTIVITY_KINDS,
+    ASSIGNMENT_STATUSES,
+    AVAILABILITY,
+    CHANNELS,
+    MAIL_STATUSES,
+    ORDER_STATUSES,
+    PURPOSES,
+    SKILLS,
+    SOURCES,
+    STATUSES,
+    TOPICS,
+)
+from domain.errors import ConflictError, NotFoundError
+from domain.formatting import format_date, format_datetime
 from services.core import audit
 from services.core.scope import Scope, require_action
+from services.mail.outbox import CANCEL_REASONS
+from services.privacy.access_pdf import access_pdf
 from services.privacy.requests import KINDS, close, load_open
+from services.privacy.requests import STATUSES as REQUEST_STATUSES
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: German keys and values, Berlin times, PDF beside the JSON
+CONTROLLER = "Linksaktiv Cockpit"
 
 
 def _iso(value):
@@ -196,25 +217,263 @@ def collect(session: Session, contact_id: int) -> dict:
     }
 
 
-def build_access_export(session: Session, scope: Scope, request_id: int) -> tuple[bytes, str]:
-    """The Art. 15 export of an open access request as UTF-8 JSON; marks it done; audited (commits)."""
+# ---- The German document: section by section, field by field (key in collect() → German label, kind).
+# Kinds: "text" as stored, "date" 24.12.2026, "datetime" 24.12.2026, 18:30 (Berlin), "bool" ja/nein,
+# a dict of German labels for codes, "skills"/"availability" lists of codes, "number" as stored.
+MAIL_STATUS_LABELS = {**MAIL_STATUSES, "cancelled": "nicht versandt"}
+MAIL_PURPOSES = {**PURPOSES, "service": "Mitteilung zur Mithilfe"}
+ACTIVITY_REFS = {
+    "call_to_action": "Aktionsaufruf",
+    "dispatch_order": "Zeitungsbestellung",
+    "volunteer_offer": "Hilfsangebot",
+    "assignment": "Vermittlung",
+    "contact": "zusammengeführter Eintrag",
+}
+SHARE_REASONS = {"volunteer_handover": "Übergabe als Helfer:in"}
+CALL_RESPONSES = {"accepted": "zugesagt", "declined": "abgesagt", "attended": "teilgenommen"}
+
+CONTACT_FIELDS = (
+    ("id", "Nummer", "number"),
+    ("first_name", "Vorname", "text"),
+    ("last_name", "Nachname", "text"),
+    ("email", "E-Mail", "text"),
+    ("phone", "Telefon", "text"),
+    ("street", "Straße", "text"),
+    ("plz", "PLZ", "text"),
+    ("city", "Ort", "text"),
+    ("kreis", "Kreis", "text"),
+    ("kreis_ags", "Kreisschlüssel", "text"),
+    ("kreisverband", "Kreisverband", "text"),
+    ("land", "Bundesland", "text"),
+    ("status", "Status", STATUSES),
+    ("contact_since", "Kontakt seit", "date"),
+    ("active_since", "Aktiv seit", "date"),
+    ("member_since", "Mitglied seit", "date"),
+    ("source", "Quelle", SOURCES),
+    ("created_at", "Angelegt am", "datetime"),
+    ("updated_at", "Zuletzt geändert am", "datetime"),
+)
+
+# (key in collect(), German section title, fields)
+SECTIONS = (
+    (
+        "consents",
+        "Einwilligungen",
+        (
+            ("id", "Nummer", "number"),
+            ("purpose", "Zweck", PURPOSES),
+            ("channel", "Kanal", CHANNELS),
+            ("granted_at", "Erteilt am", "datetime"),
+            ("withdrawn_at", "Widerrufen am", "datetime"),
+            ("source", "Quelle", SOURCES),
+            ("evidence", "Nachweis", "text"),
+        ),
+    ),
+    (
+        "activities",
+        "Zeitleiste",
+        (
+            ("id", "Nummer", "number"),
+            ("kind", "Art", ACTIVITY_KINDS),
+            ("occurred_at", "Zeitpunkt", "datetime"),
+            ("note", "Notiz", "text"),
+            ("ref_type", "Bezug", ACTIVITY_REFS),
+            ("ref_id", "Bezug Nr.", "number"),
+        ),
+    ),
+    (
+        "dispatch_orders",
+        "Zeitungsbestellungen",
+        (
+            ("id", "Nummer", "number"),
+            ("edition_title", "Ausgabe", "text"),
+            ("copies", "Exemplare", "number"),
+            ("status", "Status", ORDER_STATUSES),
+            ("ship_name", "Name auf der Sendung", "text"),
+            ("ship_street", "Straße", "text"),
+            ("ship_plz", "PLZ", "text"),
+            ("ship_city", "Ort", "text"),
+            ("free_shipping", "Versandkostenfrei", "bool"),
+            ("override_reason", "Begründung", "text"),
+            ("tracking_number", "Sendungsnummer", "text"),
+            ("requested_at", "Angefragt am", "datetime"),
+            ("approved_at", "Freigegeben am", "datetime"),
+            ("packed_at", "Gepackt am", "datetime"),
+            ("shipped_at", "Versandt am", "datetime"),
+            ("delivered_at", "Zugestellt am", "datetime"),
+            ("cancelled_at", "Storniert am", "datetime"),
+            ("returned_at", "Zurückgekommen am", "datetime"),
+        ),
+    ),
+    (
+        "volunteer_offers",
+        "Hilfsangebote",
+        (
+            ("id", "Nummer", "number"),
+            ("skills", "Tätigkeiten", "skills"),
+            ("availability", "Verfügbarkeit", "availability"),
+            ("travel_radius_km", "Umkreis (km)", "number"),
+            ("period_start", "Von", "date"),
+            ("period_end", "Bis", "date"),
+            ("hours_per_week", "Stunden pro Woche", "number"),
+            ("note", "Notiz", "text"),
+            ("created_at", "Erfasst am", "datetime"),
+            ("withdrawn_at", "Zurückgezogen am", "datetime"),
+        ),
+    ),
+    (
+        "assignments",
+        "Vermittlungen",
+        (
+            ("id", "Nummer", "number"),
+            ("offer_id", "Hilfsangebot Nr.", "number"),
+            ("lead_id", "Bedarf Nr.", "number"),
+            ("lead_kreisverband", "Kreisverband des Bedarfs", "text"),
+            ("skill", "Tätigkeit", SKILLS),
+            ("status", "Status", ASSIGNMENT_STATUSES),
+            ("score", "Passung", "number"),
+            ("distance_km", "Entfernung (km)", "number"),
+            ("reason", "Begründung", "text"),
+            ("proposed_at", "Vorgeschlagen am", "datetime"),
+            ("contacted_at", "Kontaktiert am", "datetime"),
+            ("confirmed_at", "Bestätigt am", "datetime"),
+            ("declined_at", "Abgelehnt am", "datetime"),
+            ("cancelled_at", "Storniert am", "datetime"),
+        ),
+    ),
+    (
+        "contact_shares",
+        "Freigaben für andere Kreisverbände",
+        (
+            ("id", "Nummer", "number"),
+            ("kreisverband", "Kreisverband", "text"),
+            ("reason", "Grund", SHARE_REASONS),
+            ("ref_id", "Bezug Nr.", "number"),
+            ("granted_at", "Freigegeben am", "datetime"),
+            ("revoked_at", "Zurückgenommen am", "datetime"),
+        ),
+    ),
+    (
+        "call_deliveries",
+        "Aktionsaufrufe",
+        (
+            ("id", "Nummer", "number"),
+            ("call_title", "Aufruf", "text"),
+            ("channel", "Kanal", CHANNELS),
+            ("sent_at", "Gesendet am", "datetime"),
+            ("response", "Antwort", CALL_RESPONSES),
+            ("responded_at", "Geantwortet am", "datetime"),
+        ),
+    ),
+    (
+        "campaign_leads_as_contact",
+        "Als Ansprechperson eines Bedarfs",
+        (
+            ("id", "Nummer", "number"),
+            ("contact_name", "Name", "text"),
+            ("contact_email", "E-Mail", "text"),
+            ("contact_phone", "Telefon", "text"),
+            ("plz", "PLZ", "text"),
+            ("period_start", "Von", "date"),
+            ("period_end", "Bis", "date"),
+            ("note", "Notiz", "text"),
+        ),
+    ),
+    (
+        "mails",
+        "E-Mails",
+        (
+            ("id", "Nummer", "number"),
+            ("to_addr", "An", "text"),
+            ("subject", "Betreff", "text"),
+            ("body", "Text", "text"),
+            ("purpose", "Zweck", MAIL_PURPOSES),
+            ("channel", "Kanal", CHANNELS),
+            ("status", "Status", MAIL_STATUS_LABELS),
+            ("cancel_reason", "Grund, warum sie nicht versandt wurde", CANCEL_REASONS),
+            ("created_at", "Erstellt am", "datetime"),
+            ("sent_at", "Gesendet am", "datetime"),
+            ("cancelled_at", "Nicht versandt seit", "datetime"),
+        ),
+    ),
+    (
+        "data_subject_requests",
+        "Datenschutz-Anfragen",
+        (
+            ("id", "Nummer", "number"),
+            ("kind", "Art", KINDS),
+            ("status", "Status", REQUEST_STATUSES),
+            ("received_at", "Eingegangen am", "datetime"),
+            ("completed_at", "Erledigt am", "datetime"),
+            ("note", "Notiz", "text"),
+        ),
+    ),
+)
+
+
+def _value(raw, kind):
+    """One stored value as the German document shows it (None stays None)."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(kind, dict):
+        return kind.get(raw, raw)
+    if kind == "datetime":
+        return format_datetime(datetime.fromisoformat(raw) if isinstance(raw, str) else raw)
+    if kind == "date":
+        return format_date(date.fromisoformat(raw[:10]) if isinstance(raw, str) else raw)
+    if kind == "bool":
+        return "ja" if raw else "nein"
+    if kind == "skills":
+        return [SKILLS.get(s, s) for s in raw]
+    if kind == "availability":
+        return [AVAILABILITY.get(a, a) for a in str(raw).split(",") if a]
+    return raw
+
+
+def _german(record: dict, fields) -> dict:
+    return {label: _value(record.get(key), kind) for key, label, kind in fields}
+
+
+def german_document(data: dict, request_id: int, at: datetime) -> dict:
+    """The German access document from collect()'s data: German keys, labels for codes, Berlin times."""
+    doc = {
+        "Auskunft": {
+            "Anfrage-Nr.": request_id,
+            "Erstellt am": format_datetime(at),
+            "Rechtsgrundlage": "Art. 15 DSGVO",
+            "Verantwortlich": CONTROLLER,
+            "Zeitangaben": "Ortszeit Berlin",
+            "Formatversion": FORMAT_VERSION,
+        },
+        "Stammdaten": _german(data["contact"], CONTACT_FIELDS),
+        "Themen": [t["label"] for t in data["topics"]],
+    }
+    for key, title, fields in SECTIONS:
+        doc[title] = [_german(r, fields) for r in data[key]]
+    return doc
+
+
+@dataclass(frozen=True)
+class AccessExport:
+    """The two files of one access export: the same German content as JSON and as PDF."""
+
+    request_id: int
+    json: bytes
+    json_name: str
+    pdf: bytes
+    pdf_name: str
+
+
+def build_access_export(session: Session, scope: Scope, request_id: int) -> AccessExport:
+    """The Art. 15 export of an open access request as German JSON and PDF; audited (commits), request stays open."""
     require_action(scope, "privacy.requests")
     req = load_open(session, request_id, "access")
     contact_id = req.contact_id
     now = utcnow()
-    close(session, req, "done")  # the request itself appears as done in the export
-    data = {
-        "export": {
-            "format_version": FORMAT_VERSION,
-            "generated_at": now.isoformat(),
-            "request_id": req.id,
-            "legal_basis": "Art. 15 DSGVO",
-            "controller": "Linksaktiv Cockpit",
-            "times": "UTC (ISO 8601)",
-        }
-    }
-    data.update(collect(session, contact_id))
-    payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    data = collect(session, contact_id)
+    doc = german_document(data, req.id, now)
+    payload = json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+    pdf = access_pdf(doc)
     counts = {k: len(v) for k, v in data.items() if isinstance(v, list)}
     audit.record(
         session,
@@ -224,7 +483,26 @@ def build_access_export(session: Session, scope: Scope, request_id: int) -> tupl
         req.id,
         contact_id=contact_id,
         bytes=len(payload),
+        pdf_bytes=len(pdf),
         **counts,
     )
     session.commit()
-    return payload, f"auskunft-{req.id}-{now.strftime('%Y%m%d')}.json"
+    stem = f"auskunft-{req.id}-{now.strftime('%Y%m%d')}"
+    return AccessExport(req.id, payload, f"{stem}.json", pdf, f"{stem}.pdf")
+
+
+def mark_access_sent(session: Session, scope: Scope, request_id: int) -> None:
+    """Close an access request once its export went to the person (after an export was made); audited."""
+    require_action(scope, "privacy.requests")
+    req = load_open(session, request_id, "access")
+    if not q.access_exported(session, req.id):
+        raise ConflictError("Erzeuge zuerst die Auskunft und schick sie der Person; dann markiere sie als versendet.")
+    close(session, req, "done")
+    audit.record(session, scope, "dsr_access_sent", "data_subject_request", req.id, contact_id=req.contact_id)
+    session.commit()
+
+
+def export_made(session: Session, scope: Scope, request_id: int) -> bool:
+    """Whether an access export was made for the request (then it can be marked as sent)."""
+    require_action(scope, "privacy.requests")
+    return q.access_exported(session, int(request_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.engine import make_engine
 from db.models import AuditEvent, Consent, Contact, DataSubjectRequest, Kreis, Plz
 from tests.support.apptest import ROLES_USERS, all_text, open_page
+from tests.support.pdf import pdf_text
 
 PAGE = "pages/admin_dsr.py"
 
@@ -94,7 +96,15 @@ def test_admin_registers_and_erases_with_confirmation(app_db):
     eng.dispose()
 
 
-def test_admin_creates_access_export(app_db):
+def _audits(s, action: str, rid: int) -> int:
+    return s.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == action, AuditEvent.object_id == str(rid))
+    )
+
+
+def test_admin_creates_access_export_as_pdf_and_json_and_marks_it_sent(app_db):
     cid = _person(app_db, "Quappenberg")
     eng = make_engine(app_db)
     with Session(eng) as s:
@@ -103,21 +113,37 @@ def test_admin_creates_access_export(app_db):
         rid = s.scalar(select(DataSubjectRequest.id).where(DataSubjectRequest.contact_id == cid))
     at = open_page(PAGE, "admin")
     at.selectbox(key="dsr_pick_request").set_value(rid).run()
+    assert _button(at, "dsr_access_sent").disabled  # nothing to send before the export exists
+
     _button(at, "dsr_access").click().run()
     assert not at.exception, at.exception
-    data, name, shown_rid = at.session_state["dsr_export"]
-    assert shown_rid == rid and name.endswith(".json") and b"quappenberg@example.org" in data
-    assert "ist erzeugt" in all_text(at)
+    export = at.session_state["dsr_export"]
+    pdf, pdf_name = export["pdf"]
+    data, json_name = export["json"]
+    assert export["rid"] == rid and pdf_name.endswith(".pdf") and json_name.endswith(".json")
+    assert pdf.startswith(b"%PDF") and "Quappenberg" in pdf_text(pdf)
+    doc = json.loads(data)
+    assert doc["Stammdaten"]["E-Mail"] == "quappenberg@example.org" and doc["Stammdaten"]["Quelle"] == "Webformular"
+    assert "ist erzeugt (PDF und JSON)" in all_text(at)
     with Session(eng) as s:
-        assert s.get(DataSubjectRequest, rid).status == "done"
-        assert (
-            s.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(AuditEvent.action == "dsr_access_exported", AuditEvent.object_id == str(rid))
-            )
-            == 1
-        )
+        # Making the files does not finish the request.
+        assert s.get(DataSubjectRequest, rid).status == "open"
+        assert _audits(s, "dsr_access_exported", rid) == 1 and _audits(s, "dsr_access_sent", rid) == 0
+    assert at.selectbox(key="dsr_pick_request").value == rid
+    assert not _button(at, "dsr_access_sent").disabled
+
+    _button(at, "dsr_access_sent").click().run()
+    assert not at.exception, at.exception
+    assert f"Auskunft Nr. {rid} ist als versendet markiert; die Anfrage ist erledigt." in all_text(at)
+    assert "dsr_export" not in at.session_state
+    with Session(eng) as s:
+        req = s.get(DataSubjectRequest, rid)
+        assert req.status == "done" and req.completed_at is not None
+        assert _audits(s, "dsr_access_sent", rid) == 1
+    open_now = (
+        at.selectbox(key="dsr_pick_request").options if any(b.key == "dsr_pick_request" for b in at.selectbox) else []
+    )
+    assert not [o for o in open_now if o.startswith(f"Nr. {rid} ·")]
     eng.dispose()
 
 

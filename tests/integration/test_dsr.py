@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -23,6 +24,7 @@ from db.models import (
 )
 from db.queries.contacts.consent import active_consent_filter
 from db.types import utcnow
+from domain.enums import PURPOSES
 from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.core.scope import Scope
 from services.privacy import (
@@ -38,6 +40,7 @@ from services.privacy import (
     requests as dsr,
 )
 from tests.support.dsr_person import EMAIL, IDENTIFYING, LAST, STREET, make_person
+from tests.support.pdf import pdf_text
 
 ADMIN = Scope(role="admin", user_id=1, username="admin")
 
@@ -124,35 +127,81 @@ def test_erasure_needs_confirmation_and_refuses_an_announced_assignment(session)
     assert session.get(DispatchOrder, p.orders["requested"]).ship_street == STREET
 
 
-def test_access_export_contains_every_related_record(session):
+def _keys(value) -> set[str]:
+    """Every key of a JSON document, at any depth."""
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_access_export_contains_every_related_record_in_german(session):
     p = make_person(session)
     rid = _request(session, p, "access")
-    payload, name = dsr_access.build_access_export(session, ADMIN, rid)
-    data = json.loads(payload.decode("utf-8"))
-    assert name.startswith(f"auskunft-{rid}-") and name.endswith(".json")
-    assert data["contact"]["email"] == EMAIL and data["contact"]["street"] == STREET
-    assert data["contact"]["contact_since"] == "2024-01-05"
-    assert [t["code"] for t in data["topics"]] == ["miete", "pflege"]
-    assert len(data["consents"]) == 6 and data["consents"][0]["granted_at"].startswith("2024-03-01T10:00:00")
-    assert len(data["activities"]) == 2
-    assert {o["status"] for o in data["dispatch_orders"]} == {"delivered", "requested", "approved"}
-    assert all(
-        o["ship_street"] == STREET and o["edition_title"].startswith("DSR-Test") for o in data["dispatch_orders"]
-    )
-    assert [sorted(o["skills"]) for o in data["volunteer_offers"]] == [["infostand", "verteilen"]] * 2
-    assert sorted(a["id"] for a in data["assignments"]) == sorted(p.assignments)
-    assert len(data["contact_shares"]) == 1 and len(data["call_deliveries"]) == 1
-    assert [ld["id"] for ld in data["campaign_leads_as_contact"]] == [p.own_lead_id]
-    assert len(data["mails"]) == 5 and p.other_mail_id not in [m["id"] for m in data["mails"]]
-    assert [(r["id"], r["status"]) for r in data["data_subject_requests"]] == [(rid, "done")]
+    export = dsr_access.build_access_export(session, ADMIN, rid)
+    data = json.loads(export.json.decode("utf-8"))
+    assert export.json_name.startswith(f"auskunft-{rid}-") and export.json_name.endswith(".json")
+    assert export.pdf_name == export.json_name.removesuffix(".json") + ".pdf"
+    assert data["Auskunft"]["Anfrage-Nr."] == rid and data["Auskunft"]["Rechtsgrundlage"] == "Art. 15 DSGVO"
+    person = data["Stammdaten"]
+    assert person["E-Mail"] == EMAIL and person["Straße"] == STREET and person["Nachname"] == LAST
+    assert person["Kontakt seit"] == "05.01.2024"
+    assert data["Themen"] == ["Miete", "Pflege"]
+    consents = data["Einwilligungen"]
+    assert len(consents) == 6 and consents[0]["Erteilt am"] == "01.03.2024, 11:00"  # 10:00 UTC in Berlin
+    assert {c["Zweck"] for c in consents} <= set(PURPOSES.values())  # labels, not codes
+    assert len(data["Zeitleiste"]) == 2
+    assert {o["Status"] for o in data["Zeitungsbestellungen"]} == {"zugestellt", "angefragt", "freigegeben"}
+    assert all(o["Straße"] == STREET and o["Ausgabe"].startswith("DSR-Test") for o in data["Zeitungsbestellungen"])
+    assert [sorted(o["Tätigkeiten"]) for o in data["Hilfsangebote"]] == [["Infostand", "Verteilen"]] * 2
+    assert sorted(a["Nummer"] for a in data["Vermittlungen"]) == sorted(p.assignments)
+    assert len(data["Freigaben für andere Kreisverbände"]) == 1 and len(data["Aktionsaufrufe"]) == 1
+    assert [ld["Nummer"] for ld in data["Als Ansprechperson eines Bedarfs"]] == [p.own_lead_id]
+    assert len(data["E-Mails"]) == 5 and p.other_mail_id not in [m["Nummer"] for m in data["E-Mails"]]
+    assert [(r["Nummer"], r["Status"]) for r in data["Datenschutz-Anfragen"]] == [(rid, "offen")]
+    # No English field name is left: every key is German (capitalised or with a space, umlaut or dot).
+    assert sorted(k for k in _keys(data) if re.fullmatch(r"[a-z_]+", k)) == []
+    text = pdf_text(export.pdf)
+    assert export.pdf.startswith(b"%PDF") and "Auskunft nach Art. 15 DSGVO" in text
+    for shown in (EMAIL, "Gänseblümchenweg 77", "Einwilligungen (6)", "Zeitungsbestellungen (3)", "zugestellt"):
+        assert shown in text, shown
+
+    # Making the files does not close the request; marking it as sent does.
     req = session.get(DataSubjectRequest, rid)
-    assert req.status == "done" and req.completed_at is not None
+    assert req.status == "open" and req.completed_at is None
     ev = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "dsr_access_exported").order_by(AuditEvent.id.desc())
     ).first()
     assert ev.object_id == str(rid) and ev.details["consents"] == 6
+
+    dsr_access.mark_access_sent(session, ADMIN, rid)
+    session.refresh(req)
+    assert req.status == "done" and req.completed_at is not None
+    sent = session.scalars(select(AuditEvent).where(AuditEvent.action == "dsr_access_sent")).all()
+    assert [(e.object_id, e.details["contact_id"]) for e in sent] == [(str(rid), p.contact_id)]
     with pytest.raises(ConflictError):
         dsr_access.build_access_export(session, ADMIN, rid)  # done is done
+    with pytest.raises(ConflictError):
+        dsr_access.mark_access_sent(session, ADMIN, rid)
+
+
+def test_access_request_cannot_be_marked_sent_before_an_export(session):
+    p = make_person(session)
+    rid = _request(session, p, "access")
+    with pytest.raises(ConflictError, match="zuerst die Auskunft"):
+        dsr_access.mark_access_sent(session, ADMIN, rid)
+    assert session.get(DataSubjectRequest, rid).status == "open"
+    # An export of another request does not count for this one.
+    other = session.scalar(select(Contact.id).where(Contact.id != p.contact_id).order_by(Contact.id).limit(1))
+    other_rid = dsr.register_request(session, ADMIN, other, "access")
+    dsr_access.build_access_export(session, ADMIN, other_rid)
+    with pytest.raises(ConflictError):
+        dsr_access.mark_access_sent(session, ADMIN, rid)
+    dsr_access.build_access_export(session, ADMIN, rid)
+    dsr_access.mark_access_sent(session, ADMIN, rid)
+    assert session.get(DataSubjectRequest, rid).status == "done"
+    assert session.get(DataSubjectRequest, other_rid).status == "open"
 
 
 def _active(session, contact_id):
@@ -238,6 +287,7 @@ def test_non_admin_is_refused(session, role):
         lambda: dsr.register_request(session, other, p.contact_id, "access"),
         lambda: dsr.list_requests(session, other),
         lambda: dsr_access.build_access_export(session, other, rid),
+        lambda: dsr_access.mark_access_sent(session, other, rid),
         lambda: dsr_erasure.plan(session, other, rid),
         lambda: dsr_erasure.erase(session, other, rid, "LÖSCHEN"),
         lambda: dsr_objection.carry_out_objection(session, other, rid),

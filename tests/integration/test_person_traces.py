@@ -50,12 +50,12 @@ def test_access_export_finds_mails_and_leads_under_the_old_address(session):
     move_to_new_address(session, team, v.contact_id)
     rid = dsr.register_request(session, ADMIN, v.contact_id, "access")
 
-    data = json.loads(access.build_access_export(session, ADMIN, rid)[0])
+    data = json.loads(access.build_access_export(session, ADMIN, rid).json)
 
-    assert data["contact"]["email"] == NEW_EMAIL
-    to_her = [m for m in data["mails"] if m["to_addr"] == OLD_EMAIL]
-    assert {m["purpose"] for m in to_her} == {"volunteering", "call_to_action"}
-    assert any(m["status"] == "sent" and m["body"].startswith(f"Hallo {FIRST}") for m in to_her)
-    assert [ld["id"] for ld in data["campaign_leads_as_contact"]] == [v.own_lead_id]
+    assert data["Stammdaten"]["E-Mail"] == NEW_EMAIL
+    to_her = [m for m in data["E-Mails"] if m["An"] == OLD_EMAIL]
+    assert {m["Zweck"] for m in to_her} == {"Mithilfe", "Aktionsaufrufe"}
+    assert any(m["Status"] == "gesendet" and m["Text"].startswith(f"Hallo {FIRST}") for m in to_her)
+    assert [ld["Nummer"] for ld in data["Als Ansprechperson eines Bedarfs"]] == [v.own_lead_id]
     # The mails to the lead about her placement are hers too.
-    assert any(m["to_addr"] == "lea.leitung@example.org" for m in data["mails"])
+    assert any(m["An"] == "lea.leitung@example.org" for m in data["E-Mails"])

@@ -8,8 +8,13 @@ import zlib
 
 def _streams(pdf: bytes) -> dict[int, bytes]:
     out = {}
-    for m in re.finditer(rb"(\d+) 0 obj\s*<<((?:(?!endobj).)*?)>>\s*stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        data = m.group(3)
+    for m in re.finditer(rb"(\d+) 0 obj\s*<<((?:(?!endobj).)*?)>>\s*stream\r?\n", pdf, re.S):
+        # Read exactly /Length bytes: compressed data can itself contain "endstream".
+        length = re.search(rb"/Length (\d+)(?![\d ]*\d+ R)", m.group(2))
+        if length:
+            data = pdf[m.end() : m.end() + int(length.group(1))]
+        else:
+            data = pdf[m.end() : pdf.index(b"endstream", m.end())].rstrip(b"\r\n")
         if b"/FlateDecode" in m.group(2):
             data = zlib.decompress(data)
         out[int(m.group(1))] = data
