@@ -158,9 +158,10 @@ with chart:
 with right:
     st.subheader("Weiße Flecken")
     far_label = f"Linksaktive ohne Büro im Umkreis von {format_km(view.reach_km)}"
+    far_help = f"von {format_int(view.total)} Linksaktiven im Gebiet, alle PLZ-Gebiete zusammen"
     if view.suppressed:
-        far_label += " (in PLZ-Gebieten mit mindestens 5)"
-    st.metric(far_label, format_int(view.far_total), help=f"von {format_int(view.total)} Linksaktiven im Gebiet")
+        far_help += "; dieselbe Zahl wie in der Übersicht (ausgeblendet nur, wo sich sonst eine kleine Gruppe herausrechnen ließe)"
+    st.metric(far_label, format_int(view.far_total), help=far_help)
     tab_plz, tab_kreise = st.tabs(["PLZ-Gebiete", "Kreise"])
     clicked_plz = None
     for tab, kind in ((tab_plz, "plz"), (tab_kreise, "kreise")):

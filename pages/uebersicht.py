@@ -12,7 +12,7 @@ from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_date, format_decimal, format_int
 from services.core.settings import get_settings
 from services.overview.figures import build_overview
-from services.overview.laender import build_laender
+from services.overview.laender import FAR_COL, build_laender
 
 user = appctx.guard("pages/uebersicht.py")
 st.title("Übersicht")
@@ -29,7 +29,7 @@ else:
     st.caption("Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen.")
 ov = appctx.read(build_overview, reach_km)
 far_help = f"Linksaktive ohne Geschäftsstelle in Reichweite (weiter als {format_decimal(ov.reach_km)} km)" + (
-    "; gezählt nur PLZ-Gebiete mit mindestens 5 Linksaktiven, wie auf der Karte" if ov.suppressed else ""
+    ", alle PLZ-Gebiete zusammen, dieselbe Zahl wie auf der Karte" if ov.suppressed else ""
 )
 
 for note in ov.notes:
@@ -60,12 +60,15 @@ time_bars(ov.weekly.dropna(), "Woche ab", "Neue Linksaktive")
 
 if user.role in ("admin", "team", "leitung"):
     with st.spinner("Vergleiche die Länder …"):
-        laender, growth = appctx.read(build_laender, fallback=(None, None))
+        laender, growth = appctx.read(build_laender, reach_km, fallback=(None, None))
     if laender is not None:
         st.subheader("Länder im Vergleich (je 10.000 Einwohner:innen)")
         # A hidden count is left out of the chart and reads '< 5' in the table.
         ranked_bars(laender.dropna(subset=["je 10.000 Einw."]), "Land", "je 10.000 Einw.")
-        shown = laender.assign(Linksaktive=[format_int(v) for v in laender["Linksaktive"]])
+        shown = laender.assign(
+            Linksaktive=[format_int(v) for v in laender["Linksaktive"]],
+            **{FAR_COL: [format_int(v) for v in laender[FAR_COL]]},
+        )
         st.dataframe(shown, hide_index=True, width="stretch", column_config=decimal_columns(shown))
         st.subheader("Neue Linksaktive je Land und Monat")
         visible = growth.dropna(subset=["Neue"])

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from db.queries import overview as ov_q
 from db.queries.map import counts as q
 from db.queries.map.counts import ContactFilter
 from domain.enums import SOURCES, STATUSES, TOPICS
@@ -193,12 +194,68 @@ def _offices_near(offices: pd.DataFrame, bounds, reach_km: float) -> pd.DataFram
     return offices[inside]
 
 
+def _offices_key(offices: pd.DataFrame) -> int:
+    return hash(tuple(zip(offices["id"].tolist(), offices["lat"].round(6).tolist(), offices["lon"].round(6).tolist())))
+
+
+def _far_spots(analysed: pd.DataFrame, suppressed: bool) -> pd.DataFrame:
+    far = far_only(analysed)
+    return far[far["count"] >= MIN_COUNT] if suppressed else far  # a hidden PLZ is not shown at all
+
+
+def national_figures(session: Session, scope: Scope, reach_km: float | None = None) -> mf.Protected:
+    """Germany's figures per Kreis, Land and nationally (also without an office in reach, by status and source).
+
+    For leitung (always the configured reach) this is the one protection run that the Karte (every
+    view) and the Übersicht (key figures and Länder) all read, cached while contacts and offices are
+    unchanged; staff with a national scope get the true figures. Refused for a Land or KV scope.
+    """
+    if scope.level != "national":
+        raise PermissionDenied("Die bundesweiten Zahlen gibt es nur für bundesweite Rollen.")
+    suppressed = not scope.sees_persons
+    reach = get_settings().reach
+    reach_km = reach.for_scope(scope.sees_persons, reach.default_km if reach_km is None else reach_km)
+    f = ContactFilter()
+    base_key = _base_key(session, scope, f)
+    offices = q.active_offices(session)
+
+    def compute() -> mf.Protected:
+        kreise = q.kreise(session)
+        per_plz = q.plz_places(session).merge(plz_counts(session, scope, f, base_key), on="plz", how="left")
+        per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
+        analysed = analyse(per_plz, offices, reach_km)
+        spots = [mf.spot(r, [], suppressed) for r in _far_spots(analysed, suppressed).to_dict("records")]
+        rows = [mf.kreis(r) for r in kreis_summary(analysed, kreise, offices, reach_km).to_dict("records")]
+        by_status = {st: int(per_plz[st].sum()) for st in STATUSES}
+        by_source = {k: int(v) for k, v in ov_q.counts_by_source(session, scope).items() if k in SOURCES}
+        if suppressed:
+            return mf.protect_national(rows, spots, by_status, by_source)
+        laender: dict[str, list[dict]] = {}
+        for k in rows:
+            laender.setdefault(k["land_code"], []).append(k)
+        return mf.Protected(
+            kreis={k["ags"]: k["count"] for k in rows},
+            seen=mf.visible_circles(spots),
+            land={c: sum(k["count"] for k in ks) for c, ks in laender.items()},
+            total=sum(k["count"] for k in rows),
+            land_far={c: sum(k["far_count"] for k in ks) for c, ks in laender.items()},
+            far=sum(k["far_count"] for k in rows),
+            by_status=by_status,
+            by_source=by_source,
+        )
+
+    # suppressed in the key: team and leitung share the area key, never these figures.
+    key = ("national", suppressed, *base_key, float(reach_km), _offices_key(offices))
+    return _cache.get_or_compute(key, compute)
+
+
 def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float, background: bool = False) -> MapView:
     """All data of the Karte for the scope and filter; for leitung every count passes suppression.
 
     leitung gets one fixed view (configured reach, no filter but the Land): comparing views with
-    another reach or filter would reveal small groups. background=True: topic splits missing from
-    the cache are computed in a thread (topics_pending).
+    another reach or filter would reveal small groups. Its figures come from the one national
+    protection run (national_figures) that the Übersicht reads as well. background=True: topic
+    splits missing from the cache are computed in a thread (topics_pending).
     """
     suppressed = not scope.sees_persons
     reach = get_settings().reach
@@ -221,9 +278,7 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     per_plz = places.merge(counts, on="plz", how="left")
     per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
     analysed = analyse(per_plz, offices, reach_km)
-    far = far_only(analysed)
-    if suppressed:
-        far = far[far["count"] >= MIN_COUNT]  # a hidden PLZ is not shown at all
+    far = _far_spots(analysed, suppressed)
     topics = _topics(session, scope, count_f, far["plz"].tolist(), base_key, background)
     by_kreis = kreis_summary(analysed, kreise, offices, reach_km)
     pending, topics = topics is None, topics or {}
@@ -232,7 +287,8 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     total, far_total = int(per_plz["count"].sum()), int(far["count"].sum())
     heat_rows = analysed
     if suppressed:
-        kreis_rows, total, far_total = mf.protect_kreise(kreis_rows, spots, f.land_code)
+        prot = national_figures(session, scope, reach_km)
+        kreis_rows, total, far_total = mf.protect_kreise(kreis_rows, prot, f.land_code)
         keep = set(kreise.loc[kreise["land_code"] == f.land_code, "ags"]) if f.land_code else None
         if keep is not None:
             kreise = kreise[kreise["ags"].isin(keep)]

@@ -2,46 +2,148 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
 from domain.enums import STATUSES
 from services.privacy.suppression import (
     MIN_COUNT,
+    protect,
     quantile_classes,
     suppress_breakdown,
-    suppress_hierarchy,
     suppress_value,
 )
 
 TOP_TOPICS = 3
 
 
-def protect_kreise(kreis_rows: list[dict], spots: list[dict], land: str | None) -> tuple[list[dict], int | None, int]:
-    """leitung's Kreis figures: far = sum of the visible circles; totals protected (suppress_hierarchy).
+@dataclass(frozen=True)
+class Protected:
+    """leitung's national figures from one protection run, shown by the Karte and the Übersicht alike (None = hidden).
 
-    Germany's total, every Land's total (the Land view) and every Kreis are protected together: the
-    national total is the sum of the Länder, so a small Land must not follow from the other fifteen.
+    kreis: each Kreis's Linksaktive; seen: per Kreis the sum of its visible white-spot circles (always
+    shown); land / total: Linksaktive per Land and in Germany; land_far / far: the true number without
+    an office in reach (every PLZ, also those under 5); by_status / by_source: Germany's breakdowns.
     """
-    far_by = {}
+
+    kreis: dict[str, int | None]
+    seen: dict[str, int]
+    land: dict[str, int | None]
+    total: int | None
+    land_far: dict[str, int | None]
+    far: int | None
+    by_status: dict[str, int | None] = field(default_factory=dict)
+    by_source: dict[str, int | None] = field(default_factory=dict)
+
+
+def visible_circles(spots: list[dict]) -> dict[str, int]:
+    """Per Kreis the people in its white-spot circles that the map shows (a hidden circle is not seen)."""
+    seen: dict[str, int] = {}
     for sp in spots:
-        far_by[sp["kreis_ags"]] = far_by.get(sp["kreis_ags"], 0) + sp["count"]
-    cells, groups = {}, {"": []}
-    for k in kreis_rows:
-        far = far_by.get(k["ags"], 0)
-        cells[k["ags"]] = (k["count"], k["count"] - far)
-        k["far_count"] = far or None  # 0 is below 5 as well: shown as hidden, like every small count
-        groups[""].append(k["ags"])
-        groups.setdefault(k["land_code"], []).append(k["ags"])
-    shown, group_totals = suppress_hierarchy(cells, groups, {"": [g for g in groups if g]})
+        if sp["count"] is not None:
+            seen[sp["kreis_ags"]] = seen.get(sp["kreis_ags"], 0) + int(sp["count"])
+    return seen
+
+
+def protect_national(
+    kreise: list[dict], spots: list[dict], by_status: dict[str, int], by_source: dict[str, int]
+) -> Protected:
+    """One run of the secondary suppression (suppression.protect) over every figure leitung sees anywhere.
+
+    kreise: rows of kreis() with the true count and far_count; spots: the (protected) white-spot PLZ
+    of the map; by_status / by_source: Germany's counts. Lines: a Kreis = its visible circles + its
+    far people in hidden PLZ + its people near an office; a Land and Germany over their Kreise and
+    Länder; a Land's (Germany's) far total over the circles and hidden far people of its Kreise, and
+    beside its people near an office; Germany over its statuses (each also beside the circles' split)
+    and over its sources. Because the Übersicht (also its Länder section) and the Karte (every view)
+    read this one result, no figure on one page can be played against a figure on another.
+    """
+    seen = visible_circles(spots)
+    values: dict = {}
+    lines: list = []
+    pooled: list = []
+    laender: dict[str, list[str]] = {}
+    for k in kreise:
+        a, n, far = k["ags"], int(k["count"]), int(k["far_count"])
+        s = seen.get(a, 0)
+        values |= {("cell", a): n, ("seen", a): s, ("frest", a): far - s, ("near", a): n - far}
+        lines.append((("cell", a), [("seen", a), ("frest", a), ("near", a)]))
+        pooled += [("frest", a), ("near", a)]
+        laender.setdefault(k["land_code"], []).append(a)
+    for code, ags in laender.items():
+        values["land", code] = sum(values["cell", a] for a in ags)
+        values["lfar", code] = sum(values["seen", a] + values["frest", a] for a in ags)
+        values["lnear", code] = values["land", code] - values["lfar", code]
+        pooled.append(("lnear", code))
+        lines += [
+            (("land", code), [("cell", a) for a in ags]),
+            (("lfar", code), [p for a in ags for p in (("seen", a), ("frest", a))]),
+            (("land", code), [("lfar", code), ("lnear", code)]),
+        ]
+    total = sum(values["land", c] for c in laender)
+    values |= {("total",): total, ("far",): sum(values["lfar", c] for c in laender)}
+    values["near",] = total - values["far",]
+    pooled.append(("near",))
+    lines += [  # Germany over its Kreise first: a protect step there can save the total over the Länder
+        (("total",), [("cell", k["ags"]) for k in kreise]),
+        (("total",), [("land", c) for c in laender]),
+        (("far",), [("lfar", c) for c in laender]),
+        (("total",), [("far",), ("near",)]),
+    ]
+    pinned = [("seen", k["ags"]) for k in kreise]
+    shown_spots = [sp for sp in spots if sp["count"] is not None]
+    for st in by_status:
+        values["status", st] = int(by_status[st])
+        values["sseen", st] = sum(int(sp.get(st) or 0) for sp in shown_spots)
+        values["srest", st] = max(0, values["status", st] - values["sseen", st])
+        pinned.append(("sseen", st))
+        pooled.append(("srest", st))
+        lines.append((("status", st), [("sseen", st), ("srest", st)]))
+    if by_status:
+        lines.append((("total",), [("status", st) for st in by_status]))
+    for src in by_source:
+        values["source", src] = int(by_source[src])
+    values["srcrest",] = max(0, total - sum(int(v) for v in by_source.values()))
+    pooled.append(("srcrest",))
+    lines.append((("total",), [*(("source", src) for src in by_source), ("srcrest",)]))
+    hidden = protect(values, lines, pooled=pooled, pinned=pinned)
+
+    def shown(key) -> int | None:
+        return None if key in hidden else int(values[key])
+
+    return Protected(
+        kreis={k["ags"]: shown(("cell", k["ags"])) for k in kreise},
+        seen={k["ags"]: seen.get(k["ags"], 0) for k in kreise},
+        land={c: shown(("land", c)) for c in laender},
+        total=shown(("total",)),
+        land_far={c: shown(("lfar", c)) for c in laender},
+        far=shown(("far",)),
+        by_status={st: shown(("status", st)) for st in by_status},
+        by_source={src: shown(("source", src)) for src in by_source},
+    )
+
+
+def protect_kreise(
+    kreis_rows: list[dict], prot: Protected, land: str | None
+) -> tuple[list[dict], int | None, int | None]:
+    """leitung's Kreis rows of one view (Germany or a Land) with the protected figures; (rows, total, far).
+
+    A Kreis's far figure is the sum of its visible circles (nothing hidden inside it); the area's
+    total and far total are those of the one protection run (protect_national), true where safe.
+    """
     out = []
     for k in kreis_rows:
-        k["count"] = shown[k["ags"]]
+        k["far_count"] = prot.seen.get(k["ags"]) or None  # 0 is below 5 as well: shown as hidden
+        k["count"] = prot.kreis.get(k["ags"])
         if k["count"] is None:
             k["per_10k"] = None
         k["far_share"] = far_share(k["far_count"], k["count"])
         if not land or k["land_code"] == land:
             out.append(k)
-    return out, group_totals[land or ""], sum(k["far_count"] or 0 for k in out) or None
+    if land:
+        return out, prot.land.get(land), prot.land_far.get(land)
+    return out, prot.total, prot.far
 
 
 def far_share(far: int | None, count: int | None) -> float | None:

@@ -15,7 +15,9 @@ from domain.enums import SOURCES, STATUSES, TOPICS
 from services.core.cache import LruCache
 from services.core.scope import Scope
 from services.core.settings import get_settings
-from services.privacy.suppression import MIN_COUNT, hide_small_cells, suppress_breakdown, suppress_value
+from services.map.data import national_figures
+from services.map.figures import Protected
+from services.privacy.suppression import hide_small_cells, suppress_value
 
 WEEKS = 26
 
@@ -83,13 +85,13 @@ def build_overview(session: Session, scope: Scope, reach_km: float, now: datetim
         now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0),
     )
     fig = _cache.get_or_compute(key, lambda: _contact_figures(session, scope, now))
+    if not scope.sees_persons:
+        # The Karte's one protection run: the true national figures where they are safe, and the
+        # same ones hidden on both pages, so that nothing can be subtracted across them.
+        return suppress_overview(fig, national_figures(session, scope, reach_km), reach_km)
     per_plz = fig.per_plz.merge(q.plz_distances(session), on="plz", how="left")
     far = per_plz["km"].isna() | (per_plz["km"] > reach_km)
-    if not scope.sees_persons:
-        # As on the Karte: only PLZ with at least 5 count, so both pages show the same figure. The
-        # true national count would let the Karte's hidden Kreis cells be recomputed (protect_kreise).
-        far &= per_plz["count"] >= MIN_COUNT
-    ov = Overview(
+    return Overview(
         total=sum(fig.by_status.values()),
         by_status=fig.by_status,
         new_7=fig.new_7,
@@ -100,7 +102,6 @@ def build_overview(session: Session, scope: Scope, reach_km: float, now: datetim
         without_office=int(per_plz.loc[far, "count"].sum()),
         reach_km=reach_km,
     )
-    return suppress_overview(ov) if not scope.sees_persons else ov
 
 
 def _contact_figures(session: Session, scope: Scope, now: datetime) -> _ContactFigures:
@@ -117,22 +118,19 @@ def _contact_figures(session: Session, scope: Scope, now: datetime) -> _ContactF
     )
 
 
-def suppress_overview(ov: Overview) -> Overview:
-    """Apply small-group protection to every figure of an Overview (DESIGN §3.2)."""
-    by_status, total = suppress_breakdown(ov.by_status, ov.total)
-    # Sources sum to the total: treat them as parts beside it. Topics overlap, so each alone.
-    by_source, _ = suppress_breakdown(ov.by_source, ov.total)
-    weekly = hide_small_cells(ov.weekly, ("Neue Linksaktive",))
+def suppress_overview(fig: _ContactFigures, prot: Protected, reach_km: float) -> Overview:
+    """leitung's Übersicht (DESIGN §3.2): total, statuses, sources and the true number without an office in
+    reach from the national protection run (services.map.data.national_figures); the rest hidden below 5."""
     return Overview(
-        total=total,
-        by_status=by_status,
-        new_7=suppress_value(ov.new_7),
-        new_30=suppress_value(ov.new_30),
-        by_source=by_source,
-        by_topic={k: suppress_value(v) for k, v in ov.by_topic.items()},
-        weekly=weekly,
-        without_office=suppress_value(ov.without_office),
-        reach_km=ov.reach_km,
+        total=prot.total,
+        by_status={k: prot.by_status.get(k) for k in STATUSES},
+        new_7=suppress_value(fig.new_7),
+        new_30=suppress_value(fig.new_30),
+        by_source=dict(prot.by_source),
+        by_topic={k: suppress_value(v) for k, v in fig.by_topic.items()},
+        weekly=hide_small_cells(fig.weekly, ("Neue Linksaktive",)),
+        without_office=prot.far,
+        reach_km=reach_km,
         suppressed=True,
         notes=["Zahlen unter 5 sind ausgeblendet („< 5“)."],
     )

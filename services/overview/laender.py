@@ -11,26 +11,32 @@ from db.queries import overview as q
 from db.types import utcnow
 from services.core.scope import Scope
 from services.geo.files import kreise_table, laender_table
-from services.privacy.suppression import hide_small_cells, suppress_breakdown
+from services.map.data import national_figures
+from services.privacy.suppression import hide_small_cells
 
 MONTHS = 6
 
 
-def laender_frame(counts: dict[str, int], total: int, suppressed: bool) -> pd.DataFrame:
-    """Land, Linksaktive, Einwohner:innen, je 10.000 Einw.; hidden counts (and their rate) are None."""
+FAR_COL = "ohne Büro in Reichweite"
+
+
+def laender_frame(counts: dict[str, int | None], far: dict[str, int | None] | None = None) -> pd.DataFrame:
+    """Land, Linksaktive, ohne Büro in Reichweite, je 10.000 Einw.; a hidden count (None) hides its rate too.
+
+    counts and far come already protected for leitung (one run with the Karte: national_figures).
+    """
     pop = kreise_table().groupby("land_code")["population"].sum()
     names = laender_table().set_index("code")["name"]
-    parts = {code: counts.get(code, 0) for code in names.index}
-    if suppressed:
-        parts, _ = suppress_breakdown(parts, total)
+    far = far or {}
     rows = []
     for code, name in names.items():
-        n = parts.get(code)
+        n, f = counts.get(code, 0), far.get(code, 0)
         rate = None if n is None or not pop.get(code) else round(n / pop[code] * 10_000, 2)
-        rows.append({"Land": name, "Linksaktive": n, "je 10.000 Einw.": rate})
-    df = pd.DataFrame(rows)
+        rows.append({"Land": name, "Linksaktive": n, FAR_COL: f, "je 10.000 Einw.": rate})
+    df = pd.DataFrame(rows, columns=["Land", "Linksaktive", FAR_COL, "je 10.000 Einw."])
     # Integer counts and None for hidden ones (a plain frame would turn them into 7.0 and NaN).
-    df["Linksaktive"] = pd.Series([r["Linksaktive"] for r in rows], dtype=object)
+    for col in ("Linksaktive", FAR_COL):
+        df[col] = pd.Series([r[col] for r in rows], dtype=object)
     df["je 10.000 Einw."] = df["je 10.000 Einw."].astype(float)
     return df
 
@@ -38,8 +44,12 @@ def laender_frame(counts: dict[str, int], total: int, suppressed: bool) -> pd.Da
 def growth_frame(created: pd.DataFrame, suppressed: bool, start: datetime) -> pd.DataFrame:
     """New Linksaktive per Land and month (long form: Land, Monat, Neue); small cells hidden for leitung."""
     names = laender_table().set_index("code")["name"]
-    months = pd.period_range(pd.Timestamp(start).to_period("M"), periods=MONTHS + 1, freq="M")
-    df = created.assign(Monat=pd.to_datetime(created["created_at"]).dt.to_period("M"))
+    # Months in UTC without a zone (to_period would warn that it drops it).
+    first = pd.Timestamp(start)
+    first = first.tz_convert("UTC").tz_localize(None) if first.tzinfo else first
+    months = pd.period_range(first.to_period("M"), periods=MONTHS + 1, freq="M")
+    when = pd.to_datetime(created["created_at"], utc=True).dt.tz_localize(None)
+    df = created.assign(Monat=when.dt.to_period("M"))
     counts = df.groupby(["land_code", "Monat"]).size()
     grid = pd.MultiIndex.from_product([names.index, months], names=["land_code", "Monat"])
     out = counts.reindex(grid, fill_value=0).rename("Neue").reset_index()
@@ -55,12 +65,17 @@ def growth_frame(created: pd.DataFrame, suppressed: bool, start: datetime) -> pd
     return hidden
 
 
-def build_laender(session: Session, scope: Scope, now: datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The Länder comparison and the growth per Land for the scope's area."""
+def build_laender(
+    session: Session, scope: Scope, reach_km: float | None = None, now: datetime | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The Länder comparison (also without an office in reach) and the growth per Land, for a national scope.
+
+    leitung's Land figures are those of the Karte's protection run (national_figures), so that a Land
+    here and the Kreise there cannot be subtracted from each other.
+    """
     now = now or utcnow()
     start = (now - timedelta(days=31 * MONTHS)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    counts = q.counts_by_land(session, scope)
-    suppressed = not scope.sees_persons
-    comparison = laender_frame(counts, sum(counts.values()), suppressed)
-    growth = growth_frame(q.created_by_land(session, scope, start), suppressed, start)
+    figures = national_figures(session, scope, reach_km)
+    comparison = laender_frame(figures.land, figures.land_far)
+    growth = growth_frame(q.created_by_land(session, scope, start), not scope.sees_persons, start)
     return comparison, growth

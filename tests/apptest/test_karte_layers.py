@@ -57,3 +57,21 @@ def test_plz_person_list_links_to_card_and_ordering(run_page):
     links = [el.proto for el in at.get("page_link")]
     labels = " ".join(link.label for link in links)
     assert "öffnen" in labels and "bestellen" in labels, labels
+
+
+def test_leitung_reads_the_same_true_figures_on_karte_and_uebersicht(run_page):
+    # One protection run: Germany's number without an office in reach is the true one (every PLZ) on
+    # both pages, and a Land view shows that Land's row of the Übersicht's Länder table.
+    karte = run_page(PAGE, ROLES_USERS["leitung"])
+    uebersicht = run_page("pages/uebersicht.py", ROLES_USERS["leitung"])
+    team = run_page("pages/uebersicht.py", ROLES_USERS["team"])
+    far = next(m for m in karte.metric if m.label.startswith("Linksaktive ohne Büro"))
+    assert "mindestens 5" not in far.label and "alle PLZ-Gebiete" in far.help
+    national = {at: next(m.value for m in at.metric if m.label == "ohne Büro") for at in (uebersicht, team)}
+    assert far.value == national[uebersicht] == national[team]
+    table = next(df.value for df in uebersicht.dataframe if "je 10.000 Einw." in df.value).set_index("Land")
+    land = [sb for sb in karte.selectbox if sb.label == "Land"][0]
+    land.set_value("14").run()
+    assert not karte.exception, karte.exception
+    far = next(m for m in karte.metric if m.label.startswith("Linksaktive ohne Büro"))
+    assert far.value == table.loc["Sachsen", "ohne Büro in Reichweite"] != "< 5"

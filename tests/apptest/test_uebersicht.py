@@ -47,9 +47,29 @@ def test_leitung_has_no_reach_slider_others_do(app_db):
 def test_leitung_without_office_has_full_label_and_integers(app_db):
     at = open_page("pages/uebersicht.py", "leitung")
     far = next(m for m in at.metric if m.label == "ohne Büro")
-    assert "mindestens 5" in far.help  # the qualifier is in full, never cut off
+    assert "alle PLZ-Gebiete zusammen" in far.help and "Reichweite" in far.help  # the full label, never cut off
     assert all(not str(m.value).endswith(",0") and not str(m.value).endswith(".0") for m in at.metric)
     assert "PLZ ab 5" not in " ".join(m.label for m in at.metric)
+
+
+def test_leitung_sees_the_true_national_figure_without_office(app_db):
+    # Not the sum of only the PLZ with at least 5 people: the same figure the team sees at the same reach.
+    leitung = open_page("pages/uebersicht.py", "leitung")
+    team = open_page("pages/uebersicht.py", "team")
+    far = {at: next(m.value for m in at.metric if m.label == "ohne Büro") for at in (leitung, team)}
+    assert far[leitung] == far[team] and far[leitung] != "< 5"
+    total = {at: next(m.value for m in at.metric if m.label == "Linksaktive") for at in (leitung, team)}
+    assert total[leitung] == total[team]
+
+
+def test_leitung_laender_table_shows_integers_and_without_office(app_db):
+    at = open_page("pages/uebersicht.py", "leitung")
+    table = next(df.value for df in at.dataframe if "je 10.000 Einw." in df.value)
+    assert "ohne Büro in Reichweite" in table.columns
+    for col in ("Linksaktive", "ohne Büro in Reichweite"):
+        cells = [str(v) for v in table[col]]
+        assert all(re.fullmatch(r"\d{1,3}(\.\d{3})*|< 5", v) for v in cells), cells  # integers or hidden
+        assert not [v for v in cells if v.isdigit() and 1 <= int(v) <= 4]
 
 
 @pytest.mark.parametrize("role", list(ROLES_USERS))

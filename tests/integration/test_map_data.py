@@ -150,7 +150,9 @@ def test_leitung_gets_one_fixed_view_with_consistent_sums(session):
         assert (k["far_count"] or 0) == circles.get(k["ags"], 0)
         if k["count"] is not None:
             assert not 0 < k["count"] - (k["far_count"] or 0) < 5
-    assert (fixed.far_total or 0) == sum(circles.values())
+    # The true number without an office in reach (every PLZ, also those under 5), not only the circles.
+    truth = mapdata.build_view(session, Scope(role="team"), ContactFilter(), get_settings().office_reach_km)
+    assert fixed.far_total == truth.far_total > sum(circles.values())
     hidden = [k for k in fixed.kreise if k["count"] is None]
     residual = fixed.total - sum(k["count"] for k in fixed.kreise if k["count"] is not None)
     assert not 0 < residual < 5 and sum(1 for k in hidden if k["per_10k"] is not None) == 0
@@ -168,3 +170,15 @@ def test_leitung_gets_one_fixed_view_with_consistent_sums(session):
         None,
         session.scalar(select(func.count()).select_from(Contact).where(Contact.land_code == "14")),
     )
+
+
+def test_national_figures_of_team_and_leitung_are_never_shared(session):
+    """team and leitung have the same (national) area: the cache must still keep their figures apart."""
+    mapdata.clear_cache()
+    team = mapdata.national_figures(session, Scope(role="team"), 15.0)
+    leitung = mapdata.national_figures(session, _scope(session, "leitung"), 15.0)
+    small = [v for v in (*leitung.kreis.values(), *leitung.land.values(), *leitung.land_far.values()) if v and v < 5]
+    assert small == [] and [v for v in team.kreis.values() if v and v < 5]  # the team's small Kreise stay theirs
+    assert leitung.far == team.far and leitung.total == team.total  # true totals where safe
+    with pytest.raises(PermissionDenied):
+        mapdata.national_figures(session, _scope(session, "kv-goerlitz"), 15.0)

@@ -9,18 +9,19 @@ import pandas as pd
 from services.overview.laender import growth_frame, laender_frame
 
 
-def test_small_land_and_a_complement_are_hidden():
-    counts = {"14": 100, "01": 3, "02": 50}
-    df = laender_frame(counts, 153, suppressed=True).set_index("Land")
-    assert pd.isna(df.loc["Schleswig-Holstein", "Linksaktive"])
+def test_hidden_land_figures_read_none_and_hide_their_rate():
+    # For leitung the counts come protected from the Karte's run (None = hidden); the rate goes with them.
+    df = laender_frame({"14": 100, "01": None, "02": 50}, {"14": 40, "01": None, "02": None}).set_index("Land")
+    assert df.loc["Schleswig-Holstein", "Linksaktive"] is None
     assert pd.isna(df.loc["Schleswig-Holstein", "je 10.000 Einw."])
-    hidden = df["Linksaktive"].isna()
-    assert hidden.sum() >= 2  # the total is shown, so one hidden Land alone could be recomputed
+    assert df.loc["Sachsen", "ohne Büro in Reichweite"] == 40 and df.loc["Hamburg", "ohne Büro in Reichweite"] is None
+    assert df.loc["Sachsen", "Linksaktive"] == 100 and not isinstance(df.loc["Sachsen", "Linksaktive"], float)
 
 
 def test_staff_see_true_counts_and_rates():
-    df = laender_frame({"14": 100, "01": 3}, 103, suppressed=False).set_index("Land")
+    df = laender_frame({"14": 100, "01": 3}, {"14": 30, "01": 3}).set_index("Land")
     assert df.loc["Schleswig-Holstein", "Linksaktive"] == 3
+    assert df.loc["Schleswig-Holstein", "ohne Büro in Reichweite"] == 3
     assert df.loc["Sachsen", "je 10.000 Einw."] > 0
 
 
