@@ -8,6 +8,7 @@ import streamlit_authenticator as stauth
 
 import appctx
 from components import german_defaults
+from components.narrow import close_sidebar_after_navigation
 from components.static_assets import FAVICON
 from components.text import plain
 from domain.errors import UserError
@@ -239,6 +240,7 @@ with st.sidebar:
         st.caption(section)
         for page in entries:
             st.page_link(page)
+    close_sidebar_after_navigation(current.url_path)
 
 try:
     current.run()

@@ -81,7 +81,7 @@ _PAGE_TEXTS = """() => {
   }
   for (const el of root.querySelectorAll('[role="gridcell"], [role="columnheader"]')) out.push(el.textContent);
   for (const el of root.querySelectorAll('[data-testid="stFileUploaderDropzoneInstructions"], svg text')) {
-    out.push(el.textContent);
+    if (el.getClientRects().length) out.push(el.textContent);  // only what is drawn
   }
   return out.join('\\n');
 }"""

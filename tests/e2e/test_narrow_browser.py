@@ -1,0 +1,34 @@
+"""Browser journey on a phone-wide screen (390 px): the sidebar closes after choosing a page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from harness.browser import login, wait_idle
+from tests.support.browser import shot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def test_sidebar_closes_after_choosing_a_page(app_server, phone_page):
+    page = phone_page
+    login(page, app_server, "kv-leipzig")
+    sidebar = page.get_by_test_id("stSidebar")
+    page.get_by_test_id("stExpandSidebarButton").click()
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    shot(page, "narrow_01_sidebar_open")
+    sidebar.get_by_role("link", name="Liste").click()
+    expect(page.get_by_role("heading", name="Liste")).to_be_visible()
+    wait_idle(page)
+    expect(sidebar).to_have_attribute("data-collapsed", "true")
+    shot(page, "narrow_02_liste")
