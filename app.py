@@ -8,7 +8,7 @@ import streamlit_authenticator as stauth
 
 import appctx
 from components import german_defaults
-from components.narrow import close_sidebar_after_navigation
+from components.narrow import close_sidebar_after_navigation, compact_on_phones
 from components.static_assets import FAVICON
 from components.text import plain
 from domain.errors import UserError
@@ -241,6 +241,7 @@ with st.sidebar:
         for page in entries:
             st.page_link(page)
     close_sidebar_after_navigation(current.url_path)
+compact_on_phones()
 
 try:
     current.run()

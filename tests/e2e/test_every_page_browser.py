@@ -54,6 +54,7 @@ ENGLISH = (
     "Show/hide columns",
     "Download as CSV",
     "Made with Streamlit",
+    "This app has encountered an error",
 )
 # Whole words or formats that are English only as such (e.g. "empty" in a grid cell, "mi" on a scale).
 ENGLISH_PATTERNS = (
