@@ -54,14 +54,19 @@ def ranked_bars(df: pd.DataFrame, label: str, value: str, *, color: str = RED, l
     data = df.sort_values(value, ascending=False)
     if limit:
         data = data.head(limit)
+    # Counts get whole-number ticks ("1, 2, 3", not "0,2 0,4"); rates keep their decimals.
+    axis = alt.Axis(format=",d", tickMinStep=1) if pd.api.types.is_integer_dtype(data[value]) else alt.Axis()
+    names = alt.Axis(labelOverlap=False, labelLimit=260)  # every bar keeps its full name
     base = alt.Chart(data).encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None),
-        x=alt.X(f"{value}:Q", title=value),
+        y=alt.Y(f"{label}:N", sort="-x", title=None, axis=names),
+        x=alt.X(f"{value}:Q", title=value, axis=axis),
         tooltip=[alt.Tooltip(f"{label}:N"), alt.Tooltip(f"{value}:Q", format=",")],
     )
     bars = base.mark_bar(color=color)
     text = base.mark_text(align="left", dx=3).encode(text=alt.Text(f"{value}:Q", format=","))
-    show((bars + text).properties(height=max(60, 22 * len(data))))
+    # Streamlit fits the whole chart, x axis and its title included, into the height: 22 px a bar
+    # plus room for the axis, so that every bar keeps its label.
+    show((bars + text).properties(height=max(60, 22 * len(data)) + 50))
 
 
 def time_bars(df: pd.DataFrame, when: str, value: str, *, color: str = RED) -> None:
