@@ -35,6 +35,27 @@ def _keep_export(export: dsr_access.AccessExport) -> None:
     }
 
 
+def _downloads(rid: int) -> None:
+    """The files of the export just made for this request, each offered until it is downloaded."""
+    export = st.session_state.get("dsr_export")
+    if not export or export["rid"] != rid:
+        return
+    # The export is personal data: each file is dropped from the server session once downloaded.
+    files = {"pdf": ("PDF", "application/pdf"), "json": ("JSON", "application/json")}
+    for col, (kind, (label, mime)) in zip(st.columns(2), files.items(), strict=True):
+        if kind in export:
+            data, name = export[kind]
+            col.download_button(
+                f"Auskunft Nr. {rid} als {label} herunterladen",
+                data,
+                file_name=name,
+                mime=mime,
+                key=f"dsr_download_{kind}",
+                icon=":material/download:",
+                on_click=_drop_file(kind),
+            )
+
+
 def _drop_file(kind: str):
     def drop() -> None:
         export = st.session_state.get("dsr_export") or {}
@@ -100,23 +121,6 @@ if rows:
 else:
     st.info("Keine Anfragen in dieser Auswahl.")
 
-if export := st.session_state.get("dsr_export"):
-    # The export is personal data: each file is dropped from the server session once downloaded.
-    files = {"pdf": ("PDF", "application/pdf"), "json": ("JSON", "application/json")}
-    cols = st.columns(2)
-    for col, (kind, (label, mime)) in zip(cols, files.items(), strict=True):
-        if kind in export:
-            data, name = export[kind]
-            col.download_button(
-                f"Auskunft Nr. {export['rid']} als {label} herunterladen",
-                data,
-                file_name=name,
-                mime=mime,
-                key=f"dsr_download_{kind}",
-                icon=":material/download:",
-                on_click=_drop_file(kind),
-            )
-
 st.subheader("Anfrage bearbeiten")
 if not open_rows:
     st.info("Keine offene Anfrage.")
@@ -142,8 +146,7 @@ if req.kind == "access":
         "wenn du sie als versendet markierst; beides steht im Audit-Log."
     )
     made = appctx.read(dsr_access.export_made, rid)
-    make_col, sent_col = st.columns(2)
-    if make_col.button(
+    if st.button(
         "Auskunft erneut erzeugen" if made else "Auskunft erzeugen",
         key="dsr_access",
         type="secondary" if made else "primary",
@@ -158,7 +161,8 @@ if req.kind == "access":
                 "und markiere die Anfrage dann als versendet."
             ),
         )
-    if sent_col.button(
+    _downloads(rid)
+    if st.button(
         "Als versendet markieren",
         key="dsr_access_sent",
         type="primary" if made else "secondary",

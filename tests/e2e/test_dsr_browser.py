@@ -1,4 +1,4 @@
-"""Browser journey: admin records an access request and downloads its JSON, then erases another person."""
+"""Browser journey: admin records an access request, downloads its PDF and JSON, marks it sent, then erases another person."""
 
 from __future__ import annotations
 
@@ -90,30 +90,45 @@ def test_admin_access_export_and_erasure(seeded_db_url, app_server_factory, brow
     wait_idle(page)
     page.get_by_text("Neue Anfrage erfassen", exact=True).click()
 
-    # Access (Art. 15): record, carry out, download the JSON.
+    # Access (Art. 15): record, make the export, download PDF and JSON, mark it as sent.
     _pick_person(page, access_last)
     _choose_kind(page, "Auskunft (Art. 15)")
     rid = _register(page)
     pick = page.get_by_role("combobox", name="Offene Anfrage", exact=True)
     expect(pick).to_have_value(re.compile(rf"^Nr\. {rid} · Auskunft \(Art\. 15\) · "))
+    expect(page.get_by_role("button", name="Als versendet markieren")).to_be_disabled()
     shot(page, "dsr_01_access_recorded")
     wait_idle(page)
     click_until(
         page,
         page.get_by_role("button", name="Auskunft erzeugen"),
-        page.get_by_text(f"Auskunft Nr. {rid} ist erzeugt und die Anfrage erledigt."),
+        page.get_by_text(f"Auskunft Nr. {rid} ist erzeugt (PDF und JSON).", exact=False),
     )
-    download = page.get_by_role("button", name=f"Auskunft Nr. {rid} herunterladen (JSON)")
-    expect(download).to_be_visible()
+    for label, target in (("PDF", tmp_path / "auskunft.pdf"), ("JSON", tmp_path / "auskunft.json")):
+        download = page.get_by_role("button", name=f"Auskunft Nr. {rid} als {label} herunterladen")
+        expect(download).to_be_visible()
+        wait_idle(page)
+        with page.expect_download() as info:
+            download.click()
+        info.value.save_as(target)
+    assert (tmp_path / "auskunft.pdf").read_bytes().startswith(b"%PDF")
+    data = json.loads((tmp_path / "auskunft.json").read_text(encoding="utf-8"))
+    assert data["Auskunft"]["Anfrage-Nr."] == int(rid)
+    assert data["Stammdaten"]["Nachname"] == access_last
+    # The request is still open until the staff say the answer went out.
+    expect(pick).to_have_value(re.compile(rf"^Nr\. {rid} · Auskunft"))
+    expect(page.get_by_role("button", name="Als versendet markieren")).to_be_enabled()
+    # Each file is dropped from the server once downloaded: no download button is left.
+    expect(page.get_by_role("button", name=re.compile(r"als (PDF|JSON) herunterladen"))).to_have_count(0)
+    shot(page, "dsr_02_access_made")
     wait_idle(page)
-    with page.expect_download() as info:
-        download.click()
-    target = tmp_path / "auskunft.json"
-    info.value.save_as(target)
-    data = json.loads(target.read_text(encoding="utf-8"))
-    assert data["export"]["request_id"] == int(rid)
-    assert access_last in json.dumps(data, ensure_ascii=False)
-    shot(page, "dsr_02_access_downloaded")
+    click_until(
+        page,
+        page.get_by_role("button", name="Als versendet markieren"),
+        page.get_by_text(f"Auskunft Nr. {rid} ist als versendet markiert; die Anfrage ist erledigt."),
+    )
+    expect(page.get_by_text("Keine offene Anfrage.")).to_be_visible()
+    shot(page, "dsr_02_access_sent")
 
     # Erasure (Art. 17): record, confirm with LÖSCHEN, carry out.
     wait_idle(page)  # elements of the previous run are gone once the run has finished
