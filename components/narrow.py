@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 # Streamlit closes the sidebar after a click only in its own page list, and only on phones it
 # recognises by name; our links are st.page_link (the list follows the role), so this does it
@@ -23,7 +22,7 @@ NARROW_MAX_PX = 768
 
 def close_sidebar_after_navigation(page_key: str) -> None:
     """On a narrow screen, close the open sidebar when the page page_key is shown for the first time."""
-    components.html(_SCRIPT.format(page=page_key, max_px=NARROW_MAX_PX), height=0)
+    st.iframe(_SCRIPT.format(page=page_key, max_px=NARROW_MAX_PX), height=1)
 
 
 # Below 640 px Streamlit stacks every column under the other: six metrics fill two screens.

@@ -10,6 +10,7 @@ import appctx
 from components.contact_card import contact_card
 from components.contact_forms import CONSENT_OPTIONS, consent_label
 from components.reach import reach_slider
+from components.table_columns import table_with_column_choice
 from components.text import area_line
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import BERLIN, format_date, format_int
@@ -144,7 +145,7 @@ if not page.rows:
     st.info("Keine Linksaktiven für diese Filter.")
     st.stop()
 
-st.dataframe(_table(page.rows), hide_index=True, width="stretch")
+table_with_column_choice(_table(page.rows), K, always="Name")
 back, info, forward = st.columns([1, 2, 1])
 if back.button("Zurück", key=f"{K}_back", disabled=page.prev_cursor is None, icon=":material/chevron_left:"):
     _go(page.prev_cursor, "back", max(number - 1, 1))

@@ -153,3 +153,24 @@ def test_bulk_topic_asks_with_the_count_and_changes_the_list(app_db):
         s.add_all([ContactTopic(contact_id=cid, topic="antifaschismus") for cid in had])
         s.commit()
     eng.dispose()
+
+
+def test_the_user_picks_the_columns_and_the_name_stays(app_db):
+    at = open_page(PAGE, ROLES_USERS["team"])
+    assert list(at.dataframe[0].proto.column_order) == [
+        "Name",
+        "Vorname",
+        "PLZ",
+        "Ort",
+        "Kreisverband",
+        "Status",
+        "Themen",
+        "angelegt am",
+    ]
+    at.session_state["liste_columns"] = ["PLZ", "Status"]
+    at.run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].proto.column_order) == ["Name", "PLZ", "Status"]
+    # Paging keeps the choice.
+    at.button(key="liste_next").click().run()
+    assert list(at.dataframe[0].proto.column_order) == ["Name", "PLZ", "Status"]

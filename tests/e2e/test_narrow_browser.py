@@ -28,7 +28,7 @@ def test_sidebar_closes_after_choosing_a_page(app_server, phone_page):
     expect(sidebar).to_have_attribute("data-collapsed", "false")
     shot(page, "narrow_01_sidebar_open")
     sidebar.get_by_role("link", name="Liste").click()
-    expect(page.get_by_role("heading", name="Liste")).to_be_visible()
+    expect(page.get_by_role("heading", name="Liste", exact=True)).to_be_visible()
     wait_idle(page)
     expect(sidebar).to_have_attribute("data-collapsed", "true")
     shot(page, "narrow_02_liste")
