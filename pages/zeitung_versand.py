@@ -5,6 +5,7 @@ import streamlit as st
 import appctx
 from components.edition_charts import status_pipeline
 from components.edition_select import edition_select
+from components.table_columns import table_with_column_choice
 from domain.enums import ORDER_STATUSES
 from domain.formatting import format_datetime, format_int
 from services.newspaper import editions as ed_service
@@ -158,7 +159,7 @@ elif st.button(
 if table.empty:
     st.info(f"Keine Bestellungen im Status „{ORDER_STATUSES[source]}“.")
 else:
-    st.dataframe(table, hide_index=True, width="stretch")
+    table_with_column_choice(table, "np_ship_table", always="Name")
     if n_all > len(table):
         st.caption(
             f"Die Liste zeigt die ersten {format_int(len(table))} von {format_int(n_all)} Bestellungen "
