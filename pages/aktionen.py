@@ -120,8 +120,8 @@ def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
         "lässt sich nicht zurückholen.",
         icon=":material/warning:",
     )
-    yes, no = st.columns(2)
-    if yes.button(f"Ja, an {n} senden", type="primary", key="cta_send_confirm", icon=":material/send:"):
+    row = st.container(horizontal=True)
+    if row.button(f"Ja, an {n} senden", type="primary", key="cta_send_confirm", icon=":material/send:"):
         st.session_state.pop("cta_confirm", None)
         st.session_state.pop("cta_preview_data", None)
         appctx.act(
@@ -130,7 +130,7 @@ def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
             pv.recipients,
             success=lambda made: f"Der Aufruf ist an {format_int(made)} Personen unterwegs. {OUTBOX}",
         )
-    if no.button("Abbrechen", key="cta_send_cancel"):
+    if row.button("Abbrechen", key="cta_send_cancel"):
         st.session_state.pop("cta_confirm", None)
         st.rerun()
 
@@ -153,8 +153,8 @@ def _draft(c: calls.CallInfo) -> None:
         appctx.act(
             calls.send_test_mail,
             c.id,
-            success=f"Die Testmail an deine eigene Adresse liegt im Postausgang. {OUTBOX} "
-            "Der Aufruf bleibt ein Entwurf.",
+            success="Die Testmail an deine eigene Adresse liegt im Postausgang und geht mit dem nächsten "
+            "Lauf des Mailversands raus. Der Aufruf bleibt ein Entwurf; die Testmail zählt nicht als Versand.",
         )
     st.caption("Gezählt wird beim Klick und beim Senden noch einmal: Weicht die Zahl ab, wird nichts gesendet.")
     if st.button("Empfänger:innen zählen", icon=":material/preview:", key="cta_preview"):

@@ -197,7 +197,7 @@ def test_test_mail_goes_to_my_own_address_and_is_not_a_sending(app_db):
     mails_before = _count(app_db, select(func.count()).select_from(MailOutbox))
     _button(at, "Testmail an mich").click().run()
     assert not at.exception, at.exception
-    assert "Die Testmail an deine eigene Adresse liegt im Postausgang." in all_text(at), all_text(at)
+    assert "Die Testmail an deine eigene Adresse liegt im Postausgang" in all_text(at), all_text(at)
     eng = make_engine(app_db)
     with eng.connect() as conn:
         mails = conn.execute(
