@@ -34,7 +34,8 @@ with st.expander("Kreis einem anderen Kreisverband zuordnen", icon=":material/sw
         ags = st.selectbox("Kreis", list(kreise), format_func=kreise.get)
         target = st.selectbox("Neuer Kreisverband", list(kvs), format_func=kvs.get)
         if st.form_submit_button("Zuordnen"):
-            appctx.act(kv_coverage.move_kreis, ags, target, success=_moved)
+            with st.spinner("Ordne den Kreis und seine Linksaktiven neu zu …"):
+                appctx.act(kv_coverage.move_kreis, ags, target, success=_moved)
 
 with st.expander("Neuen Kreisverband anlegen", icon=":material/add:"), st.form("create_kv", clear_on_submit=True):
     name = st.text_input("Name", placeholder="KV …")

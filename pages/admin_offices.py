@@ -59,7 +59,8 @@ with st.expander("CSV-Import", icon=":material/upload_file:"):
     pasted = st.text_area("… oder CSV-Text einfügen", key="csv_text")
     if st.button("Importieren", key="import_csv"):
         raw = upload.getvalue() if upload is not None else pasted.encode()
-        appctx.act(offices.import_csv, raw, success=lambda n: f"{n} Geschäftsstellen importiert.")
+        with st.spinner("Prüfe und importiere die Geschäftsstellen …"):
+            appctx.act(offices.import_csv, raw, success=lambda n: f"{n} Geschäftsstellen importiert.")
 
 df = appctx.read(offices.list_offices)
 show_closed = st.toggle("Geschlossene zeigen", value=False)

@@ -105,18 +105,19 @@ st.write(
 )
 confirm = st.text_input(f"Zur Bestätigung „{retention.CONFIRM_WORD}“ eingeben", key="retention_confirm")
 if st.button("Anonymisieren", key="retention_run", type="primary"):
-    appctx.act(
-        retention.anonymise_due,
-        kv_id,
-        confirm,
-        picked,
-        then=lambda _r: [st.session_state.pop(k, None) for k in ("retention_pick", "retention_confirm")],
-        success=lambda r: [
-            ("success", f"{format_int(r.erased)} {'Person' if r.erased == 1 else 'Personen'} anonymisiert."),
-            *(
-                [("warning", f"{format_int(r.blocked)} warten, bis ihre Vermittlung storniert ist.")]
-                if r.blocked
-                else []
-            ),
-        ],
-    )
+    with st.spinner("Anonymisiere die fälligen Linksaktiven …"):
+        appctx.act(
+            retention.anonymise_due,
+            kv_id,
+            confirm,
+            picked,
+            then=lambda _r: [st.session_state.pop(k, None) for k in ("retention_pick", "retention_confirm")],
+            success=lambda r: [
+                ("success", f"{format_int(r.erased)} {'Person' if r.erased == 1 else 'Personen'} anonymisiert."),
+                *(
+                    [("warning", f"{format_int(r.blocked)} warten, bis ihre Vermittlung storniert ist.")]
+                    if r.blocked
+                    else []
+                ),
+            ],
+        )

@@ -182,7 +182,8 @@ with st.expander("Exportieren", icon=":material/download:"):
         (xlsx_col, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ):
         if col.button(f"{fmt.upper()} erstellen", key=f"{K}_make_{fmt}", icon=":material/description:"):
-            data = appctx.read(export_list, flt, sort, fmt, fallback=None)
+            with st.spinner(f"Erstelle die {fmt.upper()}-Datei mit {format_int(page.total)} Linksaktiven …"):
+                data = appctx.read(export_list, flt, sort, fmt, fallback=None)
             if data is not None:
                 st.session_state[f"{K}_file"] = (fmt, signature, data)
         made = st.session_state.get(f"{K}_file")
