@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from db.models import DataSubjectRequest
 from db.queries import privacy as q
 from db.queries.contacts import search as contact_queries
 from db.types import utcnow
@@ -38,6 +39,13 @@ from services.privacy.requests import STATUSES as REQUEST_STATUSES
 
 FORMAT_VERSION = 2  # 2: German keys and values, Berlin times, PDF beside the JSON
 CONTROLLER = "Linksaktiv Cockpit"
+RIGHTS = (
+    "Du kannst verlangen, dass falsche Angaben berichtigt werden (Art. 16 DSGVO), dass deine Daten gelöscht "
+    "werden (Art. 17) oder ihre Verarbeitung eingeschränkt wird (Art. 18), und du kannst sie in dieser Form "
+    "mitnehmen (Art. 20). Einwilligungen kannst du jederzeit für die Zukunft widerrufen, und du kannst der "
+    "Nutzung deiner Daten widersprechen (Art. 21). Außerdem kannst du dich bei einer Datenschutz-"
+    "Aufsichtsbehörde beschweren (Art. 77)."
+)
 
 
 def _iso(value):
@@ -450,6 +458,7 @@ def german_document(data: dict, request_id: int, at: datetime) -> dict:
     }
     for key, title, fields in SECTIONS:
         doc[title] = [_german(r, fields) for r in data[key]]
+    doc["Deine Rechte"] = RIGHTS
     return doc
 
 
@@ -494,9 +503,17 @@ def build_access_export(session: Session, scope: Scope, request_id: int) -> Acce
 def mark_access_sent(session: Session, scope: Scope, request_id: int) -> None:
     """Close an access request once its export went to the person (after an export was made); audited."""
     require_action(scope, "privacy.requests")
-    req = load_open(session, request_id, "access")
-    if not q.access_exported(session, req.id):
-        raise ConflictError("Erzeuge zuerst die Auskunft und schick sie der Person; dann markiere sie als versendet.")
+    req = session.get(DataSubjectRequest, int(request_id))
+    if req is not None and req.contact_id is None and req.status == "open" and req.kind == "access":
+        # The person was erased after the export was made: the answer that went out still closes it.
+        if not q.access_exported(session, req.id):
+            raise ConflictError("Die Person ist gelöscht, bevor eine Auskunft erzeugt wurde. Lehne die Anfrage ab.")
+    else:
+        req = load_open(session, request_id, "access")
+        if not q.access_exported(session, req.id):
+            raise ConflictError(
+                "Erzeuge zuerst die Auskunft und schick sie der Person; dann markiere sie als versendet."
+            )
     close(session, req, "done")
     audit.record(session, scope, "dsr_access_sent", "data_subject_request", req.id, contact_id=req.contact_id)
     session.commit()

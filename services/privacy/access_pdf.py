@@ -143,6 +143,9 @@ def access_pdf(doc: dict) -> bytes:
         if isinstance(content, dict):
             _heading(pdf, title)
             _record(pdf, _filled(content))
+        elif isinstance(content, str):
+            _heading(pdf, title)
+            pdf.multi_cell(0, 5, content, new_x="LMARGIN", new_y="NEXT")
         elif title == "Themen":
             _heading(pdf, title)
             pdf.multi_cell(0, 5, ", ".join(content) if content else EMPTY, new_x="LMARGIN", new_y="NEXT")

@@ -204,6 +204,23 @@ def test_access_request_cannot_be_marked_sent_before_an_export(session):
     assert session.get(DataSubjectRequest, other_rid).status == "open"
 
 
+def test_access_request_can_be_marked_sent_after_the_person_was_erased(session):
+    p = make_person(session)
+    access_rid = _request(session, p, "access")
+    never_exported = dsr.register_request(session, ADMIN, p.contact_id, "objection")
+    dsr_access.build_access_export(session, ADMIN, access_rid)
+    dsr_erasure.erase(session, ADMIN, _request(session, p, "erasure"), "LÖSCHEN")
+    assert session.get(DataSubjectRequest, access_rid).contact_id is None
+
+    dsr_access.mark_access_sent(session, ADMIN, access_rid)  # the answer went out before the erasure
+
+    req = session.get(DataSubjectRequest, access_rid)
+    session.refresh(req)
+    assert req.status == "done"
+    with pytest.raises(ConflictError):
+        dsr_access.mark_access_sent(session, ADMIN, never_exported)  # not an access request
+
+
 def _active(session, contact_id):
     keys = session.execute(
         select(Consent.purpose, Consent.channel).where(Consent.contact_id == contact_id).distinct()

@@ -116,6 +116,7 @@ def test_pdf_shows_every_filled_value_with_unicode_names():
         "Hilfsangebote (0)",
         "Keine Einträge.",
         "Widerspruch nach Art. 21 DSGVO",
+        "Deine Rechte",
     ):
         assert shown in text, shown
     assert re.search(r"Auskunft Nr\. 9 · Seite 1 von\s*\d", text)  # the footer on every page
