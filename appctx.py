@@ -45,7 +45,8 @@ class CurrentUser:
         return self.role in PERSON_ROLES
 
 
-@st.cache_resource(show_spinner="Datenbank wird vorbereitet …")
+# No spinner of its own: app.py calls it first, under a spinner that says what the first start does.
+@st.cache_resource(show_spinner=False)
 def cockpit_engine():
     """The one engine of this process, migrated (and seeded in demo mode)."""
     engine = get_engine()

@@ -42,7 +42,6 @@ CONSENT_COMBOS = (
     ("call_to_action", "sms", 12),
     ("call_to_action", "phone", 6),
     ("information", "phone", 5),
-    ("newspaper", "email", 12),
     ("volunteering", None, 30),
     ("pass_to_branch", None, 30),
 )

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.models import DispatchOrder
 from domain.enums import ACTIVITY_KINDS, CHANNELS, PURPOSES, SKILLS, SOURCES, TOPICS
+from services.contacts.rules import CONSENT_PAIRS
 from services.seed import DEMO_PASSWORD, seed_demo
 from services.seed.users import demo_password_hash
 from tests.support.databases import TEST_CONTACTS
@@ -161,6 +162,9 @@ def test_consents(engine):
     cons = _df(engine, "SELECT purpose, channel, evidence, withdrawn_at, granted_at FROM consent")
     assert set(cons["purpose"]) == set(PURPOSES)
     assert set(cons["channel"].dropna()) <= set(CHANNELS)
+    # Only the purpose x channel pairs that exist (no newspaper by e-mail).
+    pairs = {(p, None if pd.isna(c) else c) for p, c in zip(cons["purpose"], cons["channel"])}
+    assert pairs <= {(p, c) for p, channels in CONSENT_PAIRS.items() for c in channels}
     no_channel = cons["purpose"].isin(["volunteering", "pass_to_branch"])
     assert cons.loc[no_channel, "channel"].isna().all() and cons.loc[~no_channel, "channel"].notna().all()
     assert 0.07 <= cons["withdrawn_at"].notna().mean() <= 0.13
