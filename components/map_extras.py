@@ -62,6 +62,14 @@ legend.onAdd = function () {
     return box;
 };
 legend.addTo(M);
+// The legend sits outside the data: while it is open, fitting the map (to Germany or a Land, the
+// fitBounds that follows) keeps the legend's width free on the left.
+var fit = M.fitBounds.bind(M);
+M.fitBounds = function (bounds, options) {
+    var box = legend.getContainer(), o = Object.assign({}, options || {});
+    if (box.open) { o.paddingTopLeft = [box.offsetWidth + 12, 0]; }
+    return fit(bounds, o);
+};
 // Names of Länder (zoomed out) and Kreise (zoomed in): drawn when there is no background map.
 var pane = M.createPane('karteLabels');
 pane.style.zIndex = 450; pane.style.pointerEvents = 'none';
