@@ -289,6 +289,7 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     if suppressed:
         prot = national_figures(session, scope, reach_km)
         kreis_rows, total, far_total = mf.protect_kreise(kreis_rows, prot, f.land_code)
+        spots = [sp for sp in spots if sp["plz"] not in prot.hidden_circles]
         keep = set(kreise.loc[kreise["land_code"] == f.land_code, "ags"]) if f.land_code else None
         if keep is not None:
             kreise = kreise[kreise["ags"].isin(keep)]

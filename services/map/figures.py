@@ -22,8 +22,8 @@ TOP_TOPICS = 3
 class Protected:
     """leitung's national figures from one protection run, shown by the Karte and the Übersicht alike (None = hidden).
 
-    kreis: each Kreis's Linksaktive; seen: per Kreis the sum of its visible white-spot circles (always
-    shown); land / total: Linksaktive per Land and in Germany; land_far / far: the true number without
+    kreis: each Kreis's Linksaktive; seen: per Kreis the sum of its visible white-spot circles;
+    hidden_circles: PLZ whose circle this run hides (secondary suppression); land / total: Linksaktive per Land and in Germany; land_far / far: the true number without
     an office in reach (every PLZ, also those under 5); by_status / by_source: Germany's breakdowns.
     """
 
@@ -35,6 +35,7 @@ class Protected:
     far: int | None
     by_status: dict[str, int | None] = field(default_factory=dict)
     by_source: dict[str, int | None] = field(default_factory=dict)
+    hidden_circles: frozenset[str] = frozenset()
 
 
 def visible_circles(spots: list[dict]) -> dict[str, int]:
@@ -51,34 +52,41 @@ def protect_national(
 ) -> Protected:
     """One run of the secondary suppression (suppression.protect) over every figure leitung sees anywhere.
 
-    kreise: rows of kreis() with the true count and far_count; spots: the (protected) white-spot PLZ
-    of the map; by_status / by_source: Germany's counts. Lines: a Kreis = its visible circles + its
-    far people in hidden PLZ + its people near an office; a Land and Germany over their Kreise and
-    Länder; a Land's (Germany's) far total over the circles and hidden far people of its Kreise, and
-    beside its people near an office; Germany over its statuses (each also beside the circles' split)
-    and over its sources. Because the Übersicht (also its Länder section) and the Karte (every view)
-    read this one result, no figure on one page can be played against a figure on another.
+    kreise: rows of kreis() with the true count and far_count; spots: the white-spot PLZ of the map
+    (each already protected against its status split); by_status / by_source: Germany's counts.
+    Lines: a Kreis = its circles + its far people in hidden PLZ + its people near an office; a Land
+    and Germany over their Kreise and Länder; a Land's (Germany's) far total over its circles and its
+    far people in hidden PLZ, and beside its people near an office; Germany over its statuses (each
+    also beside the circles' split) and over its sources. A circle is a figure like the others: when a
+    true far total would leave a small rest beside the circles, a circle is hidden with it
+    (hidden_circles) rather than the total. Because the Übersicht (also its Länder section) and the
+    Karte (every view) read this one result, no figure on one page can be played against another.
     """
-    seen = visible_circles(spots)
     values: dict = {}
     lines: list = []
     pooled: list = []
     laender: dict[str, list[str]] = {}
+    circles: dict[str, list] = {}  # Kreis -> its circle keys
+    shown_spots = [sp for sp in spots if sp["count"] is not None]
+    for sp in shown_spots:
+        values["circle", sp["plz"]] = int(sp["count"])
+        circles.setdefault(sp["kreis_ags"], []).append(("circle", sp["plz"]))
     for k in kreise:
         a, n, far = k["ags"], int(k["count"]), int(k["far_count"])
-        s = seen.get(a, 0)
-        values |= {("cell", a): n, ("seen", a): s, ("frest", a): far - s, ("near", a): n - far}
-        lines.append((("cell", a), [("seen", a), ("frest", a), ("near", a)]))
+        mine = circles.get(a, [])
+        values |= {("cell", a): n, ("frest", a): far - sum(values[c] for c in mine), ("near", a): n - far}
+        lines.append((("cell", a), [*mine, ("frest", a), ("near", a)]))
         pooled += [("frest", a), ("near", a)]
         laender.setdefault(k["land_code"], []).append(a)
     for code, ags in laender.items():
+        far_parts = [p for a in ags for p in (*circles.get(a, []), ("frest", a))]
         values["land", code] = sum(values["cell", a] for a in ags)
-        values["lfar", code] = sum(values["seen", a] + values["frest", a] for a in ags)
+        values["lfar", code] = sum(values[p] for p in far_parts)
         values["lnear", code] = values["land", code] - values["lfar", code]
         pooled.append(("lnear", code))
         lines += [
             (("land", code), [("cell", a) for a in ags]),
-            (("lfar", code), [p for a in ags for p in (("seen", a), ("frest", a))]),
+            (("lfar", code), far_parts),
             (("land", code), [("lfar", code), ("lnear", code)]),
         ]
     total = sum(values["land", c] for c in laender)
@@ -91,9 +99,10 @@ def protect_national(
         (("far",), [("lfar", c) for c in laender]),
         (("total",), [("far",), ("near",)]),
     ]
-    pinned = [("seen", k["ags"]) for k in kreise]
-    shown_spots = [sp for sp in spots if sp["count"] is not None]
+    pinned = []
     for st in by_status:
+        # The circles' split of a status is pinned here; a circle hidden by this run takes its shown
+        # parts (each 5 or more) into the rest, which therefore stays 0 or at least 5.
         values["status", st] = int(by_status[st])
         values["sseen", st] = sum(int(sp.get(st) or 0) for sp in shown_spots)
         values["srest", st] = max(0, values["status", st] - values["sseen", st])
@@ -112,6 +121,8 @@ def protect_national(
     def shown(key) -> int | None:
         return None if key in hidden else int(values[key])
 
+    gone = frozenset(key[1] for key in hidden if key[0] == "circle")
+    seen = visible_circles([sp for sp in shown_spots if sp["plz"] not in gone])
     return Protected(
         kreis={k["ags"]: shown(("cell", k["ags"])) for k in kreise},
         seen={k["ags"]: seen.get(k["ags"], 0) for k in kreise},
@@ -121,6 +132,7 @@ def protect_national(
         far=shown(("far",)),
         by_status={st: shown(("status", st)) for st in by_status},
         by_source={src: shown(("source", src)) for src in by_source},
+        hidden_circles=gone,
     )
 
 

@@ -79,21 +79,25 @@ def test_the_true_far_total_is_shown_where_safe():
     assert {k["ags"]: k["far_count"] for k in views[None][0]} == {"a1": 40, "a2": None, "b1": None}
 
 
-def test_a_far_total_with_a_small_rest_outside_the_circles_is_hidden():
-    # Land A: 43 far, 40 of them in circles: the true total would give away the 3 in small PLZ.
+def test_a_far_total_with_a_small_rest_outside_its_one_circle_hides_the_circle():
+    # Land A: 43 far, 40 of them in its one circle: total and circle together would give away the 3
+    # in small PLZ. The circle goes; A's true far total and Germany's stay.
     rows = _rows([("a1", "A", 100, 43), ("b1", "B", 90, 30), ("c1", "C", 80, 20)])
     spots = [{"plz": "1", "kreis_ags": "a1", "count": 40}]
-    prot, _ = _views(rows, spots)
-    assert prot.land_far["A"] is None
-    assert [prot.land_far["B"], prot.land_far["C"]].count(None) == 1  # a partner, or A = Germany minus the others
-    assert (
-        line_leaks(
-            "far over Länder",
-            (93, prot.far),
-            [(43, prot.land_far["A"]), (30, prot.land_far["B"]), (20, prot.land_far["C"])],
-        )
-        == []
-    )
+    prot, views = _views(rows, spots)
+    assert prot.hidden_circles == {"1"} and prot.land_far["A"] == 43 and prot.far == 93
+    assert views["A"][0][0]["far_count"] is None  # no circle left in the Kreis
+    assert line_leaks("A far over its circles", (43, 43), [], complete=False) == []
+
+
+def test_a_small_rest_beside_many_circles_hides_a_circle_not_the_total():
+    # Land A: 60 far, 57 of them in three circles: the smallest circle goes, the true total stays.
+    rows = _rows([("a1", "A", 100, 60), ("b1", "B", 90, 0)])
+    spots = [{"plz": str(i), "kreis_ags": "a1", "count": n} for i, n in enumerate((30, 20, 7))]
+    prot, views = _views(rows, spots)
+    assert prot.land_far["A"] == prot.far == 60 and prot.hidden_circles == {"2"}
+    assert views[None][0][0]["far_count"] == 50  # the Kreis's far figure: the circles still drawn
+    assert line_leaks("A far over its circles", (60, 60), [(30, 30), (20, 20)], complete=False) == []
 
 
 def test_status_and_source_breakdowns_share_the_run():
@@ -150,9 +154,10 @@ def test_no_hidden_count_can_be_recomputed_from_any_leitung_view(rows):
     ]
     prot, views = _views(kreise, spots)
     true_t = {ags: t for (_, ags), (t, _) in totals.items()}
-    circles: dict[str, int] = {}
+    circles: dict[str, int] = {}  # the circles the map still draws (some may be hidden with a far total)
     for sp in spots:
-        circles[sp["kreis_ags"]] = circles.get(sp["kreis_ags"], 0) + sp["count"]
+        if sp["plz"] not in prot.hidden_circles:
+            circles[sp["kreis_ags"]] = circles.get(sp["kreis_ags"], 0) + sp["count"]
     land_true, land_far = {}, {}
     for (land, _), (t, f) in totals.items():
         land_true[land] = land_true.get(land, 0) + t
