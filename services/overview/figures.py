@@ -114,7 +114,8 @@ def _contact_figures(session: Session, scope: Scope, now: datetime) -> _ContactF
         weekly=_week_frame(q.weekly_new(session, scope, start), start),
         new_7=q.count_created_since(session, scope, now - timedelta(days=7)),
         new_30=q.count_created_since(session, scope, now - timedelta(days=30)),
-        per_plz=q.counts_by_plz(session, scope),
+        # leitung's number without an office comes from the Karte's protection run instead.
+        per_plz=q.counts_by_plz(session, scope) if scope.sees_persons else pd.DataFrame(columns=["plz", "count"]),
     )
 
 
