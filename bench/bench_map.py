@@ -1,17 +1,23 @@
-"""Karte benchmark: white-spot analysis, national and KV map (server time, bytes), Chromium draw time.
+"""Karte benchmark at 1,000,000 contacts: national map data, PLZ markers at national zoom, Kreis shapes, HTML size.
 
-    python -m bench.bench_map [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
-                              [--offices 400] [--no-browser]
+    python -m bench.bench_map [--contacts 1000000] [--sqlite /tmp/bench_map_1m.sqlite] [--no-browser] [--reseed]
+    BENCH_MAP_PG=postgresql+psycopg://postgres@127.0.0.1:5432/bench_map_1m python -m bench.bench_map
 
-Reads only (offices beyond the database's own are added in memory for the analysis timing).
+Seeds the demo data itself (services.seed, seed 42) into an empty database (another number of
+contacts only with --reseed): a SQLite file (default under /tmp) and, when BENCH_MAP_PG (or --pg) names one, a
+PostgreSQL database (created if missing). Then, per database: the time to build the national
+map data (team and leitung, cold and cached), the map's size (full HTML and what st_folium
+sends), the Kreis shapes and the PLZ markers drawn at national zoom. With Chromium (default on
+SQLite): the national map opened as team, Leaflet marker elements counted in the map frame at
+national zoom and after choosing a Land.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -19,155 +25,184 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
-from components.map import build_map  # noqa: E402
+from components.map import LAND_ZOOM, PLZ_LAYER, build_map  # noqa: E402
+from components.map_extras import PlzClusters  # noqa: E402
 from db.engine import make_engine  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
 from db.models import User  # noqa: E402
-from db.queries.map import counts as q
-from db.queries.map.counts import ContactFilter
-from services.core.runtime import session_scope
-from services.core.scope import scope_for
-from services.geo.files import attribution_html, kreise_geojson
-from services.geo.places import nearest
-from services.map import data as mapdata
-from services.map.whitespots import analyse, far_only
+from db.queries.map.counts import ContactFilter  # noqa: E402
+from services.core.runtime import session_scope  # noqa: E402
+from services.core.scope import scope_for  # noqa: E402
+from services.geo.files import attribution_html, kreise_geojson, laender_geojson  # noqa: E402
+from services.map import data as mapdata  # noqa: E402
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+NATIONAL_ZOOM = 6  # build_map's zoom_start; fit_bounds on Germany lands at 5-6 in a 620 px frame
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# Leaflet marker elements in the map frame: PLZ markers and clusters (and, without tiles, name labels).
+MARKERS_JS = """() => ({
+    plz: document.querySelectorAll('.leaflet-marker-icon.plz-marker').length,
+    clusters: document.querySelectorAll('.leaflet-marker-icon.plz-cluster').length,
+    labels: document.querySelectorAll('.leaflet-marker-icon.karte-label').length,
+    all: document.querySelectorAll('.leaflet-marker-icon').length,
+    zoom: window.map ? window.map.getZoom() : null,
+    tileNote: !!document.querySelector('.karte-tile-error'),
+})"""
 
 
-def _t(fn, repeat: int = 3):
-    times, result = [], None
-    for _ in range(repeat):
-        t = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t)
-    return min(times), statistics.median(times), result
+def ensure_seeded(url: str, contacts: int, reseed: bool = False) -> None:
+    """Migrate and seed `contacts` demo contacts (seed 42) unless the database already holds that many.
 
+    A database with another number of contacts is only emptied and seeded again with reseed=True.
+    """
+    from scripts.seed_demo import TextProgress
+    from services.seed import seed_demo
 
-def _offices(session, n: int) -> pd.DataFrame:
-    offices = q.active_offices(session)
-    extra = n - len(offices)
-    if extra > 0:  # more offices in memory only, at random PLZ centroids
-        plz = q.plz_places(session).sample(extra, random_state=1)
-        offices = pd.concat(
-            [
-                offices,
-                pd.DataFrame(
-                    {
-                        "id": range(10**6, 10**6 + extra),
-                        "name": "Extra",
-                        "lat": plz["lat"].to_numpy(),
-                        "lon": plz["lon"].to_numpy(),
-                    }
-                ),
-            ]
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        admin = make_engine(
+            parsed.set(database="postgres").render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
         )
-    return offices.reset_index(drop=True)
+        with admin.connect() as conn:
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}):
+                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+        admin.dispose()
+    elif parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        have = conn.execute(text("SELECT COUNT(*) FROM contact")).scalar_one()
+    if have == contacts:
+        print(f"database already holds {have:,} contacts: not seeded again")
+    elif have and not reseed:
+        raise SystemExit(f"the database holds {have:,} contacts, not {contacts:,}: pass --reseed to empty it and seed")
+    else:
+        t = time.perf_counter()
+        seed_demo(engine, contacts=contacts, seed=42, progress=TextProgress(), reset=bool(have))
+        print(f"seeded {contacts:,} contacts in {time.perf_counter() - t:.1f} s")
+    engine.dispose()
 
 
 def _payload_bytes(fmap) -> int:
-    """What st_folium sends to the browser for this map: script + header + html (+ link URLs)."""
+    """What st_folium sends to the browser for this map: script + header + html."""
     from streamlit_folium import _get_header, _get_html, _get_map_string
 
     fmap.get_root().render()
     return len(_get_map_string(fmap)) + len(_get_header(fmap)) + len(_get_html(fmap))
 
 
-def _map_seconds(engine, scope, kv_id=None, background=False) -> tuple[float, int]:
-    flt = ContactFilter(kv_id=kv_id)
+def _national(engine, scope, background: bool = True):
+    """(seconds for the map data, seconds for the folium map, view, map) as the page builds them."""
     t = time.perf_counter()
     with session_scope(engine) as session:  # one session per action, as the page does
-        view = mapdata.build_view(session, scope, flt, 15.0, background=background)
+        view = mapdata.build_view(session, scope, ContactFilter(), 15.0, background=background)
+    t_data = time.perf_counter() - t
     wanted = set(view.kreis_ags)
     shapes = [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
-    fmap = build_map(view, shapes, tile_url=TILES, tile_attribution="© OSM", data_attribution=attribution_html())
-    size = _payload_bytes(fmap)
-    return time.perf_counter() - t, size
+    t = time.perf_counter()
+    fmap = build_map(
+        view,
+        shapes,
+        tile_url=TILES,
+        tile_attribution="© OSM",
+        data_attribution=attribution_html(),
+        land_features=laender_geojson()["features"],
+        land_chosen=False,  # the national view, as a national user first sees it
+    )
+    html = fmap.get_root().render()
+    t_map = time.perf_counter() - t
+    return t_data, t_map, view, fmap, html
 
 
-def bench_db(label: str, url: str, n_offices: int) -> None:
+def _plz_layer(fmap) -> PlzClusters:
+    return next(c for c in fmap._children.values() if isinstance(c, PlzClusters))
+
+
+def bench_db(label: str, url: str) -> None:
+    """Print the national map figures for team and leitung on one database."""
     engine = make_engine(url)
-    print(f"\n== {label}: {url}")
+    print(f"\n== {label}: {make_url(url).render_as_string(hide_password=True)}")
     with session_scope(engine) as s:
         users = {u.username: scope_for(u) for u in s.scalars(select(User))}
-        n = q.contact_version(s)[0]
-        offices = _offices(s, n_offices)
-        print(f"contacts {n:,}, offices used for the analysis {len(offices)}")
-        team, leitung, kv = users["team"], users["leitung"], users["kv-goerlitz"]
-        s.rollback()  # release the read transaction (SQLite's BEGIN IMMEDIATE would block others)
+        n = s.execute(text("SELECT COUNT(*) FROM contact")).scalar_one()
+        plz_with_people = s.execute(text("SELECT COUNT(DISTINCT plz) FROM contact")).scalar_one()
+    print(f"contacts {n:,} in {plz_with_people:,} PLZ")
+    for name in ("team", "leitung"):
+        scope = users[name]
         mapdata.clear_cache()
-        best, med, counts = _t(lambda: (mapdata.clear_cache(), mapdata.plz_counts(s, team, ContactFilter()))[1], 2)
-        print(f"count contacts per PLZ and status in the DB (uncached): {best:.3f} s")
-        places = q.plz_places(s).merge(counts, on="plz", how="left").fillna({"count": 0})
-        best, med, res = _t(lambda: far_only(analyse(places, offices, 15.0)), 5)
+        cold_data, cold_map, view, fmap, html = _national(engine, scope)
+        while mapdata._pending:  # the page's background topic count; not part of the map's time
+            time.sleep(0.05)
+        warm = min(_national(engine, scope)[0] for _ in range(3))
+        plz = _plz_layer(fmap)
+        rows = len(json.loads(plz.payload)["rows"])
+        drawn = 0 if plz.min_zoom > NATIONAL_ZOOM else rows
         print(
-            f"white-spot analysis, {len(places):,} PLZ x {len(offices)} offices, applied to per-PLZ counts: "
-            f"{best * 1000:.1f} ms (median {med * 1000:.1f} ms); {int(res['count'].sum()):,} contacts without office"
+            f"{name}, national: map data built in {cold_data:.2f} s cold ({warm:.3f} s cached), folium map and "
+            f"HTML in {cold_map:.2f} s; {len(view.kreise)} Kreis shapes, {len(view.spots):,} white-spot PLZ "
+            f"({rows:,} in the PLZ layer, shown from zoom {plz.min_zoom}); PLZ markers drawn at national zoom "
+            f"{NATIONAL_ZOOM}: {drawn}; HTML {len(html) / 1e6:.2f} MB, sent by st_folium "
+            f"{_payload_bytes(fmap) / 1e6:.2f} MB; without office {view.far_total}, total {view.total}"
         )
-        pts = places.loc[places.index.repeat(places["count"].astype(int)), ["lat", "lon"]].to_numpy(float)
-        best, med, _ = _t(lambda: nearest(pts, offices[["lat", "lon"]].to_numpy(float)), 2)
-        print(f"  (per contact instead: {len(pts):,} points, cKDTree {best:.3f} s)")
-        s.rollback()
-        for name, scope, kv_id in (
-            ("team national", team, None),
-            ("leitung national", leitung, None),
-            ("kv-goerlitz", kv, None),
-        ):
-            mapdata.clear_cache()
-            inline, _ = _map_seconds(engine, scope, kv_id)
-            mapdata.clear_cache()
-            cold, size = _map_seconds(engine, scope, kv_id, background=True)
-            while mapdata._pending:  # let the page's background topic count finish
-                time.sleep(0.05)
-            warm = min(_map_seconds(engine, scope, kv_id)[0] for _ in range(3))
-            print(
-                f"map {name}: server time cold {cold:.3f} s as the page runs it (topic split in the "
-                f"background), cold with topics inline {inline:.3f} s, cached {warm:.3f} s; "
-                f"sent {size / 1e6:.2f} MB"
-            )
+    with session_scope(engine) as s:  # leitung's one protection run, as the Übersicht reads it too
+        prot = mapdata.national_figures(s, users["leitung"])
+    print(
+        f"leitung protection: Germany {prot.total} Linksaktive, {prot.far} without office in reach; "
+        f"Länder hidden {sum(v is None for v in prot.land.values())}, Länder far hidden "
+        f"{sum(v is None for v in prot.land_far.values())}, Kreise hidden {sum(v is None for v in prot.kreis.values())}, "
+        f"circles hidden {len(prot.hidden_circles)}"
+    )
     engine.dispose()
 
 
 def bench_browser(url: str) -> None:
-    """Chromium: time from clicking 'Karte' to the drawn national map (team)."""
+    """Chromium as team: the national map, its Leaflet marker elements, then a Land with its PLZ detail."""
     from playwright.sync_api import expect, sync_playwright
 
-    from harness.browser import CHROMIUM_ARGS, find_chromium, login, start_app, wait_map_drawn
+    from harness.browser import CHROMIUM_ARGS, find_chromium, login, start_app, wait_idle, wait_map_drawn
 
-    os.environ.setdefault("REQUIRE_BROWSER", "1")
     proc, base = start_app(url, timeout=600)
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(120_000)
-            expect.set_options(timeout=120_000)
+            page.set_default_timeout(300_000)
+            expect.set_options(timeout=300_000)
             page.goto(base)
             expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
-            page.wait_for_timeout(1500)
             login(page, base, "team")
             expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
-            for attempt in ("first (cold cache)", "again (cached)"):
-                page.get_by_test_id("stSidebar").get_by_text("Übersicht", exact=True).click()
-                expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
-                t = time.perf_counter()
-                page.get_by_test_id("stSidebar").get_by_text("Karte", exact=True).click()
-                iframe = page.locator('iframe[title="streamlit_folium.st_folium"]')
-                expect(iframe).to_be_attached()
-                t_frame = time.perf_counter() - t
-                drawn = wait_map_drawn(iframe, {"Kreise": 400, "Geschäftsstellen": 100})
-                total = time.perf_counter() - t
-                frame = iframe.element_handle().content_frame()
-                timing = frame.evaluate(
-                    "() => ({drawn: performance.now(), html: document.documentElement.outerHTML.length})"
-                )
-                print(
-                    f"Chromium: click 'Karte' -> national map drawn, {attempt}: {total:.2f} s "
-                    f"(map frame attached after {t_frame:.2f} s, frame alive {timing['drawn'] / 1000:.2f} s "
-                    f"until drawn); shapes {drawn}, frame DOM {timing['html'] / 1e6:.2f} MB"
-                )
+            t = time.perf_counter()
+            page.get_by_test_id("stSidebar").get_by_text("Karte", exact=True).click()
+            iframe = page.locator(MAP_IFRAME)
+            drawn = wait_map_drawn(iframe, {"Kreise": 300}, timeout_ms=300_000)
+            took = time.perf_counter() - t
+            page.wait_for_timeout(1500)  # markercluster adds its markers in chunks; give it the time it takes
+            frame = iframe.element_handle().content_frame()
+            m = frame.evaluate(MARKERS_JS)
+            size = frame.evaluate("() => document.documentElement.outerHTML.length")
+            print(
+                f"Chromium national (team): drawn {took:.1f} s after the click; layers {drawn}; zoom {m['zoom']}; "
+                f"Leaflet marker elements {m['all']} (PLZ markers {m['plz']}, clusters {m['clusters']}, "
+                f"name labels {m['labels']}); tile note shown: {m['tileNote']}; frame DOM {size / 1e6:.2f} MB"
+            )
+            wait_idle(page)
+            page.get_by_test_id("stSelectbox").filter(has_text="Land").get_by_role("combobox").click()
+            page.get_by_role("option", name="Sachsen", exact=True).click()
+            wait_idle(page)
+            t = time.perf_counter()
+            drawn = wait_map_drawn(page.locator(MAP_IFRAME), {PLZ_LAYER: 1}, timeout_ms=300_000)
+            page.wait_for_timeout(1500)
+            frame = page.locator(MAP_IFRAME).element_handle().content_frame()
+            m = frame.evaluate(MARKERS_JS)
+            print(
+                f"Chromium Sachsen (team): drawn {time.perf_counter() - t:.1f} s after the rerun; layers {drawn}; "
+                f"zoom {m['zoom']}; PLZ markers {m['plz']}, clusters {m['clusters']}"
+            )
             browser.close()
     finally:
         proc.terminate()
@@ -175,22 +210,29 @@ def bench_browser(url: str) -> None:
 
 
 def main() -> None:
-    """Run all measurements and print the figures with the machine they ran on."""
+    """Seed if needed, run all measurements and print the figures with the machine they ran on."""
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sqlite", default="sqlite:////tmp/bench_1m.sqlite")
-    ap.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m")
-    ap.add_argument("--offices", type=int, default=400)
+    ap.add_argument("--contacts", type=int, default=1_000_000)
+    ap.add_argument("--sqlite", default="/tmp/bench_map_1m.sqlite", help="SQLite file; empty skips SQLite")
+    ap.add_argument("--pg", default=os.environ.get("BENCH_MAP_PG", ""), help="PostgreSQL URL (or env BENCH_MAP_PG)")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--reseed", action="store_true", help="empty a database that holds another number of contacts")
     args = ap.parse_args()
     print(
         f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}"
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}; national zoom {NATIONAL_ZOOM}, "
+        f"PLZ detail from zoom {LAND_ZOOM}"
     )
-    bench_db("SQLite", args.sqlite, args.offices)
+    urls = []
+    if args.sqlite:
+        urls.append(("SQLite", f"sqlite:///{args.sqlite}"))
     if args.pg:
-        bench_db("PostgreSQL", args.pg, args.offices)
-    if not args.no_browser:
-        bench_browser(args.sqlite)
+        urls.append(("PostgreSQL", args.pg))
+    for label, url in urls:
+        ensure_seeded(url, args.contacts, args.reseed)
+        bench_db(label, url)
+    if args.sqlite and not args.no_browser:
+        bench_browser(f"sqlite:///{args.sqlite}")
 
 
 if __name__ == "__main__":
