@@ -15,6 +15,7 @@ from components.simplify import simplify_features
 from components.static_assets import HEAT_JS, LEAFLET_CSS, LEAFLET_JS
 from domain.enums import OFFICE_KINDS, STATUSES
 from domain.formatting import format_decimal, format_int
+from services.privacy.suppression import MIN_COUNT
 
 PALETTE = ("#fde0dd", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
 HIDDEN_FILL = "#d9d9d9"
@@ -140,16 +141,21 @@ def _share(value) -> str:
 
 
 def kreis_features(
-    geo_features: list[dict], kreise: list[dict], by: str, far_label: str = "ohne Büro in Reichweite"
+    geo_features: list[dict],
+    kreise: list[dict],
+    by: str,
+    far_label: str = "ohne Büro in Reichweite",
+    floor: float = 0.0,
 ) -> tuple[list[dict], list[float]]:
     """Kreis polygons coloured by far 'count' or far 'share' (%); returns features and colour bins.
 
     Many Kreise (a national map) travel simplified (components.simplify), enough at that zoom.
+    floor: no value shown lies between 0 and it (leitung's counts start at 5), so no class starts below it.
     """
     if len(geo_features) > 50:
         geo_features = _coarse(geo_features)
     key = COLOR_BY[by]
-    bins = _bins([k[key] for k in kreise])
+    bins = [b for b in _bins([k[key] for k in kreise]) if b > floor]
     rows = {k["ags"]: k for k in kreise}
     out = []
     for feat in geo_features:
@@ -273,7 +279,10 @@ def _box(color: str, border: str = "#999") -> str:
 
 
 def legend_html(by: str, bins: list[float], reach_km: float, suppressed: bool) -> str:
-    """The legend: Kreis colour classes, office, reach circle, PLZ markers and clusters."""
+    """The legend: Kreis colour classes, office, reach circle, PLZ markers and clusters.
+
+    leitung's counts are 5 or more (or hidden): its first class starts at 5, not above 0.
+    """
     digits = 1 if by == "share" else 0
     unit = " %" if by == "share" else ""
     bounds = [b for b in bins if b > 0]
@@ -281,7 +290,8 @@ def legend_html(by: str, bins: list[float], reach_km: float, suppressed: bool) -
     lows = [0.0, *bounds]
     for i, lo in enumerate(lows):
         hi = f" bis unter {_num(lows[i + 1], digits)}{unit}" if i + 1 < len(lows) else " und mehr"
-        first = "über 0" if i == 0 else f"ab {_num(lo, digits)}{unit}"
+        floor = "ab 5" if suppressed and by == "count" else "über 0"
+        first = floor if i == 0 else f"ab {_num(lo, digits)}{unit}"
         rows.append(f"{_box(PALETTE[i])} {first}{hi}")
     if suppressed:
         rows.append(f"{_box(HIDDEN_FILL)} ausgeblendet (&lt; 5)")
@@ -328,7 +338,8 @@ def build_map(
     far_label = (
         "ohne Büro in Reichweite (in PLZ-Gebieten mit mindestens 5)" if view.suppressed else "ohne Büro in Reichweite"
     )
-    kreise, bins = kreis_features(geo_features, view.kreise, color_by, far_label)
+    floor = MIN_COUNT if view.suppressed and color_by == "count" else 0.0
+    kreise, bins = kreis_features(geo_features, view.kreise, color_by, far_label, floor)
     PropertyGeoJson(kreise, "Kreise", {"color": "#666", "weight": 0.6, "fillOpacity": 0.6}).add_to(m)
     lands = land_features or []
     if lands:

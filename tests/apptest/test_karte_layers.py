@@ -75,3 +75,12 @@ def test_leitung_reads_the_same_true_figures_on_karte_and_uebersicht(run_page):
     assert not karte.exception, karte.exception
     far = next(m for m in karte.metric if m.label.startswith("Linksaktive ohne Büro"))
     assert far.value == table.loc["Sachsen", "ohne Büro in Reichweite"] != "< 5"
+
+
+def test_leitung_legend_starts_at_five():
+    # leitung sees no Kreis count under 5: no colour class "über 0 bis unter 5" that nothing can fall in.
+    from components.map import legend_html
+
+    assert "über 0" not in legend_html("count", [10, 18, 34], 15, suppressed=True)
+    assert "ab 5 bis unter 10" in legend_html("count", [10, 18, 34], 15, suppressed=True)
+    assert "über 0 bis unter 10" in legend_html("count", [10, 18, 34], 15, suppressed=False)
