@@ -15,6 +15,7 @@ from services.overview.figures import build_overview
 from services.overview.laender import FAR_COL, build_laender
 
 user = appctx.guard("pages/uebersicht.py")
+RATE_AXIS = "Linksaktive je 10 000 Einwohnende"
 st.title("Übersicht")
 area_line(user.area)
 
@@ -64,7 +65,9 @@ if user.role in ("admin", "team", "leitung"):
     if laender is not None:
         st.subheader("Länder im Vergleich (je 10.000 Einwohner:innen)")
         # A hidden count is left out of the chart and reads '< 5' in the table.
-        ranked_bars(laender.dropna(subset=["je 10.000 Einw."]), "Land", "je 10.000 Einw.")
+        # Vega reads a dot in a field name as a path ("je 10.000 Einw." drew no bar): a name without dots.
+        rate = laender.dropna(subset=["je 10.000 Einw."]).rename(columns={"je 10.000 Einw.": RATE_AXIS})
+        ranked_bars(rate, "Land", RATE_AXIS)
         shown = laender.assign(
             Linksaktive=[format_int(v) for v in laender["Linksaktive"]],
             **{FAR_COL: [format_int(v) for v in laender[FAR_COL]]},

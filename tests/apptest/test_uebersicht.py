@@ -94,3 +94,23 @@ def test_leitung_sees_laender_comparison_and_growth_without_small_cells(app_db):
 def test_kreis_has_no_laender_comparison(app_db):
     at = open_page("pages/uebersicht.py", "kv-leipzig")
     assert "Neue Linksaktive je Land und Monat" not in [s.value for s in at.subheader]
+
+
+def _fields(node) -> list[str]:
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "field" and isinstance(v, str)] + [
+            f for v in node.values() for f in _fields(v)
+        ]
+    if isinstance(node, list):
+        return [f for v in node for f in _fields(v)]
+    return []
+
+
+@pytest.mark.parametrize("role", ["leitung", "team"])
+def test_every_chart_field_can_be_read_by_vega(app_db, role):
+    # Vega reads "a.b" as a path into the row: a column named "je 10.000 Einw." drew an empty chart.
+    import json
+
+    at = open_page("pages/uebersicht.py", ROLES_USERS[role])
+    fields = [f for chart in at.get("vega_lite_chart") for f in _fields(json.loads(chart.proto.spec))]
+    assert fields and not [f for f in fields if "." in f.replace("\\.", "")], fields

@@ -169,3 +169,29 @@ def test_blocked_tiles_say_so_in_one_line_and_names_are_drawn(big_server, browse
     expect(kreise.filter(has_text=re.compile(r"^Görlitz$"))).to_be_visible()
     expect(kreise.filter(has_text="Leipzig").first).to_be_visible()
     _shot(page, "karte_national_04_no_tiles_sachsen")
+
+
+def _metric(page, label_start: str) -> str:
+    metric = page.get_by_test_id("stMetric").filter(has_text=label_start).first
+    expect(metric).to_be_visible()
+    return metric.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def test_leitung_reads_the_true_number_without_office_on_both_pages(big_server, browser_page):
+    page = browser_page
+    page.goto(big_server)
+    expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
+    login(page, big_server, "leitung")
+    expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()
+    wait_idle(page)
+    national = _metric(page, "ohne Büro")
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+", national), national  # thousands at 30,000 contacts, no '< 5', no ',0'
+    heading = page.get_by_role("heading", name="Länder im Vergleich (je 10.000 Einwohner:innen)")
+    heading.scroll_into_view_if_needed()
+    expect(heading).to_be_in_viewport()  # the table itself is a canvas: its columns are checked in AppTest
+    shot(page, "karte_national_05_leitung_uebersicht_laender")
+    page.get_by_test_id("stSidebar").get_by_text("Karte", exact=True).click()
+    expect(page.get_by_role("heading", name="Karte")).to_be_visible()
+    wait_map_drawn(page.locator(MAP_IFRAME), {"Kreise": 300})
+    wait_idle(page)
+    assert _metric(page, "Linksaktive ohne Büro im Umkreis") == national  # one protection run, one figure
