@@ -68,9 +68,11 @@ if user.role in ("admin", "team", "leitung"):
         # Vega reads a dot in a field name as a path ("je 10.000 Einw." drew no bar): a name without dots.
         rate = laender.dropna(subset=["je 10.000 Einw."]).rename(columns={"je 10.000 Einw.": RATE_AXIS})
         ranked_bars(rate, "Land", RATE_AXIS)
-        shown = laender.assign(
-            Linksaktive=[format_int(v) for v in laender["Linksaktive"]],
-            **{FAR_COL: [format_int(v) for v in laender[FAR_COL]]},
+        # In the chart's order (highest rate first, hidden ones last), counts as German integers.
+        ranked = laender.sort_values("je 10.000 Einw.", ascending=False, na_position="last", kind="stable")
+        shown = ranked.assign(
+            Linksaktive=[format_int(v) for v in ranked["Linksaktive"]],
+            **{FAR_COL: [format_int(v) for v in ranked[FAR_COL]]},
         )
         st.dataframe(shown, hide_index=True, width="stretch", column_config=decimal_columns(shown))
         st.subheader("Neue Linksaktive je Land und Monat")

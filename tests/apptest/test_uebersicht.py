@@ -114,3 +114,10 @@ def test_every_chart_field_can_be_read_by_vega(app_db, role):
     at = open_page("pages/uebersicht.py", ROLES_USERS[role])
     fields = [f for chart in at.get("vega_lite_chart") for f in _fields(json.loads(chart.proto.spec))]
     assert fields and not [f for f in fields if "." in f.replace("\\.", "")], fields
+
+
+def test_laender_table_follows_the_chart_order(app_db):
+    at = open_page("pages/uebersicht.py", "team")
+    table = next(df.value for df in at.dataframe if "je 10.000 Einw." in df.value)
+    rates = [float(v) for v in table["je 10.000 Einw."] if v == v]
+    assert rates == sorted(rates, reverse=True) and len(rates) == 16
