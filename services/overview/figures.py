@@ -79,6 +79,7 @@ def build_overview(session: Session, scope: Scope, reach_km: float, now: datetim
     key = (
         session.get_bind().engine.url.render_as_string(hide_password=True),
         scope.level,
+        scope.sees_persons,  # leitung's figures leave out the per-PLZ counts: never hand them to the team
         scope.kv_id,
         scope.land_code,
         contact_version(session),

@@ -129,3 +129,17 @@ def test_cached_figures_follow_new_contacts_and_office_changes(session):
     session.execute(Plz.__table__.update().where(Plz.plz == near_plz).values(nearest_office_km=40.0))
     later = build_overview(session, scope, 15.0)
     assert later.without_office == after.without_office + in_plz > after.without_office
+
+
+def test_team_after_leitung_gets_its_own_figures(session):
+    """Both have the national area; leitung's cached figures (protected, without per-PLZ counts) stay leitung's."""
+    from services.overview.figures import clear_cache
+
+    clear_cache()
+    leitung = build_overview(session, user_scope(session, "leitung"), 15.0)
+    team = build_overview(session, user_scope(session, "team"), 15.0)
+    far = _count(
+        session,
+        Contact.plz.in_(select(Plz.plz).where((Plz.nearest_office_km > 15.0) | Plz.nearest_office_km.is_(None))),
+    )
+    assert team.without_office == far > 0 and not team.suppressed and leitung.suppressed
