@@ -102,11 +102,16 @@ def _by_kv(pv: calls.AudiencePreview) -> None:
     st.dataframe(pv.by_kv, hide_index=True, width="stretch")
 
 
+def _people(n: int) -> str:
+    """'1.234 Linksaktive', '1 Linksaktive:n'."""
+    return "1 Linksaktive:n" if n == 1 else f"{format_int(n)} Linksaktive"
+
+
 def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
     n = format_int(pv.recipients)
     if st.session_state.get("cta_confirm") != (c.id, pv.recipients):
         st.button(
-            f"An {n} Linksaktive senden …",
+            f"An {_people(pv.recipients)} senden …",
             type="primary",
             key="cta_send",
             icon=":material/send:",
@@ -116,7 +121,7 @@ def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
         return
     # Nothing goes out before this second, explicit click.
     st.warning(
-        f"**An {n} Linksaktive senden?** Jede:r bekommt die Mail einmal; ein verschickter Aufruf "
+        f"**An {_people(pv.recipients)} senden?** Jede:r bekommt die Mail einmal; ein verschickter Aufruf "
         "lässt sich nicht zurückholen.",
         icon=":material/warning:",
     )
@@ -128,7 +133,7 @@ def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
             calls.send,
             c.id,
             pv.recipients,
-            success=lambda made: f"Der Aufruf ist an {format_int(made)} Personen unterwegs. {OUTBOX}",
+            success=lambda made: f"Der Aufruf ist an {_people(made)} unterwegs. {OUTBOX}",
         )
     if row.button("Abbrechen", key="cta_send_cancel"):
         st.session_state.pop("cta_confirm", None)

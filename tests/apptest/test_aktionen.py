@@ -72,7 +72,7 @@ def test_land_writes_counts_sends_and_records_an_answer(app_db):
     assert f"An {n} Linksaktive senden?" in [w.value.split("**")[1] for w in at.warning], all_text(at)
     assert _deliveries(app_db, call_id) == 0
     _button(at, f"Ja, an {n} senden").click().run()
-    assert f"an {n} Personen unterwegs" in all_text(at), all_text(at)
+    assert f"an {n} Linksaktive unterwegs" in all_text(at), all_text(at)
     assert _deliveries(app_db, call_id) == reached
     # The sent call: figures, and an answer recorded for one recipient.
     assert "erreicht" in [m.label for m in at.metric]

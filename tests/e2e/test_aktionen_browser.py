@@ -27,6 +27,10 @@ def _count_in(label: str) -> int:
     return int(re.search(r"\d[\d.]*", label).group().replace(".", ""))
 
 
+def _people(n: int) -> str:
+    return "1 Linksaktive:n" if n == 1 else f"{format_int(n)} Linksaktive"
+
+
 def _db_value(url: str, stmt):
     eng = make_engine(url)
     with eng.connect() as conn:
@@ -72,7 +76,7 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
 
     page.get_by_role("tab", name="Aufrufe", exact=True).click()
     expect(page.get_by_text("Region:")).to_be_visible()
-    send = page.get_by_role("button", name=re.compile(r"^An [\d.]+ Linksaktive senden"))
+    send = page.get_by_role("button", name=re.compile(r"^An [\d.]+ Linksaktive(:n)? senden"))
     click_until(page, page.get_by_role("button", name="Empfänger:innen zählen"), send)
     n = _count_in(send.inner_text())
     assert n > 0
@@ -82,7 +86,7 @@ def test_land_sends_a_call_and_the_mails_arrive(seeded_db_url, app_server_factor
     shot(page, "aktionen_02_preview")
     confirm = page.get_by_role("button", name=re.compile(r"^Ja, an [\d.]+ senden"))
     click_until(page, send, confirm)
-    click_until(page, confirm, page.get_by_text(f"Der Aufruf ist an {format_int(n)} Personen unterwegs"))
+    click_until(page, confirm, page.get_by_text(f"Der Aufruf ist an {_people(n)} unterwegs"))
     expect(page.get_by_test_id("stMetric").filter(has_text="erreicht").first).to_be_visible()
     wait_idle(page)
     expect(send).to_have_count(0)  # sent once: no second sending offered
@@ -128,8 +132,9 @@ def test_kv_creates_a_call_tries_it_and_sends_it_after_confirming(
     _type(page, "Titel (Betreff der Mail)", KV_TITLE)
     _type(page, "Text", "Wir verteilen am Samstag die neue Zeitung. Treffpunkt: Herderpark.")
     topics = page.get_by_test_id("stMultiSelect").filter(has_text="Themen").get_by_role("combobox")
-    choose_option(page, topics, "Miete")
-    page.keyboard.press("Escape")
+    for topic in ("Miete", "Pflege", "Umverteilung"):
+        choose_option(page, topics, topic)
+        page.keyboard.press("Escape")
     _type(page, "Link (optional)", "https://example.org/verteilen")
     shot(page, "aktionen_kv_01_new_call")
 
@@ -165,7 +170,7 @@ def test_kv_creates_a_call_tries_it_and_sends_it_after_confirming(
     shot(page, "aktionen_kv_04_test_mail")
 
     # Count: the recipients per KV; sending asks first and names the count.
-    send = page.get_by_role("button", name=re.compile(r"^An [\d.]+ Linksaktive senden"))
+    send = page.get_by_role("button", name=re.compile(r"^An [\d.]+ Linksaktive(:n)? senden"))
     click_until(page, page.get_by_role("button", name="Empfänger:innen zählen"), send)
     n = _count_in(send.inner_text())
     assert n > 0
@@ -174,11 +179,20 @@ def test_kv_creates_a_call_tries_it_and_sends_it_after_confirming(
     shot(page, "aktionen_kv_05_count_by_kv")
     confirm = page.get_by_role("button", name=f"Ja, an {format_int(n)} senden")
     click_until(page, send, confirm)
-    expect(page.get_by_text(f"An {format_int(n)} Linksaktive senden?")).to_be_visible()
+    expect(page.get_by_text(f"An {_people(n)} senden?")).to_be_visible()
     expect(page.get_by_role("button", name="Abbrechen")).to_be_visible()
     assert _db_value(url, select(func.count()).select_from(CallDelivery).where(CallDelivery.call_id == call_id)) == 0
     shot(page, "aktionen_kv_06_confirm")
-    click_until(page, confirm, page.get_by_text(f"Der Aufruf ist an {format_int(n)} Personen unterwegs"))
+    page.set_viewport_size({"width": 390, "height": 1800})  # a phone: question and both buttons in view
+    # Streamlit folds the sidebar away on a narrow screen; wait until it has slid out of view.
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")
+    expect(sidebar).not_to_be_in_viewport()
+    expect(page.get_by_role("button", name="Abbrechen")).to_be_in_viewport()
+    expect(confirm).to_be_in_viewport()
+    shot(page, "aktionen_kv_06_confirm_390")
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    click_until(page, confirm, page.get_by_text(f"Der Aufruf ist an {_people(n)} unterwegs"))
     wait_idle(page)
     expect(page.get_by_text(re.compile(r"Stand: verschickt am \d\d\.\d\d\.\d{4}"))).to_be_visible()
     expect(send).to_have_count(0)
