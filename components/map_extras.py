@@ -63,11 +63,13 @@ legend.onAdd = function () {
 };
 legend.addTo(M);
 // The legend sits outside the data: while it is open, fitting the map (to Germany or a Land, the
-// fitBounds that follows) keeps the legend's width free on the left.
-var fit = M.fitBounds.bind(M);
+// fitBounds that follows) keeps the legend's width free on the left. The first fit (the page's) is
+// not animated: a click during a zoom animation would land beside the shapes it aims at.
+var fit = M.fitBounds.bind(M), fitted = false;
 M.fitBounds = function (bounds, options) {
     var box = legend.getContainer(), o = Object.assign({}, options || {});
     if (box.open) { o.paddingTopLeft = [box.offsetWidth + 12, 0]; }
+    if (!fitted) { o.animate = false; fitted = true; }
     return fit(bounds, o);
 };
 // Names of Länder (zoomed out) and Kreise (zoomed in): drawn when there is no background map.
