@@ -15,6 +15,7 @@ ACTIONS = {
     "session_ended": "Sitzung beendet",
     "sessions_revoked": "Alle Sitzungen beendet",
     "password_changed": "Passwort geändert",
+    "email_changed": "Eigene E-Mail-Adresse geändert",
     "password_reset": "Passwort zurückgesetzt",
     "user_created": "Benutzer:in angelegt",
     "user_role_changed": "Rolle geändert",

@@ -159,3 +159,25 @@ def change_my_password(session: Session, scope: Scope, old: str, new: str, repea
     """change_own_password for the user the scope belongs to (the page's door passes the scope)."""
     require_action(scope, "account.own")
     change_own_password(session, scope.user_id, old, new, repeat, keep_session_id=scope.session_id)
+
+
+def my_email(session: Session, scope: Scope) -> str:
+    """The logged-in user's own e-mail address ('' when none is stored)."""
+    require_action(scope, "account.own")
+    user = session.get(User, scope.user_id)
+    return (user.email or "") if user else ""
+
+
+def change_my_email(session: Session, scope: Scope, email: str) -> str:
+    """Store the logged-in user's own e-mail address (for test mails); validated, audited; commits."""
+    require_action(scope, "account.own")
+    user = session.get(User, scope.user_id)
+    if user is None:
+        raise ValidationError("Dein Konto wurde nicht gefunden. Es wurde nichts geändert.")
+    address = validate.email(email, "user.email")
+    if address == (user.email or ""):
+        return address
+    user.email = address
+    audit.record(session, scope, "email_changed", "user", user.id)
+    session.commit()
+    return address
