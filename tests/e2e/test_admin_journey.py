@@ -26,7 +26,9 @@ def test_admin_creates_user_who_then_logs_in(app_server, browser_page):
     page.keyboard.press("Tab")
     choose_option(page, box.get_by_test_id("stSelectbox").first.get_by_role("combobox"), "Kreisverband")
     expect(box.get_by_test_id("stSelectbox")).to_have_count(2)
-    choose_option(page, box.get_by_test_id("stSelectbox").nth(1).get_by_role("combobox"), "KV Leipzig", type_text="Leipzig")
+    choose_option(
+        page, box.get_by_test_id("stSelectbox").nth(1).get_by_role("combobox"), "KV Leipzig", type_text="Leipzig"
+    )
     box.get_by_label("Erstes Passwort", exact=True).fill("ein-langes-passwort-2026")
     box.get_by_label("Erstes Passwort", exact=True).press("Enter")
     click_until(page, box.get_by_role("button", name="Anlegen"), page.get_by_text("Das Konto ist angelegt."))

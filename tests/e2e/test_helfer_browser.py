@@ -91,7 +91,11 @@ def test_team_matches_accepts_and_leipzig_sees_helper(app_server_factory, browse
     login(page, base, "team")
     page.get_by_role("link", name="Vermittlung").click()
     expect(page.get_by_role("heading", name="Helfer:innen-Vermittlung")).to_be_visible()
-    click_until(page, page.get_by_role("button", name="Vermittlung berechnen"), page.get_by_text("Ergebnis der letzten Berechnung"))
+    click_until(
+        page,
+        page.get_by_role("button", name="Vermittlung berechnen"),
+        page.get_by_text("Ergebnis der letzten Berechnung"),
+    )
     expect(page.get_by_text("vermittelt", exact=True)).to_be_visible()
     expect(page.get_by_text("Ø Entfernung", exact=True)).to_be_visible()
     # The comparison with the greedy assignment is folded away for the team.
