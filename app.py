@@ -242,6 +242,7 @@ with st.sidebar:
             st.page_link(page)
     close_sidebar_after_navigation(current.url_path)
 compact_on_phones()
+german_defaults.style()
 
 try:
     current.run()

@@ -17,7 +17,16 @@ SELECT_PLACEHOLDER = "Bitte wählen"
 MULTI_PLACEHOLDER = "Bitte auswählen (auch mehrere)"
 # The uploader's own instruction line is English and cannot be set; it is hidden and the page
 # says the same in German (upload_hint).
-UPLOADER_CSS = '<style>[data-testid="stFileUploaderDropzoneInstructions"]{display:none}</style>'
+UPLOADER_CSS = '[data-testid="stFileUploaderDropzoneInstructions"]{display:none}'
+# The date field is built with the locale en-US whatever the browser says, so an empty one reads
+# "dd.mm.yyyy". Its empty parts are marked (data-placeholder, data-type): their English letters
+# are hidden and German ones drawn in their place.
+_DATE_PART = '[data-testid="stDateInput"] [data-placeholder][data-type="{part}"]'
+DATE_CSS = "".join(
+    f"{_DATE_PART.format(part=part)}{{visibility:hidden;font-size:0}}"
+    f'{_DATE_PART.format(part=part)}::before{{visibility:visible;font-size:0.875rem;content:"{german}"}}'
+    for part, german in (("day", "TT"), ("month", "MM"), ("year", "JJJJ"))
+)
 
 
 def _with_placeholder(method, placeholder: str):
@@ -49,9 +58,13 @@ def upload_hint(types: list[str], max_mb: int) -> str:
     return f"Höchstens {max_mb} MB je Datei · " + ", ".join(t.upper() for t in types)
 
 
+def style() -> None:
+    """The page's German replacements for texts only CSS can reach (call once per run)."""
+    st.html(f"<style>{UPLOADER_CSS}{DATE_CSS}</style>")
+
+
 def file_uploader(label: str, types: list[str], **kwargs):
-    """st.file_uploader with its English size line replaced by a German caption below it."""
-    st.html(UPLOADER_CSS)
+    """st.file_uploader with its English size line replaced by a German caption below it (style() hides it)."""
     file = st.file_uploader(label, type=types, **kwargs)
     st.caption(upload_hint(types, int(st.get_option("server.maxUploadSize"))))
     return file

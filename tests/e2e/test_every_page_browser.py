@@ -59,7 +59,8 @@ ENGLISH = (
 # Whole words or formats that are English only as such (e.g. "empty" in a grid cell, "mi" on a scale).
 ENGLISH_PATTERNS = (
     (re.compile(r"(?<![\w-])empty(?![\w-])"), "empty"),
-    (re.compile(r"\bdd\.mm\.yyyy\b", re.I), "dd.mm.yyyy"),
+    # The date field draws its empty parts apart ("dd . mm . yyyy").
+    (re.compile(r"\bdd\W{0,5}mm\W{0,5}yyyy\b", re.I), "dd.mm.yyyy"),
     (re.compile(r"\bYYYY/MM/DD\b", re.I), "YYYY/MM/DD"),
     (re.compile(r"\b\d{4}/\d{2}/\d{2}\b"), "date as YYYY/MM/DD"),
     (re.compile(r"\b\d+ mi\b"), "mi"),
