@@ -131,3 +131,71 @@ def action_label(code: str) -> str:
 def object_label(code: str) -> str:
     """The German name of an audited object type; an unknown or empty one as it is."""
     return OBJECT_TYPES.get(code, code)
+
+
+# Detail keys the audit writes most, in German; a key not listed is shown as it is.
+DETAIL_KEYS = {
+    "session_ref": "Sitzung",
+    "sessions_ended": "beendete Sitzungen",
+    "reason": "Grund",
+    "role": "Rolle",
+    "kv_id": "KV-Nr.",
+    "land_code": "Land",
+    "land": "Land",
+    "contact_id": "Person Nr.",
+    "user_id": "Konto Nr.",
+    "username": "Benutzername",
+    "count": "Anzahl",
+    "rows": "Zeilen",
+    "fields": "Felder",
+    "status": "Status",
+    "from_status": "von Status",
+    "to_status": "zu Status",
+    "source": "Quelle",
+    "kind": "Art",
+    "purpose": "Zweck",
+    "channel": "Kanal",
+    "topics": "Themen",
+    "topic": "Thema",
+    "orders": "Bestellungen",
+    "order_ids": "Bestellungen Nr.",
+    "orders_cancelled": "stornierte Bestellungen",
+    "copies": "Exemplare",
+    "edition_id": "Ausgabe Nr.",
+    "mails": "Mails",
+    "mail_id": "Mail Nr.",
+    "recipients": "Empfänger:innen",
+    "offer_id": "Angebot Nr.",
+    "lead_id": "Wahlkampfleitung Nr.",
+    "skill": "Fähigkeit",
+    "skills": "Fähigkeiten",
+    "from_ags": "von Kreis",
+    "to_ags": "zu Kreis",
+    "kreis_ags": "Kreis",
+    "file_name": "Datei",
+    "total": "gesamt",
+    "months": "Monate",
+    "reach_km": "Reichweite (km)",
+    "region_level": "Region",
+    "title": "Titel",
+    "people": "Personen",
+    "contacts": "Personen",
+    "cancelled": "storniert",
+    "response": "Antwort",
+    "shared": "weitergegeben",
+}
+
+
+def details_text(details: dict | None) -> str:
+    """Audit details as 'Schlüssel: Wert' pairs with German keys, '–' when there are none."""
+    if not details:
+        return "–"
+
+    def value(v) -> str:
+        if isinstance(v, bool):
+            return "ja" if v else "nein"
+        if isinstance(v, list | tuple):
+            return ", ".join(str(x) for x in v)
+        return str(v)
+
+    return "; ".join(f"{DETAIL_KEYS.get(k, k)}: {value(v)}" for k, v in details.items())

@@ -1,11 +1,9 @@
 """Audit-Log (admin): who did what when; filter by user, action and date range; paged."""
 
-import json
-
 import streamlit as st
 
 import appctx
-from domain.audit_actions import action_label, object_label
+from domain.audit_actions import action_label, details_text, object_label
 from domain.formatting import format_datetime
 from services.admin.audit_log import known_actions, list_events
 
@@ -34,7 +32,7 @@ else:
             at=df["at"].map(format_datetime),
             action=df["action"].map(action_label),
             object_type=df["object_type"].map(object_label),
-            details=df["details"].map(lambda d: json.dumps(d, ensure_ascii=False)),
+            details=df["details"].map(details_text),
         ).rename(
             columns={
                 "at": "Zeit",

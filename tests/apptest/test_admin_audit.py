@@ -15,7 +15,15 @@ PAGE = "pages/admin_audit.py"
 def _add_events(app_db):
     eng = make_engine(app_db)
     with session_scope(eng) as s:
-        s.add(AuditEvent(username="apptest-audit", action="user_created", object_type="user", object_id="991"))
+        s.add(
+            AuditEvent(
+                username="apptest-audit",
+                action="user_created",
+                object_type="user",
+                object_id="991",
+                details={"role": "kreis", "kv_id": 358, "apptest_key": True},
+            )
+        )
         s.add(AuditEvent(username="apptest-audit", action="apptest_unknown", object_type="thing", object_id="992"))
         s.commit()
         assert s.scalar(select(AuditEvent.id).where(AuditEvent.object_id == "991"))
@@ -34,6 +42,8 @@ def test_audit_log_shows_german_action_labels(app_db):
     shown = at.dataframe[0].value
     assert set(shown["Aktion"]) == {"Benutzer:in angelegt", "apptest_unknown"}
     assert set(shown["Objekt"]) == {"Benutzerkonto", "thing"}
+    # Details with German keys (an unknown key as it is), not raw JSON.
+    assert set(shown["Details"]) == {"Rolle: kreis; KV-Nr.: 358; apptest_key: ja", "–"}
 
     box.select("user_created").run()
     shown = at.dataframe[0].value
