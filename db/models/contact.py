@@ -44,6 +44,13 @@ class Contact(Base):
             sqlite_where=text("phone_key <> ''"),
             postgresql_where=text("phone_key <> ''"),
         ),
+        # Sign-ups waiting for their double opt-in (migration 0016): the sender and the lapse job.
+        Index(
+            "ix_contact_unconfirmed_since",
+            "unconfirmed_since",
+            sqlite_where=text("unconfirmed_since IS NOT NULL"),
+            postgresql_where=text("unconfirmed_since IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -68,6 +75,8 @@ class Contact(Base):
     phone_key: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # The import batch that created this person (rollback, list filter); NULL when typed in.
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
+    # Double opt-in (issue 10): NULL = nothing to confirm; set = the sign-up waits for confirmation since then.
+    unconfirmed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
 
