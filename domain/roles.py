@@ -23,6 +23,9 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "contacts.import": PERSON_ROLES,  # kreis for its KV, land for its Land, team and admin everywhere
     "contacts.duplicates": PERSON_ROLES,
     "calls.write": PERSON_ROLES,
+    "info.send": ("team", "land", "kreis"),  # Linksaktiv-Info: team nationally, land its Land, kreis its KV
+    "surveys.write": PERSON_ROLES,  # Befragungen are calls of kind 'survey'
+    "surveys.results": ALL_ROLES,  # leitung: aggregates only, small counts hidden, never free text
     "newspaper.order": ("kreis", "land", "team"),
     "newspaper.override": ("team",),  # ship although an office is in reach (with a reason)
     "newspaper.batch": ("land", "team"),

@@ -16,6 +16,7 @@ from db.models.campaign import (
 from db.models.contact import Activity, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest
 from db.models.intake import DuplicateCandidate, ImportBatch, MappingPreset
 from db.models.links import LinkTokenUse
+from db.models.mailings import InfoDelivery, InfoMailing, SurveyAnswer, SurveyQuestion, SurveyResponse
 from db.models.newspaper_undo import NewspaperBulkChange
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
 from db.models.privacy import ErasureTombstone
@@ -53,5 +54,10 @@ __all__ = [
     "ImportBatch",
     "MappingPreset",
     "ErasureTombstone",
+    "InfoDelivery",
+    "InfoMailing",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
     "LinkTokenUse",
 ]

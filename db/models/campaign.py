@@ -46,6 +46,8 @@ class CallToAction(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 'call' or 'survey' (a Befragung with questions: db.models.mailings; migration 0017).
+    kind: Mapped[str] = mapped_column(String(10), default="call", server_default="call")
 
 
 class CallDelivery(Base):

@@ -67,6 +67,7 @@ class Settings:
     tile_url: str = DEFAULT_TILE_URL
     tile_attribution: str = "© OpenStreetMap-Mitwirkende"
     max_calls_per_30_days: int = 4
+    max_infos_per_30_days: int = 4  # Linksaktiv-Infos per person, counted apart from calls to action
     import_max_mb: float = 20.0
     idle_timeout_minutes: int = 60
     retention_months: int = 24
@@ -144,6 +145,7 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         tile_url=_tile_url(env, secrets),
         tile_attribution=get("TILE_ATTRIBUTION", "© OpenStreetMap-Mitwirkende"),
         max_calls_per_30_days=int(get("MAX_CALLS_PER_30_DAYS", 4)),
+        max_infos_per_30_days=int(get("MAX_INFOS_PER_30_DAYS", 4)),
         import_max_mb=float(get("IMPORT_MAX_MB", 20)),
         idle_timeout_minutes=int(get("IDLE_TIMEOUT_MINUTES", 60)),
         retention_months=_positive_int(get("RETENTION_MONTHS", 24), "RETENTION_MONTHS"),
