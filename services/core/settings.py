@@ -21,6 +21,8 @@ DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 # The fixed demo key of earlier versions: public, so refused everywhere (demo mode makes its own).
 DEMO_COOKIE_KEY = "demo-only-cookie-key-0123456789abcdef0123456789"
 COOKIE_KEY_FILE = ".cookie_key"
+LINK_KEY_FILE = ".link_key"  # the demo's secret for personal links (services/links/tokens.py)
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:8501"
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,12 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "linksaktiv@example.org"
     label_sender: str = DEFAULT_LABEL_SENDER  # return address printed small on each address label
+    # Personal links in mails (issue 10, services/links): signing secret, expiry, where they point.
+    link_secret: str = ""
+    link_max_age_days: int = 60
+    public_base_url: str = DEFAULT_PUBLIC_BASE_URL
+    public_only: bool = False  # this instance serves only the public link pages (no login)
+    link_rate_limit: int = 60  # link page runs per IP address and minute
     password_help: str = DEFAULT_PASSWORD_HELP  # on the login page: whom to ask for a forgotten password
     extra: dict = field(default_factory=dict)
 
@@ -104,6 +112,11 @@ class Settings:
             )
         if len(key.encode()) < 32:
             raise ConfigError("COOKIE_KEY ist zu kurz: er braucht mindestens 32 Bytes.")
+        if len((self.link_secret or "").encode()) < 32:
+            raise ConfigError(
+                "LINK_SECRET fehlt oder ist zu kurz. Setze einen zufälligen Schlüssel (mindestens 32 Bytes) "
+                "für die persönlichen Links in Mails, bevor du das Cockpit außerhalb des Demo-Modus startest."
+            )
 
 
 def _read_secrets(path: Path) -> dict:
@@ -158,6 +171,11 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         mail_from=get("MAIL_FROM", "linksaktiv@example.org"),
         password_help=str(get("PASSWORD_HELP", DEFAULT_PASSWORD_HELP)),
         label_sender=str(get("LABEL_SENDER", DEFAULT_LABEL_SENDER)),
+        link_secret=str(get("LINK_SECRET") or (_demo_key(url, LINK_KEY_FILE) if demo else "")),
+        link_max_age_days=_positive_int(get("LINK_MAX_AGE_DAYS", 60), "LINK_MAX_AGE_DAYS"),
+        public_base_url=str(get("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL)).rstrip("/"),
+        public_only=_truthy(get("PUBLIC_ONLY", "0")),
+        link_rate_limit=_positive_int(get("LINK_RATE_LIMIT", 60), "LINK_RATE_LIMIT"),
     )
 
 
@@ -177,17 +195,22 @@ def _demo_cookie_key(database_url: str) -> str:
     A fixed key in the code would let anyone sign an admin cookie. The key is made on first start
     and read on later ones, so logins survive a restart. Not for a non-SQLite URL: validate() refuses it.
     """
+    return _demo_key(database_url, COOKIE_KEY_FILE)
+
+
+def _demo_key(database_url: str, file_name: str) -> str:
+    """A random key of the demo installation in file_name beside its SQLite file (made once, mode 0600)."""
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         return ""
     if not url.database or url.database == ":memory:":
         return random_secrets.token_urlsafe(48)  # nothing to keep it beside: valid for this process
-    path = Path(url.database).resolve().parent / COOKIE_KEY_FILE
+    path = Path(url.database).resolve().parent / file_name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # Written to a private temporary file, then linked into place: a second process starting at
         # the same moment either wins the link or reads the finished key, never a half-written one.
-        tmp = path.with_name(f"{COOKIE_KEY_FILE}.{os.getpid()}.{random_secrets.token_hex(4)}")
+        tmp = path.with_name(f"{file_name}.{os.getpid()}.{random_secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "w") as fh:

@@ -18,6 +18,7 @@ def test_environment_overrides_secrets_file(tmp_path):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
         'DATABASE_URL = "postgresql+psycopg://a@h/db"\nOFFICE_REACH_KM = 20\nCOOKIE_KEY = "k' + "x" * 40 + '"\n'
+        'LINK_SECRET = "l' + "y" * 40 + '"\n'
     )
     s = load_settings(env={"OFFICE_REACH_KM": "12.5"}, secrets_path=secrets)
     assert s.database_url == "postgresql+psycopg://a@h/db"

@@ -1,0 +1,50 @@
+"""The personal links a mail to a Linksaktive:r carries: their URLs and the German block under the text."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from services.links.tokens import issue_token
+
+# The query parameter of the public page that holds the token (app.py opens the public page for it).
+TOKEN_PARAM = "t"
+
+
+def link_url(settings, token: str) -> str:
+    """The address of the public page for token, under PUBLIC_BASE_URL."""
+    return f"{settings.public_base_url.rstrip('/')}/?{TOKEN_PARAM}={quote(token, safe='')}"
+
+
+def _ref(ref_type: str, ref_id: int | None) -> str:
+    return f"{ref_type}:{int(ref_id)}" if ref_type and ref_id is not None else ""
+
+
+def answer_url(settings, contact_id: int, call_id: int) -> str:
+    """The person's link to answer call (or survey) call_id."""
+    return link_url(settings, issue_token(settings.link_secret, contact_id, "answer", f"call:{int(call_id)}"))
+
+
+def topics_url(settings, contact_id: int, ref_type: str = "", ref_id: int | None = None) -> str:
+    """The person's link to change topics or unsubscribe; ref names the mailing it came in."""
+    return link_url(settings, issue_token(settings.link_secret, contact_id, "topics", _ref(ref_type, ref_id)))
+
+
+def confirm_url(settings, contact_id: int) -> str:
+    """The person's one-time link to confirm the sign-up (double opt-in)."""
+    return link_url(settings, issue_token(settings.link_secret, contact_id, "confirm", one_time=True))
+
+
+def personal_link_block(settings, contact_id: int, *, ref_type: str, ref_id: int | None, answer: bool = False) -> str:
+    """The German block of personal links appended to a mail body (answer link only for calls and surveys).
+
+    ref_type is the mailing's kind as the links name it: 'call' (a call to action or a survey) or 'info'.
+    """
+    lines = ["", "--", "Deine persönlichen Links (bitte nicht weitergeben):"]
+    if answer:
+        if ref_type != "call" or ref_id is None:
+            raise ValueError("an answer link needs the call it answers (ref_type='call', ref_id)")
+        lines.append(f"Antworten: {answer_url(settings, contact_id, ref_id)}")
+    lines.append(f"Meine Themen / Abmelden: {topics_url(settings, contact_id, ref_type, ref_id)}")
+    days = int(settings.link_max_age_days)
+    lines.append(f"Die Links gelten {days} Tage lang und nur für dich.")
+    return "\n".join(lines)
