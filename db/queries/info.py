@@ -1,0 +1,171 @@
+"""Queries of the Linksaktiv-Info: audience by topic, region and consent, the 30-day limit, deliveries, figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Integer, Select, String, and_, exists, func, insert, literal, select, text
+from sqlalchemy.orm import Session
+
+from db.models import Activity, Contact, ContactTopic, InfoDelivery, InfoMailing, Kreisverband, Land, MailOutbox
+from db.queries.calls import _region as region_filter  # one region rule for calls, surveys and Infos
+from db.queries.common.staging import staged
+from db.queries.contacts.consent import active_consent_filter
+from db.scope import Scope, apply_area, apply_scope
+from db.types import UTCDateTime
+
+MAIL_REF = "info"  # mail_outbox.ref_type of an Info's mails (ref_id = the Info's id)
+
+
+def lock_info(session: Session, info_id: int) -> InfoMailing | None:
+    """Lock the Info for this transaction (row lock on PostgreSQL, write lock on SQLite) and load it."""
+    session.execute(text("UPDATE info_mailing SET title = title WHERE id = :id"), {"id": info_id})
+    return session.get(InfoMailing, info_id, populate_existing=True)
+
+
+def infos_in_area(session: Session, scope: Scope) -> list[InfoMailing]:
+    """The Infos the scope works with, newest first: kreis its KV's, land its Land's, team all."""
+    stmt = select(InfoMailing).order_by(InfoMailing.created_at.desc(), InfoMailing.id.desc())
+    return list(session.scalars(apply_area(stmt, scope, InfoMailing.kv_id, InfoMailing.land_code)))
+
+
+def info_in_area(info: InfoMailing, scope: Scope) -> bool:
+    """Whether one Info is among infos_in_area for the scope."""
+    if scope.role == "kreis":
+        return info.kv_id == scope.kv_id
+    if scope.role == "land":
+        return info.land_code == scope.land_code
+    return True
+
+
+def same_draft_exists(session: Session, values: dict) -> bool:
+    """Whether an unsent Info with this title, text and region exists."""
+    stmt = select(InfoMailing.id).where(
+        InfoMailing.sent_at.is_(None),
+        InfoMailing.title == values["title"],
+        InfoMailing.body == values["body"],
+        InfoMailing.region_level == values["region_level"],
+        InfoMailing.land_code.is_(None)
+        if values["land_code"] is None
+        else InfoMailing.land_code == values["land_code"],
+        InfoMailing.kv_id.is_(None) if values["kv_id"] is None else InfoMailing.kv_id == values["kv_id"],
+    )
+    return session.scalar(stmt.limit(1)) is not None
+
+
+def _reachable(info: InfoMailing) -> list:
+    # Interested in one of the topics, with an address, an active consent for information by e-mail,
+    # not waiting for the sign-up confirmation, and not sent this Info yet.
+    topics = [t for t in info.topics.split(",") if t]
+    return [
+        Contact.email.like("%@%.%"),
+        Contact.unconfirmed_since.is_(None),
+        exists(
+            select(ContactTopic.contact_id).where(ContactTopic.contact_id == Contact.id, ContactTopic.topic.in_(topics))
+        ),
+        active_consent_filter("information", "email"),
+        ~exists(select(InfoDelivery.id).where(InfoDelivery.info_id == info.id, InfoDelivery.contact_id == Contact.id)),
+    ]
+
+
+def _recent_infos(since: datetime):
+    return (
+        select(func.count(InfoDelivery.id))
+        .where(InfoDelivery.contact_id == Contact.id, InfoDelivery.sent_at >= literal(since, UTCDateTime))
+        .scalar_subquery()
+    )
+
+
+def _reachable_in_scope(scope: Scope, info: InfoMailing, *columns) -> Select:
+    return apply_scope(region_filter(select(*columns).select_from(Contact).where(*_reachable(info)), info), scope)
+
+
+def audience_select(scope: Scope, info: InfoMailing, since: datetime, max_infos: int, *columns) -> Select:
+    """Contacts the Info goes to: reachable, in the scope, and under the limit of Infos since `since`."""
+    return _reachable_in_scope(scope, info, *columns).where(_recent_infos(since) < max_infos)
+
+
+def audience_counts(
+    session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int
+) -> tuple[int, int]:
+    """(recipients, left out because they already got max_infos Infos since `since`)."""
+    reachable = session.scalar(
+        select(func.count()).select_from(_reachable_in_scope(scope, info, Contact.id).subquery())
+    )
+    capped = session.scalar(
+        select(func.count()).select_from(
+            _reachable_in_scope(scope, info, Contact.id).where(_recent_infos(since) >= max_infos).subquery()
+        )
+    )
+    return int(reachable or 0) - int(capped or 0), int(capped or 0)
+
+
+def audience_by_kv(
+    session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int
+) -> list[tuple[str, str, int]]:
+    """The recipients per Kreisverband: (KV name, Land name, count), the largest first."""
+    sub = audience_select(scope, info, since, max_infos, Contact.kv_id.label("kv_id")).subquery()
+    counts = select(sub.c.kv_id, func.count().label("n")).group_by(sub.c.kv_id).subquery()
+    stmt = (
+        select(Kreisverband.name, Land.name, counts.c.n)
+        .join(Kreisverband, Kreisverband.id == counts.c.kv_id)
+        .join(Land, Land.code == Kreisverband.land_code)
+        .order_by(counts.c.n.desc(), Kreisverband.name)
+    )
+    return [(kv, land, int(n)) for kv, land, n in session.execute(stmt).all()]
+
+
+def audience_sample(
+    session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int, n: int = 10
+) -> pd.DataFrame:
+    """A few recipients for the preview."""
+    stmt = (
+        audience_select(scope, info, since, max_infos, Contact.first_name, Contact.last_name, Contact.plz, Contact.city)
+        .order_by(Contact.id)
+        .limit(n)
+    )
+    return pd.DataFrame(session.execute(stmt).all(), columns=["Vorname", "Nachname", "PLZ", "Ort"])
+
+
+def insert_deliveries(
+    session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int, at: datetime
+) -> list[tuple[int, str, str, int]]:
+    """One delivery per recipient (INSERT ... SELECT); returns (contact id, first name, e-mail, Info id) each."""
+    with staged(session, audience_select(scope, info, since, max_infos, Contact.id), "info_audience") as audience:
+        src = select(literal(info.id, Integer), Contact.id, literal(at, UTCDateTime)).join(
+            audience, audience.c.id == Contact.id
+        )
+        session.execute(insert(InfoDelivery).from_select(["info_id", "contact_id", "sent_at"], src))
+    fresh = and_(InfoDelivery.info_id == info.id, InfoDelivery.sent_at == literal(at, UTCDateTime))
+    rows = session.execute(
+        select(Contact.id, Contact.first_name, Contact.email)
+        .join(InfoDelivery, InfoDelivery.contact_id == Contact.id)
+        .where(fresh)
+        .order_by(Contact.id)
+    ).all()
+    timeline = select(
+        InfoDelivery.contact_id,
+        literal("email", String),
+        literal(at, UTCDateTime),
+        literal(f"Linksaktiv-Info: {info.title}", String),
+        literal("info_mailing", String),
+        literal(info.id, Integer),
+        literal(info.created_by, Integer),
+    ).where(fresh)
+    session.execute(
+        insert(Activity).from_select(
+            ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], timeline
+        )
+    )
+    return [(int(cid), first, email, info.id) for cid, first, email in rows]
+
+
+def mail_status_counts(session: Session, info_id: int) -> dict[str, int]:
+    """The Info's mails by outbox status (queued, sent, failed, cancelled)."""
+    stmt = (
+        select(MailOutbox.status, func.count())
+        .where(MailOutbox.ref_type == MAIL_REF, MailOutbox.ref_id == info_id)
+        .group_by(MailOutbox.status)
+    )
+    return {status: int(n) for status, n in session.execute(stmt).all()}

@@ -1,0 +1,1 @@
+"""Linksaktiv-Info: regular information by topic and region, sent through the outbox."""

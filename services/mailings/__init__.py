@@ -1,0 +1,1 @@
+"""Mailings to many Linksaktive with personal links (Linksaktiv-Info, surveys)."""

@@ -1,0 +1,84 @@
+"""Queue one mail per recipient with the person's own links (answer, topics, unsubscribe) in bulk.
+
+The text is the same for everyone but the first name and the links; the links are signed per person
+(services.links), so the bodies are built here and written with one executemany per batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from db.models import MailOutbox
+from services.core.settings import Settings
+from services.links.mail_links import personal_link_block
+from services.mail.outbox import valid_address
+
+BATCH = 10_000
+SAMPLE_FIRST_NAME = "<Vorname>"
+
+
+def link_block(settings: Settings, contact_id: int, ref_type: str, ref_id: int, answer: bool) -> str:
+    """The person's link block at the end of a mail; ref_type as the links name it ('call' or 'info')."""
+    return personal_link_block(settings, contact_id, ref_type=ref_type, ref_id=ref_id, answer=answer)
+
+
+def mail_body(first_name: str, body_after_greeting: str, links: str) -> str:
+    """The mail as the recipient reads it: greeting, the text, then the personal links."""
+    return f"Hallo {first_name}{body_after_greeting}\n{links}".rstrip() + "\n"
+
+
+def queue_personal_mails(
+    session: Session,
+    settings: Settings,
+    recipients: Iterable[tuple[int, str, str, int]],
+    *,
+    subject: str,
+    body_after_greeting: str,
+    purpose: str,
+    ref_type: str,
+    link_ref: tuple[str, int],
+    answer: bool,
+    at: datetime,
+) -> int:
+    """Queue a mail to each (contact id, first name, e-mail, outbox ref id) with their personal links.
+
+    ref_type and each row's ref id name the mail in the outbox ('info' and the Info's id, 'call_delivery'
+    and the delivery's id); link_ref names the mailing in the links ('info', id) or ('call', id).
+    Returns how many mails were queued.
+    """
+    subject = " ".join((subject or "").split())[:300]
+    link_type, link_id = link_ref
+    done, batch = 0, []
+    for contact_id, first_name, email, ref_id in recipients:
+        if not valid_address((email or "").strip()):
+            continue
+        batch.append(
+            dict(
+                contact_id=contact_id,
+                to_addr=email.strip(),
+                subject=subject,
+                body=mail_body(
+                    first_name, body_after_greeting, link_block(settings, contact_id, link_type, link_id, answer)
+                ),
+                purpose=purpose,
+                channel="email",
+                ref_type=ref_type,
+                ref_id=ref_id,
+                status="queued",
+                attempts=0,
+                last_error="",
+                created_at=at,
+                next_attempt_at=at,
+            )
+        )
+        if len(batch) >= BATCH:
+            session.execute(insert(MailOutbox), batch)
+            done, batch = done + len(batch), []
+    if batch:
+        session.execute(insert(MailOutbox), batch)
+        done += len(batch)
+    return done
