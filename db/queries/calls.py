@@ -47,8 +47,14 @@ def same_draft_exists(
 
 
 def calls_in_area(session: Session, scope: Scope) -> list[CallToAction]:
-    """The calls the scope works with, newest first: kreis its KV's, land its Land's (and its KVs'), team all."""
-    stmt = select(CallToAction).order_by(CallToAction.created_at.desc(), CallToAction.id.desc())
+    """The calls the scope works with, newest first: kreis its KV's, land its Land's (and its KVs'), team all.
+
+    Surveys (kind 'survey') are calls too, but have their own page (services.surveys)."""
+    stmt = (
+        select(CallToAction)
+        .where(CallToAction.kind == "call")
+        .order_by(CallToAction.created_at.desc(), CallToAction.id.desc())
+    )
     return list(session.scalars(apply_area(stmt, scope, CallToAction.kv_id, CallToAction.land_code)))
 
 
