@@ -1,0 +1,1 @@
+"""Befragungen: calls of kind 'survey' with questions, answered through personal links."""
