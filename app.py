@@ -17,6 +17,7 @@ from registry import PAGES, pages_for
 from services.admin.accounts import area_label
 from services.core import auth, sessions
 from services.core.settings import ConfigError, get_settings
+from services.links.mail_links import TOKEN_PARAM
 
 st.set_page_config(page_title="Linksaktiv Cockpit", page_icon=FAVICON, layout="wide")
 german_defaults.install()
@@ -43,6 +44,13 @@ FIRST_START = (
 # The spinner shows only when this takes longer than a moment: on the first start, not on later runs.
 with st.spinner(FIRST_START if settings.demo_mode else "Die Datenbank wird vorbereitet …"):
     appctx.cockpit_engine()  # migrates (and seeds in demo mode) before anything reads
+
+# Personal links (issue 10): a link from a mail opens its public page before and without any login,
+# alone (no navigation, no login cookie read). PUBLIC_ONLY=1 serves nothing else (pages/public/).
+if settings.public_only or st.query_params.get(TOKEN_PARAM):
+    st.navigation([st.Page("pages/public/entry.py", title="Linksaktiv", default=True)], position="hidden").run()
+    st.stop()
+
 creds = appctx.before_login(auth.credentials)
 
 # Exactly one Authenticate per run (DESIGN §7); no api_key, no login sleep.

@@ -81,6 +81,11 @@ ACTIONS = {
     "call_test_mail": "Testmail eines Aktionsaufrufs",
     "call_delete": "Aktionsaufruf gelöscht",
     "call_response": "Antwort auf Aktionsaufruf",
+    # Persönliche Links (ohne Anmeldung)
+    "link_signup_confirmed": "Anmeldung bestätigt (persönlicher Link)",
+    "link_topics_changed": "Themen geändert (persönlicher Link)",
+    "link_unsubscribed": "Abgemeldet (persönlicher Link)",
+    "signup_lapsed": "Unbestätigte Anmeldung verfallen",
     # Linksaktiv-Info und Befragungen
     "info_create": "Linksaktiv-Info angelegt",
     "info_update": "Linksaktiv-Info geändert",
@@ -202,6 +207,13 @@ DETAIL_KEYS = {
     "survey_id": "Befragung Nr.",
     "questions": "Fragen",
     "shared": "weitergegeben",
+    "changed": "geändert",
+    "ref": "aus der Mail",
+    "consents": "Einwilligungen",
+    "days": "Tage",
+    "added": "hinzugefügt",
+    "removed": "entfernt",
+    "mails_cancelled": "stornierte Mails",
 }
 
 

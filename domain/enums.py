@@ -94,6 +94,10 @@ ACTIVITY_KINDS = {
     "note": "Notiz",
     "import": "Importiert",
     "merge": "Zusammengeführt",
+    "link_confirm": "Anmeldung bestätigt",
+    "link_topics": "Themen selbst geändert",
+    "link_unsubscribe": "Selbst abgemeldet",
+    "link_lapsed": "Anmeldung verfallen",
 }
 
 MAIL_STATUSES = {"queued": "wartet", "sent": "gesendet", "failed": "fehlgeschlagen"}

@@ -53,6 +53,15 @@ def record_response(
     if delivery is None:
         raise NotFoundError("Diese Empfängerin / diesen Empfänger gibt es nicht (oder nicht in deinem Gebiet).")
     call = load(session, scope, delivery.call_id)
+    apply_response(session, scope, delivery, call, response, now)
+    session.commit()
+
+
+def apply_response(session: Session, actor, delivery, call, response: str, now: datetime | None = None) -> None:
+    """Set a delivery's response ('' clears it), add the timeline entry and the audit event (no commit).
+
+    Shared by staff recording an answer and by the person's own answer link (services.links.answers).
+    """
     delivery.response = response
     delivery.responded_at = (now or utcnow()) if response else None
     note = f"{RESPONSES[response]}: {call.title}" if response else f"Antwort zurückgenommen: {call.title}"
@@ -63,8 +72,7 @@ def record_response(
             note=note,
             ref_type="call_to_action",
             ref_id=call.id,
-            user_id=scope.user_id,
+            user_id=getattr(actor, "user_id", None),
         )
     )
-    audit.record(session, scope, "call_response", "call_delivery", delivery_id, response=response)
-    session.commit()
+    audit.record(session, actor, "call_response", "call_delivery", delivery.id, response=response)

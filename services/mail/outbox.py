@@ -21,15 +21,25 @@ from domain.errors import ValidationError
 from services.contacts.rules import CHANNEL_LESS
 
 _ADDR = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
-PURPOSES = ("information", "call_to_action", "newspaper", "volunteering", "pass_to_branch", "service")
+PURPOSES = (
+    "information",
+    "call_to_action",
+    "newspaper",
+    "volunteering",
+    "pass_to_branch",
+    "service",
+    "confirmation",
+)
 # Mails about someone's work for the party (to a campaign lead's address); no consent purpose covers them.
-NO_CONSENT_NEEDED = ("service",)
+# A sign-up's confirmation mail (double opt-in, services.links.signup) asks for the consent it confirms.
+NO_CONSENT_NEEDED = ("service", "confirmation")
 # Why a queued mail was not sent (mail_outbox.cancel_reason).
 CANCEL_REASONS = {
     "no_consent": "beim Versand keine aktive Einwilligung für Zweck und Kanal",
     "consent_withdrawn": "Einwilligung widerrufen",
     "objection": "Widerspruch nach Art. 21 DSGVO",
     "no_person": "braucht eine Einwilligung, nennt aber keine Person",
+    "unconfirmed": "Anmeldung noch nicht bestätigt (Double-Opt-In)",
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from db.engine import make_session_factory
 from db.models import MailOutbox
 from db.queries import mail as q
+from db.queries.links import unconfirmed_among
 from db.types import utcnow
 from services.mail.outbox import cancel, required_consent
 
@@ -51,6 +52,9 @@ def refusals(session: Session, mails: list[MailOutbox]) -> dict[int, str]:
     for (purpose, channel), group in by_need.items():
         ok = q.with_active_consent(session, [m.contact_id for m in group], purpose, channel)
         refused.update({m.id: "no_consent" for m in group if m.contact_id not in ok})
+    # A sign-up that waits for its double opt-in gets its confirmation mail and nothing else (issue 10).
+    waiting = unconfirmed_among(session, [m.contact_id for m in mails if m.contact_id is not None])
+    refused.update({m.id: "unconfirmed" for m in mails if m.contact_id in waiting and m.purpose != "confirmation"})
     return refused
 
 

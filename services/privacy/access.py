@@ -229,7 +229,7 @@ def collect(session: Session, contact_id: int) -> dict:
 # Kinds: "text" as stored, "date" 24.12.2026, "datetime" 24.12.2026, 18:30 (Berlin), "bool" ja/nein,
 # a dict of German labels for codes, "skills"/"availability" lists of codes, "number" as stored.
 MAIL_STATUS_LABELS = {**MAIL_STATUSES, "cancelled": "nicht versandt"}
-MAIL_PURPOSES = {**PURPOSES, "service": "Mitteilung zur Mithilfe"}
+MAIL_PURPOSES = {**PURPOSES, "service": "Mitteilung zur Mithilfe", "confirmation": "Bestätigung der Anmeldung"}
 ACTIVITY_REFS = {
     "call_to_action": "Aktionsaufruf",
     "dispatch_order": "Zeitungsbestellung",

@@ -45,7 +45,9 @@ CONSENT_COMBOS = (
     ("volunteering", None, 30),
     ("pass_to_branch", None, 30),
 )
-EXTRA_KINDS = tuple(k for k in ACTIVITY_KINDS if k not in ("created", "status_change", "import", "merge"))
+EXTRA_KINDS = tuple(
+    k for k in ACTIVITY_KINDS if k not in ("created", "status_change", "import", "merge") and not k.startswith("link_")
+)
 # Orders, offers and assignments have their own records; a bare timeline entry would contradict them.
 EXTRA_KIND_W = np.array([14, 10, 12, 14, 10, 12, 0, 0, 0, 9], dtype=float)
 EVIDENCE = {

@@ -1,0 +1,1 @@
+"""The public pages a personal link opens (no login, no navigation): one view per link purpose."""

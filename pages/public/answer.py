@@ -1,0 +1,45 @@
+"""View of an answer link: zusagen or absagen to a call to action; a survey opens the survey's own view."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import streamlit as st
+
+import publicctx
+from components.text import fields, plain
+from services.calls.responses import RESPONSES
+from services.links.answers import CLOSED, LINK_RESPONSES, answer_call
+
+SURVEY_MODULE = "pages.public.survey"  # helper "info": render_survey_answer(token, page)
+SURVEY_NOT_YET = "Diese Befragung kann hier noch nicht beantwortet werden."
+
+
+def render(token: str, page) -> None:
+    """The call, the person's answer so far and two buttons while the call is open."""
+    view = page.view
+    if view.kind == "survey":
+        # Surveys are answered on their own view (pages/public/survey.py, a LinkPage with an AnswerView).
+        if importlib.util.find_spec(SURVEY_MODULE) is None:
+            st.info(SURVEY_NOT_YET, icon=":material/info:")
+            return
+        from pages.public.survey import render_survey_answer
+
+        render_survey_answer(token, page)
+        return
+    plain(f"Hallo {page.first_name},")
+    st.markdown("du wurdest zu diesem Aufruf eingeladen:")
+    st.subheader("Aktionsaufruf")
+    # Title, text and link were typed by staff: plain text, never Markdown.
+    fields([("Titel", view.title), ("Wann", view.when), ("Mehr dazu", view.link)])
+    plain(view.body)
+    if view.response:
+        st.info(f"Deine Antwort bisher: **{RESPONSES[view.response]}**", icon=":material/how_to_reg:")
+    if not view.is_open:
+        st.warning(CLOSED, icon=":material/event_busy:")
+        return
+    st.markdown("Kannst du dabei sein? Du kannst deine Antwort ändern, bis der Aufruf vorbei ist.")
+    left, right = st.columns(2)
+    for column, (code, label) in zip((left, right), LINK_RESPONSES.items(), strict=True):
+        if column.button(label, key=f"link_answer_{code}", type="primary" if code == "accepted" else "secondary"):
+            publicctx.act(answer_call, token, code, success=lambda r: f"Danke! Deine Antwort ist gespeichert: **{r}**.")
