@@ -40,6 +40,8 @@ PAGES: tuple[PageSpec, ...] = (
         "calls.write",
         "aktionsaufrufe",
     ),
+    PageSpec("pages/info.py", "Linksaktiv-Info", ":material/mail:", "Arbeit", "info.send", "linksaktiv-info"),
+    PageSpec("pages/befragungen.py", "Befragungen", ":material/ballot:", "Arbeit", "surveys.results", "befragungen"),
     PageSpec(
         "pages/zeitung_bestellen.py",
         "Zeitung bestellen",
