@@ -17,6 +17,7 @@ from db.types import utcnow
 from domain.errors import NotFoundError, ValidationError
 from domain.formatting import BERLIN, format_date
 from services.core import audit
+from services.links.answers import delivery_of_link
 from services.surveys.questions import Question, check_answer, parse_options
 
 GONE = "Diese Befragung gibt es nicht mehr, oder sie ging nicht an dich."
@@ -121,3 +122,17 @@ def save_answers(
     )
     session.commit()
     return changed
+
+
+def form_of_link(session: Session, token: str, settings=None, now: datetime | None = None) -> AnswerForm:
+    """The survey an answer link names, as its person answers it (the link is checked on every call)."""
+    claim, _, call = delivery_of_link(session, token, settings)
+    return answer_form(session, claim.contact_id, call.id, now)
+
+
+def answer_by_link(
+    session: Session, token: str, values: dict[int, object], settings=None, now: datetime | None = None
+) -> bool:
+    """Store the answers of the person an answer link names to its survey; True when it changed earlier ones."""
+    claim, _, call = delivery_of_link(session, token, settings)
+    return save_answers(session, claim.contact_id, call.id, values, now)
