@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="Standard: DATABASE_URL bzw. die Demo-SQLite-Datei")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--reset", action="store_true", help="vorhandene Daten vorher löschen")
+    parser.add_argument(
+        "--without-mailings", action="store_true", help="ohne die verschickte Demo-Info und Demo-Befragung"
+    )
     args = parser.parse_args(argv)
     if args.contacts < 0:
         parser.error("--contacts darf nicht negativ sein")
@@ -55,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         upgrade(engine)
         counts = seed_demo(engine, contacts=args.contacts, seed=args.seed, progress=TextProgress(), reset=args.reset)
+        if not args.without_mailings:
+            from services.seed.mailings import demo_links, seed_demo_mailings
+
+            counts.update(seed_demo_mailings(engine))
+            links = demo_links(engine)
     except UserError as exc:
         print(f"\nFehler: {exc}", file=sys.stderr)
         return 2
@@ -63,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     took = time.perf_counter() - started
     print(f"Fertig in {took:.1f} s: " + ", ".join(f"{t} {n:,}".replace(",", ".") for t, n in counts.items()))
     print(f"Demo-Passwort aller Demo-Nutzer:innen: {DEMO_PASSWORD}")
+    if not args.without_mailings:
+        print("So sieht es für Empfänger:innen aus (Links aus Mails, die im Postausgang warten):")
+        for name, url in links.items():
+            print(f"  {name}: {url}")
     return 0
 
 

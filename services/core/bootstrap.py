@@ -31,6 +31,9 @@ def prepare_database(engine: Engine, settings: Settings) -> None:
         from services.seed import seed_demo
 
         seed_demo(engine, contacts=settings.demo_contacts, seed=42)
+        from services.seed.mailings import seed_demo_mailings
+
+        seed_demo_mailings(engine)  # a sent Info and survey whose mails wait with working personal links
     else:
         from services.core.runtime import session_scope
         from services.geo.reference import load_reference_data
