@@ -15,7 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.engine import make_engine  # noqa: E402
-from services.core.settings import get_settings
+from services.core.health import note_sender_run  # noqa: E402
+from services.core.settings import get_settings  # noqa: E402
 from services.mail.sender import deliver_due  # noqa: E402
 
 
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
             f"cancelled (no active consent) {report.dropped}",
             flush=True,
         )
+        note_sender_run(engine, report)  # the health check reads it (scripts/healthcheck)
         if args.loop <= 0:
             return 0
         time.sleep(args.loop)
