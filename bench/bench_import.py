@@ -129,7 +129,7 @@ def synthetic_file(session, rows: int, seed: int = 1) -> bytes:
     rare = ["".join(rng.choice(syllables, 3)).capitalize() + "ke" for _ in range(n_new)]
     new = pd.DataFrame({"Vorname": rng.choice(pools.first, n_new), "Nachname": rare})
     new["E-Mail"] = [f"neu{i}.bench@example.org" for i in range(n_new)]
-    new["Telefon"] = [f"0151 {5550000 + i}" if i % 3 == 0 else "" for i in range(n_new)]
+    new["Telefon"] = [f"0151 {55500000 + i}" if i % 3 == 0 else "" for i in range(n_new)]
     new["Straße"] = [
         "".join(rng.choice(syllables, 2)).capitalize() + f"weg {rng.integers(1, 90)}" for _ in range(n_new)
     ]

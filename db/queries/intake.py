@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -128,28 +128,54 @@ def people_of_area(session: Session, kv_id: int | None, land_code: str | None) -
 
 
 def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
-    """Insert contacts in order and return their new ids in the same order."""
+    """Insert contacts in order and return their new ids in the same order.
+
+    The ids are taken first (SQLite: after the highest, under the write lock the transaction holds
+    from its BEGIN IMMEDIATE; PostgreSQL: from the id sequence), then the rows go in by one bulk
+    write (executemany, COPY): no statement per row, no RETURNING.
+    """
+    if not rows:
+        return []
     if session.get_bind().dialect.name == "sqlite":
-        # The transaction holds SQLite's write lock from its BEGIN IMMEDIATE: ids after the highest are ours,
-        # and a plain executemany is several times faster than INSERT ... RETURNING row by row.
         first = int(session.scalar(select(func.coalesce(func.max(Contact.id), 0)))) + 1
         ids = list(range(first, first + len(rows)))
-        insert_rows(session, Contact, [{**row, "id": cid} for row, cid in zip(rows, ids)])
-        return ids
-    ids: list[int] = []
-    for start in range(0, len(rows), 5000):
-        result = session.execute(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows[start : start + 5000]
+    else:
+        ids = sorted(
+            session.scalars(
+                text("SELECT nextval(pg_get_serial_sequence('contact', 'id')) FROM generate_series(1, :n)"),
+                {"n": len(rows)},
+            )
         )
-        ids.extend(r[0] for r in result)
+    insert_rows(session, Contact, [{**row, "id": cid} for row, cid in zip(rows, ids)])
     return ids
 
 
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
-    """Bulk insert plain rows (executemany, no RETURNING)."""
-    for start in range(0, len(rows), 10000):
-        if rows[start : start + 10000]:
-            session.execute(insert(model), rows[start : start + 10000])
+    """Bulk insert plain rows that share their keys (PostgreSQL: COPY; SQLite: one executemany).
+
+    Values pass the columns' own bind processing (aware datetimes become naive UTC, dates on SQLite
+    text), so the rows are stored exactly as an ORM insert would store them.
+    """
+    if not rows:
+        return
+    session.flush()
+    conn = session.connection()
+    table = model.__table__
+    cols = list(rows[0])
+    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
+    data = [tuple(v if p is None else p(v) for v, p in zip((row[c] for c in cols), procs)) for row in rows]
+    names = ", ".join(cols)
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        with dbapi.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for values in data:
+                copy.write_row(values)
+        return
+    cur = dbapi.cursor()
+    try:
+        cur.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(cols))})", data)
+    finally:
+        cur.close()
 
 
 def existing_topics(session: Session, contact_ids: Sequence[int]) -> set[tuple[int, str]]:

@@ -271,7 +271,7 @@ def score_pairs(left, right, pairs: np.ndarray) -> pd.DataFrame:
 
 
 def _nonempty(values: np.ndarray) -> np.ndarray:
-    return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+    return np.asarray(values, dtype=object).astype(bool)
 
 
 def classify(scored: pd.DataFrame, threshold: float = LIKELY_THRESHOLD) -> pd.DataFrame:
@@ -307,11 +307,15 @@ def find_matches(
     existing: Sequence[Record] | pd.DataFrame,
     threshold: float = LIKELY_THRESHOLD,
     existing_prepared: pd.DataFrame | None = None,
+    new_prepared: pd.DataFrame | None = None,
 ) -> list[Match]:
-    """Matches of each new record among the existing ones (at most three per new record, best first)."""
+    """Matches of each new record among the existing ones (at most three per new record, best first).
+
+    existing_prepared, new_prepared: the sides as prepare() made them, when the caller reuses them.
+    """
     if not len(new_records):
         return []
-    left = prepare(new_records)
+    left = new_prepared if new_prepared is not None else prepare(new_records)
     right = existing_prepared if existing_prepared is not None else prepare(existing)
     if not len(left) or not len(right):
         return []

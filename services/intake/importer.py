@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Consent, ContactTopic, ImportBatch
@@ -42,6 +43,7 @@ class ListInfo:
     evidence: str = ""
     consents: tuple[tuple[str, str | None], ...] = ()  # the purposes × channels the evidence covers
     sheet: str | None = None
+    unconfirmed: bool = False  # the people the batch creates wait for their confirmation mail (double opt-in)
 
 
 @dataclass
@@ -175,38 +177,40 @@ def plan_import(
     return plan
 
 
-def _records(people: list[Candidate], indexes: list[int]) -> list:
-    return [
-        dedupe.Record(
-            id=i,
-            first_name=people[i].first_name,
-            last_name=people[i].last_name,
-            email=email_key(people[i].email),
-            phone=phone_key(people[i].phone),
-            street=people[i].street,
-            plz=people[i].plz,
-            city=people[i].city,
-            birth_year=people[i].birth_year,
-        )
-        for i in indexes
-    ]
+def _frame(people: list[Candidate], indexes: list[int]) -> pd.DataFrame:
+    """The compared fields of these people as dedupe.Record columns (id = index into people)."""
+    chosen = [people[i] for i in indexes]
+    return pd.DataFrame(
+        {
+            "id": list(indexes),
+            "first_name": [p.first_name for p in chosen],
+            "last_name": [p.last_name for p in chosen],
+            "email": [email_key(p.email) for p in chosen],
+            "phone": [phone_key(p.phone) for p in chosen],
+            "street": [p.street for p in chosen],
+            "plz": [p.plz for p in chosen],
+            "city": [p.city for p in chosen],
+            "birth_year": [p.birth_year for p in chosen],
+        }
+    )
 
 
 def _likely(session: Session, plan: Plan, rest: list[int]) -> None:
     if not rest:
         return
-    new = _records(plan.people, rest)
+    # One prepared frame of the new people serves both the match against the database and the pairs within.
+    new = dedupe.prepare(_frame(plan.people, rest))
     keys = [(plan.people[i].plz, name) for i in rest for name in (plan.people[i].first_name, plan.people[i].last_name)]
     existing = q.people_like(session, keys)
     if len(existing):
         frame = existing.rename(columns={"email_key": "email", "phone_key": "phone"})
-        for m in dedupe.find_matches(new, frame):
+        for m in dedupe.find_matches(new, frame, new_prepared=new):
             i = rest[m.new_index]
             if m.kind != "exact" and (i not in plan.review or plan.review[i][1] < m.score):
                 plan.review[i] = (int(m.existing_id), m.score, tuple(m.agreeing_fields))
     plan.inner_pairs = [
         (int(p.left_id), int(p.right_id), p.score, tuple(p.agreeing_fields))
-        for p in dedupe.find_pairs_within(new)
+        for p in dedupe.find_pairs_within(new, prepared=new)
         if p.kind != "exact"
     ]
 
@@ -254,7 +258,7 @@ def run_import(
     session.add(batch)
     session.flush()
     step(0.45, "Neue Personen werden angelegt …")
-    new_ids = _create_people(session, scope, plan, batch, now)
+    new_ids = _create_people(session, scope, plan, batch, now, unconfirmed=info.unconfirmed)
     step(0.75, "Vorhandene Personen werden ergänzt …")
     _add_to_existing(session, scope, plan, batch, now)
     step(0.9, "Mögliche Dubletten kommen in die Prüfliste …")
@@ -279,6 +283,7 @@ def run_import(
         review=counts["review"],
         rejected=counts["rejected"],
         outside_area=counts["outside_area"],
+        unconfirmed=info.unconfirmed,
     )
     batch_id = batch.id
     session.commit()
@@ -286,7 +291,9 @@ def run_import(
     return {"batch_id": batch_id, **counts}
 
 
-def _create_people(session: Session, scope: Scope, plan: Plan, batch: ImportBatch, now: datetime) -> dict[int, int]:
+def _create_people(
+    session: Session, scope: Scope, plan: Plan, batch: ImportBatch, now: datetime, unconfirmed: bool = False
+) -> dict[int, int]:
     day = date.fromisoformat(batch.source_date) if batch.source_date else now.date()
     rows = []
     for i in plan.create:
@@ -313,6 +320,7 @@ def _create_people(session: Session, scope: Scope, plan: Plan, batch: ImportBatc
                 "created_at": now,
                 "updated_at": now,
                 "import_batch_id": batch.id,
+                "unconfirmed_since": now if unconfirmed else None,
             }
         )
     ids = q.insert_contacts(session, rows)

@@ -36,6 +36,7 @@ MAX_LEN = {
     "source": 60,
 }
 MAX_CONSENT_LEN = 40
+_LIMITS = {key: validate.field(key).limit for key in ("contact.first_name", "contact.last_name", "contact.street")}
 TRUTHY = {"ja", "j", "x", "1", "true", "wahr", "yes", "y", "ok", "✓", "✔"}
 OLDEST_BIRTH_YEAR = 1900
 # Excel counts days from 1899-12-30; five-digit numbers in a year column are such serials.
@@ -162,7 +163,7 @@ def validate_row(
     warnings: list[str] = []
     for fld, value in values.items():
         label = headers.get(fld, FIELDS.get(fld, fld))
-        if validate.control_problem(value, multiline=True):  # line breaks and tabs are folded below
+        if not value.isprintable() and validate.control_problem(value, multiline=True):  # breaks: folded below
             reasons.append(f"Spalte „{label}“ enthält Steuerzeichen (nicht druckbare Zeichen).")
         elif is_formula(value, fld):
             reasons.append(f"Spalte „{label}“ enthält eine Formel ({value[:30]}); Formeln importieren wir nicht.")
@@ -192,6 +193,8 @@ def validate_row(
     street = " ".join(p for p in (text.get("street", ""), text.get("house_number", "")) if p)
     # A split full name or a street joined with its number must still fit its column.
     for key, value in (("contact.first_name", first), ("contact.last_name", last), ("contact.street", street)):
+        if value.isprintable() and len(value) <= _LIMITS[key]:
+            continue  # what validate.text would pass unchanged (no control character, folded, short enough)
         try:
             validate.text(value, key)
         except ValidationError as exc:
@@ -230,7 +233,7 @@ def _checked(parse, value: str, reasons: list[str], empty=""):
 def is_formula(value: str, fld: str = "") -> bool:
     """True for a spreadsheet formula: always '=…'; '+ - @…' only when formula-like and no valid phone/e-mail."""
     text = value.strip()
-    if not text:
+    if not text or text[0] not in "=+-@":
         return False
     if text[0] == "=":
         return True
