@@ -226,9 +226,8 @@ def preview(session: Session, scope: Scope, info_id: int, now: datetime | None =
 
 def mail_text(info: InfoView | InfoMailing) -> str:
     """The mail after "Hallo <first name>": the Info's text, greetings, and why the person gets it."""
-    topics = ", ".join(TOPICS.get(t, t) for t in info.topics if t) if isinstance(info, InfoView) else ""
-    if not topics:
-        topics = ", ".join(TOPICS.get(t, t) for t in str(getattr(info, "topics", "")).split(",") if t)
+    codes = info.topics if isinstance(info.topics, tuple) else tuple(info.topics.split(","))
+    topics = ", ".join(TOPICS.get(t, t) for t in codes if t)
     return "\n".join(
         [
             ",",
