@@ -32,6 +32,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/importieren.py", "Import", ":material/upload_file:", "Arbeit", "contacts.import", "import"),
     PageSpec("pages/dubletten.py", "Dubletten", ":material/join_inner:", "Arbeit", "contacts.duplicates", "dubletten"),
     PageSpec("pages/karte.py", "Karte", ":material/map:", "Arbeit", "map.read", "karte"),
+    PageSpec("pages/entwicklung.py", "Entwicklung", ":material/trending_up:", "Arbeit", "ladder.read", "entwicklung"),
     PageSpec(
         "pages/aktionen.py",
         "Aktionsaufrufe",

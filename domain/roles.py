@@ -18,6 +18,7 @@ PERSON_ROLES = ("admin", "team", "land", "kreis")
 ACTIONS: dict[str, tuple[str, ...]] = {
     "overview.read": ALL_ROLES,
     "map.read": ALL_ROLES,
+    "ladder.read": ALL_ROLES,  # Entwicklung: leitung gets the protected national aggregate
     "contacts.care": PERSON_ROLES,
     "contacts.step_back": ("admin", "team"),  # stepping back erases dates: a correction, not care
     "contacts.import": PERSON_ROLES,  # kreis for its KV, land for its Land, team and admin everywhere

@@ -44,6 +44,24 @@ class Contact(Base):
             sqlite_where=text("phone_key <> ''"),
             postgresql_where=text("phone_key <> ''"),
         ),
+        # The ladder on the Entwicklung page (migration 0019): entries per day and source with their steps,
+        # nationally and per Land, read from the index alone; who became active or a member in a period.
+        Index("ix_contact_ladder", "contact_since", "source", "active_since", "member_since"),
+        Index("ix_contact_land_ladder", "land_code", "contact_since", "source", "active_since", "member_since"),
+        Index(
+            "ix_contact_active_since",
+            "active_since",
+            "land_code",
+            sqlite_where=text("active_since IS NOT NULL"),
+            postgresql_where=text("active_since IS NOT NULL"),
+        ),
+        Index(
+            "ix_contact_member_since",
+            "member_since",
+            "land_code",
+            sqlite_where=text("member_since IS NOT NULL"),
+            postgresql_where=text("member_since IS NOT NULL"),
+        ),
         # Sign-ups waiting for their double opt-in (migration 0016): the sender and the lapse job.
         Index(
             "ix_contact_unconfirmed_since",

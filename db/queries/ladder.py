@@ -1,0 +1,182 @@
+"""Read queries behind the Entwicklung page: the ladder contact → active → member in an area and period.
+
+Every query is an aggregate over the scope's area (db.scope.apply_area) narrowed to a region inside it.
+Medians are computed from histograms of whole days (group by the day difference), which both SQLite and
+PostgreSQL answer the same way; services.ladder turns them into medians.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Integer, and_, case, cast, distinct, func, literal, select
+from sqlalchemy.orm import Session
+
+from db.models import CallDelivery, CallToAction, Contact, ContactTopic, Kreisverband
+from db.scope import Scope, apply_area
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region inside the scope's area: all of it, a Land or a KV; and the period of entry [start, end]."""
+
+    start: date
+    end: date
+    land_code: str | None = None
+    kv_id: int | None = None
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def days_between(session: Session, later, earlier):
+    """SQL expression: whole days from earlier to later (two DATE columns), NULL when one is NULL."""
+    if _postgres(session):
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def month_of(session: Session, day_col):
+    """SQL expression: 'YYYY-MM' of a DATE column."""
+    if _postgres(session):
+        return func.to_char(day_col, "YYYY-MM")
+    return func.substr(day_col, 1, 7)
+
+
+def _day(session: Session, ts_col):
+    """SQL expression: the calendar day (UTC) of a timestamp column, comparable with a DATE column."""
+    if _postgres(session):
+        return cast(ts_col, Contact.contact_since.type)
+    return func.date(ts_col)
+
+
+def _region(stmt, scope: Scope, region: Region):
+    stmt = apply_area(stmt, scope, Contact.kv_id, Contact.land_code)
+    if region.land_code:
+        stmt = stmt.where(Contact.land_code == region.land_code)
+    if region.kv_id is not None:
+        stmt = stmt.where(Contact.kv_id == region.kv_id)
+    return stmt
+
+
+def _between(col, region: Region):
+    return and_(col >= literal(region.start), col <= literal(region.end))
+
+
+def cohort_counts(session: Session, scope: Scope, region: Region) -> pd.DataFrame:
+    """People who entered in the period, per day of entry and source: how many, of them active now, members now.
+
+    Grouped in the order of the ladder index (ix_contact_ladder, migration 0019), so no sort is needed.
+    Columns: day, source, entered, active, member."""
+    stmt = select(
+        Contact.contact_since,
+        Contact.source,
+        func.count(),
+        func.count(Contact.active_since),
+        func.count(Contact.member_since),
+    ).where(_between(Contact.contact_since, region))
+    stmt = _region(stmt.group_by(Contact.contact_since, Contact.source), scope, region)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["day", "source", "entered", "active", "member"])
+
+
+def step_days(session: Session, scope: Scope, region: Region, step: str) -> pd.DataFrame:
+    """Of those who entered in the period and took the step ('active' or 'member'): how many took it after how many
+    days (from entry to active, or from active to member), per source and month of entry. Columns: source, month,
+    days, n."""
+    later, earlier = (
+        (Contact.active_since, Contact.contact_since)
+        if step == "active"
+        else (Contact.member_since, Contact.active_since)
+    )
+    days = days_between(session, later, earlier).label("days")
+    month = month_of(session, Contact.contact_since).label("month")
+    stmt = select(Contact.source, month, days, func.count()).where(
+        _between(Contact.contact_since, region), later.is_not(None)
+    )
+    stmt = _region(stmt.group_by(Contact.source, month, days), scope, region)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["source", "month", "days", "n"])
+
+
+def topic_days(session: Session, scope: Scope, region: Region) -> pd.DataFrame:
+    """Of those who entered in the period, per topic (a person counts once per topic): days to active and days
+    from active to member (None where the step is not taken), with how many. Columns: topic, to_active, to_member, n."""
+    to_active = days_between(session, Contact.active_since, Contact.contact_since).label("to_active")
+    to_member = days_between(session, Contact.member_since, Contact.active_since).label("to_member")
+    stmt = (
+        select(ContactTopic.topic, to_active, to_member, func.count())
+        .select_from(Contact)
+        .join(ContactTopic, ContactTopic.contact_id == Contact.id)
+        .where(_between(Contact.contact_since, region))
+        .group_by(ContactTopic.topic, to_active, to_member)
+    )
+    rows = session.execute(_region(stmt, scope, region)).all()
+    return pd.DataFrame(rows, columns=["topic", "to_active", "to_member", "n"])
+
+
+def steps_in_period(session: Session, scope: Scope, region: Region) -> dict[str, int]:
+    """How many people of the region became active and became members within the period (by the step's date)."""
+    became_active = select(func.count()).select_from(Contact).where(_between(Contact.active_since, region))
+    became_member = select(func.count()).select_from(Contact).where(_between(Contact.member_since, region))
+    return {
+        "active": session.scalar(_region(became_active, scope, region)) or 0,
+        "member": session.scalar(_region(became_member, scope, region)) or 0,
+    }
+
+
+def _answered_before_active(session: Session):
+    # A delivery answered on or before the day its person became active (who became active in the period).
+    return and_(
+        CallDelivery.responded_at.is_not(None),
+        _day(session, CallDelivery.responded_at) <= Contact.active_since,
+    )
+
+
+def answers_before_active(session: Session, scope: Scope, region: Region) -> pd.DataFrame:
+    """Answers given before becoming active, by those who became active in the period: per call and response.
+
+    Columns: call_id, title, kind, response, n (deliveries answered)."""
+    kind = CallToAction.kind.label("kind")
+    stmt = (
+        select(CallToAction.id, CallToAction.title, kind, CallDelivery.response, func.count().label("n"))
+        .select_from(CallDelivery)
+        .join(Contact, Contact.id == CallDelivery.contact_id)
+        .join(CallToAction, CallToAction.id == CallDelivery.call_id)
+        .where(_between(Contact.active_since, region), _answered_before_active(session))
+        .group_by(CallToAction.id, CallToAction.title, kind, CallDelivery.response)
+    )
+    rows = session.execute(_region(stmt, scope, region)).all()
+    return pd.DataFrame(rows, columns=["call_id", "title", "kind", "response", "n"])
+
+
+def persons_answered_before_active(session: Session, scope: Scope, region: Region) -> dict[str, int]:
+    """Of those who became active in the period: how many had answered a call, a survey, either, before."""
+    kind = CallToAction.kind
+    stmt = (
+        select(
+            func.count(distinct(case((kind == "call", CallDelivery.contact_id)))),
+            func.count(distinct(case((kind == "survey", CallDelivery.contact_id)))),
+            func.count(distinct(CallDelivery.contact_id)),
+        )
+        .select_from(CallDelivery)
+        .join(Contact, Contact.id == CallDelivery.contact_id)
+        .join(CallToAction, CallToAction.id == CallDelivery.call_id)
+        .where(_between(Contact.active_since, region), _answered_before_active(session))
+    )
+    call, survey, either = session.execute(_region(stmt, scope, region)).one()
+    return {"call": call or 0, "survey": survey or 0, "any": either or 0}
+
+
+def kreisverbaende(session: Session, scope: Scope) -> pd.DataFrame:
+    """The Kreisverbände inside the scope's area: id, name, land_code (reference data, no persons)."""
+    stmt = select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code).order_by(Kreisverband.name)
+    stmt = apply_area(stmt, scope, Kreisverband.id, Kreisverband.land_code)
+    return pd.DataFrame(session.execute(stmt).all(), columns=["id", "name", "land_code"])
+
+
+def first_entry(session: Session, scope: Scope) -> date | None:
+    """The earliest entry date in the scope's area (the period's lower bound)."""
+    stmt = apply_area(select(func.min(Contact.contact_since)), scope, Contact.kv_id, Contact.land_code)
+    return session.scalar(stmt)

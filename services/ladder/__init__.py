@@ -1,0 +1,1 @@
+"""The ladder contact → active → member: funnel, rates, medians, cohorts, answers before becoming active."""
