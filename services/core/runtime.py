@@ -15,8 +15,11 @@ from services.core.settings import get_settings
 
 @lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
-    """One engine per database URL and process."""
-    return make_engine(url)
+    """One engine per database URL and process (on PostgreSQL with the configured pool)."""
+    if url.startswith("sqlite"):
+        return make_engine(url)
+    settings = get_settings()
+    return make_engine(url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
 
 
 def get_engine() -> Engine:

@@ -88,6 +88,9 @@ class Settings:
     public_only: bool = False  # this instance serves only the public link pages (no login)
     link_rate_limit: int = 60  # link page runs per IP address and minute
     password_help: str = DEFAULT_PASSWORD_HELP  # on the login page: whom to ask for a forgotten password
+    # PostgreSQL connections per process (pool + overflow); all processes together stay below max_connections.
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
     extra: dict = field(default_factory=dict)
 
     @property
@@ -176,6 +179,8 @@ def load_settings(env: dict | None = None, secrets_path: Path | None = None) -> 
         public_base_url=str(get("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL)).rstrip("/"),
         public_only=_truthy(get("PUBLIC_ONLY", "0")),
         link_rate_limit=_positive_int(get("LINK_RATE_LIMIT", 60), "LINK_RATE_LIMIT"),
+        db_pool_size=_positive_int(get("DB_POOL_SIZE", 5), "DB_POOL_SIZE"),
+        db_max_overflow=int(get("DB_MAX_OVERFLOW", 5)),
     )
 
 
