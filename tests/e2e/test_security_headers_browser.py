@@ -6,20 +6,17 @@ Skips cleanly where nginx is not installed (Debian: apt-get install nginx-light)
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
 from harness.browser import login, wait_idle
+from scripts.proxy_config import ProxyOptions, render
 from tests.support.browser import shot
+from tests.support.proxy import start_nginx, stop
+from tests.support.smtp import free_port
 
-CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "cockpit.conf"
 PAGES = {
     "admin": ["Karte", "Linksaktive", "Aufbewahrung", "Audit-Log"],
     "leitung": ["Karte", "Helfer:innen-Karte"],
@@ -28,53 +25,22 @@ MAPS = {"Karte", "Helfer:innen-Karte"}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def _nginx() -> str | None:
-    return shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _plain_http(conf: str, port: int, app_port: int) -> str:
+def _plain_http(port: int, app_port: int) -> str:
     """The shipped configuration on plain HTTP at port, in front of the app at app_port (no redirect, no TLS)."""
-    conf = re.sub(r"server\s*\{\s*listen 80;.*?\n\}\n", "", conf, flags=re.S)
-    conf = conf.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};").replace("listen [::]:443 ssl;", "")
-    conf = re.sub(r"^\s*ssl_\w+\s+[^;]*;\n", "", conf, flags=re.M)
-    return conf.replace("server 127.0.0.1:8501;", f"server 127.0.0.1:{app_port};")
+    conf = render(ProxyOptions(processes=1, first_port=app_port, https_port=port, listen_address="127.0.0.1"))
+    conf = re.sub(r"server\s*\{\s*listen 127.0.0.1:80;.*?\n\}\n", "", conf, flags=re.S)
+    conf = conf.replace(f"listen 127.0.0.1:{port} ssl;", f"listen 127.0.0.1:{port};")
+    return re.sub(r"^\s*ssl_\w+\s+[^;]*;\n", "", conf, flags=re.M)
 
 
 @pytest.fixture(scope="module")
 def proxied(app_server, tmp_path_factory):
     """Base URL of nginx with the shipped deploy/nginx/cockpit.conf in front of the app (plain HTTP)."""
-    nginx = _nginx()
-    if nginx is None:
-        pytest.skip("nginx is not installed (Debian: apt-get install nginx-light)")
     tmp = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
-    (tmp / "cockpit.conf").write_text(_plain_http(CONF.read_text(), port, urlparse(app_server).port))
-    temp = "\n".join(f"    {n}_temp_path {tmp / n};" for n in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (tmp / "nginx.conf").write_text(
-        f"daemon off;\npid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'};\nevents {{}}\n"
-        f"http {{\n    access_log {tmp / 'access.log'};\n{temp}\n    include {tmp / 'cockpit.conf'};\n}}\n"
-    )
-    proc = subprocess.Popen(
-        [nginx, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(tmp / "nginx.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 20
-    while time.time() < deadline and proc.poll() is None:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.2)
-    assert proc.poll() is None, (tmp / "error.log").read_text()
+    port = free_port()
+    proc = start_nginx(tmp, _plain_http(port, urlparse(app_server).port), port)
     yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
+    stop(proc)
 
 
 @pytest.mark.parametrize("username", list(PAGES))
@@ -86,7 +52,7 @@ def test_pages_break_no_csp_rule_behind_the_proxy(proxied, browser_page, usernam
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-content-type-options"] == "nosniff"
     expect(page.get_by_role("textbox", name="Benutzername", exact=True)).to_be_visible()
-    page.wait_for_timeout(1500)  # the first run on a fresh server re-renders the form
+    wait_idle(page)  # the first run on a fresh server re-renders the form
     # Logging in needs the cookie component: an iframe of the app, framed by the app.
     login(page, proxied, username)
     expect(page.get_by_role("heading", name="Übersicht")).to_be_visible()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
-import pytest
-
+from scripts.proxy_config import ProxyOptions, render
 from services.core.settings import DEFAULT_TILE_URL
+from tests.support.proxy import nginx_main_conf, require_nginx, self_signed
 
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "cockpit.conf"
 BLOCK = re.compile(r"# Security headers\n(.*?)# End security headers", re.S)
@@ -102,48 +101,13 @@ def test_no_location_drops_the_headers():
     assert policy == {k: v for k, v in _csp(text).items() if k != "frame-ancestors"}
 
 
-def _nginx() -> str | None:
-    return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
-
-
 def test_nginx_accepts_the_configuration(tmp_path):
-    nginx, openssl = _nginx(), shutil.which("openssl")
-    if nginx is None or openssl is None:
-        pytest.skip("nginx (Debian: apt-get install nginx-light) or openssl is not installed")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    conf = CONF.read_text()
-    conf = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};", conf)
-    conf = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", conf)
-    (tmp_path / "cockpit.conf").write_text(conf)
-    temp = "\n".join(
-        f"    {name}_temp_path {tmp_path / name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (tmp_path / "nginx.conf").write_text(
-        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
-        f"http {{\n    access_log {tmp_path / 'access.log'};\n{temp}\n    include {tmp_path / 'cockpit.conf'};\n}}\n"
-    )
+    nginx = require_nginx()
+    cert, key = self_signed(tmp_path)
+    site = render(ProxyOptions(processes=3, cert=str(cert), key=str(key)))
+    main = nginx_main_conf(tmp_path, site)
     done = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(tmp_path / "nginx.conf")],
+        [nginx, "-t", "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(main)],
         capture_output=True,
         text=True,
     )
