@@ -139,7 +139,17 @@ class Activity(Base):
     """An entry of a contact's timeline."""
 
     __tablename__ = "activity"
-    __table_args__ = (Index("ix_activity_contact_at", "contact_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_activity_contact_at", "contact_id", "occurred_at"),
+        # Unsubscribes through a personal link per mailing (migration 0016, db.queries.links.unsubscribed_count).
+        Index(
+            "ix_activity_link_unsubscribe",
+            "ref_type",
+            "ref_id",
+            sqlite_where=text("kind = 'link_unsubscribe'"),
+            postgresql_where=text("kind = 'link_unsubscribe'"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))

@@ -17,6 +17,7 @@ branch_labels = None
 depends_on = None
 
 _UNCONFIRMED = sa.text("unconfirmed_since IS NOT NULL")
+_UNSUBSCRIBE = sa.text("kind = 'link_unsubscribe'")
 
 
 def upgrade() -> None:
@@ -43,9 +44,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("nonce", name=op.f("pk_link_token_use")),
     )
     op.create_index("ix_link_token_use_contact_id", "link_token_use", ["contact_id"])
+    op.create_index(
+        "ix_activity_link_unsubscribe",
+        "activity",
+        ["ref_type", "ref_id"],
+        sqlite_where=_UNSUBSCRIBE,
+        postgresql_where=_UNSUBSCRIBE,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activity_link_unsubscribe", table_name="activity")
     op.drop_index("ix_link_token_use_contact_id", table_name="link_token_use")
     op.drop_table("link_token_use")
     op.drop_index("ix_contact_unconfirmed_since", table_name="contact")

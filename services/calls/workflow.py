@@ -24,6 +24,7 @@ from domain.formatting import BERLIN, format_date, format_datetime
 from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
+from services.links.mail_links import add_call_links, last_mail_id
 from services.mail.outbox import enqueue, valid_address
 
 MODES = {"online": "online", "on_site": "vor Ort"}
@@ -32,7 +33,8 @@ WINDOW = timedelta(days=30)
 MAX_TITLE, MAX_BODY, MAX_LINK = (validate.field(f"call.{k}").limit for k in ("title", "body", "link"))
 FOOTER = (
     "Du bekommst diese Mail, weil du eingewilligt hast, von Linksaktiv zu Aktionen eingeladen zu werden. "
-    "Wenn du das nicht mehr möchtest, antworte einfach mit „Abmelden“ auf diese Mail."
+    "Wenn du das nicht mehr möchtest, melde dich über deinen Link „Meine Themen / Abmelden“ ab "
+    "oder antworte einfach mit „Abmelden“ auf diese Mail."
 )
 
 
@@ -354,12 +356,14 @@ def send(session: Session, scope: Scope, call_id: int, expected: int, now: datet
             "Der Aufruf erreicht niemanden: niemand in der Region hat eines der Themen und "
             "eine Einwilligung für Aufrufe per E-Mail (oder alle haben ihr Limit erreicht)."
         )
+    after_mail = last_mail_id(session)
     made = q.insert_deliveries(
         session, scope, call, since, _max_calls(), at, call.title, mail_text(call), scope.user_id
     )
     if made != recipients:
         session.rollback()
         raise ConflictError("Die Empfänger:innen haben sich beim Senden verändert; es wurde nichts gesendet.")
+    add_call_links(session, call.id, after_mail)  # each mail: the person's own Antworten and Meine Themen links
     call.sent_at = at
     audit.record(session, scope, "call_send", "call_to_action", call.id, recipients=made)
     session.commit()

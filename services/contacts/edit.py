@@ -200,6 +200,11 @@ def create_contact(session: Session, scope: Scope, data: ContactInput, since: da
         topics=len(topics),
         consents=[f"{c.purpose}/{c.channel or '-'}" for c in consents],
     )
+    if source == "webformular":
+        # Double opt-in (issue 10): nothing but the confirmation mail goes out until the person confirms.
+        from services.links.signup import start_confirmation
+
+        start_confirmation(session, contact, now)
     session.commit()
     return Created(contact.id, place.kreis_name, place.kv_name, place.land_name)
 

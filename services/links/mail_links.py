@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from sqlalchemy.orm import Session
+
+from db.queries import links as q
+from services.core.settings import get_settings
 from services.links.tokens import issue_token
 
 # The query parameter of the public page that holds the token (app.py opens the public page for it).
@@ -39,7 +43,7 @@ def personal_link_block(settings, contact_id: int, *, ref_type: str, ref_id: int
 
     ref_type is the mailing's kind as the links name it: 'call' (a call to action or a survey) or 'info'.
     """
-    lines = ["", "--", "Deine persönlichen Links (bitte nicht weitergeben):"]
+    lines = ["", "Deine persönlichen Links (bitte nicht weitergeben):"]
     if answer:
         if ref_type != "call" or ref_id is None:
             raise ValueError("an answer link needs the call it answers (ref_type='call', ref_id)")
@@ -48,3 +52,21 @@ def personal_link_block(settings, contact_id: int, *, ref_type: str, ref_id: int
     days = int(settings.link_max_age_days)
     lines.append(f"Die Links gelten {days} Tage lang und nur für dich.")
     return "\n".join(lines)
+
+
+def last_mail_id(session: Session) -> int:
+    """The highest outbox id now: the mails a sending queues next lie above it."""
+    return q.last_mail_id(session)
+
+
+def add_call_links(session: Session, call_id: int, after_mail_id: int, settings=None) -> int:
+    """Append each recipient's personal links (Antworten, Meine Themen / Abmelden) to the call's mails queued
+    above after_mail_id: made at queue time, one statement; how many mails (no commit)."""
+    s = settings if settings is not None else get_settings()
+    rows = q.call_mails_after(session, call_id, after_mail_id)
+    blocks = [
+        (mail_id, "\n" + personal_link_block(s, contact_id, ref_type="call", ref_id=call_id, answer=True))
+        for mail_id, contact_id in rows
+    ]
+    q.append_to_bodies(session, blocks)
+    return len(blocks)

@@ -16,13 +16,14 @@ from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, MailOutbox
 from db.queries import links as q
+from db.queries import mail as mail_queries
 from db.types import utcnow
 from services.core import audit
 from services.core.scope import Scope
 from services.links.access import LINK_ACTOR, LinkPage, claim_of, person, settings_or_default
 from services.links.mail_links import confirm_url
 from services.links.tokens import LinkError
-from services.mail.outbox import enqueue, valid_address
+from services.mail.outbox import cancel, enqueue, valid_address
 from services.privacy.objection import latest_records
 from services.privacy.withdrawal import after_withdrawal
 
@@ -165,6 +166,9 @@ def lapse_unconfirmed(
                 rec.withdrawn_at = max(at, rec.granted_at)
                 after_withdrawal(session, cid, rec.purpose, rec.channel, at)
                 withdrawn.append(f"{rec.purpose}/{rec.channel or '-'}")
+        for mail in mail_queries.queued_of(session, cid):
+            if mail.purpose == "confirmation":
+                cancel(session, mail, "signup_lapsed", at)
         contact.unconfirmed_since = None
         people += 1
         lapsed += len(withdrawn)

@@ -40,6 +40,7 @@ CANCEL_REASONS = {
     "objection": "Widerspruch nach Art. 21 DSGVO",
     "no_person": "braucht eine Einwilligung, nennt aber keine Person",
     "unconfirmed": "Anmeldung noch nicht bestätigt (Double-Opt-In)",
+    "signup_lapsed": "Anmeldung nicht rechtzeitig bestätigt",
 }
 
 
