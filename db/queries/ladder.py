@@ -40,10 +40,10 @@ def days_between(session: Session, later, earlier):
 
 
 def month_of(session: Session, day_col):
-    """SQL expression: 'YYYY-MM' of a DATE column."""
+    """SQL expression: the month of a DATE column as a number YYYYMM (cheaper to group by than text)."""
     if _postgres(session):
-        return func.to_char(day_col, "YYYY-MM")
-    return func.substr(day_col, 1, 7)
+        return cast(func.extract("year", day_col) * 100 + func.extract("month", day_col), Integer)
+    return cast(func.substr(day_col, 1, 4).op("||")(func.substr(day_col, 6, 2)), Integer)
 
 
 def _day(session: Session, ts_col):
@@ -92,12 +92,14 @@ def step_days(session: Session, scope: Scope, region: Region, step: str) -> pd.D
         else (Contact.member_since, Contact.active_since)
     )
     days = days_between(session, later, earlier).label("days")
-    month = month_of(session, Contact.contact_since).label("month")
+    month = month_of(session, Contact.contact_since).label("month")  # YYYYMM
     stmt = select(Contact.source, month, days, func.count()).where(
         _between(Contact.contact_since, region), later.is_not(None)
     )
     stmt = _region(stmt.group_by(Contact.source, month, days), scope, region)
-    return pd.DataFrame(session.execute(stmt).all(), columns=["source", "month", "days", "n"])
+    df = pd.DataFrame(session.execute(stmt).all(), columns=["source", "month", "days", "n"])
+    names = {m: f"{int(m) // 100:04d}-{int(m) % 100:02d}" for m in df["month"].unique()}
+    return df.assign(month=df["month"].map(names))
 
 
 def topic_days(session: Session, scope: Scope, region: Region) -> pd.DataFrame:

@@ -54,10 +54,12 @@ def _values(key: Hashable, step: Step) -> dict:
 
 
 def _row_lines(key: Hashable) -> list:
+    # entered = still a contact + active only + member; active = active only + member; and what follows:
+    # entered = still a contact + active (E - A reveals C).
     return [
-        ((key, "E"), [(key, "C"), (key, "A")]),
-        ((key, "A"), [(key, "X"), (key, "M")]),
         ((key, "E"), [(key, "C"), (key, "X"), (key, "M")]),
+        ((key, "A"), [(key, "X"), (key, "M")]),
+        ((key, "E"), [(key, "C"), (key, "A")]),
     ]
 
 
@@ -79,25 +81,28 @@ def _shown(key: Hashable, step: Step, hidden: set) -> Shown:
 
 def protect_ladder(
     total: Step | None, splits: Mapping[str, Mapping[str, Step]], overlapping: Mapping[str, Mapping[str, Step]]
-) -> tuple[Shown, dict[str, dict[str, Shown]]]:
+) -> tuple[Shown | None, dict[str, dict[str, Shown]]]:
     """The whole cohort and its groups as leitung may see them, protected together.
 
     splits: name -> groups that divide the cohort (their sums are the total); overlapping: name -> groups
     a person can be in several of (topics), protected each on its own lines. Without a total: groups only."""
-    values = _values("total", total or Step(0, 0, 0, None, None))
+    values = _values("total", total) if total is not None else {}
     lines = _row_lines("total") if total is not None else []
     for name, groups in {**splits, **overlapping}.items():
         for g, step in groups.items():
             values |= _values((name, g), step)
             lines += _row_lines((name, g))
-        if name in splits:
+        if name in splits and total is not None:
             lines += [(("total", f), [((name, g), f) for g in groups]) for f in FIGURES]
-    hidden = protect(values, lines)
+    # Still-a-contact and active-only are never shown (they follow from E - A and A - M): pooled, so that
+    # they may follow when not small, and a small one makes its line hide more.
+    pooled = [k for k in values if k[1] in ("C", "X")]
+    hidden = protect(values, lines, pooled=pooled)
     out = {
         name: {g: _shown((name, g), step, hidden) for g, step in groups.items()}
         for name, groups in {**splits, **overlapping}.items()
     }
-    return _shown("total", total, hidden), out
+    return (_shown("total", total, hidden) if total is not None else None), out
 
 
 def protect_answers(became_active: int, persons: Mapping[str, int]) -> tuple[int | None, dict[str, int | None]]:
@@ -118,7 +123,10 @@ def protect_answers(became_active: int, persons: Mapping[str, int]) -> tuple[int
         ("any", ["call_only", "survey_only", "both"]),
         ("call", ["call_only", "both"]),
         ("survey", ["survey_only", "both"]),
+        ("any", ["call", "survey_only"]),  # any - call reveals who answered only a survey
+        ("any", ["survey", "call_only"]),
     ]
-    hidden = protect(values, lines)
+    # The groups never shown (they follow from the shown ones by subtraction): pooled, see protect_ladder.
+    hidden = protect(values, lines, pooled=["none", "both", "call_only", "survey_only"])
     shown = {k: None if k in hidden else values[k] for k in ("any", "call", "survey")}
     return (None if "active" in hidden else became_active), shown

@@ -9,9 +9,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.queries import ladder as q
+from db.queries.map.counts import contact_version
+from db.types import utcnow
 from domain.enums import SOURCES, TOPICS
 from domain.errors import ValidationError
 from services.contacts.rules import today_berlin
+from services.core.cache import LruCache
 from services.core.scope import Scope, require_action
 from services.geo.files import laender_table
 from services.ladder.protect import Shown, protect_answers, protect_ladder, shown_plain
@@ -31,6 +34,31 @@ COLUMNS = {
     "days_to_member": "Tage aktiv bis Mitglied",
 }
 LEITUNG_MONTHS = 12
+_cache = LruCache(32)
+
+
+def clear_cache() -> None:
+    """Forget cached ladders (benchmarks, tests)."""
+    _cache.clear()
+
+
+def _cached(session: Session, scope: Scope, what: str, region, compute):
+    # Valid while the contacts are unchanged, for at most 5 minutes (answers to calls come in meanwhile).
+    now = utcnow()
+    key = (
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+        what,
+        scope.level,
+        scope.sees_persons,
+        scope.kv_id,
+        scope.land_code,
+        region,
+        contact_version(session),
+        now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0),
+    )
+    return _cache.get_or_compute(key, compute)
+
+
 MONTHS = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 
 
@@ -153,6 +181,10 @@ def build_ladder(
     """The ladder of a region inside the scope and a period of entry; leitung: Germany, fixed period, protected."""
     require_action(scope, "ladder.read")
     region, label = _region(session, scope, land_code, kv_id, start, end)
+    return _cached(session, scope, "ladder", region, lambda: _ladder(session, scope, region, label))
+
+
+def _ladder(session: Session, scope: Scope, region: q.Region, label: str) -> LadderView:
     counts = with_month(q.cohort_counts(session, scope, region))
     to_active = q.step_days(session, scope, region, "active")
     to_member = q.step_days(session, scope, region, "member")
@@ -206,6 +238,10 @@ def build_topics(
     """The ladder per topic of those who entered in the period (a person counts once per topic); leitung protected."""
     require_action(scope, "ladder.read")
     region, _ = _region(session, scope, land_code, kv_id, start, end)
+    return _cached(session, scope, "topics", region, lambda: _topics(session, scope, region))
+
+
+def _topics(session: Session, scope: Scope, region: q.Region) -> pd.DataFrame:
     topics = steps_by_topic(q.topic_days(session, scope, region), TOPICS)
     if scope.sees_persons:
         shown = {k: shown_plain(s) for k, s in topics.items()}

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from db.models import CallDelivery, CallToAction, Contact, ContactTopic, Plz
 from domain.errors import ValidationError
 from services.core.scope import Scope
-from services.ladder.view import build_ladder, build_topics, leitung_period
+from services.ladder.view import build_ladder, build_topics, clear_cache, leitung_period
 from tests.support.scopes import kv_of, user_scope
 
 START, END = date(2015, 1, 1), date(2015, 6, 30)
@@ -45,6 +45,13 @@ ANSWERS = [
     ("p10", "demo", "accepted", "2015-06-29"),
 ]
 CALLS = {"demo": ("Mietendemo", "call"), "pflege": ("Pflegeaktion", "call"), "umfrage": ("Wohnumfrage", "survey")}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    clear_cache()
+    yield
+    clear_cache()
 
 
 @pytest.fixture
