@@ -94,22 +94,29 @@ def people_like(session: Session, keys: Iterable[tuple[str, str]]) -> pd.DataFra
     if not rows:
         return pd.DataFrame(columns=list(COMPARE_COLUMNS))
     # Both sides go through the same SQL lower(substr()) so that SQLite's ASCII-only lower() agrees with itself.
-    session.execute(text("CREATE TEMPORARY TABLE intake_keys (plz VARCHAR(5), k VARCHAR(8))"))
+    # The names are loaded in bulk, then folded to their distinct (PLZ, two letters) keys: one probe per key.
+    session.execute(text("CREATE TEMPORARY TABLE intake_names (plz VARCHAR(5), n VARCHAR(80))"))
     try:
+        insert_plain(session, "intake_names", ("plz", "n"), rows)
         session.execute(
-            text("INSERT INTO intake_keys (plz, k) VALUES (:p, lower(substr(:n, 1, 2)))"),
-            [{"p": p, "n": n} for p, n in rows],
+            text(
+                "CREATE TEMPORARY TABLE intake_keys AS "
+                "SELECT DISTINCT plz, lower(substr(n, 1, 2)) AS k FROM intake_names"
+            )
         )
         sqlite = session.get_bind().dialect.name == "sqlite"
         if not sqlite:
             session.execute(text("ANALYZE intake_keys"))
         cols = ", ".join(f"c.{c}" for c in COMPARE_COLUMNS)
         found = session.execute(
-            text(" UNION ".join(_name_block(cols, name, sqlite) for name in ("last", "first")))
+            text(" UNION ALL ".join(_name_block(cols, name, sqlite) for name in ("last", "first")))
         ).all()
     finally:
-        session.execute(text("DROP TABLE intake_keys"))
-    return pd.DataFrame(found, columns=list(COMPARE_COLUMNS))
+        session.execute(text("DROP TABLE IF EXISTS intake_keys"))
+        session.execute(text("DROP TABLE intake_names"))
+    # A person found by both names comes once, in id order (the order does not depend on the plan).
+    frame = pd.DataFrame(found, columns=list(COMPARE_COLUMNS))
+    return frame.drop_duplicates("id").sort_values("id", kind="stable").reset_index(drop=True)
 
 
 def _name_block(cols: str, name: str, sqlite: bool) -> str:
@@ -150,6 +157,26 @@ def insert_contacts(session: Session, rows: list[dict]) -> list[int]:
     return ids
 
 
+def insert_plain(session: Session, table: str, cols: Sequence[str], data: Sequence[Sequence]) -> None:
+    """Bulk insert tuples of plain values into a table (PostgreSQL: COPY; SQLite: one executemany)."""
+    if not data:
+        return
+    session.flush()
+    conn = session.connection()
+    names = ", ".join(cols)
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        with dbapi.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for values in data:
+                copy.write_row(values)
+        return
+    cur = dbapi.cursor()
+    try:
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})", data)
+    finally:
+        cur.close()
+
+
 def insert_rows(session: Session, model, rows: list[dict]) -> None:
     """Bulk insert plain rows that share their keys (PostgreSQL: COPY; SQLite: one executemany).
 
@@ -158,24 +185,12 @@ def insert_rows(session: Session, model, rows: list[dict]) -> None:
     """
     if not rows:
         return
-    session.flush()
-    conn = session.connection()
+    dialect = session.get_bind().dialect
     table = model.__table__
     cols = list(rows[0])
-    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
+    procs = [table.c[c].type.bind_processor(dialect) for c in cols]
     data = [tuple(v if p is None else p(v) for v, p in zip((row[c] for c in cols), procs)) for row in rows]
-    names = ", ".join(cols)
-    dbapi = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql":
-        with dbapi.cursor() as cur, cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-            for values in data:
-                copy.write_row(values)
-        return
-    cur = dbapi.cursor()
-    try:
-        cur.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(cols))})", data)
-    finally:
-        cur.close()
+    insert_plain(session, table.name, cols, data)
 
 
 def existing_topics(session: Session, contact_ids: Sequence[int]) -> set[tuple[int, str]]:

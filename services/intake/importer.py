@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session
 from db.models import Activity, Consent, ContactTopic, ImportBatch
 from db.queries import intake as q
 from db.types import utcnow
+from domain import keys
 from domain.errors import ConflictError, NotFoundError, ValidationError
-from domain.keys import email_key, phone_key
+from domain.keys import email_key
 from services.contacts import duplicates
 from services.core import audit, validate
 from services.core.scope import Scope, may_see_contact, require_action
@@ -29,6 +31,8 @@ from services.intake.reading import read_table
 from services.intake.validation import BatchContext, Candidate, validate_table
 
 ROLLBACK_DAYS = 14
+# A person's phone key is asked for at several steps; parsing a number (phonenumbers) is the costly part.
+phone_key = lru_cache(maxsize=1 << 18)(keys.phone_key)
 Progress = Callable[[float, str], None]
 
 
