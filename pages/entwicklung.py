@@ -114,20 +114,23 @@ st.subheader("Nach Quelle")
 step_bars(view.by_source, "Quelle")
 _table(view.by_source)
 
+st.subheader("Nach Thema")
+st.caption("Wer mehrere Themen hat, zählt bei jedem.")
+# Counting every topic of everyone who entered takes seconds for all Germany: there on demand.
+if st.toggle(
+    "Nach Thema aufschlüsseln",
+    value=user.role in ("kreis", "land"),
+    help="Zählt alle Eingetretenen je Thema; für ganz Deutschland dauert das einige Sekunden.",
+):
+    topics = appctx.read(build_topics, start, end, land_code, kv_id)
+    step_bars(topics, "Thema")
+    _table(topics)
+
 st.subheader("Nach Monat des Eintritts")
 st.caption("Wer in einem Monat eingetreten ist: wie viele heute aktiv und Mitglied sind, und nach wie vielen Tagen.")
 months = view.by_month.assign(Monat=[month_label(m) for m in view.by_month["Monat"]])
 step_bars(months, "Monat", horizontal=False)
 _table(months)
-
-st.subheader("Nach Thema")
-st.caption("Wer mehrere Themen hat, zählt bei jedem.")
-if st.toggle(
-    "Nach Thema aufschlüsseln", help="Zählt alle Eingetretenen je Thema; das dauert bei großen Gebieten etwas."
-):
-    topics = appctx.read(build_topics, start, end, land_code, kv_id)
-    step_bars(topics, "Thema")
-    _table(topics)
 
 st.subheader("Antworten, bevor sie aktiv wurden")
 st.caption("Wer im Zeitraum aktiv geworden ist: auf welche Aufrufe und Befragungen sie vorher geantwortet haben.")
