@@ -93,6 +93,12 @@ else:
         "Zeilen ohne Nachweis (weder hier noch in einer Einwilligungs-Spalte) werden als nicht "
         "kontaktierbar importiert: ohne Einwilligung geht an sie nichts raus."
     )
+    unconfirmed = st.checkbox(
+        "unbestätigt – Bestätigungsmail nötig",
+        key="imp_unconfirmed",
+        help="Neu angelegte Personen müssen ihre Anmeldung per Mail bestätigen. "
+        "Wer schon da ist und nur ergänzt wird, bleibt, wie er ist.",
+    )
     with st.expander("Zuordnung speichern"):
         name = st.text_input("Name der Zuordnung", key="imp_preset_name", placeholder="z. B. Wahlkampf-App Export")
         if st.button("Speichern", key="imp_preset_save"):
@@ -106,6 +112,7 @@ else:
         evidence=evidence,
         consents=tuple(consents),
         sheet=view.sheet,
+        unconfirmed=unconfirmed,
     )
     st.subheader("3. Vorschau", anchor=False)
     if st.button("Vorschau berechnen", icon=":material/preview:", key="imp_preview"):

@@ -2,8 +2,9 @@
 
 Usage: python -m scripts.import_contacts FILE_OR_FOLDER --source infostand --as USERNAME
          [--preset NAME] [--evidence TEXT --consent information:email ...] [--date YYYY-MM-DD]
-         [--place TEXT] [--sheet NAME] [--dry-run] [--database-url URL]
-Prints one JSON summary per file (created, merged, review, rejected, per_kv). --dry-run writes nothing.
+         [--place TEXT] [--sheet NAME] [--unconfirmed] [--dry-run] [--database-url URL]
+--unconfirmed: the people a file creates wait for a confirmation mail (double opt-in); people it adds to
+stay as they are. Prints one JSON summary per file (created, merged, review, rejected, per_kv). --dry-run writes nothing.
 A folder is read for *.csv, *.xlsx and *.ods; a file imported without error moves to its
 subfolder `importiert/`, so the next run does not import it again. Exit code 1 when a file failed.
 """
@@ -55,6 +56,7 @@ def import_file(engine, username: str, path: Path, args) -> dict:
         evidence=args.evidence,
         consents=_consents(args.consent),
         sheet=args.sheet,
+        unconfirmed=args.unconfirmed,
     )
     with session_scope(engine) as session:
         scope = account_scope(session, username)
@@ -86,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--date", type=date.fromisoformat, default=None)
     ap.add_argument("--place", default="")
     ap.add_argument("--sheet", default=None)
+    ap.add_argument(
+        "--unconfirmed", action="store_true", help="unbestätigt – neue Personen brauchen eine Bestätigungsmail"
+    )
     ap.add_argument("--dry-run", action="store_true", help="nur prüfen, nichts schreiben")
     ap.add_argument("--database-url", default=None)
     args = ap.parse_args(argv)

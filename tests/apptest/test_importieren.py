@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from db.engine import make_engine
+from db.models import Contact
+from services.core.runtime import session_scope
 from tests.support.apptest import ROLES_USERS, all_text, open_page
 
 PAGE = "pages/importieren.py"
@@ -59,3 +63,18 @@ def test_a_file_that_is_not_a_table_gets_a_german_message(app_db):
     assert not at.exception
     assert at.error and "keine Tabelle" in at.error[0].value
     assert not at.metric
+
+
+def test_kreis_imports_a_list_as_unconfirmed(app_db):
+    csv = "Vorname;Nachname;E-Mail;PLZ\nUlla;Unbestaetigt-Apptest;ulla.apptest@example.org;04109\n".encode("cp1252")
+    at = _upload(open_page(PAGE, "kv-leipzig"), csv, "unbestaetigt.csv")
+    at.checkbox(key="imp_unconfirmed").check().run()
+    at.button(key="imp_preview").click().run()
+    at.button(key="imp_run").click().run()
+    assert not at.exception, at.exception
+    assert "1 neu" in at.success[0].value
+    eng = make_engine(app_db)
+    with session_scope(eng) as s:
+        ulla = s.scalars(select(Contact).where(Contact.email_key == "ulla.apptest@example.org")).one()
+        assert ulla.unconfirmed_since is not None
+    eng.dispose()

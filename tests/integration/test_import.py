@@ -3,6 +3,7 @@ all-or-nothing, rollback of a batch, and scope."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -186,3 +187,23 @@ def test_script_emoji_and_right_to_left_names_are_stored_as_text(session):
         "rosen.rtl@example.org": "<script>alert(1)</script> Rosen 🌹",
         "sara.rtl@example.org": "سارا حسینی",
     }
+
+
+def test_an_unconfirmed_batch_marks_the_people_it_creates_not_those_it_adds_to(session):
+    known = _existing(session)
+    before = known.unconfirmed_since
+    info = replace(INFO, unconfirmed=True)
+    result = importer.run_import(session, ADMIN, _file(session), MAPPING, info)
+    created = session.scalars(select(Contact).where(Contact.import_batch_id == result["batch_id"])).all()
+    assert len(created) == result["created"] == 3
+    assert all(c.unconfirmed_since is not None for c in created)
+    session.refresh(known)
+    assert known.unconfirmed_since == before  # merged into: stays as it was
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "contacts_imported")).all()[-1]
+    assert event.details["unconfirmed"] is True
+
+
+def test_a_plain_batch_leaves_created_people_confirmed(session):
+    result = importer.run_import(session, ADMIN, _file(session), MAPPING, INFO)
+    created = session.scalars(select(Contact).where(Contact.import_batch_id == result["batch_id"])).all()
+    assert created and all(c.unconfirmed_since is None for c in created)

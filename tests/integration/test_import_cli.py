@@ -53,3 +53,18 @@ def test_command_dry_run_then_import(tmp_path, capsys):
     failed = json.loads(capsys.readouterr().out.strip())
     assert "keine Tabelle" in failed["error"] and (folder / "bild.csv").exists()
     eng.dispose()
+
+
+def test_command_imports_a_file_as_unconfirmed(tmp_path, capsys):
+    url = fresh_database("sqlite", tmp_path, suffix="cli_unconfirmed")
+    eng = make_engine(url)
+    seed_demo(eng, contacts=200, seed=7)
+    path = tmp_path / "liste.csv"
+    path.write_bytes(CSV)
+    args = [str(path), "--source", "infostand", "--as", "kv-leipzig", "--database-url", url, "--unconfirmed"]
+    assert import_contacts.main(args) == 0
+    done = json.loads(capsys.readouterr().out.strip())
+    with Session(eng) as s:
+        marks = s.scalars(select(Contact.unconfirmed_since).where(Contact.import_batch_id == done["batch_id"])).all()
+    assert len(marks) == 2 and all(m is not None for m in marks)
+    eng.dispose()
