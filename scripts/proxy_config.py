@@ -29,15 +29,16 @@ class ProxyOptions:
     https_port: int = 443
     http_port: int = 80
     listen_address: str = ""  # empty: all addresses (IPv4 and IPv6); else one address, IPv4 only
+    ports: tuple[int, ...] = ()  # the app processes' ports when they are not consecutive (tests)
 
     def app_ports(self) -> list[int]:
         """The app processes' ports."""
-        return [self.first_port + i for i in range(self.processes)]
+        return list(self.ports) or [self.first_port + i for i in range(self.processes)]
 
 
 def render(options: ProxyOptions, template: str | None = None) -> str:
     """The configuration text for these options."""
-    if options.processes < 1:
+    if not options.app_ports():
         raise ValueError("at least one app process")
     text = CONF.read_text() if template is None else template
     servers = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in options.app_ports())

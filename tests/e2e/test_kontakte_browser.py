@@ -9,29 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from harness.browser import login, wait_idle
-from tests.support.browser import choose_option, click_until, shot
+from tests.support.browser import CAPTURE, capture_form, choose_option, click_until, fill_capture, shot
 
 pytestmark = pytest.mark.e2e
-
-CAPTURE = "Neue:n Linksaktive:n erfassen"
-
-
-def _capture_form(page):
-    """The capture form, opening its expander if a rerun closed it."""
-    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Erfassen"))
-    if not form.is_visible():
-        wait_idle(page)
-        page.get_by_text(CAPTURE, exact=True).click()
-    expect(form).to_be_visible()
-    return form
-
-
-def _fill(form, first: str, last: str, email: str, plz: str) -> None:
-    form.get_by_role("textbox", name="Vorname", exact=True).fill(first)
-    form.get_by_role("textbox", name="Nachname", exact=True).fill(last)
-    form.get_by_role("textbox", name="E-Mail", exact=True).fill(email)
-    form.get_by_role("textbox", name="Straße und Hausnummer", exact=True).fill("Karl-Liebknecht-Straße 12")
-    form.get_by_role("textbox", name="PLZ", exact=True).fill(plz)
 
 
 def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
@@ -47,8 +27,8 @@ def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
     expect(page.get_by_role("heading", name="Linksaktive")).to_be_visible()
     wait_idle(page)
     page.get_by_text(CAPTURE, exact=True).click()
-    form = _capture_form(page)
-    _fill(form, first, last, email, "04109")
+    form = capture_form(page)
+    fill_capture(form, first, last, email, "04109")
     shot(page, "kontakte_01_capture_form")
     click_until(
         page, form.get_by_role("button", name="Erfassen"), page.get_by_text(re.compile(r"^Erfasst \(.*Leipzig"))
@@ -87,8 +67,8 @@ def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
 
     # A PLZ of Görlitz lies outside Leipzig's area: refused in German, nothing stored.
     wait_idle(page)
-    form = _capture_form(page)
-    _fill(form, "Gero", f"Fremdkreis{tag}", f"gero.{tag}@example.org", "02826")
+    form = capture_form(page)
+    fill_capture(form, "Gero", f"Fremdkreis{tag}", f"gero.{tag}@example.org", "02826")
     form.get_by_role("button", name="Erfassen").click()
     refusal = page.get_by_text("Die PLZ 02826 liegt nicht in deinem Gebiet")
     # The capture form stays open (the flash has a fixed slot), so the refusal is seen at once.

@@ -74,3 +74,25 @@ def click_until(page, button, result, attempts: int = 3) -> None:
                 return
             if attempt == attempts - 1:
                 raise
+
+
+CAPTURE = "Neue:n Linksaktive:n erfassen"
+
+
+def capture_form(page):
+    """The Linksaktive page's capture form, opening its expander if a rerun closed it."""
+    form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Erfassen"))
+    if not form.is_visible():
+        wait_idle(page)
+        page.get_by_text(CAPTURE, exact=True).click()
+    expect(form).to_be_visible()
+    return form
+
+
+def fill_capture(form, first: str, last: str, email: str, plz: str) -> None:
+    """Fill the capture form with a person in a street of the PLZ."""
+    form.get_by_role("textbox", name="Vorname", exact=True).fill(first)
+    form.get_by_role("textbox", name="Nachname", exact=True).fill(last)
+    form.get_by_role("textbox", name="E-Mail", exact=True).fill(email)
+    form.get_by_role("textbox", name="Straße und Hausnummer", exact=True).fill("Karl-Liebknecht-Straße 12")
+    form.get_by_role("textbox", name="PLZ", exact=True).fill(plz)
