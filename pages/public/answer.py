@@ -31,7 +31,13 @@ def render(token: str, page) -> None:
     st.markdown("du wurdest zu diesem Aufruf eingeladen:")
     st.subheader("Aktionsaufruf")
     # Title, text and link were typed by staff: plain text, never Markdown.
-    fields([("Titel", view.title), ("Wann", view.when), ("Mehr dazu", view.link)])
+    fields(
+        [
+            (label, value)
+            for label, value in (("Titel", view.title), ("Wann", view.when), ("Mehr dazu", view.link))
+            if value
+        ]
+    )
     plain(view.body)
     if view.response:
         st.info(f"Deine Antwort bisher: **{RESPONSES[view.response]}**", icon=":material/how_to_reg:")

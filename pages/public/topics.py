@@ -42,7 +42,7 @@ def render(token: str, page) -> None:
     options = {**view.subscriptions, ALL: "Alles: keine Mails und keine Zeitung mehr"}
     with st.form("link_unsubscribe"):
         choice = st.radio("Wovon möchtest du dich abmelden?", list(options), format_func=options.get, index=None)
-        if st.form_submit_button("Abmelden"):
+        if st.form_submit_button("Jetzt abmelden"):
             if choice is None:
                 st.warning("Bitte wähle, wovon du dich abmelden möchtest.", icon=":material/info:")
             else:

@@ -80,7 +80,7 @@ def test_topics_link_changes_topics_and_unsubscribes_one_purpose(links_app):
     radio = at.radio[0]
     assert "Aktionsaufrufe per E-Mail" in radio.options
     radio.set_value("call_to_action")
-    next(b for b in at.button if b.label == "Abmelden").click().run()
+    next(b for b in at.button if b.label == "Jetzt abmelden").click().run()
     assert "Du bist abgemeldet" in all_text(at), all_text(at)
     with factory() as s:
         withdrawn = s.scalars(
