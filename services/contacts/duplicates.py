@@ -121,6 +121,18 @@ def _merge_pair(
     set_keys(keep)
     # The ladder keeps the higher step, and every date the step was reached first.
     if LADDER.index(gone.status) > LADDER.index(keep.status):
+        # The step is recorded like one on the contact card: in the timeline, by whom, from which step.
+        session.add(
+            Activity(
+                contact_id=keep.id,
+                kind="status_change",
+                occurred_at=utcnow(),
+                user_id=scope.user_id,
+                note=f"{STATUSES[keep.status]} → {STATUSES[gone.status]} (Zusammenführung mit Nr. {gone.id})",
+                ref_type="contact",
+                ref_id=gone.id,
+            )
+        )
         keep.status = gone.status
     for f in ("contact_since", "active_since", "member_since", "created_at"):
         dates = [d for d in (getattr(keep, f), getattr(gone, f)) if d is not None]
