@@ -227,8 +227,8 @@ def generate_chunk(
     a_note = np.concatenate(
         [
             obj(f"Angelegt über {SOURCES[s]}" for s in SOURCES)[src],
-            np.full(len(a_ids), "Status: aktiv", object),
-            np.full(len(m_ids), "Status: Mitglied", object),
+            np.full(len(a_ids), "Kontakt → Aktiv", object),  # from which step, as the contact card writes it
+            np.full(len(m_ids), "Aktiv → Mitglied", object),
             notes[e_kind * 3 + rng.integers(0, 3, len(e_row))],
         ]
     )
