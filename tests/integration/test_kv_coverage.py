@@ -9,6 +9,7 @@ from db.models import AuditEvent, Contact, Kreis, Kreisverband
 from domain.errors import ConflictError, PermissionDenied, ValidationError
 from services.admin import kv_coverage
 from services.core.scope import apply_scope
+from services.overview.figures import build_overview
 from tests.support.scopes import ADMIN, kv_of, user_scope
 
 
@@ -76,3 +77,15 @@ def test_create_and_rename(session):
     with pytest.raises(ConflictError):
         kv_coverage.rename_kv(session, ADMIN, kv_id, "KV Leipzig")
     assert kv_id in kv_coverage.kvs_of_land(session, ADMIN, "14")
+
+
+def test_cached_figures_follow_a_kreis_to_its_new_kv(session):
+    # The Übersicht caches per KV by a fingerprint read from the database: moving a Kreis keeps every
+    # contact's updated_at, so the structure generation must change the fingerprint (else the old KV
+    # would show its people for minutes, and in another app process until the next contact edit).
+    goerlitz = user_scope(session, "kv-goerlitz")
+    before = build_overview(session, goerlitz, 15.0)
+    assert before.total > 0
+    new_kv = kv_coverage.create_kv(session, ADMIN, "KV Oberlausitz", "14")
+    kv_coverage.move_kreis(session, ADMIN, "14626", new_kv)
+    assert build_overview(session, goerlitz, 15.0).total == 0

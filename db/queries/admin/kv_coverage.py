@@ -7,6 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contact, Kreis, Kreisverband, Land, Office, Plz
+from db.queries.common import generation
 
 
 def coverage_frame(session: Session, land_code: str | None = None) -> pd.DataFrame:
@@ -49,7 +50,9 @@ def kreis_count(session: Session, kv_id: int) -> int:
 
 def move_contacts_of_kreis(session: Session, ags: str, kv_id: int) -> int:
     """Give every contact of the Kreis the KV kv_id (one UPDATE); returns how many."""
-    # Keep updated_at: the contact's own data did not change, only the structure around it.
+    # Keep updated_at: the contact's own data did not change, only the structure around it; the
+    # structure generation tells the caches (db/queries/common/generation.py).
+    generation.renew(session, "structure")
     return session.execute(
         update(Contact)
         .where(Contact.kreis_ags == ags)
@@ -72,6 +75,7 @@ def move_offices_of_kreis(session: Session, ags: str, from_kv: int, to_kv: int) 
 def rederive_contacts_kv(session: Session, kv_id: int) -> None:
     """Set the KV of every contact still at kv_id to the KV of the contact's Kreis."""
     kv_of_kreis = select(Kreis.kv_id).where(Kreis.ags == Contact.kreis_ags).scalar_subquery()
+    generation.renew(session, "structure")
     session.execute(
         update(Contact)
         .where(Contact.kv_id == kv_id)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Contact, ContactTopic, Kreis, Kreisverband, Office, Plz
+from db.queries.common import generation
 from db.scope import Scope, apply_area, apply_scope
 
 
@@ -68,12 +69,14 @@ def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_co
 
 
 def contact_version(session: Session) -> tuple:
-    """A cheap fingerprint of the contact table: changes when contacts are added, removed or edited."""
-    # Three statements: SQLite answers a lone max() from the index, not a combined one.
+    """A cheap fingerprint of the contacts, read from the database: changes when contacts are added,
+    removed or edited, or move to another KV with their Kreis (the structure generation)."""
+    # Separate statements: SQLite answers a lone max() from the index, not a combined one.
     return (
         session.scalar(select(func.count()).select_from(Contact)),
         session.scalar(select(func.max(Contact.id))),
         session.scalar(select(func.max(Contact.updated_at))),
+        generation.current(session, "structure"),
     )
 
 
