@@ -16,7 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.engine import make_engine  # noqa: E402
 from services.core.health import note_sender_run  # noqa: E402
+from services.core.runtime import session_scope  # noqa: E402
 from services.core.settings import get_settings  # noqa: E402
+from services.links.signup import queue_missing_confirmations  # noqa: E402
 from services.mail.sender import deliver_due  # noqa: E402
 
 
@@ -29,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     engine = make_engine(args.database_url or settings.database_url)
     while True:
+        with session_scope(engine) as session:  # sign-ups an import marked unconfirmed get their mail now
+            queue_missing_confirmations(session, settings)
+            session.commit()
         report = deliver_due(engine, settings)
         print(
             f"sent {report.sent}, retry later {report.retry}, failed {report.failed}, "

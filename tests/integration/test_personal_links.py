@@ -299,3 +299,28 @@ def test_expire_signups_script_lapses_then_mails_the_rest_and_is_idempotent(empt
         young_mails = s.scalars(select(MailOutbox).where(MailOutbox.contact_id == young_id)).all()
         assert [(m.purpose, m.status) for m in young_mails] == [("confirmation", "queued")]
         assert s.get(Contact, young_id).unconfirmed_since is not None
+
+
+def test_the_mail_sender_run_mails_an_imported_unconfirmed_person_at_once(empty_engine, smtp_server, monkeypatch):
+    from scripts import send_mail
+
+    ctl, inbox = smtp_server
+    seed_demo(empty_engine, contacts=200, seed=4)
+    factory = make_session_factory(empty_engine)
+    with factory() as s:
+        s.execute(MailOutbox.__table__.delete())  # only this test's mails
+        c = fresh_person(s, email="imported.unconfirmed@example.org", source="import")
+        c.unconfirmed_since = datetime.now(UTC)
+        s.commit()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(ctl.port))
+    get_settings.cache_clear()
+    try:
+        assert send_mail.main(["--database-url", empty_engine.url.render_as_string(hide_password=False)]) == 0
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert [(r, m["Subject"]) for r, m in inbox.messages] == [
+        (["imported.unconfirmed@example.org"], signup.CONFIRM_SUBJECT)
+    ]
+    assert list(tokens_in(inbox.messages[0][1].get_content()))  # with its confirmation link
