@@ -42,7 +42,10 @@ def _created(data):
     def message(created) -> str:
         # Show the new person in the search below (its widget is drawn after this, in the rerun).
         st.session_state["kontakte_query"] = data.email.strip() or data.last_name.strip()
-        return f"Erfasst ({created.kreis_name}, {created.kv_name}). Die Suche unten zeigt die Person."
+        text = f"Erfasst ({created.kreis_name}, {created.kv_name}). Die Suche unten zeigt die Person."
+        if data.source == "webformular":  # double opt-in (services.links.signup)
+            text += " Sie bekommt eine Bestätigungsmail und sonst nichts, bis sie ihre Anmeldung bestätigt."
+        return text
 
     return message
 

@@ -172,3 +172,28 @@ def test_too_many_requests_from_one_address_get_a_german_page(links_app):
         get_settings.cache_clear()
     assert "Meine Themen" in texts[0]
     assert "sehr viele Anfragen" in texts[2] and "Meine Themen" not in texts[2]
+
+
+def test_kontakte_web_form_sign_up_gets_only_a_confirmation_mail(links_app):
+    from db.models import MailOutbox
+    from tests.support.apptest import open_page
+
+    factory, secret = links_app
+    email = "web.form@example.org"
+    at = open_page("pages/kontakte.py", "kv-leipzig")
+    for field, value in dict(first="Wera", last="Webform", email=email, plz="04109").items():
+        at.text_input(key=f"kontakte_new_0_{field}").input(value)
+    at.selectbox(key="kontakte_new_0_source").set_value("webformular")
+    at.multiselect(key="kontakte_new_0_consents").select(("call_to_action", "email"))
+    at.text_input(key="kontakte_new_0_evidence").input("Webformular vom 05.12.2026")
+    next(b for b in at.button if b.label == "Erfassen").click().run()
+    assert not at.exception and not at.error, all_text(at)
+    assert any("Bestätigungsmail" in s.value for s in at.success), all_text(at)
+    with factory() as s:
+        c = s.scalars(select(Contact).where(Contact.email == email)).one()
+        assert c.unconfirmed_since is not None
+        mails = s.scalars(select(MailOutbox).where(MailOutbox.contact_id == c.id)).all()
+        assert [(m.purpose, m.status) for m in mails] == [("confirmation", "queued")]
+        confirm_link = [line for line in mails[0].body.splitlines() if "?t=" in line][0]
+    at = _open(confirm_link.split("?t=", 1)[1])
+    assert "Hallo Wera," in [t.value for t in at.text] and "Anmeldung bestätigen" in [b.label for b in at.button]
