@@ -24,12 +24,12 @@ from playwright.sync_api import expect
 from db.engine import make_engine
 from db.migrate import upgrade
 from harness.browser import login, start_app, wait_idle
+from harness.proxy import free_port, self_signed, start_nginx, stop
 from scripts.proxy_config import ProxyOptions, render
 from services.seed import seed_demo
 from tests.support.browser import CAPTURE, capture_form, click_until, fill_capture, shot
 from tests.support.databases import TEST_CONTACTS, fresh_database
-from tests.support.proxy import require_nginx, self_signed, start_nginx, stop
-from tests.support.smtp import free_port
+from tests.support.nginx import require_nginx
 
 pytestmark = pytest.mark.e2e
 

@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import expect
 
 from harness.browser import login, wait_idle
+from harness.proxy import free_port, start_nginx, stop
 from scripts.proxy_config import ProxyOptions, render
 from tests.support.browser import shot
-from tests.support.proxy import start_nginx, stop
-from tests.support.smtp import free_port
+from tests.support.nginx import require_nginx
 
 PAGES = {
     "admin": ["Karte", "Linksaktive", "Aufbewahrung", "Audit-Log"],
@@ -36,6 +36,7 @@ def _plain_http(port: int, app_port: int) -> str:
 @pytest.fixture(scope="module")
 def proxied(app_server, tmp_path_factory):
     """Base URL of nginx with the shipped deploy/nginx/cockpit.conf in front of the app (plain HTTP)."""
+    require_nginx()
     tmp = tmp_path_factory.mktemp("nginx")
     port = free_port()
     proc = start_nginx(tmp, _plain_http(port, urlparse(app_server).port), port)

@@ -7,9 +7,10 @@ import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
+from harness.proxy import nginx_main_conf, self_signed
 from scripts.proxy_config import ProxyOptions, render
 from services.core.settings import DEFAULT_TILE_URL
-from tests.support.proxy import nginx_main_conf, require_nginx, self_signed
+from tests.support.nginx import require_nginx
 
 CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "cockpit.conf"
 BLOCK = re.compile(r"# Security headers\n(.*?)# End security headers", re.S)

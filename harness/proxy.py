@@ -1,4 +1,4 @@
-"""nginx in front of app processes for tests: a self-signed certificate and a private nginx process."""
+"""nginx in front of app processes for tests and benchmarks: a self-signed certificate and a private nginx process."""
 
 from __future__ import annotations
 
@@ -8,20 +8,17 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 
 def nginx_binary() -> str | None:
     """Debian's nginx, or None where it is not installed."""
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
 
 
-def require_nginx() -> str:
-    """The nginx binary, or skip the test (CI installs nginx-light)."""
-    nginx = nginx_binary()
-    if nginx is None or shutil.which("openssl") is None:
-        pytest.skip("nginx (Debian: apt-get install nginx-light) or openssl is not installed")
-    return nginx
+def free_port() -> int:
+    """A TCP port nobody listens on (right now)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def self_signed(tmp: Path) -> tuple[Path, Path]:
@@ -50,7 +47,9 @@ def nginx_main_conf(tmp: Path, site: str) -> Path:
 
 def start_nginx(tmp: Path, site: str, port: int, timeout: float = 20) -> subprocess.Popen:
     """Run nginx with site from tmp until it accepts connections on port (127.0.0.1)."""
-    nginx = require_nginx()
+    nginx = nginx_binary()
+    if nginx is None:
+        raise RuntimeError("nginx is not installed (Debian: apt-get install nginx-light)")
     main = nginx_main_conf(tmp, site)
     proc = subprocess.Popen(
         [nginx, "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(main)],
