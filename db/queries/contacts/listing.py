@@ -30,10 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Consent, Contact, ContactTopic, Plz
+from db.models import Consent, Contact, ContactShare, ContactTopic, Plz
 from db.queries.common.staging import staged
 from db.queries.contacts.consent import active_consent_filter
-from db.scope import Scope, apply_scope
+from db.scope import Scope, apply_scope, require_persons
 from db.types import UTCDateTime
 from domain.formatting import BERLIN
 
@@ -134,6 +134,8 @@ def _unindexed(expr):
 _WALKED = SimpleNamespace(
     id=_unindexed(Contact.id), kv_id=_unindexed(Contact.kv_id), land_code=_unindexed(Contact.land_code)
 )
+
+
 CONTACT_FIELDS = (
     "statuses",
     "sources",
@@ -203,6 +205,7 @@ def filtered(
     walk: bool = False,
     narrow: bool = False,
     sort: str | None = None,
+    dialect: str = "sqlite",
 ) -> Select:
     """SELECT columns FROM contact for the filter, inside the scope.
 
@@ -210,7 +213,23 @@ def filtered(
     (a Kreis, a KV, an import batch) leads; walk hides the filter's terms too (see choose_plan).
     """
     stmt = select(*columns).select_from(Contact).where(*conditions(flt, many, walk, sort))
-    return apply_scope(stmt, scope, contact=_WALKED) if walk or narrow else apply_scope(stmt, scope)
+    if walk or narrow:
+        return apply_scope(stmt, scope, contact=_WALKED)
+    if dialect == "postgresql" and scope.role == "kreis":
+        return _kv_or_shared(stmt, scope)
+    return apply_scope(stmt, scope)
+
+
+def _kv_or_shared(stmt: Select, scope: Scope) -> Select:
+    """apply_scope's rule for a KV (its own people and those shared with it), with an indexable share term.
+
+    Written as kv_id = :kv OR id IN (shares), PostgreSQL reads no index for the IN (subquery), so the
+    OR hid the KV index too and every count read the whole table (200-400 ms for a KV of 15,000).
+    As id = ANY(ARRAY(shares)) the subquery runs once and both arms are index scans (a BitmapOr).
+    """
+    require_persons(scope)
+    shared = select(ContactShare.contact_id).where(ContactShare.kv_id == scope.kv_id, ContactShare.revoked_at.is_(None))
+    return stmt.where(or_(Contact.kv_id == scope.kv_id, Contact.id == func.any(func.array(shared.scalar_subquery()))))
 
 
 def leads_narrowly(dialect: str, flt: ListFilter) -> bool:
@@ -377,6 +396,7 @@ def page(
         walk=plan == "walk",
         narrow=leads_narrowly(dialect, flt),
         sort=sort,
+        dialect=dialect,
     )
     if cursor is not None:
         stmt = stmt.where(after(keys, cursor, backward))
@@ -407,7 +427,7 @@ def count(session: Session, scope: Scope, flt: ListFilter) -> int:
     else:
         # SQLite probes per record; PostgreSQL hashes, and a hashed shortcut list only adds to it.
         many = national and dialect == "sqlite"
-        stmt = filtered(scope, flt, func.count(), many=many, narrow=leads_narrowly(dialect, flt))
+        stmt = filtered(scope, flt, func.count(), many=many, narrow=leads_narrowly(dialect, flt), dialect=dialect)
     return int(session.scalar(stmt) or 0)
 
 
