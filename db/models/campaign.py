@@ -55,6 +55,16 @@ class CallDelivery(Base):
     __table_args__ = (
         UniqueConstraint("call_id", "contact_id"),
         Index("ix_call_delivery_contact_sent", "contact_id", "sent_at"),
+        # What people answered before they became active (Entwicklung, migration 0019).
+        Index(
+            "ix_call_delivery_answered",
+            "contact_id",
+            "responded_at",
+            "call_id",
+            "response",
+            sqlite_where=text("responded_at IS NOT NULL"),
+            postgresql_where=text("responded_at IS NOT NULL"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("call_to_action.id", ondelete="CASCADE"))

@@ -45,13 +45,15 @@ class Contact(Base):
             postgresql_where=text("phone_key <> ''"),
         ),
         # The ladder on the Entwicklung page (migration 0019): entries per day and source with their steps,
-        # nationally and per Land, read from the index alone; who became active or a member in a period.
+        # nationally, per Land and per KV, read from the index alone; who became active or a member in a period.
         Index("ix_contact_ladder", "contact_since", "source", "active_since", "member_since"),
         Index("ix_contact_land_ladder", "land_code", "contact_since", "source", "active_since", "member_since"),
+        Index("ix_contact_kv_ladder", "kv_id", "contact_since", "source", "active_since", "member_since"),
         Index(
             "ix_contact_active_since",
             "active_since",
             "land_code",
+            "kv_id",
             sqlite_where=text("active_since IS NOT NULL"),
             postgresql_where=text("active_since IS NOT NULL"),
         ),
@@ -59,6 +61,7 @@ class Contact(Base):
             "ix_contact_member_since",
             "member_since",
             "land_code",
+            "kv_id",
             sqlite_where=text("member_since IS NOT NULL"),
             postgresql_where=text("member_since IS NOT NULL"),
         ),
