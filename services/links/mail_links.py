@@ -70,3 +70,9 @@ def add_call_links(session: Session, call_id: int, after_mail_id: int, settings=
     ]
     q.append_to_bodies(session, blocks)
     return len(blocks)
+
+
+def own_links(contact_id: int, settings=None) -> str:
+    """The "Meine Themen / Abmelden" block for a mail to a Linksaktive:r that is not about one mailing."""
+    s = settings if settings is not None else get_settings()
+    return "\n" + personal_link_block(s, contact_id, ref_type="", ref_id=None)

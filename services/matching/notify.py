@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from db.models import Assignment, CampaignLead, Contact, Kreisverband, Plz, VolunteerOffer
 from db.queries.matching import assignments as q
 from domain.enums import SKILLS
+from services.links.mail_links import own_links
 from services.mail.outbox import enqueue, valid_address
 
 # A proposal was never announced to anyone: only accepted assignments get mails when they end.
@@ -82,7 +83,7 @@ def accepted_mails(session: Session, a: Assignment, contact: Contact, lead: Camp
         body = (
             f"Hallo {contact.first_name},\n\ndanke für dein Angebot! Die Wahlkampfleitung {kv} "
             f"({place}) sucht Unterstützung für „{skill}“.\n\n{ask}{SIGNATURE}"
-        )
+        ) + own_links(contact.id)
         enqueue(
             session,
             contact.email,
@@ -153,7 +154,7 @@ def status_mails(session: Session, a: Assignment, old_status: str, new_status: s
             session,
             contact.email,
             f"{verb}: „{skill}“ in {kv}",
-            _volunteer_body(new_status, contact, kv, place, skill),
+            _volunteer_body(new_status, contact, kv, place, skill) + own_links(contact.id),
             "volunteering",
             "assignment",
             a.id,

@@ -324,3 +324,18 @@ def test_the_mail_sender_run_mails_an_imported_unconfirmed_person_at_once(empty_
         (["imported.unconfirmed@example.org"], signup.CONFIRM_SUBJECT)
     ]
     assert list(tokens_in(inbox.messages[0][1].get_content()))  # with its confirmation link
+
+
+def test_a_volunteering_mail_carries_the_persons_topics_link(empty_engine):
+    from tests.support.volunteers import accepted_volunteer
+
+    seed_demo(empty_engine, contacts=600, seed=7)
+    with make_session_factory(empty_engine)() as s:
+        v = accepted_volunteer(s)
+        (mail,) = s.scalars(select(MailOutbox).where(MailOutbox.to_addr == v.email)).all()
+        links = tokens_in(mail.body)
+        assert list(links) == [TOPICS]
+        claim = _claim(links[TOPICS], "topics")
+        assert (claim.contact_id, claim.ref) == (v.contact_id, "")
+        lead_mails = s.scalars(select(MailOutbox).where(MailOutbox.to_addr == v.lead_email)).all()
+        assert lead_mails and all("?t=" not in m.body for m in lead_mails)  # service mails to the lead: none
