@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import streamlit as st
 
 import publicctx
 from components.text import fields, plain
+from pages.public.survey import render_survey_answer
 from services.calls.responses import RESPONSES
 from services.links.answers import CLOSED, LINK_RESPONSES, answer_call
-
-SURVEY_MODULE = "pages.public.survey"  # helper "info": render_survey_answer(token, page)
-SURVEY_NOT_YET = "Diese Befragung kann hier noch nicht beantwortet werden."
 
 
 def render(token: str, page) -> None:
@@ -20,11 +16,6 @@ def render(token: str, page) -> None:
     view = page.view
     if view.kind == "survey":
         # Surveys are answered on their own view (pages/public/survey.py, a LinkPage with an AnswerView).
-        if importlib.util.find_spec(SURVEY_MODULE) is None:
-            st.info(SURVEY_NOT_YET, icon=":material/info:")
-            return
-        from pages.public.survey import render_survey_answer
-
         render_survey_answer(token, page)
         return
     plain(f"Hallo {page.first_name},")
