@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import appctx
+from components.charts import ranked_bars
 from components.ladder_charts import answer_bars, step_bars
 from components.text import area_line
 from domain.formatting import format_date, format_decimal, format_int, format_percent
@@ -48,9 +49,10 @@ land_code = kv_id = start = end = None
 if user.sees_persons:
     choices = appctx.read(region_choices)
     today = date.today()
-    c1, c2, c3, c4 = st.columns(4)
+    # As many columns as widgets: a KV's staff choose only the period.
+    cols = iter(st.columns(2 + bool(choices.laender) + (not choices.kvs.empty)))
     if choices.laender:
-        land_code = c1.selectbox(
+        land_code = next(cols).selectbox(
             "Land",
             [None, *choices.laender],
             format_func=lambda c: "ganz Deutschland" if c is None else choices.laender[c],
@@ -59,16 +61,16 @@ if user.sees_persons:
     kvs = choices.kvs if land_code is None else choices.kvs[choices.kvs["land_code"] == land_code]
     if not kvs.empty:
         names = dict(zip(kvs["id"], kvs["name"]))
-        kv_id = c2.selectbox(
+        kv_id = next(cols).selectbox(
             "Kreisverband",
             [None, *names],
             format_func=lambda i: "alle" if i is None else names[i],
             placeholder="Bitte wählen",
         )
-    start = c3.date_input(
+    start = next(cols).date_input(
         "Eingetreten ab", value=date(today.year - 1, today.month, 1), min_value=EARLIEST, format="DD.MM.YYYY"
     )
-    end = c4.date_input("Eingetreten bis", value=today, min_value=EARLIEST, format="DD.MM.YYYY")
+    end = next(cols).date_input("Eingetreten bis", value=today, min_value=EARLIEST, format="DD.MM.YYYY")
 
 view = appctx.read(build_ladder, start, end, land_code, kv_id)
 st.text(f"Region: {view.region} · eingetreten vom {format_date(view.start)} bis {format_date(view.end)}")
@@ -96,7 +98,8 @@ funnel = pd.DataFrame(
         "Personen": [cohort.entered, cohort.active, cohort.member],
     }
 )
-step_bars(pd.DataFrame([{"Gruppe": "alle", **dict(zip(COUNTS, funnel["Personen"]))}]), "Gruppe")
+steps = funnel.dropna(subset=["Personen"])  # a hidden figure is left out of the chart, '< 5' in the table
+ranked_bars(steps.assign(Personen=steps["Personen"].astype(int)), "Stufe", "Personen")
 st.dataframe(
     funnel.assign(
         Personen=[format_int(v) for v in funnel["Personen"]],
