@@ -54,6 +54,7 @@ class Contact(Base):
             "active_since",
             "land_code",
             "kv_id",
+            "id",
             sqlite_where=text("active_since IS NOT NULL"),
             postgresql_where=text("active_since IS NOT NULL"),
         ),

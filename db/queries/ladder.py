@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, distinct, func, literal, select
+from sqlalchemy import Integer, and_, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from db.models import CallDelivery, CallToAction, Contact, ContactTopic, Kreisverband
@@ -136,39 +136,26 @@ def _answered_before_active(session: Session):
     )
 
 
-def answers_before_active(session: Session, scope: Scope, region: Region) -> pd.DataFrame:
-    """Answers given before becoming active, by those who became active in the period: per call and response.
-
-    Columns: call_id, title, kind, response, n (deliveries answered)."""
-    kind = CallToAction.kind.label("kind")
+def answered_before_active(session: Session, scope: Scope, region: Region) -> pd.DataFrame:
+    """Every answer given before becoming active, by those who became active in the period: one row per answered
+    delivery (one scan for the figures per call and the persons). Columns: contact_id, call_id, response."""
     stmt = (
-        select(CallToAction.id, CallToAction.title, kind, CallDelivery.response, func.count().label("n"))
-        .select_from(CallDelivery)
-        .join(Contact, Contact.id == CallDelivery.contact_id)
-        .join(CallToAction, CallToAction.id == CallDelivery.call_id)
+        select(CallDelivery.contact_id, CallDelivery.call_id, CallDelivery.response)
+        .select_from(Contact)
+        .join(CallDelivery, CallDelivery.contact_id == Contact.id)
         .where(_between(Contact.active_since, region), _answered_before_active(session))
-        .group_by(CallToAction.id, CallToAction.title, kind, CallDelivery.response)
     )
     rows = session.execute(_region(stmt, scope, region)).all()
-    return pd.DataFrame(rows, columns=["call_id", "title", "kind", "response", "n"])
+    return pd.DataFrame(rows, columns=["contact_id", "call_id", "response"])
 
 
-def persons_answered_before_active(session: Session, scope: Scope, region: Region) -> dict[str, int]:
-    """Of those who became active in the period: how many had answered a call, a survey, either, before."""
-    kind = CallToAction.kind
-    stmt = (
-        select(
-            func.count(distinct(case((kind == "call", CallDelivery.contact_id)))),
-            func.count(distinct(case((kind == "survey", CallDelivery.contact_id)))),
-            func.count(distinct(CallDelivery.contact_id)),
-        )
-        .select_from(CallDelivery)
-        .join(Contact, Contact.id == CallDelivery.contact_id)
-        .join(CallToAction, CallToAction.id == CallDelivery.call_id)
-        .where(_between(Contact.active_since, region), _answered_before_active(session))
-    )
-    call, survey, either = session.execute(_region(stmt, scope, region)).one()
-    return {"call": call or 0, "survey": survey or 0, "any": either or 0}
+def calls(session: Session, ids) -> pd.DataFrame:
+    """Title and kind ('call' or 'survey') of the given calls. Columns: call_id, title, kind."""
+    ids = sorted({int(i) for i in ids})
+    if not ids:
+        return pd.DataFrame(columns=["call_id", "title", "kind"])
+    stmt = select(CallToAction.id, CallToAction.title, CallToAction.kind).where(CallToAction.id.in_(ids))
+    return pd.DataFrame(session.execute(stmt).all(), columns=["call_id", "title", "kind"])
 
 
 def kreisverbaende(session: Session, scope: Scope) -> pd.DataFrame:
@@ -176,9 +163,3 @@ def kreisverbaende(session: Session, scope: Scope) -> pd.DataFrame:
     stmt = select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code).order_by(Kreisverband.name)
     stmt = apply_area(stmt, scope, Kreisverband.id, Kreisverband.land_code)
     return pd.DataFrame(session.execute(stmt).all(), columns=["id", "name", "land_code"])
-
-
-def first_entry(session: Session, scope: Scope) -> date | None:
-    """The earliest entry date in the scope's area (the period's lower bound)."""
-    stmt = apply_area(select(func.min(Contact.contact_since)), scope, Contact.kv_id, Contact.land_code)
-    return session.scalar(stmt)

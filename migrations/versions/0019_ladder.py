@@ -32,8 +32,11 @@ def upgrade() -> None:
     op.create_index("ix_contact_ladder", "contact", LADDER)
     op.create_index("ix_contact_land_ladder", "contact", ["land_code", *LADDER])
     op.create_index("ix_contact_kv_ladder", "contact", ["kv_id", *LADDER])
-    for step in ("active_since", "member_since"):
-        _partial(f"ix_contact_{step}", "contact", [step, "land_code", "kv_id"], f"{step} IS NOT NULL")
+    # The id too: PostgreSQL then joins who became active to their answers from the index alone.
+    _partial(
+        "ix_contact_active_since", "contact", ["active_since", "land_code", "kv_id", "id"], "active_since IS NOT NULL"
+    )
+    _partial("ix_contact_member_since", "contact", ["member_since", "land_code", "kv_id"], "member_since IS NOT NULL")
     _partial(
         "ix_call_delivery_answered",
         "call_delivery",

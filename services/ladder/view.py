@@ -189,8 +189,14 @@ def _ladder(session: Session, scope: Scope, region: q.Region, label: str) -> Lad
     to_active = q.step_days(session, scope, region, "active")
     to_member = q.step_days(session, scope, region, "member")
     steps = q.steps_in_period(session, scope, region)
-    persons = q.persons_answered_before_active(session, scope, region)
-    answers = q.answers_before_active(session, scope, region)
+    rows = q.answered_before_active(session, scope, region)
+    answers = rows.merge(q.calls(session, rows["call_id"]), on="call_id", how="left")
+    persons = {
+        "call": int(answers.loc[answers["kind"] == "call", "contact_id"].nunique()),
+        "survey": int(answers.loc[answers["kind"] == "survey", "contact_id"].nunique()),
+        "any": int(answers["contact_id"].nunique()),
+    }
+    per_call = answers.groupby(["call_id", "title", "kind", "response"]).size().reset_index(name="n")
     total = steps_by(counts, to_active, to_member, None, [None])[None]
     sources = steps_by(counts, to_active, to_member, "source", SOURCES)
     months = steps_by(counts, to_active, to_member, "month", months_between(region.start, region.end))
@@ -220,7 +226,7 @@ def _ladder(session: Session, scope: Scope, region: q.Region, label: str) -> Lad
         cohort=cohort,
         by_source=_frame(shown["source"], "Quelle", SOURCES.get),
         by_month=_frame(shown["month"], "Monat", lambda m: m),
-        answers=_answers(answers, suppressed),
+        answers=_answers(per_call, suppressed),
         answered=answered,
         suppressed=suppressed,
         notes=notes,
