@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Activity, CallDelivery, CallToAction, Contact, ContactTopic, Kreisverband, Land, MailOutbox
 from db.queries.common.staging import staged
 from db.queries.contacts.consent import active_consent_filter
+from db.queries.links import staged_texts
 from db.scope import Scope, apply_area, apply_scope, require_persons
 from db.types import UTCDateTime
 
@@ -156,8 +157,13 @@ def insert_deliveries(
     subject: str,
     body_after_greeting: str,
     user_id: int | None,
+    body_suffix=None,
 ) -> int:
-    """One delivery, one queued mail (naming the person) and one timeline entry per recipient (INSERT ... SELECT each)."""
+    """One delivery, one queued mail (naming the person) and one timeline entry per recipient (INSERT ... SELECT each).
+
+    body_suffix(contact_ids) -> [(contact_id, text)], when given, ends each mail with its own text (the
+    person's links), staged in a temporary table and joined into the one INSERT of the mails.
+    """
     with staged(session, audience_select(scope, call, since, max_calls, Contact.id), "call_audience") as audience:
         src = select(
             literal(call.id, Integer),
@@ -178,8 +184,32 @@ def insert_deliveries(
         or 0
     )
     fresh = and_(CallDelivery.call_id == call.id, CallDelivery.sent_at == literal(at, UTCDateTime))
-    # The greeting is built in the database: the text is the same for everyone but the first name.
+    rows = body_suffix(list(session.scalars(select(CallDelivery.contact_id).where(fresh)))) if body_suffix else []
+    with staged_texts(session, rows, "mail_suffix") as suffix:
+        _insert_mails(session, fresh, subject, body_after_greeting, at, suffix if body_suffix else None)
+    timeline = select(
+        CallDelivery.contact_id,
+        literal("call_to_action", String),
+        literal(at, UTCDateTime),
+        literal(call.title, String),
+        literal("call_to_action", String),
+        literal(call.id, Integer),
+        literal(user_id, Integer),
+    ).where(fresh)
+    session.execute(
+        insert(Activity).from_select(
+            ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], timeline
+        )
+    )
+    return made
+
+
+def _insert_mails(session: Session, fresh, subject: str, body_after_greeting: str, at: datetime, suffix) -> None:
+    # The greeting is built in the database: the text is the same for everyone but the first name;
+    # suffix (a staged table: key = contact id, text) adds each person's own ending.
     body = literal("Hallo ", String) + Contact.first_name + literal(body_after_greeting, String)
+    if suffix is not None:
+        body = body + func.coalesce(suffix.c.text, literal("", String))
     mails = (
         select(
             Contact.id,
@@ -199,6 +229,8 @@ def insert_deliveries(
         .join(Contact, Contact.id == CallDelivery.contact_id)
         .where(fresh)
     )
+    if suffix is not None:
+        mails = mails.outerjoin(suffix, suffix.c.key == Contact.id)
     session.execute(
         insert(MailOutbox).from_select(
             [
@@ -219,21 +251,6 @@ def insert_deliveries(
             mails,
         )
     )
-    timeline = select(
-        CallDelivery.contact_id,
-        literal("call_to_action", String),
-        literal(at, UTCDateTime),
-        literal(call.title, String),
-        literal("call_to_action", String),
-        literal(call.id, Integer),
-        literal(user_id, Integer),
-    ).where(fresh)
-    session.execute(
-        insert(Activity).from_select(
-            ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], timeline
-        )
-    )
-    return made
 
 
 def delivery_figures(session: Session, scope: Scope, call_id: int) -> tuple[dict[str, int], pd.DataFrame]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import Activity, CallDelivery, CallToAction, Consent, Contact, ContactTopic, LinkTokenUse, MailOutbox
+from db.models import Activity, CallDelivery, CallToAction, Consent, Contact, ContactTopic, LinkTokenUse
 from db.queries.contacts.consent import active_consent_filter
 
 # The timeline kind of an unsubscribe that came through a personal link (its ref names the mailing).
@@ -115,41 +117,28 @@ def latest_consent(session: Session, contact_id: int, purpose: str, channel: str
     ).first()
 
 
-def last_mail_id(session: Session) -> int:
-    """The highest id in the mail outbox (0 when empty)."""
-    return int(session.scalar(select(func.max(MailOutbox.id))) or 0)
-
-
-def call_mails_after(session: Session, call_id: int, after_mail_id: int) -> list[tuple[int, int]]:
-    """(mail id, contact id) of the call's delivery mails with an id above after_mail_id."""
-    stmt = (
-        select(MailOutbox.id, MailOutbox.contact_id)
-        .join(CallDelivery, CallDelivery.id == MailOutbox.ref_id)
-        .where(MailOutbox.id > after_mail_id, MailOutbox.ref_type == "call_delivery", CallDelivery.call_id == call_id)
-        .order_by(MailOutbox.id)
-    )
-    return [(int(m), int(c)) for m, c in session.execute(stmt).all()]
-
-
-def append_to_bodies(session: Session, rows: list[tuple[int, str]]) -> None:
-    """Append text to the body of each mail (mail id, text): staged in a temporary table, one UPDATE ... FROM."""
-    if not rows:
-        return
-    staged = Table(
-        "staged_mail_links",
+@contextmanager
+def staged_texts(session: Session, rows: list[tuple[int, str]], name: str) -> Iterator[Table]:
+    """A temporary table (key, text) holding rows for the block (COPY on PostgreSQL); dropped after it."""
+    table = Table(
+        f"staged_{name}",
         MetaData(),
-        Column("mail_id", Integer, primary_key=True),
-        Column("links", Text),
+        Column("key", Integer, primary_key=True),
+        Column("text", Text),
         prefixes=["TEMPORARY"],
     )
     bind = session.connection()
-    staged.create(bind)
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(staged), [{"mail_id": m, "links": t} for m, t in rows[start : start + 5000]])
-    session.execute(
-        update(MailOutbox)
-        .values(body=MailOutbox.body + staged.c.links)
-        .where(MailOutbox.id == staged.c.mail_id)
-        .execution_options(synchronize_session=False)
-    )
-    staged.drop(bind)
+    table.create(bind)
+    if rows and bind.dialect.name == "postgresql":
+        # COPY: a tenth of the time of INSERTs for 100,000 rows (DESIGN §8).
+        with (
+            bind.connection.driver_connection.cursor() as cur,
+            cur.copy(f"COPY staged_{name} (key, text) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(table), [{"key": k, "text": t} for k, t in rows[start : start + 5000]])
+    yield table
+    table.drop(bind)

@@ -24,7 +24,7 @@ from domain.formatting import BERLIN, format_date, format_datetime
 from services.core import audit, validate
 from services.core.scope import Scope, require_action
 from services.core.settings import get_settings
-from services.links.mail_links import add_call_links, last_mail_id
+from services.links.mail_links import call_link_blocks
 from services.mail.outbox import enqueue, valid_address
 
 MODES = {"online": "online", "on_site": "vor Ort"}
@@ -356,14 +356,21 @@ def send(session: Session, scope: Scope, call_id: int, expected: int, now: datet
             "Der Aufruf erreicht niemanden: niemand in der Region hat eines der Themen und "
             "eine Einwilligung für Aufrufe per E-Mail (oder alle haben ihr Limit erreicht)."
         )
-    after_mail = last_mail_id(session)
     made = q.insert_deliveries(
-        session, scope, call, since, _max_calls(), at, call.title, mail_text(call), scope.user_id
+        session,
+        scope,
+        call,
+        since,
+        _max_calls(),
+        at,
+        call.title,
+        mail_text(call),
+        scope.user_id,
+        body_suffix=call_link_blocks(call.id),  # each mail: the person's own Antworten and Meine Themen links
     )
     if made != recipients:
         session.rollback()
         raise ConflictError("Die Empfänger:innen haben sich beim Senden verändert; es wurde nichts gesendet.")
-    add_call_links(session, call.id, after_mail)  # each mail: the person's own Antworten and Meine Themen links
     call.sent_at = at
     audit.record(session, scope, "call_send", "call_to_action", call.id, recipients=made)
     session.commit()

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from sqlalchemy.orm import Session
-
-from db.queries import links as q
 from services.core.settings import get_settings
 from services.links.tokens import issue_token
 
@@ -54,22 +51,17 @@ def personal_link_block(settings, contact_id: int, *, ref_type: str, ref_id: int
     return "\n".join(lines)
 
 
-def last_mail_id(session: Session) -> int:
-    """The highest outbox id now: the mails a sending queues next lie above it."""
-    return q.last_mail_id(session)
-
-
-def add_call_links(session: Session, call_id: int, after_mail_id: int, settings=None) -> int:
-    """Append each recipient's personal links (Antworten, Meine Themen / Abmelden) to the call's mails queued
-    above after_mail_id: made at queue time, one statement; how many mails (no commit)."""
+def call_link_blocks(call_id: int, settings=None):
+    """For the mails of a call, made at queue time: contact ids → [(contact id, the person's links block)]."""
     s = settings if settings is not None else get_settings()
-    rows = q.call_mails_after(session, call_id, after_mail_id)
-    blocks = [
-        (mail_id, "\n" + personal_link_block(s, contact_id, ref_type="call", ref_id=call_id, answer=True))
-        for mail_id, contact_id in rows
-    ]
-    q.append_to_bodies(session, blocks)
-    return len(blocks)
+
+    def blocks(contact_ids) -> list[tuple[int, str]]:
+        return [
+            (cid, "\n" + personal_link_block(s, cid, ref_type="call", ref_id=call_id, answer=True))
+            for cid in contact_ids
+        ]
+
+    return blocks
 
 
 def own_links(contact_id: int, settings=None) -> str:
