@@ -5,26 +5,29 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 
 def median_from_counts(pairs: Iterable[tuple[float, int]]) -> float | None:
     """The median of values given as (value, how often); the mean of the two middle ones for an even count."""
-    ordered = sorted((float(v), int(n)) for v, n in pairs if n > 0 and not pd.isna(v))
-    total = sum(n for _, n in ordered)
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    values, counts = (np.asarray(x, dtype=float) for x in zip(*pairs))
+    keep = (counts > 0) & ~np.isnan(values)
+    values, counts = values[keep], counts[keep]
+    total = int(counts.sum())
     if total == 0:
         return None
-    lo_rank, hi_rank = (total - 1) // 2, total // 2  # 0-based ranks of the middle value(s)
-    lo = hi = None
-    seen = 0
-    for value, n in ordered:
-        if lo is None and lo_rank < seen + n:
-            lo = value
-        if hi_rank < seen + n:
-            hi = value
-            break
-        seen += n
-    return (lo + hi) / 2
+    order = np.argsort(values, kind="stable")
+    values, upto = values[order], np.cumsum(counts[order])
+    # 0-based ranks of the middle value(s): the first value whose running count passes the rank
+    lo, hi = (
+        values[np.searchsorted(upto, (total - 1) // 2, side="right")],
+        values[np.searchsorted(upto, total // 2, side="right")],
+    )
+    return float(lo + hi) / 2
 
 
 @dataclass(frozen=True)
