@@ -28,10 +28,19 @@ def _limiter(limit: int) -> RateLimiter:
     return RateLimiter(limit)
 
 
+def _visitor() -> str | None:
+    address = st.context.ip_address
+    if isinstance(address, str) and address:
+        return address
+    # Streamlit gives None for a peer on 127.0.0.1: behind our proxy (deploy/nginx) that is every visitor,
+    # and the proxy names the real one in X-Real-IP. Without a proxy there is no such header.
+    real = st.context.headers.get("X-Real-IP") if st.context.headers else None
+    return real.strip() if isinstance(real, str) and real.strip() else None
+
+
 def check_rate() -> None:
     """Count this run for the visitor's IP address; over the limit the page ends with a German notice."""
-    address = getattr(st.context, "ip_address", None)
-    if not _limiter(get_settings().link_rate_limit).allow(address if isinstance(address, str) else None):
+    if not _limiter(get_settings().link_rate_limit).allow(_visitor()):
         st.error(TOO_MANY, icon=":material/hourglass_top:")
         st.stop()
 

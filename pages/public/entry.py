@@ -19,8 +19,8 @@ NO_TOKEN = (
     "Bitte öffne den Link direkt aus deiner Mail."
 )
 
-publicctx.check_rate()
 st.title("Linksaktiv")
+publicctx.check_rate()
 publicctx.flash()
 token = st.query_params.get(TOKEN_PARAM, "")
 if not token:

@@ -126,3 +126,31 @@ def test_public_only_instance_serves_no_login(link_db, app_server_factory, brows
     expect(page.get_by_role("heading", name="Meine Themen")).to_be_visible()
     wait_idle(page)
     shot(page, "links_04_public_only_topics")
+
+
+def test_rate_limit_counts_each_visitor_the_proxy_names(link_db, app_server_factory, browser):
+    """Behind the proxy every peer is 127.0.0.1: the limit counts per X-Real-IP, so one busy visitor
+    gets the German notice while another still opens their link."""
+    url, factory = link_db
+    _, _, links = _mail_links(factory)
+    base = app_server_factory({"LINK_RATE_LIMIT": "3"}, db_url=url)
+    target = base + links["Meine Themen / Abmelden"]
+    busy = browser.new_context(locale="de-DE", extra_http_headers={"X-Real-IP": "203.0.113.7"})
+    other = browser.new_context(locale="de-DE", extra_http_headers={"X-Real-IP": "203.0.113.8"})
+    try:
+        page = busy.new_page()
+        for _ in range(3):
+            page.goto(target)
+            expect(page.get_by_role("heading", name="Meine Themen")).to_be_visible()
+            wait_idle(page)
+        page.goto(target)
+        expect(page.get_by_text("sehr viele Anfragen")).to_be_visible()
+        expect(page.get_by_role("heading", name="Meine Themen")).to_have_count(0)
+        wait_idle(page)
+        shot(page, "links_05_rate_limited")
+        second = other.new_page()
+        second.goto(target)
+        expect(second.get_by_role("heading", name="Meine Themen")).to_be_visible()
+    finally:
+        busy.close()
+        other.close()
