@@ -197,3 +197,17 @@ def test_kontakte_web_form_sign_up_gets_only_a_confirmation_mail(links_app):
         confirm_link = [line for line in mails[0].body.splitlines() if "?t=" in line][0]
     at = _open(confirm_link.split("?t=", 1)[1])
     assert "Hallo Wera," in [t.value for t in at.text] and "Anmeldung bestätigen" in [b.label for b in at.button]
+
+
+def test_an_expired_link_gets_a_german_page_and_changes_nothing(links_app, monkeypatch):
+    import time
+
+    factory, secret = links_app
+    cid = _person(factory, "expired.at@example.org")
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() - 61 * 86400)
+    old = token(secret, cid, "topics")
+    monkeypatch.setattr(time, "time", real)
+    at = _open(old)
+    assert "abgelaufen" in all_text(at) and not at.button and not at.multiselect
+    _no_staff_page(at)

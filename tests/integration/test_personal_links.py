@@ -339,3 +339,29 @@ def test_a_volunteering_mail_carries_the_persons_topics_link(empty_engine):
         assert (claim.contact_id, claim.ref) == (v.contact_id, "")
         lead_mails = s.scalars(select(MailOutbox).where(MailOutbox.to_addr == v.lead_email)).all()
         assert lead_mails and all("?t=" not in m.body for m in lead_mails)  # service mails to the lead: none
+
+
+def test_call_mails_with_links_survive_an_smtp_outage_once_each(empty_engine, smtp_server):
+    from tests.support.smtp import free_port
+
+    ctl, inbox = smtp_server
+    seed_demo(empty_engine, contacts=300, seed=13)
+    factory = make_session_factory(empty_engine)
+    with factory() as s:
+        s.execute(MailOutbox.__table__.delete())
+        s.commit()
+        team = user_scope(s, "team")
+        cid = calls.create_call(s, team, calls.CallForm("Streik", "Komm!", "online", ("pflege",), "national"))
+        n = calls.preview(s, team, cid).recipients
+        calls.send(s, team, cid, n)
+    t0 = datetime.now(UTC) + timedelta(minutes=1)
+    down = deliver_due(empty_engine, smtp_settings(free_port()), now=t0, batch=10_000)
+    assert (down.sent, down.retry) == (0, n) and inbox.messages == []
+    up = deliver_due(empty_engine, smtp_settings(ctl.port), now=t0 + timedelta(minutes=5), batch=10_000)
+    again = deliver_due(empty_engine, smtp_settings(ctl.port), now=t0 + timedelta(hours=1), batch=10_000)
+    assert (up.sent, again.sent) == (n, 0)
+    recipients = [r for rcpt, _ in inbox.messages for r in rcpt]
+    assert len(recipients) == len(set(recipients)) == n  # none lost, none twice
+    for _, msg in inbox.messages:
+        links = tokens_in(msg.get_content())
+        assert _claim(links[ANSWER], "answer").ref == f"call:{cid}"
