@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import streamlit as st
 
 from domain.enums import TOPICS
 from services.calls.workflow import MAX_BODY, MAX_TITLE, REGION_LEVELS
 from services.surveys.questions import KINDS, MAX_QUESTIONS, QUESTION, Question, parse_options
 from services.surveys.workflow import SurveyForm
+
+
+def default_end() -> date:
+    """A survey runs four weeks unless the user picks another end."""
+    return date.today() + timedelta(days=28)
 
 
 def survey_form(prefix: str, levels: list[str], land_names: dict[str, str], kv_names: dict[int, str]) -> None:
@@ -29,7 +36,8 @@ def survey_form(prefix: str, levels: list[str], land_names: dict[str, str], kv_n
         r2.selectbox("Land", list(land_names), format_func=land_names.get, key=key("land"))
     elif level == "kv":
         r2.selectbox("Kreisverband", list(kv_names), format_func=kv_names.get, key=key("kv"))
-    r3.date_input("läuft bis (einschließlich)", value=None, format="DD.MM.YYYY", key=key("end"))
+    st.session_state.setdefault(key("end"), default_end())
+    r3.date_input("läuft bis (einschließlich)", format="DD.MM.YYYY", key=key("end"))
     n = st.number_input("Anzahl der Fragen", min_value=1, max_value=MAX_QUESTIONS, value=1, step=1, key=key("n"))
     for i in range(1, int(n) + 1):
         with st.container(border=True):
@@ -70,7 +78,7 @@ def form_from_state(prefix: str) -> SurveyForm:
 
 def clear(prefix: str) -> None:
     """Empty the form (in a callback, before its widgets are drawn); the region is kept."""
-    for field, value in {"title": "", "body": "", "topics": [], "end": None, "n": 1}.items():
+    for field, value in {"title": "", "body": "", "topics": [], "end": default_end(), "n": 1}.items():
         st.session_state[f"{prefix}_{field}"] = value
     for i in range(1, MAX_QUESTIONS + 1):
         for field, value in {"kind": "single", "text": "", "options": ""}.items():

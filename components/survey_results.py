@@ -30,7 +30,8 @@ def question_result(qr) -> None:
         elif qr.texts.empty:
             st.caption("Noch keine Antwort.")
         else:
-            st.caption(f"{format_int(len(qr.texts))} Antworten, ohne Namen.")
+            n = len(qr.texts)
+            st.caption(("1 Antwort" if n == 1 else f"{format_int(n)} Antworten") + ", ohne Namen.")
             st.dataframe(qr.texts, hide_index=True, width="stretch")
         return
     shown = qr.totals[qr.totals["Anzahl"].notna()].astype({"Anzahl": "int64"})

@@ -31,6 +31,24 @@ class TextProgress:
         self.stream.flush()
 
 
+def _seed_mailings(engine, url: str, counts: dict) -> dict[str, str]:
+    """The demo Info and survey, their links signed with the secret the app on this database will use."""
+    import os
+
+    from services.core.settings import get_settings
+    from services.seed.mailings import demo_links, seed_demo_mailings
+
+    os.environ["DATABASE_URL"] = url  # the link secret belongs to the database (demo: a file beside it)
+    if url.startswith("sqlite") and not os.environ.get("LINK_SECRET"):
+        os.environ["DEMO_MODE"] = "1"
+    get_settings.cache_clear()
+    if len(get_settings().link_secret.encode()) < 32:
+        print("\nOhne LINK_SECRET keine Demo-Info und -Befragung (persönliche Links brauchen ihn).", file=sys.stderr)
+        return {}
+    counts.update(seed_demo_mailings(engine))
+    return demo_links(engine)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, migrate, seed, print a summary; returns the exit code."""
     parser = argparse.ArgumentParser(description="Linksaktiv Cockpit: synthetische Demodaten anlegen")
@@ -59,10 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(engine)
         counts = seed_demo(engine, contacts=args.contacts, seed=args.seed, progress=TextProgress(), reset=args.reset)
         if not args.without_mailings:
-            from services.seed.mailings import demo_links, seed_demo_mailings
-
-            counts.update(seed_demo_mailings(engine))
-            links = demo_links(engine)
+            links = _seed_mailings(engine, url, counts)
     except UserError as exc:
         print(f"\nFehler: {exc}", file=sys.stderr)
         return 2
