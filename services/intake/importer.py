@@ -235,6 +235,11 @@ def run_import(
     """
     step = progress or (lambda _f, _t: None)
     info = check_info(info)
+    with q.import_cache(session):
+        return _run(session, scope, data, mapping, info, expected, step)
+
+
+def _run(session: Session, scope: Scope, data: bytes, mapping: dict, info: ListInfo, expected, step) -> dict:
     plan = plan_import(session, scope, data, mapping, info, progress=lambda f, t: step(f * 0.4, t))
     counts = plan.counts()
     if expected is not None and any(counts[k] != expected.get(k) for k in ("created", "merged", "review")):
