@@ -16,6 +16,7 @@ from db.queries.contacts import edit as q
 from db.types import utcnow
 from domain.enums import CHANNELS, PURPOSES
 from domain.errors import ConflictError, PermissionDenied, ValidationError
+from domain.formatting import format_date
 from domain.roles import may
 from services.contacts.edit import check_reachable, load, touch
 from services.contacts.rules import (
@@ -66,7 +67,9 @@ def step_status(session: Session, scope: Scope, contact_id, new_status: str, day
             occurred_at=utcnow(),
             user_id=scope.user_id,
             note=f"{status_label(LADDER[old])} → {status_label(new_status)}"
-            + (" (zurückgesetzt)" if new < old else ""),
+            + (" (zurückgesetzt)" if new < old else "")
+            # A step dated back says its date: the entry itself is stamped when it was recorded.
+            + (f", seit {format_date(day)}" if new > old and day != today_berlin() else ""),
         )
     )
     audit.record(

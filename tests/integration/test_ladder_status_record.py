@@ -3,13 +3,15 @@ with its date, who did it (user_id) and from which step (the note); the ladder r
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from db.models import Activity, Contact, DuplicateCandidate
+from domain.formatting import format_date
 from services.contacts import duplicates
 from services.contacts.care import step_status
+from services.contacts.rules import today_berlin
 from tests.support.scopes import kv_of, user_scope
 
 
@@ -27,16 +29,17 @@ def test_the_contact_card_records_who_and_from_which_step(session):
     scope = user_scope(session, "kv-leipzig")
     person = _contacts_of(session, "14713", "contact")[0]
     before = len(_status_changes(session, person.id))
-    step_status(session, scope, person.id, "active", date(2026, 11, 2))
-    step_status(session, scope, person.id, "member", date(2026, 11, 20))
+    active, member = today_berlin() - timedelta(days=30), today_berlin() - timedelta(days=10)
+    step_status(session, scope, person.id, "active", active)
+    step_status(session, scope, person.id, "member", member)
     records = _status_changes(session, person.id)[before:]
     assert [(r.user_id, r.note) for r in records] == [
-        (scope.user_id, "Kontakt → Aktiv"),
-        (scope.user_id, "Aktiv → Mitglied"),
+        (scope.user_id, f"Kontakt → Aktiv, seit {format_date(active)}"),  # dated back: the note says when
+        (scope.user_id, f"Aktiv → Mitglied, seit {format_date(member)}"),
     ]
     assert all(r.occurred_at is not None for r in records)
     session.refresh(person)
-    assert (person.active_since, person.member_since) == (date(2026, 11, 2), date(2026, 11, 20))
+    assert (person.active_since, person.member_since) == (active, member)
 
 
 def test_a_merge_that_raises_the_step_records_it(session):
