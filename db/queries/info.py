@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Integer, Select, String, and_, exists, func, insert, literal, select, text
+from sqlalchemy import Integer, Select, String, and_, case, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Contact, ContactTopic, InfoDelivery, InfoMailing, Kreisverband, Land, MailOutbox
@@ -56,17 +56,15 @@ def same_draft_exists(session: Session, values: dict) -> bool:
 
 def _reachable(info: InfoMailing) -> list:
     # Interested in one of the topics, with an address, an active consent for information by e-mail,
-    # not waiting for the sign-up confirmation, and not sent this Info yet.
+    # and not waiting for the sign-up confirmation.
     topics = [t for t in info.topics.split(",") if t]
     return [
         Contact.email.like("%@%.%"),
         Contact.unconfirmed_since.is_(None),
-        exists(
-            select(ContactTopic.contact_id).where(ContactTopic.contact_id == Contact.id, ContactTopic.topic.in_(topics))
-        ),
+        # IN over the topic index: the people with a topic drive the query (a fifth of all), not every contact.
+        Contact.id.in_(select(ContactTopic.contact_id).where(ContactTopic.topic.in_(topics))),
         active_consent_filter("information", "email"),
-        ~exists(select(InfoDelivery.id).where(InfoDelivery.info_id == info.id, InfoDelivery.contact_id == Contact.id)),
-    ]
+    ]  # "not sent this Info yet" holds by itself: an Info is counted and sent only while it is a draft
 
 
 def _recent_infos(since: datetime):
@@ -86,34 +84,34 @@ def audience_select(scope: Scope, info: InfoMailing, since: datetime, max_infos:
     return _reachable_in_scope(scope, info, *columns).where(_recent_infos(since) < max_infos)
 
 
+def audience_by_kv_counts(
+    session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int
+) -> list[tuple[int, int, int]]:
+    """(KV id, recipients, left out by the limit) per Kreisverband, in one pass over the reachable people."""
+    capped = case((_recent_infos(since) >= max_infos, 1), else_=0).label("capped")
+    sub = _reachable_in_scope(scope, info, Contact.kv_id.label("kv_id"), capped).subquery()
+    stmt = select(sub.c.kv_id, func.count(), func.coalesce(func.sum(sub.c.capped), 0)).group_by(sub.c.kv_id)
+    return [(int(kv), int(n) - int(c), int(c)) for kv, n, c in session.execute(stmt).all()]
+
+
 def audience_counts(
     session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int
 ) -> tuple[int, int]:
     """(recipients, left out because they already got max_infos Infos since `since`)."""
-    reachable = session.scalar(
-        select(func.count()).select_from(_reachable_in_scope(scope, info, Contact.id).subquery())
-    )
-    capped = session.scalar(
-        select(func.count()).select_from(
-            _reachable_in_scope(scope, info, Contact.id).where(_recent_infos(since) >= max_infos).subquery()
-        )
-    )
-    return int(reachable or 0) - int(capped or 0), int(capped or 0)
+    capped = case((_recent_infos(since) >= max_infos, 1), else_=0).label("capped")
+    sub = _reachable_in_scope(scope, info, Contact.id, capped).subquery()
+    total, out = session.execute(select(func.count(), func.coalesce(func.sum(sub.c.capped), 0))).one()
+    return int(total) - int(out), int(out)
 
 
-def audience_by_kv(
-    session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int
-) -> list[tuple[str, str, int]]:
-    """The recipients per Kreisverband: (KV name, Land name, count), the largest first."""
-    sub = audience_select(scope, info, since, max_infos, Contact.kv_id.label("kv_id")).subquery()
-    counts = select(sub.c.kv_id, func.count().label("n")).group_by(sub.c.kv_id).subquery()
+def kv_names(session: Session, kv_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """KV id -> (KV name, Land name)."""
     stmt = (
-        select(Kreisverband.name, Land.name, counts.c.n)
-        .join(Kreisverband, Kreisverband.id == counts.c.kv_id)
+        select(Kreisverband.id, Kreisverband.name, Land.name)
         .join(Land, Land.code == Kreisverband.land_code)
-        .order_by(counts.c.n.desc(), Kreisverband.name)
+        .where(Kreisverband.id.in_(kv_ids))
     )
-    return [(kv, land, int(n)) for kv, land, n in session.execute(stmt).all()]
+    return {int(k): (kv, land) for k, kv, land in session.execute(stmt).all()}
 
 
 def audience_sample(

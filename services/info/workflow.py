@@ -216,11 +216,11 @@ def preview(session: Session, scope: Scope, info_id: int, now: datetime | None =
     """How many the Info would reach now, how many the limit leaves out, per KV and a sample; changes nothing."""
     info = load(session, scope, info_id)
     since = (now or utcnow()) - WINDOW
-    recipients, at_limit = q.audience_counts(session, scope, info, since, _max_infos())
-    by_kv = pd.DataFrame(
-        q.audience_by_kv(session, scope, info, since, _max_infos()),
-        columns=["Kreisverband", "Land", "Empfänger:innen"],
-    )
+    per_kv = [row for row in q.audience_by_kv_counts(session, scope, info, since, _max_infos()) if row[1] or row[2]]
+    names = q.kv_names(session, [kv for kv, _, _ in per_kv])
+    rows = sorted(((names[kv][0], names[kv][1], n) for kv, n, _ in per_kv if n), key=lambda r: (-r[2], r[0]))
+    by_kv = pd.DataFrame(rows, columns=["Kreisverband", "Land", "Empfänger:innen"])
+    recipients, at_limit = sum(n for _, n, _ in per_kv), sum(c for _, _, c in per_kv)
     return AudiencePreview(recipients, at_limit, q.audience_sample(session, scope, info, since, _max_infos()), by_kv)
 
 
