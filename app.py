@@ -48,6 +48,7 @@ with st.spinner(FIRST_START if settings.demo_mode else "Die Datenbank wird vorbe
 # Personal links (issue 10): a link from a mail opens its public page before and without any login,
 # alone (no navigation, no login cookie read). PUBLIC_ONLY=1 serves nothing else (pages/public/).
 if settings.public_only or st.query_params.get(TOKEN_PARAM):
+    german_defaults.style()
     st.navigation([st.Page("pages/public/entry.py", title="Linksaktiv", default=True)], position="hidden").run()
     st.stop()
 

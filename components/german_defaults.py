@@ -18,6 +18,9 @@ MULTI_PLACEHOLDER = "Bitte auswählen (auch mehrere)"
 # The uploader's own instruction line is English and cannot be set; it is hidden and the page
 # says the same in German (upload_hint).
 UPLOADER_CSS = '[data-testid="stFileUploaderDropzoneInstructions"]{display:none}'
+# A text field's own hint ("Press Enter to submit form", "Press Ctrl+Enter to apply", with the
+# character count) is English and cannot be set: hidden; a field's max_chars still holds.
+INSTRUCTIONS_CSS = '[data-testid="InputInstructions"]{display:none}'
 # The date field is built with the locale en-US whatever the browser says, so an empty one reads
 # "dd.mm.yyyy". Its empty parts are marked (data-placeholder, data-type): their English letters
 # are hidden and German ones drawn in their place.
@@ -60,7 +63,7 @@ def upload_hint(types: list[str], max_mb: int) -> str:
 
 def style() -> None:
     """The page's German replacements for texts only CSS can reach (call once per run)."""
-    st.html(f"<style>{UPLOADER_CSS}{DATE_CSS}</style>")
+    st.html(f"<style>{UPLOADER_CSS}{INSTRUCTIONS_CSS}{DATE_CSS}</style>")
 
 
 def file_uploader(label: str, types: list[str], **kwargs):

@@ -29,6 +29,10 @@ def test_kv_leipzig_captures_finds_and_notes(app_server, browser_page):
     page.get_by_text(CAPTURE, exact=True).click()
     form = capture_form(page)
     fill_capture(form, first, last, email, "04109")
+    # Streamlit's English hint under a changed field ("Press Enter to submit form") is drawn but hidden.
+    hint = page.get_by_test_id("InputInstructions").first
+    expect(hint).to_be_attached()
+    expect(hint).to_be_hidden()
     shot(page, "kontakte_01_capture_form")
     click_until(
         page, form.get_by_role("button", name="Erfassen"), page.get_by_text(re.compile(r"^Erfasst \(.*Leipzig"))
