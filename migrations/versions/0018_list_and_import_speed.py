@@ -6,33 +6,23 @@ Revises: 0017
 
 from __future__ import annotations
 
-from alembic import op
+from alembic import op  # noqa: F401
 
 revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
 
-# PostgreSQL only, made here by hand (tests/unit/test_migrations.HAND_MADE), like the name-search indexes.
-# The list's counts in a Land or with a topic join the contacts of an area with the people of a topic;
-# PostgreSQL hashes both sides, and with only (land_code, status) and (topic) it fetched every row of both
-# from the table (a Land's "Miete" count 500-800 ms). With the id and contact_id in the index both sides are
-# index-only scans. SQLite needs neither: its indexes carry the rowid, and contact_topic's key is the pair.
-INDEXES = {
-    "ix_contact_land_id": "contact (land_code, id)",
-    "ix_contact_topic_topic_contact": "contact_topic (topic, contact_id)",
-}
+# Intentionally empty. Tried on PostgreSQL at 1M and left out: contact (land_code, id) and contact_topic
+# (topic, contact_id) as covering indexes for the Liste's counts. They made a Land's topic count an
+# index-only scan, but the planner then joined a national three-filter count (status + topic + consent)
+# through the topic index and a spilling hash of every consent: 1-2 s became 5-6 s. The KV scope's cost
+# was fixed in the query instead (db/queries/contacts/listing._kv_or_shared).
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for name, target in INDEXES.items():
-        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
+    pass
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for name in INDEXES:
-        op.execute(f"DROP INDEX IF EXISTS {name}")
+    pass

@@ -23,8 +23,6 @@ HAND_MADE = {
     "ix_contact_first_name_c",
     "ix_contact_first_name_nocase",
     "ix_contact_name_nocase",  # 0009, SQLite only
-    "ix_contact_land_id",  # 0018, PostgreSQL only
-    "ix_contact_topic_topic_contact",  # 0018, PostgreSQL only
 }
 
 
