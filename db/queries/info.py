@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Integer, Select, String, and_, case, func, insert, literal, select, text
+from sqlalchemy import Integer, Select, case, func, insert, literal, select, text
 from sqlalchemy.orm import Session
 
-from db.models import Activity, Contact, ContactTopic, InfoDelivery, InfoMailing, Kreisverband, Land, MailOutbox
+from db.models import Contact, ContactTopic, InfoDelivery, InfoMailing, Kreisverband, Land, MailOutbox
 from db.queries.calls import _region as region_filter  # one region rule for calls, surveys and Infos
 from db.queries.common.staging import staged
 from db.queries.contacts.consent import active_consent_filter
@@ -129,33 +129,16 @@ def audience_sample(
 def insert_deliveries(
     session: Session, scope: Scope, info: InfoMailing, since: datetime, max_infos: int, at: datetime
 ) -> list[tuple[int, str, str, int]]:
-    """One delivery per recipient (INSERT ... SELECT); returns (contact id, first name, e-mail, Info id) each."""
-    with staged(session, audience_select(scope, info, since, max_infos, Contact.id), "info_audience") as audience:
-        src = select(literal(info.id, Integer), Contact.id, literal(at, UTCDateTime)).join(
-            audience, audience.c.id == Contact.id
-        )
+    """One delivery per recipient (INSERT ... SELECT from the staged audience); returns (contact id, first
+    name, e-mail, Info id) each. The delivery is the person's record of the Info (no timeline entry: Infos
+    are regular, a timeline full of them would hide what the person did)."""
+    audience_stmt = audience_select(scope, info, since, max_infos, Contact.id, Contact.first_name, Contact.email)
+    with staged(session, audience_stmt, "info_audience") as audience:
+        src = select(literal(info.id, Integer), audience.c.id, literal(at, UTCDateTime))
         session.execute(insert(InfoDelivery).from_select(["info_id", "contact_id", "sent_at"], src))
-    fresh = and_(InfoDelivery.info_id == info.id, InfoDelivery.sent_at == literal(at, UTCDateTime))
-    rows = session.execute(
-        select(Contact.id, Contact.first_name, Contact.email)
-        .join(InfoDelivery, InfoDelivery.contact_id == Contact.id)
-        .where(fresh)
-        .order_by(Contact.id)
-    ).all()
-    timeline = select(
-        InfoDelivery.contact_id,
-        literal("email", String),
-        literal(at, UTCDateTime),
-        literal(f"Linksaktiv-Info: {info.title}", String),
-        literal("info_mailing", String),
-        literal(info.id, Integer),
-        literal(info.created_by, Integer),
-    ).where(fresh)
-    session.execute(
-        insert(Activity).from_select(
-            ["contact_id", "kind", "occurred_at", "note", "ref_type", "ref_id", "user_id"], timeline
-        )
-    )
+        rows = session.execute(
+            select(audience.c.id, audience.c.first_name, audience.c.email).order_by(audience.c.id)
+        ).all()
     return [(int(cid), first, email, info.id) for cid, first, email in rows]
 
 

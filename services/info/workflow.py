@@ -252,7 +252,7 @@ def mail_preview(session: Session, scope: Scope, info_id: int) -> tuple[str, str
 
 
 def send(session: Session, scope: Scope, info_id: int, expected: int, now: datetime | None = None) -> int:
-    """Send the Info to its audience once (deliveries, mails with personal links, timeline), if the count holds."""
+    """Send the Info to its audience once (deliveries, mails with personal links), if the preview's count holds."""
     calls_q.lock_sending(session)  # sends run one after another, so the limit holds
     info = load(session, scope, info_id, lock=True)
     if info.sent_at is not None:
@@ -260,22 +260,20 @@ def send(session: Session, scope: Scope, info_id: int, expected: int, now: datet
             f"Diese Info wurde schon am {format_datetime(info.sent_at)} verschickt. Es wurde nichts noch einmal gesendet."
         )
     at = now or utcnow()
-    since = at - WINDOW
-    recipients, _ = q.audience_counts(session, scope, info, since, _max_infos())
-    if recipients != expected:
+    # The audience is staged once and counted there: if it changed since the preview, nothing stays.
+    people = q.insert_deliveries(session, scope, info, at - WINDOW, _max_infos(), at)
+    if len(people) != expected:
+        session.rollback()
         raise ConflictError(
-            f"Die Info würde jetzt {recipients} statt {expected} Personen erreichen. "
+            f"Die Info würde jetzt {len(people)} statt {expected} Personen erreichen. "
             "Es wurde nichts gesendet; bitte prüfe die neue Vorschau."
         )
-    if recipients == 0:
+    if not people:
+        session.rollback()
         raise ValidationError(
             "Die Info erreicht niemanden: niemand in der Region hat eines der Themen und eine Einwilligung "
             "für Informationen per E-Mail (oder alle haben ihr Limit erreicht)."
         )
-    people = q.insert_deliveries(session, scope, info, since, _max_infos(), at)
-    if len(people) != recipients:
-        session.rollback()
-        raise ConflictError("Die Empfänger:innen haben sich beim Senden verändert; es wurde nichts gesendet.")
     made = queue_personal_mails(
         session,
         get_settings(),

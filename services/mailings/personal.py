@@ -76,9 +76,38 @@ def queue_personal_mails(
             )
         )
         if len(batch) >= BATCH:
-            session.execute(insert(MailOutbox), batch)
+            _write(session, batch)
             done, batch = done + len(batch), []
     if batch:
-        session.execute(insert(MailOutbox), batch)
+        _write(session, batch)
         done += len(batch)
     return done
+
+
+_COLUMNS = (
+    "contact_id",
+    "to_addr",
+    "subject",
+    "body",
+    "purpose",
+    "channel",
+    "ref_type",
+    "ref_id",
+    "status",
+    "attempts",
+    "last_error",
+    "created_at",
+    "next_attempt_at",
+)
+
+
+def _write(session: Session, rows: list[dict]) -> None:
+    # PostgreSQL: COPY (100,000 mails in about a second; an executemany INSERT took ten). SQLite: executemany.
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(insert(MailOutbox.__table__), rows)
+        return
+    utc = MailOutbox.__table__.c.created_at.type  # UTCDateTime: stored as naive UTC
+    cursor = session.connection().connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY mail_outbox ({', '.join(_COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([utc.process_bind_param(row[c], None) if c.endswith("_at") else row[c] for c in _COLUMNS])
