@@ -150,3 +150,14 @@ def mail_status_counts(session: Session, info_id: int) -> dict[str, int]:
         .group_by(MailOutbox.status)
     )
     return {status: int(n) for status, n in session.execute(stmt).all()}
+
+
+def deliveries_of(session: Session, contact_id: int) -> list[tuple[int, str, datetime]]:
+    """(Info id, title, sent at) of every Info that went to the person (access, Art. 15)."""
+    stmt = (
+        select(InfoMailing.id, InfoMailing.title, InfoDelivery.sent_at)
+        .join(InfoDelivery, InfoDelivery.info_id == InfoMailing.id)
+        .where(InfoDelivery.contact_id == contact_id)
+        .order_by(InfoDelivery.sent_at, InfoMailing.id)
+    )
+    return [tuple(r) for r in session.execute(stmt).all()]

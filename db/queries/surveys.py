@@ -149,3 +149,23 @@ def free_texts(session: Session, scope: Scope, call_id: int, limit: int | None =
 def delivery_stmt(call_id: int, contact_id: int):
     """The select of the person's delivery of the survey (it went to them)."""
     return select(CallDelivery).where(CallDelivery.call_id == call_id, CallDelivery.contact_id == contact_id)
+
+
+def answers_of_person(session: Session, contact_id: int) -> list[tuple]:
+    """(survey title, question, option, text, answered at, changed at) of every answer the person gave."""
+    stmt = (
+        select(
+            CallToAction.title,
+            SurveyQuestion,
+            SurveyAnswer.option,
+            SurveyAnswer.text,
+            SurveyResponse.answered_at,
+            SurveyResponse.changed_at,
+        )
+        .join(SurveyResponse, SurveyResponse.call_id == CallToAction.id)
+        .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+        .join(SurveyQuestion, SurveyQuestion.id == SurveyAnswer.question_id)
+        .where(SurveyResponse.contact_id == contact_id)
+        .order_by(SurveyResponse.id, SurveyQuestion.position, SurveyAnswer.option)
+    )
+    return [tuple(r) for r in session.execute(stmt).all()]

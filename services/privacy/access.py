@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from db.models import DataSubjectRequest
+from db.queries import info as info_queries
 from db.queries import privacy as q
 from db.queries.contacts import search as contact_queries
 from db.types import utcnow
@@ -36,6 +37,7 @@ from services.mail.outbox import CANCEL_REASONS
 from services.privacy.access_pdf import access_pdf
 from services.privacy.requests import KINDS, close, load_open
 from services.privacy.requests import STATUSES as REQUEST_STATUSES
+from services.surveys.answers import person_answers
 
 FORMAT_VERSION = 2  # 2: German keys and values, Berlin times, PDF beside the JSON
 CONTROLLER = "Linksaktiv Cockpit"
@@ -186,6 +188,11 @@ def collect(session: Session, contact_id: int) -> dict:
             _row(d, "id", "call_id", "channel", "sent_at", "responded_at", "response", call_title=title)
             for d, title in q.call_deliveries(session, contact_id)
         ],
+        "info_deliveries": [
+            {"info_id": i, "info_title": title, "sent_at": _iso(at)}
+            for i, title, at in info_queries.deliveries_of(session, contact_id)
+        ],
+        "survey_answers": person_answers(session, contact_id),
         "campaign_leads_as_contact": [
             _row(
                 ld,
@@ -374,6 +381,26 @@ SECTIONS = (
         ),
     ),
     (
+        "info_deliveries",
+        "Linksaktiv-Infos",
+        (
+            ("info_id", "Info Nr.", "number"),
+            ("info_title", "Info", "text"),
+            ("sent_at", "Gesendet am", "datetime"),
+        ),
+    ),
+    (
+        "survey_answers",
+        "Antworten auf Befragungen",
+        (
+            ("survey_title", "Befragung", "text"),
+            ("question", "Frage", "text"),
+            ("answer", "Antwort", "text"),
+            ("answered_at", "Beantwortet am", "datetime"),
+            ("changed_at", "Zuletzt geändert am", "datetime"),
+        ),
+    ),
+    (
         "campaign_leads_as_contact",
         "Als Ansprechperson eines Bedarfs",
         (
@@ -457,7 +484,7 @@ def german_document(data: dict, request_id: int, at: datetime) -> dict:
         "Themen": [t["label"] for t in data["topics"]],
     }
     for key, title, fields in SECTIONS:
-        doc[title] = [_german(r, fields) for r in data[key]]
+        doc[title] = [_german(r, fields) for r in data.get(key, [])]  # a section added later: empty in older data
     doc["Deine Rechte"] = RIGHTS
     return doc
 

@@ -136,3 +136,21 @@ def answer_by_link(
     """Store the answers of the person an answer link names to its survey; True when it changed earlier ones."""
     claim, _, call = delivery_of_link(session, token, settings)
     return save_answers(session, claim.contact_id, call.id, values, now)
+
+
+def person_answers(session: Session, contact_id: int) -> list[dict]:
+    """Every answer the person gave to a survey, readable (access, Art. 15): survey, question, answer, times."""
+    out = []
+    for title, row, option, text, answered, changed in q.answers_of_person(session, contact_id):
+        question = Question(row.kind, row.text, parse_options(row.options))
+        answer = text if option is None else question.labels().get(option, str(option))
+        out.append(
+            {
+                "survey_title": title,
+                "question": row.text,
+                "answer": answer,
+                "answered_at": answered.isoformat(),
+                "changed_at": changed.isoformat(),
+            }
+        )
+    return out

@@ -211,3 +211,25 @@ def test_sending_area_sees_its_survey_only(session):
     own = _sent(session, lv, region_level="land", land_code="14", title="Sachsen fragt")
     assert results.results(session, lv, own).respondents == 0
     assert results.results(session, user_scope(session, "team"), own).survey.title == "Sachsen fragt"
+
+
+def test_access_export_lists_infos_and_survey_answers(session):
+    from services.info import workflow as info
+    from services.privacy.access import collect
+
+    team = user_scope(session, "team")
+    sid = _sent(session, team)
+    who = _recipients(session, sid)[0]
+    q1, _, _, q4 = _qids(session, sid)
+    answers.save_answers(session, who, sid, {q1: 3, q4: "Mehr Busse."}, now=NOW)
+    iid = info.create_info(session, team, info.InfoForm("Info für alle", "Text", tuple(TOPICS), "national"))
+    info.send(session, team, iid, info.preview(session, team, iid, now=NOW).recipients, now=NOW)
+    data = collect(session, who)
+    assert [(a["question"], a["answer"]) for a in data["survey_answers"]] == [
+        ("Wie oft zahlst du zu viel Miete?", "nie"),
+        ("Was möchtest du uns sagen?", "Mehr Busse."),
+    ]
+    got_info = session.scalar(
+        select(func.count()).select_from(MailOutbox).where(MailOutbox.ref_type == "info", MailOutbox.contact_id == who)
+    )
+    assert len(data["info_deliveries"]) == got_info
