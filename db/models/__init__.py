@@ -20,10 +20,15 @@ from db.models.mailings import InfoDelivery, InfoMailing, SurveyAnswer, SurveyQu
 from db.models.newspaper_undo import NewspaperBulkChange
 from db.models.org import AppSetting, AuditEvent, Kreis, Kreisverband, Land, Office, Plz, User
 from db.models.privacy import ErasureTombstone
+from db.models.rollup import RollupKvDay, RollupKvSource, RollupPlzStatus, RollupPlzTopic
 from db.models.sessions import UserSession
 
 __all__ = [
     "Base",
+    "RollupKvDay",
+    "RollupKvSource",
+    "RollupPlzStatus",
+    "RollupPlzTopic",
     "Assignment",
     "CallDelivery",
     "CallToAction",

@@ -42,15 +42,15 @@ def laender_frame(counts: dict[str, int | None], far: dict[str, int | None] | No
 
 
 def growth_frame(created: pd.DataFrame, suppressed: bool, start: datetime) -> pd.DataFrame:
-    """New Linksaktive per Land and month (long form: Land, Monat, Neue); small cells hidden for leitung."""
+    """New Linksaktive per Land and month (long form: Land, Monat, Neue) from counts per Land and day
+    (land_code, day, n); small cells hidden for leitung."""
     names = laender_table().set_index("code")["name"]
     # Months in UTC without a zone (to_period would warn that it drops it).
     first = pd.Timestamp(start)
     first = first.tz_convert("UTC").tz_localize(None) if first.tzinfo else first
     months = pd.period_range(first.to_period("M"), periods=MONTHS + 1, freq="M")
-    when = pd.to_datetime(created["created_at"], utc=True).dt.tz_localize(None)
-    df = created.assign(Monat=when.dt.to_period("M"))
-    counts = df.groupby(["land_code", "Monat"]).size()
+    df = created.assign(Monat=pd.to_datetime(created["day"]).dt.to_period("M"))
+    counts = df.groupby(["land_code", "Monat"])["n"].sum()
     grid = pd.MultiIndex.from_product([names.index, months], names=["land_code", "Monat"])
     out = counts.reindex(grid, fill_value=0).rename("Neue").reset_index()
     out["Land"] = out["land_code"].map(names)

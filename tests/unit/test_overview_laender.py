@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -27,7 +27,14 @@ def test_staff_see_true_counts_and_rates():
 
 def test_growth_hides_small_months_for_leitung():
     start = datetime(2026, 6, 1)
-    created = pd.DataFrame({"land_code": ["14"] * 7 + ["01"] * 2, "created_at": [datetime(2026, 7, 3)] * 9})
+    # Counts per Land and day, as the rollup gives them: 7 in Sachsen over two days, 2 in Schleswig-Holstein.
+    created = pd.DataFrame(
+        {
+            "land_code": ["14", "14", "01"],
+            "day": [date(2026, 7, 3), date(2026, 7, 30), date(2026, 7, 3)],
+            "n": [4, 3, 2],
+        }
+    )
     g = growth_frame(created, suppressed=True, start=start)
     row = lambda land: g[(g["Land"] == land) & (g["Monat"] == datetime(2026, 7, 1).date())]["Neue"].iloc[0]  # noqa: E731
     assert row("Sachsen") == 7 and row("Schleswig-Holstein") is None

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Contact, ContactTopic, Kreis, Kreisverband, Office, Plz
+from db.models import Contact, ContactTopic, Kreis, Kreisverband, Office, Plz, RollupPlzStatus, RollupPlzTopic
 from db.queries.common import generation
 from db.scope import Scope, apply_area, apply_scope
 
@@ -46,24 +46,53 @@ def _area(stmt, scope: Scope, f: ContactFilter):
     return _filtered(apply_area(stmt, scope, Contact.kv_id, Contact.land_code), f)
 
 
+def _rolled(stmt, table, scope: Scope, f: ContactFilter):
+    """The rollup's statement in the scope's area and the filter's Land or KV (and statuses, if it has them)."""
+    stmt = apply_area(stmt, scope, table.kv_id, table.land_code)
+    if f.land_code:
+        stmt = stmt.where(table.land_code == f.land_code)
+    if f.kv_id is not None:
+        stmt = stmt.where(table.kv_id == f.kv_id)
+    if f.statuses:
+        stmt = stmt.where(table.status.in_(f.statuses))
+    return stmt
+
+
 def counts_by_plz_status(session: Session, scope: Scope, f: ContactFilter) -> pd.DataFrame:
     """Filtered contacts in the scope's area per PLZ and status: columns plz, status, n."""
-    stmt = _area(
-        select(Contact.plz, Contact.status, func.count().label("n")).group_by(Contact.plz, Contact.status), scope, f
-    )
-    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "status", "n"])
+    if not (f.topics or f.sources or f.created_since):
+        # Only area and status: the rollup answers (thousands of rows for all Germany).
+        r = RollupPlzStatus
+        total = func.sum(r.n)
+        stmt = _rolled(
+            select(r.plz, r.status, total.label("n")).group_by(r.plz, r.status).having(total != 0), r, scope, f
+        )
+    else:
+        stmt = _area(
+            select(Contact.plz, Contact.status, func.count().label("n")).group_by(Contact.plz, Contact.status), scope, f
+        )
+    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "status", "n"]).astype({"n": int})
 
 
 def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_codes=None) -> pd.DataFrame:
     """Filtered contacts per PLZ and topic (a contact counts once per topic): plz, topic, n."""
+    if plz_codes is not None and not len(plz_codes):
+        return pd.DataFrame(columns=["plz", "topic", "n"])
+    if not (f.topics or f.sources or f.created_since or f.statuses):
+        r = RollupPlzTopic
+        total = func.sum(r.n)
+        stmt = _rolled(
+            select(r.plz, r.topic, total.label("n")).group_by(r.plz, r.topic).having(total != 0), r, scope, f
+        )
+        if plz_codes is not None:
+            stmt = stmt.where(r.plz.in_(list(plz_codes)))
+        return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "topic", "n"]).astype({"n": int})
     stmt = (
         select(Contact.plz, ContactTopic.topic, func.count().label("n"))
         .join(ContactTopic, ContactTopic.contact_id == Contact.id)
         .group_by(Contact.plz, ContactTopic.topic)
     )
     if plz_codes is not None:
-        if not len(plz_codes):
-            return pd.DataFrame(columns=["plz", "topic", "n"])
         stmt = stmt.where(Contact.plz.in_(list(plz_codes)))
     return pd.DataFrame(session.execute(_area(stmt, scope, f)).all(), columns=["plz", "topic", "n"])
 
@@ -71,9 +100,11 @@ def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_co
 def contact_version(session: Session) -> tuple:
     """A cheap fingerprint of the contacts, read from the database: changes when contacts are added,
     removed or edited, or move to another KV with their Kreis (the structure generation)."""
-    # Separate statements: SQLite answers a lone max() from the index, not a combined one.
+    # Separate statements: SQLite answers a lone max() from the index, not a combined one. The rollups'
+    # newest rows change with every insert, delete, move or status step (no count of a million rows).
     return (
-        session.scalar(select(func.count()).select_from(Contact)),
+        session.scalar(select(func.max(RollupPlzStatus.id))),
+        session.scalar(select(func.max(RollupPlzTopic.id))),
         session.scalar(select(func.max(Contact.id))),
         session.scalar(select(func.max(Contact.updated_at))),
         generation.current(session, "structure"),

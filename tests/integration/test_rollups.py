@@ -1,0 +1,155 @@
+"""The rollups agree with counts of the contacts after random writes, imports, merges and erasures, on
+SQLite and PostgreSQL, before and after compaction; the Übersicht read from them is the raw one."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from db import rollups
+from db.models import Contact, ContactTopic, DuplicateCandidate, RollupPlzStatus
+from db.types import utcnow
+from domain.enums import SOURCES, STATUSES, TOPICS
+from services.contacts import duplicates
+from services.intake import importer
+from services.intake.importer import ListInfo
+from services.overview import figures
+from services.privacy.erasure import erase_contact
+from services.privacy.tombstones import RETENTION
+from tests.support.scopes import ADMIN, kv_of, user_scope
+
+INFO = ListInfo(
+    file_name="rollups.csv",
+    source="infostand",
+    source_date=date(2026, 11, 20),
+    place="Markt",
+    evidence="Unterschrift",
+    consents=(("information", "email"),),
+)
+MAPPING = {"Vorname": "first_name", "Nachname": "last_name", "E-Mail": "email", "PLZ": "plz", "Themen": "topics"}
+
+
+def _ids(session, n: int, rng: random.Random) -> list[int]:
+    ids = list(session.scalars(select(Contact.id).order_by(Contact.id)))
+    return rng.sample(ids, n)
+
+
+def _place_of(session, cid: int) -> dict:
+    c = session.get(Contact, cid)
+    return {"plz": c.plz, "kreis_ags": c.kreis_ags, "kv_id": c.kv_id, "land_code": c.land_code}
+
+
+def _random_writes(session, rng: random.Random) -> None:
+    """One of each kind of write the Cockpit makes, on random people."""
+    a, b, c, d, e, f = _ids(session, 6, rng)
+    # A new person, typed in; a status step; a move to another PLZ (with Kreis, KV and Land).
+    session.add(
+        Contact(
+            first_name="Rolf",
+            last_name="Rollup",
+            source=rng.choice(list(SOURCES)),
+            status="contact",
+            contact_since=date.today(),
+            created_at=utcnow() - timedelta(days=rng.randint(0, 400)),
+            topics=[ContactTopic(topic=t) for t in rng.sample(list(TOPICS), 2)],
+            **_place_of(session, a),
+        )
+    )
+    session.get(Contact, b).status = rng.choice([s for s in list(STATUSES) if s != session.get(Contact, b).status])
+    session.execute(update(Contact).where(Contact.id == c).values(**_place_of(session, d)))
+    # Topics added and removed; a bulk status change; a changed creation time (a merge keeps the older).
+    have = set(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == e)))
+    session.add(ContactTopic(contact_id=e, topic=next(t for t in TOPICS if t not in have)))
+    session.execute(delete(ContactTopic).where(ContactTopic.contact_id == f))
+    session.execute(update(Contact).where(Contact.id.in_([a, b, f])).values(status="active"))
+    session.execute(update(Contact).where(Contact.id == f).values(created_at=utcnow() - timedelta(days=3)))
+    session.commit()
+
+
+def _import(session) -> dict:
+    kv = user_scope(session, "kv-leipzig")
+    rows = [f"Ida{i};Import{i};ida{i}@example.org;04229;Miete, Pflege" for i in range(20)]
+    data = ("Vorname;Nachname;E-Mail;PLZ;Themen\n" + "\n".join(rows) + "\n").encode()
+    return importer.run_import(session, kv, data, MAPPING, INFO)
+
+
+def _merge(session, rng: random.Random) -> None:
+    kv = kv_of(session, "14713")
+    ids = list(session.scalars(select(Contact.id).where(Contact.kv_id == kv).order_by(Contact.id)))
+    cand = session.scalars(select(DuplicateCandidate).where(DuplicateCandidate.status == "open")).first()
+    if cand is None:  # the import filed none: pair two people of the KV
+        a, b = sorted(rng.sample(ids, 2))
+        cand = DuplicateCandidate(contact_a=a, contact_b=b, kv_id=kv, land_code="14", score=0.9, agreeing=["plz"])
+        session.add(cand)
+        session.flush()
+    duplicates.merge(session, ADMIN, cand.id)
+
+
+def _assert_agree(session) -> None:
+    session.flush()
+    assert rollups.differences(session.connection()) == {}
+
+
+def test_rollups_agree_after_random_writes_imports_merges_and_erasures(session):
+    rng = random.Random(7)
+    _assert_agree(session)
+    for round_ in range(3):
+        _random_writes(session, rng)
+        _assert_agree(session)
+        batch = _import(session)
+        _assert_agree(session)
+        _merge(session, rng)
+        _assert_agree(session)
+        (victim,) = _ids(session, 1, rng)
+        erase_contact(session, victim, RETENTION, journal=False)
+        session.commit()
+        _assert_agree(session)
+        if round_ == 1:
+            importer.rollback_batch(session, ADMIN, batch["batch_id"])
+            _assert_agree(session)
+        rollups.compact(session.connection())
+        _assert_agree(session)
+
+
+def test_compaction_leaves_one_row_per_key_and_the_same_sums(session):
+    conn = session.connection()
+    _random_writes(session, random.Random(3))
+    before = session.scalar(select(func.count()).select_from(RollupPlzStatus))
+    rollups.compact(conn)
+    keys = session.execute(
+        select(func.count()).select_from(
+            select(RollupPlzStatus.kv_id, RollupPlzStatus.plz, RollupPlzStatus.status)
+            .group_by(RollupPlzStatus.kv_id, RollupPlzStatus.plz, RollupPlzStatus.status)
+            .subquery()
+        )
+    ).scalar()
+    after = session.scalar(select(func.count()).select_from(RollupPlzStatus))
+    assert after == keys < before
+    assert rollups.differences(conn) == {}
+
+
+def test_overview_from_rollups_is_the_raw_count(session):
+    rng = random.Random(11)
+    _random_writes(session, rng)
+    _import(session)
+    now = utcnow()
+    for username in ("team", "lv-sachsen", "kv-leipzig"):
+        scope = user_scope(session, username)
+        figures.clear_cache()
+        ov = figures.build_overview(session, scope, 15.0, now=now)
+        raw = select(Contact.status, func.count()).group_by(Contact.status)
+        if scope.level == "kv":
+            raw = raw.where(Contact.kv_id == scope.kv_id)
+        elif scope.level == "land":
+            raw = raw.where(Contact.land_code == scope.land_code)
+        by_status = dict(session.execute(raw).tuples().all())
+        assert ov.by_status == {s: by_status.get(s, 0) for s in STATUSES}
+        since = select(func.count()).select_from(Contact).where(Contact.created_at >= now - timedelta(days=30))
+        if scope.level == "kv":
+            since = since.where(Contact.kv_id == scope.kv_id)
+        elif scope.level == "land":
+            since = since.where(Contact.land_code == scope.land_code)
+        assert ov.new_30 == session.scalar(since)
+        assert int(ov.weekly["Neue Linksaktive"].sum()) <= ov.total
