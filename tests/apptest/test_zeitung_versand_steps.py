@@ -131,3 +131,26 @@ def test_undo_is_refused_after_ten_minutes(app_db):
     assert _statuses(app_db, ed) == {"approved": n}
     at.run()
     assert not [b for b in at.button if b.key == "np_ship_undo"]  # no longer offered
+
+
+def test_status_pipeline_shows_every_step_in_order_and_follows_a_step(app_db):
+    ed = edition_with_batch(app_db, "Pipeline", date(2007, 1, 1), "14")
+    n = _statuses(app_db, ed)["requested"]
+    at = _versand(ed)
+    assert "Stand der Ausgabe" in [s.value for s in at.subheader]
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")  # the bars
+
+    def pipeline():
+        return next(
+            df.value for df in at.dataframe if list(df.value.columns) == ["Status", "Bestellungen", "Exemplare"]
+        )
+
+    steps = ["angefragt", "freigegeben", "gepackt", "versandt", "zugestellt", "storniert", "zurückgekommen"]
+    table = pipeline()
+    assert list(table["Status"]) == steps  # the flow in order, the stopped states last, empty steps too
+    assert dict(zip(table["Status"], table["Bestellungen"])) == dict.fromkeys(steps, 0) | {"angefragt": n}
+    at.selectbox(key="np_ship_source").set_value("requested").run()
+    at.button(key="np_ship_go").click().run()
+    assert not at.exception, at.exception
+    table = pipeline()
+    assert dict(zip(table["Status"], table["Bestellungen"])) == dict.fromkeys(steps, 0) | {"freigegeben": n}
