@@ -17,6 +17,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
+from db import rollups
 from domain.errors import ConflictError
 from services.geo.places import recompute_nearest_offices
 from services.geo.reference import load_reference_data
@@ -116,6 +117,8 @@ def seed_demo(
         load_reference_data(session, merge_small_kvs=merge_small_kvs)
         geo = load_geo(session)
         writer = BulkWriter(conn)
+        # The rollups are counted once after the load, not row by row through their triggers.
+        rollups.drop_triggers(conn)
         _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
         report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
         big = contacts >= _REBUILD_INDEXES_FROM
@@ -137,6 +140,8 @@ def seed_demo(
             )
         if big:
             writer.rebuild_indexes(lambda f: report(0.89 + 0.09 * f, "Baue Indizes neu"))
+        rollups.rebuild(conn)
+        rollups.install_triggers(conn)
         report(0.98, "Statistiken aktualisieren")
         if sqlite:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")

@@ -246,7 +246,10 @@ def _dump(engine) -> dict[str, list]:
         for table in sorted(inspect(conn).get_table_names()):
             if table == "alembic_version":
                 continue
-            rows = conn.execute(text(f"SELECT * FROM {table}")).fetchall()
+            # A rollup's row ids only count up (the caches' fingerprint): compare its counts, not its ids.
+            names = [c["name"] for c in inspect(conn).get_columns(table)]
+            cols = ", ".join(n for n in names if n != "id") if table.startswith("rollup_") else "*"
+            rows = conn.execute(text(f"SELECT {cols} FROM {table}")).fetchall()
             out[table] = sorted(tuple(str(v) for v in r) for r in rows)
     return out
 
