@@ -129,12 +129,14 @@ def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
     if row.button(f"Ja, an {n} senden", type="primary", key="cta_send_confirm", icon=":material/send:"):
         st.session_state.pop("cta_confirm", None)
         st.session_state.pop("cta_preview_data", None)
-        appctx.act(
-            calls.send,
-            c.id,
-            pv.recipients,
-            success=lambda made: f"Der Aufruf ist an {_people(made)} unterwegs. {OUTBOX}",
-        )
+        # Tens of thousands of recipients take seconds: say what is going on meanwhile.
+        with st.spinner(f"Der Aufruf wird an {_people(pv.recipients)} verschickt …"):
+            appctx.act(
+                calls.send,
+                c.id,
+                pv.recipients,
+                success=lambda made: f"Der Aufruf ist an {_people(made)} unterwegs. {OUTBOX}",
+            )
     if row.button("Abbrechen", key="cta_send_cancel"):
         st.session_state.pop("cta_confirm", None)
         st.rerun()

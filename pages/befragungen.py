@@ -114,15 +114,17 @@ def _draft(s: surveys.SurveyView) -> None:
             if row.button(f"Ja, an {format_int(pv.recipients)} senden", type="primary", key="svy_send_confirm"):
                 st.session_state.pop("svy_confirm", None)
                 st.session_state.pop("svy_preview", None)
-                appctx.act(
-                    surveys.send,
-                    s.id,
-                    pv.recipients,
-                    success=lambda made: (
-                        f"Die Befragung ist an {_people(made)} unterwegs. Die Mails liegen im "
-                        "Postausgang und gehen mit dem nächsten Lauf des Mailversands raus."
-                    ),
-                )
+                # Tens of thousands of recipients take seconds: say what is going on meanwhile.
+                with st.spinner(f"Die Befragung wird an {_people(pv.recipients)} verschickt …"):
+                    appctx.act(
+                        surveys.send,
+                        s.id,
+                        pv.recipients,
+                        success=lambda made: (
+                            f"Die Befragung ist an {_people(made)} unterwegs. Die Mails liegen im "
+                            "Postausgang und gehen mit dem nächsten Lauf des Mailversands raus."
+                        ),
+                    )
             if row.button("Abbrechen", key="svy_send_cancel"):
                 st.session_state.pop("svy_confirm", None)
                 st.rerun()

@@ -122,15 +122,17 @@ def _send_step(i: info.InfoView, pv: info.AudiencePreview) -> None:
     if row.button(f"Ja, an {format_int(pv.recipients)} senden", type="primary", key="info_send_confirm"):
         st.session_state.pop("info_confirm", None)
         st.session_state.pop("info_preview", None)
-        appctx.act(
-            info.send,
-            i.id,
-            pv.recipients,
-            success=lambda made: (
-                f"Die Info ist an {_people(made)} unterwegs. Die Mails liegen im Postausgang "
-                "und gehen mit dem nächsten Lauf des Mailversands raus."
-            ),
-        )
+        # Tens of thousands of recipients take seconds: say what is going on meanwhile.
+        with st.spinner(f"Die Info wird an {_people(pv.recipients)} verschickt …"):
+            appctx.act(
+                info.send,
+                i.id,
+                pv.recipients,
+                success=lambda made: (
+                    f"Die Info ist an {_people(made)} unterwegs. Die Mails liegen im Postausgang "
+                    "und gehen mit dem nächsten Lauf des Mailversands raus."
+                ),
+            )
     if row.button("Abbrechen", key="info_send_cancel"):
         st.session_state.pop("info_confirm", None)
         st.rerun()
