@@ -73,6 +73,16 @@ class Contact(Base):
             sqlite_where=text("unconfirmed_since IS NOT NULL"),
             postgresql_where=text("unconfirmed_since IS NOT NULL"),
         ),
+        # The Info audience (migration 0020): the contacts one can mail, in id order, read from the index alone;
+        # the predicate is the literal text of db.queries.info._reachable.
+        Index(
+            "ix_contact_mailable",
+            "id",
+            "kv_id",
+            "land_code",
+            sqlite_where=text("unconfirmed_since IS NULL AND email LIKE '%@%.%'"),
+            postgresql_where=text("unconfirmed_since IS NULL AND email LIKE '%@%.%'"),
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
@@ -108,6 +118,8 @@ class Contact(Base):
 
 class ContactTopic(Base):
     __tablename__ = "contact_topic"
+    # The people with a topic in id order (migration 0020), for the Info audience's merge with the contacts.
+    __table_args__ = (Index("ix_contact_topic_topic_contact", "topic", "contact_id"),)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True)
     topic: Mapped[str] = mapped_column(String(20), primary_key=True, index=True)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
@@ -122,6 +134,18 @@ class Consent(Base):
         Index("ix_consent_purpose_channel", "purpose", "channel", "contact_id"),
         # Covers "latest record decides" for one purpose/channel (migration 0006).
         Index("ix_consent_pc_latest", "purpose", "channel", "contact_id", "granted_at", "id", "withdrawn_at"),
+        # The withdrawn records alone (a tenth; migration 0020): the "withdrawn later" side of "latest decides".
+        Index(
+            "ix_consent_withdrawn",
+            "purpose",
+            "channel",
+            "contact_id",
+            "granted_at",
+            "id",
+            "withdrawn_at",
+            sqlite_where=text("withdrawn_at IS NOT NULL"),
+            postgresql_where=text("withdrawn_at IS NOT NULL"),
+        ),
         CheckConstraint(
             "purpose IN ('information','call_to_action','newspaper','volunteering','pass_to_branch')",
             name="purpose",
