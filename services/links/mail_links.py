@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from services.core.settings import get_settings
-from services.links.tokens import issue_token
+from services.links.tokens import issue_token, token_signer
 
 # The query parameter of the public page that holds the token (app.py opens the public page for it).
 TOKEN_PARAM = "t"
@@ -49,6 +49,39 @@ def personal_link_block(settings, contact_id: int, *, ref_type: str, ref_id: int
     days = int(settings.link_max_age_days)
     lines.append(f"Die Links gelten {days} Tage lang und nur für dich.")
     return "\n".join(lines)
+
+
+def link_block_maker(settings, *, ref_type: str, ref_id: int | None, answer: bool = False):
+    """personal_link_block(settings, contact_id, ...) as a function of contact_id, for one mailing to many people.
+
+    The block's text is built once around a placeholder and each person's signed tokens are put in its place,
+    so a mail to 100,000 people signs its links without building the block 100,000 times. The result is the
+    same text personal_link_block gives (a test holds them equal). Tokens are URL-safe base64 and dots: the
+    quoting of link_url leaves them as they are.
+    """
+    mark = "\x00"
+    parts = personal_link_block(settings, 0, ref_type=ref_type, ref_id=ref_id, answer=answer).split("\n")
+    base = f"{settings.public_base_url.rstrip('/')}/?{TOKEN_PARAM}="
+    signers = {}
+    if answer:
+        signers["Antworten: "] = token_signer(settings.link_secret, "answer", f"call:{int(ref_id)}")
+    signers["Meine Themen / Abmelden: "] = token_signer(settings.link_secret, "topics", _ref(ref_type, ref_id))
+    for i, line in enumerate(parts):
+        for label in signers:
+            if line.startswith(label + base):
+                parts[i] = label + base + mark
+    pieces = "\n".join(parts).split(mark)
+    sign = list(signers.values())
+    if len(pieces) != len(sign) + 1:
+        raise ValueError("the link block has not the links it should")
+
+    def block(contact_id: int) -> str:
+        out = [pieces[0]]
+        for signer, piece in zip(sign, pieces[1:], strict=True):
+            out += (signer(contact_id), piece)
+        return "".join(out)
+
+    return block
 
 
 def call_link_blocks(call_id: int, settings=None):

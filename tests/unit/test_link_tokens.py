@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from services.core.settings import ConfigError, load_settings
-from services.links.mail_links import link_url, personal_link_block
-from services.links.tokens import LinkError, issue_token, read_token
+from services.links.mail_links import link_block_maker, link_url, personal_link_block
+from services.links.tokens import LinkError, issue_token, read_token, token_signer
 
 SECRET = "s" * 40
 OTHER_SECRET = "o" * 40
@@ -153,3 +153,31 @@ def test_fast_issue_gives_the_bytes_of_itsdangerous():
     # Same second almost always; the timestamp part may differ by one when the second turns.
     assert token.split(".")[0] == reference.split(".")[0]
     assert token == reference or token.split(".")[1] != reference.split(".")[1]
+
+
+@pytest.mark.parametrize(
+    ("ref_type", "ref_id", "answer"), [("info", 12, False), ("call", 4, True), ("call", 4, False), ("", None, False)]
+)
+def test_link_block_maker_gives_the_text_of_personal_link_block(ref_type, ref_id, answer):
+    s = _settings(public_base_url="https://mitmachen.example.org/")
+    block = link_block_maker(s, ref_type=ref_type, ref_id=ref_id, answer=answer)
+    for cid in (0, 7, 123_456, 10_000_001):
+        made = block(cid)
+        # The same second almost always; retry once when it turned between the two.
+        assert made == personal_link_block(s, cid, ref_type=ref_type, ref_id=ref_id, answer=answer) or block(
+            cid
+        ) == personal_link_block(s, cid, ref_type=ref_type, ref_id=ref_id, answer=answer)
+    token = parse_qs(urlparse(block(5).splitlines()[-2].split(": ", 1)[1]).query)["t"][0]
+    claim = read_token(SECRET, token, "topics", max_age_days=60)
+    assert (claim.contact_id, claim.ref) == (5, f"{ref_type}:{ref_id}" if ref_type else "")
+
+
+def test_token_signer_matches_issue_token_and_refuses_one_time_links():
+    sign = token_signer(SECRET, "answer", "call:7")
+    assert sign(42) == issue_token(SECRET, 42, "answer", "call:7") or sign(42) == issue_token(
+        SECRET, 42, "answer", "call:7"
+    )
+    with pytest.raises(ValueError):
+        token_signer(SECRET, "confirm")
+    with pytest.raises(ValueError):
+        token_signer(SECRET, "topics", "call:x")
