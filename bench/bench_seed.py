@@ -1,15 +1,20 @@
 """Benchmark: seed N contacts into fresh SQLite and PostgreSQL, then resolve all PLZ and nearest offices.
 
-    python -m bench.bench_seed [--contacts 1000000] [--only sqlite|postgresql] [--keep]
+    python -m bench.bench_seed [--contacts 1000000] [--only sqlite|postgresql] [--keep] [--sqlite-dir DIR]
 
 PostgreSQL: env BENCH_DATABASE_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/bench);
 the database is created if missing and its public schema is dropped and rebuilt.
+
+Beside the seed's total and its phases it prints the limit in the same run: the bulk insert of the
+contact table alone (the same rows, into a copy of the table without secondary indexes, in the same
+database), so the ratio of the whole seed to that floor is visible.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -28,8 +33,9 @@ from sqlalchemy.orm import Session  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from scripts.seed_demo import TextProgress  # noqa: E402
-from services.geo.places import nearest, recompute_nearest_offices, resolve_plz
-from services.seed import seed_demo  # noqa: E402
+from services.geo.places import nearest, recompute_nearest_offices, resolve_plz  # noqa: E402
+from services.seed import contact_chunks, default_now, loading_connection, seed_demo  # noqa: E402
+from services.seed.writer import BulkWriter  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 RESOLVE_ALL_SQL = """
@@ -67,14 +73,77 @@ def timed(label: str, fn, *args, **kwargs):
     return out
 
 
+def load() -> str:
+    """The 1-minute load average, printed beside every figure (the CPUs are shared)."""
+    return f"(load {os.getloadavg()[0]:.1f})"
+
+
+class Phases:
+    """Progress sink: draws the bar and notes when each phase of the seed begins."""
+
+    def __init__(self):
+        """Start with no phases; the bar draws to stderr."""
+        self.bar, self.marks = TextProgress(), []
+
+    def __call__(self, fraction: float, message: str) -> None:
+        """Draw; note a new phase (all 'Kontakte n/N' steps are one phase)."""
+        self.bar(fraction, message)
+        name = "Kontakte erzeugen und schreiben" if message.startswith("Kontakte ") else message
+        if not self.marks or self.marks[-1][1] != name:
+            self.marks.append((time.perf_counter(), name, os.getloadavg()[0]))
+
+    def print(self, end: float) -> None:
+        """One line per phase: its wall time and the load when it began."""
+        for (t, name, la), nxt in zip(self.marks, [*self.marks[1:], (end, "", 0.0)], strict=True):
+            if name != "Fertig":
+                print(f"    phase {name:<42} {nxt[0] - t:8.3f} s  (load {la:.1f})")
+
+
+def raw_contact_insert(engine, contacts: int, now) -> tuple[float, int]:
+    """Seconds to bulk-insert the seed's contact rows alone into an index-free copy of the table, and the rows.
+
+    The rows are generated first (not timed); the copy keeps only the primary key, as the seed's load
+    does; the insert and its commit are timed; the copy is dropped afterwards.
+    """
+    with Session(engine) as session:
+        rows = [r for _first, _n, chunk in contact_chunks(session, contacts, 42, now) for r in chunk["contact"][1]]
+        cols = next(contact_chunks(session, 1, 42, now))[2]["contact"][0]
+    with loading_connection(engine) as (conn, sqlite):
+        if sqlite:
+            ddl = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'contact'")
+            conn.exec_driver_sql(
+                re.sub(r'^CREATE TABLE\s+"?contact"?', "CREATE TABLE bench_raw_contact", ddl.scalar_one())
+            )
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")  # as the seed's big load
+        else:
+            conn.exec_driver_sql("CREATE TABLE bench_raw_contact (LIKE contact INCLUDING DEFAULTS)")
+            conn.exec_driver_sql("ALTER TABLE bench_raw_contact ADD PRIMARY KEY (id)")
+        conn.commit()
+        try:
+            t0 = time.perf_counter()
+            with conn.begin():
+                BulkWriter(conn).insert("bench_raw_contact", cols, rows)
+            took = time.perf_counter() - t0
+        finally:
+            conn.exec_driver_sql("DROP TABLE bench_raw_contact")
+            conn.commit()
+    return took, len(rows)
+
+
 def run(backend: str, url: str, contacts: int) -> None:
     """Seed and measure one database."""
     print(f"\n== {backend}: {make_url(url).render_as_string(hide_password=True)}", flush=True)
     engine = make_engine(url)
     timed("migrate (alembic upgrade head)", upgrade, engine)
+    now, phases = default_now(), Phases()
     t0 = time.perf_counter()
-    counts = seed_demo(engine, contacts=contacts, seed=42, progress=TextProgress())
-    print(f"  {'SEED ' + format(contacts, ',') + ' contacts (all rows)':<48} {time.perf_counter() - t0:8.3f} s")
+    counts = seed_demo(engine, contacts=contacts, seed=42, progress=phases, now=now)
+    seed_s = time.perf_counter() - t0
+    print(f"  {'SEED ' + format(contacts, ',') + ' contacts (all rows)':<48} {seed_s:8.3f} s  {load()}")
+    phases.print(t0 + seed_s)
+    raw_s, raw_n = raw_contact_insert(engine, contacts, now)
+    print(f"  {f'LIMIT: bulk insert of {raw_n:,} contact rows alone':<48} {raw_s:8.3f} s  {load()}")
+    print(f"    seed / limit = {seed_s / raw_s:.1f}x; the seed writes {sum(counts.values()):,} rows in all")
     with engine.connect() as conn:
         tables = sorted(t for t in inspect(conn).get_table_names() if t != "alembic_version")
         rows = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one() for t in tables}
@@ -127,10 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file")
+    parser.add_argument("--sqlite-dir", default=None, help="where the SQLite file goes (default: the temp dir)")
     args = parser.parse_args(argv)
-    print(f"bench_seed: {args.contacts:,} contacts, {os.cpu_count()} CPUs", flush=True)
+    print(f"bench_seed: {args.contacts:,} contacts, {os.cpu_count()} CPUs {load()}", flush=True)
     if args.only in (None, "sqlite"):
-        tmp = Path(tempfile.mkdtemp(prefix="bench_seed_"))
+        if args.sqlite_dir:
+            Path(args.sqlite_dir).mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix="bench_seed_", dir=args.sqlite_dir))
         path = tmp / "bench.sqlite"
         try:
             run("sqlite", f"sqlite:///{path}", args.contacts)

@@ -28,7 +28,15 @@ from services.seed.structure import build_edition, build_leads, build_offices, l
 from services.seed.users import DEMO_PASSWORD, DEMO_USERS, demo_user_rows
 from services.seed.writer import BULK_TABLES, BulkWriter, reset_database
 
-__all__ = ["seed_demo", "reset_demo", "DEMO_PASSWORD", "DEMO_USERS", "default_now"]
+__all__ = [
+    "seed_demo",
+    "reset_demo",
+    "contact_chunks",
+    "loading_connection",
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "default_now",
+]
 
 Progress = Callable[[float, str], None]
 # Below this size, dropping and rebuilding indexes costs more than it saves.
@@ -65,7 +73,7 @@ def _sqlite_pragmas(conn, loading: bool) -> None:
 
 
 @contextmanager
-def _loading_connection(engine: Engine) -> Iterator[tuple[Connection, bool]]:
+def loading_connection(engine: Engine) -> Iterator[tuple[Connection, bool]]:
     """A connection (and whether it is SQLite) with SQLite's bulk-load pragmas, restored afterwards."""
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -80,7 +88,7 @@ def _loading_connection(engine: Engine) -> Iterator[tuple[Connection, bool]]:
 
 def reset_demo(engine: Engine) -> None:
     """Delete all rows of all tables (the schema stays)."""
-    with _loading_connection(engine) as (conn, _sqlite), conn.begin():
+    with loading_connection(engine) as (conn, _sqlite), conn.begin():
         reset_database(conn)
 
 
@@ -103,7 +111,7 @@ def seed_demo(
     rng_structure, rng_context = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
     pools = build_pools(seed)
     counts: dict[str, int] = {}
-    with _loading_connection(engine) as (conn, sqlite), conn.begin():
+    with loading_connection(engine) as (conn, sqlite), conn.begin():
         taken = conn.execute(
             text(
                 "SELECT (SELECT COUNT(*) FROM contact) + (SELECT COUNT(*) FROM office) "
@@ -129,6 +137,7 @@ def seed_demo(
                 # generator draws from the same enums, and small seeds (tests) keep the checks.
                 conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
         ctx = ContactContext.build(geo, pools, clock, rng_context)
+        report(0.05, f"Kontakte 0/{contacts:,}".replace(",", "."))
         span = 0.84 if big else 0.94
         for first, n, chunk in _generated_chunks(seed, ctx, contacts):
             for table in BULK_TABLES:  # parents first: small seeds keep their foreign keys
@@ -139,14 +148,16 @@ def seed_demo(
                 0.05 + span * (first + n - 1) / contacts, f"Kontakte {first + n - 1:,}/{contacts:,}".replace(",", ".")
             )
         if big:
-            writer.rebuild_indexes(lambda f: report(0.89 + 0.09 * f, "Baue Indizes neu"))
+            writer.rebuild_indexes(lambda f: report(0.89 + 0.08 * f, "Baue Indizes neu"))
+        report(0.97, "Zähle die Rollups")
         rollups.rebuild(conn)
         rollups.install_triggers(conn)
         report(0.98, "Statistiken aktualisieren")
         if sqlite:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")
-        writer.finish()
-    if engine.dialect.name == "postgresql" and contacts >= _REBUILD_INDEXES_FROM:
+        # A big PostgreSQL load gets its statistics from the VACUUM (ANALYZE) below: analyse once, not twice.
+        writer.finish(analyze=sqlite or not big)
+    if engine.dialect.name == "postgresql" and big:
         # Bulk-loaded pages are not yet all-visible: without VACUUM no count can use an
         # index-only scan, and autovacuum may be off or slow to come.
         report(0.99, "Tabellen aufräumen (VACUUM)")
@@ -154,6 +165,13 @@ def seed_demo(
             conn.exec_driver_sql("VACUUM (ANALYZE)")
     report(1.0, "Fertig")
     return counts
+
+
+def contact_chunks(session: Session, contacts: int, seed: int, now: datetime) -> Iterator[tuple[int, int, dict]]:
+    """The very chunks seed_demo writes for these arguments (reference data must be loaded in session)."""
+    _, rng_context = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(2))
+    ctx = ContactContext.build(load_geo(session), build_pools(seed), Clock(now), rng_context)
+    return _generated_chunks(seed, ctx, contacts)
 
 
 def _generated_chunks(seed: int, ctx: ContactContext, contacts: int) -> Iterator[tuple[int, int, dict]]:

@@ -103,7 +103,10 @@ class BulkWriter:
     def rebuild_indexes(self, progress=None) -> None:
         """Recreate what drop_bulk_indexes removed (exact original definitions)."""
         if self.dialect == "postgresql":
+            # One sort in memory per index, and the server's parallel workers scan and sort with it
+            # (PostgreSQL builds a btree in parallel only when asked for workers and memory).
             self._exec("SET LOCAL maintenance_work_mem = '1GB'")
+            self._exec("SET LOCAL max_parallel_maintenance_workers = 2")
         total = len(self._indexes) + len(self._fks)
         for i, (_, sql) in enumerate(self._indexes):
             self._exec(sql)
@@ -115,15 +118,16 @@ class BulkWriter:
                 progress((len(self._indexes) + j + 1) / max(total, 1))
         self._indexes, self._fks = [], []
 
-    def finish(self) -> None:
-        """Move PostgreSQL sequences past the explicit ids; refresh planner statistics."""
+    def finish(self, analyze: bool = True) -> None:
+        """Move PostgreSQL sequences past the explicit ids; refresh planner statistics unless told not to."""
         if self.dialect == "postgresql":
             for table in ID_TABLES:
                 self._exec(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
                 )
-        self._exec("ANALYZE")
+        if analyze:
+            self._exec("ANALYZE")
 
 
 def reset_database(conn: Connection) -> None:
