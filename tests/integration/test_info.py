@@ -114,6 +114,10 @@ def test_limit_counted_apart_from_calls(session, monkeypatch):
     pflege = _expected(session, ["pflege"])
     pv = info.preview(session, team, second, now=NOW + timedelta(days=10))
     assert pv.at_limit == len(pflege & got) > 0 and pv.recipients == len(pflege - got)
+    # The sample is the first recipients in id order: nobody at the limit.
+    first = sorted(pflege - got)[: len(pv.sample)]
+    names = session.execute(select(Contact.first_name, Contact.last_name).where(Contact.id.in_(first))).all()
+    assert sorted(map(tuple, pv.sample[["Vorname", "Nachname"]].values.tolist())) == sorted(map(tuple, names))
     later = info.preview(session, team, second, now=NOW + timedelta(days=31))
     assert (later.recipients, later.at_limit) == (len(pflege), 0)
 
