@@ -66,6 +66,13 @@ class Contact(Base):
             sqlite_where=text("member_since IS NOT NULL"),
             postgresql_where=text("member_since IS NOT NULL"),
         ),
+        # The people of one import batch; typed-in contacts (NULL) stay out (migration 0022).
+        Index(
+            "ix_contact_import_batch_id",
+            "import_batch_id",
+            sqlite_where=text("import_batch_id IS NOT NULL"),
+            postgresql_where=text("import_batch_id IS NOT NULL"),
+        ),
         # Sign-ups waiting for their double opt-in (migration 0016): the sender and the lapse job.
         Index(
             "ix_contact_unconfirmed_since",
@@ -106,7 +113,7 @@ class Contact(Base):
     email_key: Mapped[str] = mapped_column(String(160), default="", server_default="")
     phone_key: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # The import batch that created this person (rollback, list filter); NULL when typed in.
-    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     # Double opt-in (issue 10): NULL = nothing to confirm; set = the sign-up waits for confirmation since then.
     unconfirmed_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -131,8 +138,8 @@ class Consent(Base):
     __tablename__ = "consent"
     __table_args__ = (
         Index("ix_consent_lookup", "contact_id", "purpose", "channel", "granted_at"),
-        Index("ix_consent_purpose_channel", "purpose", "channel", "contact_id"),
-        # Covers "latest record decides" for one purpose/channel (migration 0006).
+        # Covers "latest record decides" for one purpose/channel (migration 0006) and, as its leading part,
+        # the lookups by purpose and channel (ix_consent_purpose_channel, dropped in migration 0022).
         Index("ix_consent_pc_latest", "purpose", "channel", "contact_id", "granted_at", "id", "withdrawn_at"),
         # The withdrawn records alone (a tenth; migration 0020): the "withdrawn later" side of "latest decides".
         Index(
