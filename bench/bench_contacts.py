@@ -9,6 +9,7 @@ the exports' audit events are rolled back.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -208,7 +209,7 @@ def bench_writes_once(url: str, repeat: int) -> None:
             total = q.count(s, team, flt)
             print(
                 f"  export {fmt.upper():<4} {total:,} rows (team, newest first): {took:5.2f} s, "
-                f"{len(data) / 1e6:5.1f} MB",
+                f"{len(data) / 1e6:5.1f} MB (load {os.getloadavg()[0]:.1f})",
                 flush=True,
             )
         total = q.count(s, team, flt)
@@ -239,7 +240,10 @@ def main(argv: list[str] | None = None) -> int:
         prepare(url, args.contacts, migrate=not args.no_migrate)
         settle(url, *WRITTEN)  # as after a seed, also when an earlier run was stopped halfway
         medians = bench_list(url, args.repeat)
-        print(f"  list: worst median {max(medians):.1f} ms, median of medians {statistics.median(medians):.1f} ms")
+        print(
+            f"  list: worst median {max(medians):.1f} ms, median of medians {statistics.median(medians):.1f} ms"
+            f" (load {os.getloadavg()[0]:.1f})"
+        )
         bench_search(url, args.repeat)
         if not args.skip_export:
             bench_writes(url, args.repeat)

@@ -10,6 +10,7 @@ in one transaction that is rolled back: the benchmark databases stay unchanged.
 from __future__ import annotations
 
 import io
+import os
 import resource
 import time
 
@@ -197,7 +198,7 @@ def run(url: str, name: str) -> None:
         print(
             f"  preview 10,000 rows: {time.perf_counter() - t:.2f} s "
             f"(new {counts['created']:,}, exact {counts['merged']:,}, review {counts['review']:,}, "
-            f"rejected {counts['rejected']:,}, folded {counts['folded']:,})",
+            f"rejected {counts['rejected']:,}, folded {counts['folded']:,}; load {os.getloadavg()[0]:.1f})",
             flush=True,
         )
         t = time.perf_counter()
@@ -213,7 +214,7 @@ def run(url: str, name: str) -> None:
         print(
             f"  import 100,000 rows: {time.perf_counter() - t:.2f} s "
             f"(new {result['created']:,}, exact {result['merged']:,}, review {result['review']:,}, "
-            f"rejected {result['rejected']:,}, folded {result['folded']:,})",
+            f"rejected {result['rejected']:,}, folded {result['folded']:,}; load {os.getloadavg()[0]:.1f})",
             flush=True,
         )
         print(
