@@ -29,6 +29,11 @@ def format_int(value: int | None, hidden: str = "< 5") -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def format_people(n: int) -> str:
+    """'1.234 Linksaktive', '1 Linksaktive:n': a count of people as the send buttons and messages say it."""
+    return "1 Linksaktive:n" if n == 1 else f"{format_int(n)} Linksaktive"
+
+
 def format_decimal(value: float, digits: int = 1) -> str:
     """'1.234,5' with German separators, rounded to digits; whole numbers without decimals ('15')."""
     rounded = round(float(value), digits)

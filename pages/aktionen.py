@@ -9,7 +9,7 @@ from components.figures import metric_row
 from components.fresh_select import fresh_selectbox
 from components.text import plain
 from domain.enums import TOPICS
-from domain.formatting import format_datetime, format_int
+from domain.formatting import format_datetime, format_int, format_people
 from services.calls import responses as call_responses
 from services.calls import workflow as calls
 from services.core.settings import get_settings
@@ -102,16 +102,11 @@ def _by_kv(pv: calls.AudiencePreview) -> None:
     st.dataframe(pv.by_kv, hide_index=True, width="stretch")
 
 
-def _people(n: int) -> str:
-    """'1.234 Linksaktive', '1 Linksaktive:n'."""
-    return "1 Linksaktive:n" if n == 1 else f"{format_int(n)} Linksaktive"
-
-
 def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
     n = format_int(pv.recipients)
     if st.session_state.get("cta_confirm") != (c.id, pv.recipients):
         st.button(
-            f"An {_people(pv.recipients)} senden …",
+            f"An {format_people(pv.recipients)} senden …",
             type="primary",
             key="cta_send",
             icon=":material/send:",
@@ -121,7 +116,7 @@ def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
         return
     # Nothing goes out before this second, explicit click.
     st.warning(
-        f"**An {_people(pv.recipients)} senden?** Jede:r bekommt die Mail einmal; ein verschickter Aufruf "
+        f"**An {format_people(pv.recipients)} senden?** Jede:r bekommt die Mail einmal; ein verschickter Aufruf "
         "lässt sich nicht zurückholen.",
         icon=":material/warning:",
     )
@@ -130,12 +125,12 @@ def _send_step(c: calls.CallInfo, pv: calls.AudiencePreview) -> None:
         st.session_state.pop("cta_confirm", None)
         st.session_state.pop("cta_preview_data", None)
         # Tens of thousands of recipients take seconds: say what is going on meanwhile.
-        with st.spinner(f"Der Aufruf wird an {_people(pv.recipients)} verschickt …"):
+        with st.spinner(f"Der Aufruf wird an {format_people(pv.recipients)} verschickt …"):
             appctx.act(
                 calls.send,
                 c.id,
                 pv.recipients,
-                success=lambda made: f"Der Aufruf ist an {_people(made)} unterwegs. {OUTBOX}",
+                success=lambda made: f"Der Aufruf ist an {format_people(made)} unterwegs. {OUTBOX}",
             )
     if row.button("Abbrechen", key="cta_send_cancel"):
         st.session_state.pop("cta_confirm", None)

@@ -10,7 +10,7 @@ from components.fresh_select import fresh_selectbox
 from components.survey_results import question_result
 from components.text import plain
 from domain.enums import TOPICS
-from domain.formatting import BERLIN, format_date, format_datetime, format_int
+from domain.formatting import BERLIN, format_date, format_datetime, format_int, format_people
 from domain.roles import may
 from services.calls import workflow as calls
 from services.newspaper.regions import region_choices
@@ -68,10 +68,6 @@ def _region_label(s: surveys.SurveyView) -> str:
     return "bundesweit"
 
 
-def _people(n: int) -> str:
-    return "1 Linksaktive:n" if n == 1 else f"{format_int(n)} Linksaktive"
-
-
 def _ask(call_id: int, n: int) -> None:
     st.session_state["svy_confirm"] = (call_id, n)
 
@@ -97,7 +93,7 @@ def _draft(s: surveys.SurveyView) -> None:
                 st.dataframe(pv.sample, hide_index=True, width="stretch")
         if pv.recipients and st.session_state.get("svy_confirm") != (s.id, pv.recipients):
             st.button(
-                f"An {_people(pv.recipients)} senden …",
+                f"An {format_people(pv.recipients)} senden …",
                 type="primary",
                 key="svy_send",
                 icon=":material/send:",
@@ -106,7 +102,7 @@ def _draft(s: surveys.SurveyView) -> None:
             )
         elif pv.recipients:
             st.warning(
-                f"**An {_people(pv.recipients)} senden?** Jede:r bekommt die Befragung einmal; eine verschickte "
+                f"**An {format_people(pv.recipients)} senden?** Jede:r bekommt die Befragung einmal; eine verschickte "
                 "Befragung lässt sich nicht zurückholen.",
                 icon=":material/warning:",
             )
@@ -115,13 +111,13 @@ def _draft(s: surveys.SurveyView) -> None:
                 st.session_state.pop("svy_confirm", None)
                 st.session_state.pop("svy_preview", None)
                 # Tens of thousands of recipients take seconds: say what is going on meanwhile.
-                with st.spinner(f"Die Befragung wird an {_people(pv.recipients)} verschickt …"):
+                with st.spinner(f"Die Befragung wird an {format_people(pv.recipients)} verschickt …"):
                     appctx.act(
                         surveys.send,
                         s.id,
                         pv.recipients,
                         success=lambda made: (
-                            f"Die Befragung ist an {_people(made)} unterwegs. Die Mails liegen im "
+                            f"Die Befragung ist an {format_people(made)} unterwegs. Die Mails liegen im "
                             "Postausgang und gehen mit dem nächsten Lauf des Mailversands raus."
                         ),
                     )

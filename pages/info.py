@@ -8,7 +8,7 @@ from components.figures import metric_row
 from components.fresh_select import fresh_selectbox
 from components.text import plain
 from domain.enums import TOPICS
-from domain.formatting import format_datetime, format_int
+from domain.formatting import format_datetime, format_int, format_people
 from services.core.settings import get_settings
 from services.info import workflow as info
 from services.newspaper.regions import region_choices
@@ -71,10 +71,6 @@ def _region_label(i: info.InfoView) -> str:
     return "bundesweit"
 
 
-def _people(n: int) -> str:
-    return "1 Linksaktive:n" if n == 1 else f"{format_int(n)} Linksaktive"
-
-
 tab_list, tab_new = st.tabs([LIST_TAB, NEW_TAB], key="info_tab", on_change="rerun")
 
 with tab_new:
@@ -105,7 +101,7 @@ def _ask(info_id: int, n: int) -> None:
 def _send_step(i: info.InfoView, pv: info.AudiencePreview) -> None:
     if st.session_state.get("info_confirm") != (i.id, pv.recipients):
         st.button(
-            f"An {_people(pv.recipients)} senden …",
+            f"An {format_people(pv.recipients)} senden …",
             type="primary",
             key="info_send",
             icon=":material/send:",
@@ -114,7 +110,7 @@ def _send_step(i: info.InfoView, pv: info.AudiencePreview) -> None:
         )
         return
     st.warning(
-        f"**An {_people(pv.recipients)} senden?** Jede:r bekommt die Info einmal; eine verschickte Info lässt "
+        f"**An {format_people(pv.recipients)} senden?** Jede:r bekommt die Info einmal; eine verschickte Info lässt "
         "sich nicht zurückholen.",
         icon=":material/warning:",
     )
@@ -123,13 +119,13 @@ def _send_step(i: info.InfoView, pv: info.AudiencePreview) -> None:
         st.session_state.pop("info_confirm", None)
         st.session_state.pop("info_preview", None)
         # Tens of thousands of recipients take seconds: say what is going on meanwhile.
-        with st.spinner(f"Die Info wird an {_people(pv.recipients)} verschickt …"):
+        with st.spinner(f"Die Info wird an {format_people(pv.recipients)} verschickt …"):
             appctx.act(
                 info.send,
                 i.id,
                 pv.recipients,
                 success=lambda made: (
-                    f"Die Info ist an {_people(made)} unterwegs. Die Mails liegen im Postausgang "
+                    f"Die Info ist an {format_people(made)} unterwegs. Die Mails liegen im Postausgang "
                     "und gehen mit dem nächsten Lauf des Mailversands raus."
                 ),
             )

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 import streamlit as st
 
-from domain.formatting import format_int
+from domain.formatting import format_people
 from tests.support.apptest import all_text, open_page
 
 
@@ -62,7 +62,7 @@ def test_sending_a_call_shows_a_spinner_naming_the_count(app_db, spinners):
     _button(at, "Aufruf anlegen").click().run()
     _button(at, "Empfänger:innen zählen").click().run()
     n = _recipients(at)
-    assert _send(at, spinners, n) == [f"Der Aufruf wird an {format_int(n)} Linksaktive verschickt …"]
+    assert _send(at, spinners, n) == [f"Der Aufruf wird an {format_people(n)} verschickt …"]
 
 
 def test_sending_an_info_shows_a_spinner_naming_the_count(app_db, spinners):
@@ -71,7 +71,7 @@ def test_sending_an_info_shows_a_spinner_naming_the_count(app_db, spinners):
     _button(at, "Info anlegen").click().run()
     _button(at, "Empfänger:innen zählen").click().run()
     n = _recipients(at)
-    assert _send(at, spinners, n) == [f"Die Info wird an {format_int(n)} Linksaktive verschickt …"]
+    assert _send(at, spinners, n) == [f"Die Info wird an {format_people(n)} verschickt …"]
 
 
 def test_sending_a_survey_shows_a_spinner_naming_the_count(app_db, spinners):
@@ -84,4 +84,4 @@ def test_sending_a_survey_shows_a_spinner_naming_the_count(app_db, spinners):
     _button(at, "Befragung anlegen").click().run()
     _button(at, "Empfänger:innen zählen").click().run()
     n = _recipients(at)
-    assert _send(at, spinners, n) == [f"Die Befragung wird an {format_int(n)} Linksaktive verschickt …"]
+    assert _send(at, spinners, n) == [f"Die Befragung wird an {format_people(n)} verschickt …"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from domain.formatting import format_date, format_datetime, format_decimal, format_int
+from domain.formatting import format_date, format_datetime, format_decimal, format_int, format_people
 
 
 def test_integers_get_german_thousands_separators_and_hidden_counts_a_marker():
@@ -26,3 +26,9 @@ def test_times_show_in_berlin():
     assert format_datetime(winter) == "11.01.2026, 00:30"
     assert format_datetime(summer) == "11.07.2026, 00:30"
     assert format_date(winter.date()) == "10.01.2026"
+
+
+def test_a_count_of_people_is_singular_for_one_and_grouped_above():
+    assert format_people(1) == "1 Linksaktive:n"
+    assert format_people(0) == "0 Linksaktive"
+    assert format_people(12345) == "12.345 Linksaktive"
