@@ -1,8 +1,8 @@
 """Linksaktiv-Info and surveys at 1M contacts: an Info's audience preview for Germany (goal ≤ 1 s), queuing
 about 100,000 Info mails with personal links (goal ≤ 10 s), survey results for 100,000 answers (goal ≤ 1 s).
 
-python -m bench.bench_info --sqlite /tmp/h3/bench_1m.sqlite --pg postgresql+psycopg://cockpit:cockpit@127.0.0.1:5432/cockpit_h3_bench
-Seed the databases first (python -m scripts.seed_demo --contacts 1000000 --without-mailings --database-url ...).
+python -m bench.bench_info [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
+Reads the shared 1M databases of bench/common.py (seeded by bench_overview or scripts.seed_demo --contacts 1000000).
 Everything runs in one transaction that is rolled back: the benchmark databases stay unchanged.
 """
 

@@ -1,16 +1,17 @@
 """Personal links at 1M contacts: opening each link view (service time, cold and warm), the page in Chromium,
 and the sender's rate to a local SMTP server (aiosmtpd) with mails that carry personal links.
 
-python -m bench.bench_links [--sqlite /tmp/h2/links_1m.sqlite] [--pg postgresql+psycopg://…/cockpit_h2_bench]
+python -m bench.bench_links [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
                             [--mails 2000] [--no-browser]
 
 Goals (issue 10): a link page answers ≤ 300 ms; the sender delivers ≥ 50 mails/s.
 1. Service time of the public page's one read (services.links.access.open_link) per purpose, and of each
    action, on the 1M database, inside one transaction that is rolled back (the database stays unchanged).
 2. The page in Chromium: from goto(link) to the view's heading on screen, against `streamlit run app.py`
-   on the 1M database (cold: new browser context; warm: the same link again).
-3. The sender: --mails call mails with personal links queued in a scratch database of each kind (seeded
-   with 2,000 contacts, its seeded mails removed), delivered by services.mail.sender to aiosmtpd.
+   on the 1M database, which it only reads (cold: new browser context; warm: the same link again).
+3. The sender: --mails call mails with personal links queued in a scratch database of each kind
+   (/tmp/bench_sender.sqlite, or the PostgreSQL database bench_sender on the server of --pg; seeded with
+   2,000 contacts, its seeded mails removed), delivered by services.mail.sender to aiosmtpd.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import delete, func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.common import rolled_back_session, settle  # noqa: E402
+from bench.common import PG_1M, SQLITE_1M, rolled_back_session, settle  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.models import CallDelivery, CallToAction, Contact, MailOutbox  # noqa: E402
 from db.queries.contacts.consent import active_consent_filter  # noqa: E402
@@ -41,8 +42,8 @@ from services.links import access, answers, preferences, signup  # noqa: E402
 from services.links.mail_links import link_url, personal_link_block  # noqa: E402
 from services.links.tokens import issue_token  # noqa: E402
 
-SQLITE = "/tmp/h2/links_1m.sqlite"
-PG = "postgresql+psycopg://cockpit:cockpit@127.0.0.1:5432/cockpit_h2_bench"
+SENDER_SQLITE = Path("/tmp/bench_sender.sqlite")
+SENDER_PG_DB = "bench_sender"
 PAGE_GOAL_MS, SENDER_GOAL = 300, 50
 WARM_RUNS = 20
 
@@ -175,12 +176,11 @@ def _scratch(url: str) -> str:
     from services.seed import seed_demo
 
     if make_url(url).get_backend_name() == "postgresql":
-        scratch = fresh_pg(make_url(url).set(database="cockpit_h2_sender").render_as_string(hide_password=False))
+        scratch = fresh_pg(make_url(url).set(database=SENDER_PG_DB).render_as_string(hide_password=False))
     else:
-        path = Path("/tmp/h2/sender.sqlite")
-        for p in path.parent.glob("sender.sqlite*"):
+        for p in SENDER_SQLITE.parent.glob(SENDER_SQLITE.name + "*"):
             p.unlink()
-        scratch = f"sqlite:///{path}"
+        scratch = f"sqlite:///{SENDER_SQLITE}"
     eng = make_engine(scratch)
     upgrade(eng)
     seed_demo(eng, contacts=2000, seed=9)
@@ -274,8 +274,8 @@ def bench_sender(url: str, name: str, mails: int) -> None:
 def main() -> None:
     """Run every figure on each database given."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sqlite", default=SQLITE, help="1M SQLite file; empty skips SQLite")
-    ap.add_argument("--pg", default=PG, help="1M PostgreSQL URL; empty skips PostgreSQL")
+    ap.add_argument("--sqlite", default=SQLITE_1M, help="1M SQLite file; empty skips SQLite")
+    ap.add_argument("--pg", default=PG_1M, help="1M PostgreSQL URL; empty skips PostgreSQL")
     ap.add_argument("--mails", type=int, default=2000)
     ap.add_argument("--no-browser", action="store_true")
     args = ap.parse_args()
