@@ -13,7 +13,7 @@ from db.models.campaign import (
     OfferSkill,
     VolunteerOffer,
 )
-from db.models.contact import Activity, Consent, Contact, ContactShare, ContactTopic, DataSubjectRequest
+from db.models.contact import Activity, Consent, ConsentActive, Contact, ContactShare, ContactTopic, DataSubjectRequest
 from db.models.intake import DuplicateCandidate, ImportBatch, MappingPreset
 from db.models.links import LinkTokenUse
 from db.models.mailings import InfoDelivery, InfoMailing, SurveyAnswer, SurveyQuestion, SurveyResponse
@@ -25,6 +25,7 @@ from db.models.sessions import UserSession
 
 __all__ = [
     "Base",
+    "ConsentActive",
     "RollupKvDay",
     "RollupKvSource",
     "RollupPlzStatus",

@@ -16,6 +16,9 @@ class Contact(Base):
     __table_args__ = (
         CheckConstraint("status IN ('contact','active','member')", name="status"),
         Index("ix_contact_kv_status", "kv_id", "status"),
+        # A status's ids in order from the index alone (migration 0023): the Liste merges them with the
+        # topic and consent indexes when it counts all Germany.
+        Index("ix_contact_status_id", "status", "id"),
         Index("ix_contact_land_status", "land_code", "status"),
         Index("ix_contact_plz_status", "plz", "status"),
         Index("ix_contact_kv_created", "kv_id", "created_at"),
@@ -103,7 +106,7 @@ class Contact(Base):
     kreis_ags: Mapped[str] = mapped_column(ForeignKey("kreis.ags"), index=True)
     kv_id: Mapped[int] = mapped_column(ForeignKey("kreisverband.id"))
     land_code: Mapped[str] = mapped_column(ForeignKey("land.code"))
-    status: Mapped[str] = mapped_column(String(10), default="contact", index=True)
+    status: Mapped[str] = mapped_column(String(10), default="contact")
     contact_since: Mapped[date] = mapped_column(Date)
     active_since: Mapped[date | None] = mapped_column(Date)
     member_since: Mapped[date | None] = mapped_column(Date)
@@ -168,6 +171,19 @@ class Consent(Base):
     evidence: Mapped[str] = mapped_column(Text, default="")
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+
+
+class ConsentActive(Base):
+    """One active consent per (purpose, channel, contact), derived from the ledger by triggers (db/consent_state.py).
+
+    channel '' stands for a consent without a channel. No foreign key: the consent triggers remove the
+    row when the ledger's records go (also by cascade), and a key of its own would only slow the load.
+    """
+
+    __tablename__ = "consent_active"
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class Activity(Base):

@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from db import rollups
+from db import consent_state, rollups
 from domain.errors import ConflictError
 from services.geo.places import recompute_nearest_offices
 from services.geo.reference import load_reference_data
@@ -127,6 +127,7 @@ def seed_demo(
         writer = BulkWriter(conn)
         # The rollups are counted once after the load, not row by row through their triggers.
         rollups.drop_triggers(conn)
+        consent_state.drop_triggers(conn)
         _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
         report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
         big = contacts >= _REBUILD_INDEXES_FROM
@@ -149,9 +150,11 @@ def seed_demo(
             )
         if big:
             writer.rebuild_indexes(lambda f: report(0.89 + 0.08 * f, "Baue Indizes neu"))
-        report(0.97, "Zähle die Rollups")
+        report(0.97, "Zähle die Rollups und die aktiven Einwilligungen")
         rollups.rebuild(conn)
         rollups.install_triggers(conn)
+        consent_state.rebuild(conn)
+        consent_state.install_triggers(conn)
         report(0.98, "Statistiken aktualisieren")
         if sqlite:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")

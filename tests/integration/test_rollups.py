@@ -9,26 +9,15 @@ from datetime import date, timedelta
 from sqlalchemy import delete, func, select, update
 
 from db import rollups
-from db.models import Contact, ContactTopic, DuplicateCandidate, RollupPlzStatus
+from db.models import Contact, ContactTopic, RollupPlzStatus
 from db.types import utcnow
 from domain.enums import SOURCES, STATUSES, TOPICS
-from services.contacts import duplicates
 from services.intake import importer
-from services.intake.importer import ListInfo
 from services.overview import figures
 from services.privacy.erasure import erase_contact
 from services.privacy.tombstones import RETENTION
-from tests.support.scopes import ADMIN, kv_of, user_scope
-
-INFO = ListInfo(
-    file_name="rollups.csv",
-    source="infostand",
-    source_date=date(2026, 11, 20),
-    place="Markt",
-    evidence="Unterschrift",
-    consents=(("information", "email"),),
-)
-MAPPING = {"Vorname": "first_name", "Nachname": "last_name", "E-Mail": "email", "PLZ": "plz", "Themen": "topics"}
+from tests.support.scopes import ADMIN, user_scope
+from tests.support.writes import import_some, merge_some
 
 
 def _ids(session, n: int, rng: random.Random) -> list[int]:
@@ -68,25 +57,6 @@ def _random_writes(session, rng: random.Random) -> None:
     session.commit()
 
 
-def _import(session) -> dict:
-    kv = user_scope(session, "kv-leipzig")
-    rows = [f"Ida{i};Import{i};ida{i}@example.org;04229;Miete, Pflege" for i in range(20)]
-    data = ("Vorname;Nachname;E-Mail;PLZ;Themen\n" + "\n".join(rows) + "\n").encode()
-    return importer.run_import(session, kv, data, MAPPING, INFO)
-
-
-def _merge(session, rng: random.Random) -> None:
-    kv = kv_of(session, "14713")
-    ids = list(session.scalars(select(Contact.id).where(Contact.kv_id == kv).order_by(Contact.id)))
-    cand = session.scalars(select(DuplicateCandidate).where(DuplicateCandidate.status == "open")).first()
-    if cand is None:  # the import filed none: pair two people of the KV
-        a, b = sorted(rng.sample(ids, 2))
-        cand = DuplicateCandidate(contact_a=a, contact_b=b, kv_id=kv, land_code="14", score=0.9, agreeing=["plz"])
-        session.add(cand)
-        session.flush()
-    duplicates.merge(session, ADMIN, cand.id)
-
-
 def _assert_agree(session) -> None:
     session.flush()
     assert rollups.differences(session.connection()) == {}
@@ -98,9 +68,9 @@ def test_rollups_agree_after_random_writes_imports_merges_and_erasures(session):
     for round_ in range(3):
         _random_writes(session, rng)
         _assert_agree(session)
-        batch = _import(session)
+        batch = import_some(session)
         _assert_agree(session)
-        _merge(session, rng)
+        merge_some(session, rng)
         _assert_agree(session)
         (victim,) = _ids(session, 1, rng)
         erase_contact(session, victim, RETENTION, journal=False)
@@ -133,7 +103,7 @@ def test_compaction_leaves_one_row_per_key_and_the_same_sums(session):
 def test_overview_from_rollups_is_the_raw_count(session):
     rng = random.Random(11)
     _random_writes(session, rng)
-    _import(session)
+    import_some(session)
     now = utcnow()
     for username in ("team", "lv-sachsen", "kv-leipzig"):
         scope = user_scope(session, username)

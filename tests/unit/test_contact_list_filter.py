@@ -73,12 +73,12 @@ def test_a_walk_hides_the_contact_terms_from_the_indexes():
     assert "(contact.land_code || '') = '14'" in land
 
 
-def test_consent_terms_for_a_page_and_for_counting_many():
-    page = _where(ListFilter(consent=("newspaper", "post")))
-    many = _where(ListFilter(consent=("newspaper", "post")), many=True)
-    assert "NOT IN" not in page and "NOT IN" in many
-    assert page.count("withdrawn_at IS NOT NULL") == 1 and "channel IS NULL" not in page
-    assert "channel IS NULL" in _where(ListFilter(consent=("volunteering", None)))
+def test_the_consent_term_reads_the_active_consents_by_their_key():
+    sql = _where(ListFilter(consent=("newspaper", "post")))
+    assert "FROM consent_active" in sql and "FROM consent " not in sql
+    assert "consent_active.purpose = 'newspaper' AND consent_active.channel = 'post'" in sql
+    # A consent without a channel is stored under '' (a primary key cannot hold NULL).
+    assert "consent_active.channel = ''" in _where(ListFilter(consent=("volunteering", None)))
 
 
 def test_the_scope_is_always_applied():

@@ -30,9 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Consent, Contact, ContactShare, ContactTopic, Plz
+from db.models import ConsentActive, Contact, ContactShare, ContactTopic, Plz
 from db.queries.common.staging import staged
-from db.queries.contacts.consent import active_consent_filter
 from db.scope import Scope, apply_scope, require_persons
 from db.types import UTCDateTime
 from domain.formatting import BERLIN
@@ -88,32 +87,12 @@ def _channel(table, channel: str | None):
     return table.channel.is_(None) if channel is None else table.channel == channel
 
 
-def deciding_record(c, purpose: str, channel: str | None, shortcut: bool = True) -> list:
-    """Terms on a consent record c (an alias): it decides that the consent is active.
-
-    The rule of consent.active_consent_filter (granted, not withdrawn, no withdrawal after it).
-    shortcut, for counting many on SQLite: contacts that never withdrew this consent (most) are
-    recognised in one list instead of a probe per record.
-    """
-    later, withdrawn = aliased(Consent), aliased(Consent)
-    withdrawals = select(withdrawn.contact_id).where(
-        withdrawn.purpose == purpose, _channel(withdrawn, channel), withdrawn.withdrawn_at.is_not(None)
+def _has_consent(contact_id, purpose: str, channel: str | None):
+    """EXISTS: the consent is active, read from consent_active (db/consent_state.py) by its primary key."""
+    a = ConsentActive
+    return exists(
+        select(a.contact_id).where(a.purpose == purpose, a.channel == (channel or ""), a.contact_id == contact_id)
     )
-    withdrawn_after = exists(
-        select(later.id).where(
-            later.contact_id == c.contact_id,
-            later.purpose == purpose,
-            _channel(later, channel),
-            later.withdrawn_at.is_not(None),
-            or_(later.granted_at > c.granted_at, and_(later.granted_at == c.granted_at, later.id > c.id)),
-        )
-    )
-    return [
-        c.purpose == purpose,
-        _channel(c, channel),
-        c.withdrawn_at.is_(None),
-        or_(c.contact_id.not_in(withdrawals), ~withdrawn_after) if shortcut else ~withdrawn_after,
-    ]
 
 
 def _has_topic(contact_id, *topics):
@@ -153,11 +132,9 @@ def on_contact(flt: ListFilter) -> bool:
     return any(getattr(flt, name) not in (None, ()) for name in CONTACT_FIELDS)
 
 
-def conditions(flt: ListFilter, many: bool = False, walk: bool = False, sort: str | None = None) -> list:
+def conditions(flt: ListFilter, walk: bool = False, sort: str | None = None) -> list:
     """The WHERE terms of a filter over Contact (without the scope).
 
-    many: the terms will be checked for many contacts (a count over all Germany): the consent term
-    then takes the shortcut of deciding_record; for a page or a small area the plain probe is cheaper.
     walk: the terms on the contact's columns are written so that no index matches them, and the
     sort index leads the plan (see page()); the dates stay indexed when the walk is along created_at
     (they bound it: the last page need not walk the rest of the table).
@@ -174,11 +151,8 @@ def conditions(flt: ListFilter, many: bool = False, walk: bool = False, sort: st
             out.extend(_has_topic(Contact.id, t) for t in flt.topics)
         else:
             out.append(_has_topic(Contact.id, *flt.topics))
-    if flt.consent and many:
-        c = aliased(Consent)
-        out.append(exists(select(c.id).where(c.contact_id == Contact.id, *deciding_record(c, *flt.consent))))
-    elif flt.consent:
-        out.append(active_consent_filter(flt.consent[0], flt.consent[1]))
+    if flt.consent:
+        out.append(_has_consent(Contact.id, *flt.consent))
     if flt.created_from:
         out.append(day_col(Contact.created_at) >= literal(berlin_day_start(flt.created_from), UTCDateTime))
     if flt.created_to:
@@ -201,7 +175,6 @@ def filtered(
     scope: Scope,
     flt: ListFilter,
     *columns,
-    many: bool = False,
     walk: bool = False,
     narrow: bool = False,
     sort: str | None = None,
@@ -212,7 +185,7 @@ def filtered(
     narrow: the scope's own terms are hidden from the indexes, so that a narrow term of the filter
     (a Kreis, a KV, an import batch) leads; walk hides the filter's terms too (see choose_plan).
     """
-    stmt = select(*columns).select_from(Contact).where(*conditions(flt, many, walk, sort))
+    stmt = select(*columns).select_from(Contact).where(*conditions(flt, walk, sort))
     if walk or narrow:
         return apply_scope(stmt, scope, contact=_WALKED)
     if dialect == "postgresql" and scope.role == "kreis":
@@ -423,20 +396,18 @@ def count(session: Session, scope: Scope, flt: ListFilter) -> int:
     """How many contacts in the scope match the filter."""
     national, dialect = scope.level == "national", session.get_bind().dialect.name
     if national and not on_contact(flt) and (flt.topics or flt.consent):
-        stmt = _count_from_children(flt, dialect)
+        stmt = _count_from_children(flt)
     else:
-        # SQLite probes per record; PostgreSQL hashes, and a hashed shortcut list only adds to it.
-        many = national and dialect == "sqlite"
-        stmt = filtered(scope, flt, func.count(), many=many, narrow=leads_narrowly(dialect, flt), dialect=dialect)
+        stmt = filtered(scope, flt, func.count(), narrow=leads_narrowly(dialect, flt), dialect=dialect)
     return int(session.scalar(stmt) or 0)
 
 
-def _count_from_children(flt: ListFilter, dialect: str = "sqlite") -> Select:
+def _count_from_children(flt: ListFilter) -> Select:
     """Count over all Germany filtered by topics and consent only, from their tables alone.
 
-    Every topic and consent row belongs to a contact (foreign key), so without a term on the
-    contact itself the contact rows need not be read: one index range instead of a probe per person.
-    Only for national scopes (team, admin), where the scope restricts nothing.
+    Every topic row belongs to a contact (foreign key) and consent_active only holds keys of the ledger,
+    so without a term on the contact itself the contact rows need not be read: one index range instead
+    of a probe per person. Only for national scopes (team, admin), where the scope restricts nothing.
     """
     if flt.topics:
         t = aliased(ContactTopic)
@@ -447,20 +418,13 @@ def _count_from_children(flt: ListFilter, dialect: str = "sqlite") -> Select:
         if single:
             terms += [_has_topic(t.contact_id, other) for other in flt.topics[1:]]
         if flt.consent:
-            c = aliased(Consent)
-            terms.append(
-                exists(
-                    select(c.id).where(
-                        c.contact_id == t.contact_id, *deciding_record(c, *flt.consent, shortcut=dialect == "sqlite")
-                    )
-                )
-            )
+            terms.append(_has_consent(t.contact_id, *flt.consent))
         return select(counted).select_from(t).where(*terms)
-    c = aliased(Consent)
+    purpose, channel = flt.consent
     return (
-        select(func.count(distinct(c.contact_id)))
-        .select_from(c)
-        .where(*deciding_record(c, *flt.consent, shortcut=dialect == "sqlite"))
+        select(func.count())
+        .select_from(ConsentActive)
+        .where(ConsentActive.purpose == purpose, ConsentActive.channel == (channel or ""))
     )
 
 

@@ -1,0 +1,147 @@
+"""The table of active consents (consent_active), kept by triggers on the consent ledger, and its rebuild.
+
+The ledger decides a consent by its latest record per (contact, purpose, channel) (DESIGN §2). Asking
+that of 460,000 records with an anti-join costs PostgreSQL a second when the Liste counts people of all
+Germany with a consent, a status and a topic. consent_active holds one row per active (purpose, channel,
+contact) and is read in index order beside the contact and topic indexes (a merge, no hashing).
+
+Triggers and not application code, as for the rollups (db/rollups.py): forms, import (COPY), merge,
+erasure (cascade), retention and the personal links all write consent records. Each write re-decides
+the keys it touched from the ledger. The table serves selection only: every mail and newspaper order
+still checks the ledger itself when it is sent (services/privacy, db/queries/mail.py), so a rare race of
+two PostgreSQL transactions writing the same person's same consent at once cannot send anything;
+`rebuild` repairs, `differences` checks.
+
+channel is '' for a consent without a channel (NULL in the ledger): a primary key cannot hold NULL.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+TABLE = "consent_active"
+
+
+def _same(dialect: str) -> str:
+    return "IS" if dialect == "sqlite" else "IS NOT DISTINCT FROM"
+
+
+def _active(dialect: str, contact: str, purpose: str, channel: str) -> str:
+    """SQL: the ledger has an active record for the key given as SQL expressions (channel coalesced to '')."""
+    return (
+        "EXISTS (SELECT 1 FROM consent c1 WHERE "
+        f"c1.contact_id = {contact} AND c1.purpose = {purpose} AND coalesce(c1.channel, '') = {channel} "
+        "AND c1.withdrawn_at IS NULL AND NOT EXISTS (SELECT 1 FROM consent c2 WHERE "
+        f"c2.contact_id = c1.contact_id AND c2.purpose = c1.purpose AND c2.channel {_same(dialect)} c1.channel "
+        "AND c2.withdrawn_at IS NOT NULL "
+        "AND (c2.granted_at > c1.granted_at OR (c2.granted_at = c1.granted_at AND c2.id > c1.id))))"
+    )
+
+
+def _all_active(dialect: str) -> str:
+    """SQL: every active key of the ledger, in the primary key's order."""
+    return (
+        "SELECT DISTINCT c1.purpose, coalesce(c1.channel, ''), c1.contact_id FROM consent c1 "
+        "WHERE c1.withdrawn_at IS NULL AND NOT EXISTS (SELECT 1 FROM consent c2 WHERE "
+        f"c2.contact_id = c1.contact_id AND c2.purpose = c1.purpose AND c2.channel {_same(dialect)} c1.channel "
+        "AND c2.withdrawn_at IS NOT NULL "
+        "AND (c2.granted_at > c1.granted_at OR (c2.granted_at = c1.granted_at AND c2.id > c1.id))) "
+        "ORDER BY 1, 2, 3"
+    )
+
+
+# --- SQLite: row triggers -------------------------------------------------------------------------------
+
+_TRIGGERS = ("consent_active_insert", "consent_active_delete", "consent_active_update")
+
+
+def _sqlite_redecide(row: str) -> str:
+    key = f"{row}.contact_id", f"{row}.purpose", f"coalesce({row}.channel, '')"
+    return (
+        f"DELETE FROM {TABLE} WHERE purpose = {key[1]} AND channel = {key[2]} AND contact_id = {key[0]}; "
+        f"INSERT INTO {TABLE} (purpose, channel, contact_id) SELECT {key[1]}, {key[2]}, {key[0]} "
+        f"WHERE {_active('sqlite', *key)};"
+    )
+
+
+def _sqlite_ddl() -> list[str]:
+    return [
+        f"CREATE TRIGGER consent_active_insert AFTER INSERT ON consent BEGIN {_sqlite_redecide('NEW')} END",
+        f"CREATE TRIGGER consent_active_delete AFTER DELETE ON consent BEGIN {_sqlite_redecide('OLD')} END",
+        "CREATE TRIGGER consent_active_update AFTER UPDATE OF contact_id, purpose, channel, granted_at, withdrawn_at "
+        f"ON consent BEGIN {_sqlite_redecide('OLD')} {_sqlite_redecide('NEW')} END",
+    ]
+
+
+# --- PostgreSQL: statement triggers with transition tables ---------------------------------------------
+
+
+def _pg_redecide(keys: str) -> str:
+    """Re-decide the distinct keys selected by keys (contact_id, purpose, channel coalesced)."""
+    return (
+        f"DELETE FROM {TABLE} a USING ({keys}) k "
+        "WHERE a.purpose = k.purpose AND a.channel = k.channel AND a.contact_id = k.contact_id; "
+        f"INSERT INTO {TABLE} (purpose, channel, contact_id) SELECT k.purpose, k.channel, k.contact_id "
+        f"FROM ({keys}) k WHERE {_active('postgresql', 'k.contact_id', 'k.purpose', 'k.channel')} "
+        "ON CONFLICT DO NOTHING;"
+    )
+
+
+def _pg_keys(rows: str) -> str:
+    return f"SELECT DISTINCT contact_id, purpose, coalesce(channel, '') AS channel FROM {rows}"
+
+
+_PG_FUNCTIONS = {
+    "consent_active_insert": _pg_redecide(_pg_keys("new_rows")),
+    "consent_active_delete": _pg_redecide(_pg_keys("old_rows")),
+    "consent_active_update": _pg_redecide(f"{_pg_keys('old_rows')} UNION {_pg_keys('new_rows')}"),
+}
+
+
+def _pg_ddl() -> list[str]:
+    ddl = [
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+        for name, body in _PG_FUNCTIONS.items()
+    ]
+    each = "FOR EACH STATEMENT EXECUTE FUNCTION"
+    return [
+        *ddl,
+        f"CREATE TRIGGER consent_active_insert AFTER INSERT ON consent REFERENCING NEW TABLE AS new_rows "
+        f"{each} consent_active_insert()",
+        f"CREATE TRIGGER consent_active_delete AFTER DELETE ON consent REFERENCING OLD TABLE AS old_rows "
+        f"{each} consent_active_delete()",
+        "CREATE TRIGGER consent_active_update AFTER UPDATE ON consent "
+        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows {each} consent_active_update()",
+    ]
+
+
+# --- public -------------------------------------------------------------------------------------------------
+
+
+def install_triggers(conn: Connection) -> None:
+    """Create the triggers that keep consent_active (idempotent: drops them first)."""
+    drop_triggers(conn)
+    for stmt in _pg_ddl() if conn.dialect.name == "postgresql" else _sqlite_ddl():
+        conn.exec_driver_sql(stmt)
+
+
+def drop_triggers(conn: Connection) -> None:
+    """Remove the triggers (a bulk load does without them and calls rebuild afterwards)."""
+    for name in _TRIGGERS:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON consent")
+        else:
+            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def rebuild(conn: Connection) -> None:
+    """Decide every consent from the ledger again (after a bulk load, or to repair)."""
+    conn.exec_driver_sql(f"DELETE FROM {TABLE}")
+    conn.exec_driver_sql(f"INSERT INTO {TABLE} (purpose, channel, contact_id) {_all_active(conn.dialect.name)}")
+
+
+def differences(conn: Connection) -> set[tuple]:
+    """The keys (purpose, channel, contact_id) on which consent_active and the ledger disagree (empty: agree)."""
+    stored = {tuple(r) for r in conn.exec_driver_sql(f"SELECT purpose, channel, contact_id FROM {TABLE}")}
+    decided = {tuple(r) for r in conn.exec_driver_sql(_all_active(conn.dialect.name))}
+    return stored ^ decided
