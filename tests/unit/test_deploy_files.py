@@ -31,6 +31,7 @@ def test_every_service_runs_a_module_of_this_repository():
         "cockpit-mail.service",
         "cockpit-retention.service",
         "cockpit-signups.service",
+        "cockpit-tables.service",
         "cockpit-import.service",
     }
     for path in services:
@@ -50,7 +51,7 @@ def test_the_app_template_listens_on_its_port_on_localhost_only():
 
 def test_every_timer_starts_a_shipped_service():
     timers = sorted(UNITS.glob("*.timer"))
-    assert {p.stem for p in timers} == {"cockpit-retention", "cockpit-signups", "cockpit-import"}
+    assert {p.stem for p in timers} == {"cockpit-retention", "cockpit-signups", "cockpit-import", "cockpit-tables"}
     for timer in timers:
         assert (UNITS / f"{timer.stem}.service").exists()
         assert _unit(timer)["Timer"]["OnCalendar"]
