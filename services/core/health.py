@@ -1,4 +1,5 @@
-"""The operator's health check: database reachable, migrations at head, outbox moving, mail sender alive."""
+"""The operator's health check: database reachable, migrations at head, outbox moving, mail sender alive,
+and (for N app processes) PostgreSQL's connections enough for all of them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from db.types import utcnow
 from domain.formatting import format_datetime
 
 SENDER = "mail_sender"
+# Clients besides the app processes that may each hold a pool: the mail sender, a timer's run, a
+# maintenance session (psql, pg_dump). The README's rule counts them like app processes.
+OTHER_CLIENTS = 3
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,8 @@ class HealthLimits:
     outbox_max_age: timedelta = timedelta(minutes=30)
     sender_max_age: timedelta = timedelta(minutes=10)
     check_sender: bool = True
+    app_processes: int = 0  # 0: do not check the connection budget
+    connections_per_process: int = 10  # DB_POOL_SIZE + DB_MAX_OVERFLOW
 
 
 @dataclass
@@ -57,7 +63,31 @@ def check_health(engine: Engine, limits: HealthLimits = HealthLimits(), now: dat
         _check_outbox(q.oldest_queued_at(session), now, limits, report)
         if limits.check_sender:
             _check_sender(q.heartbeat(session, SENDER), now, limits, report)
+        _check_connections(q.connection_limits(session), limits, report)
     return report
+
+
+def connection_budget_problem(
+    app_processes: int, per_process: int, max_connections: int, reserved: int = 0
+) -> str | None:
+    """A German problem when N app processes and the other clients could ask for more connections than
+    PostgreSQL gives ((N + 3) x (pool + overflow) must stay below max_connections minus the reserved
+    slots), else None."""
+    free = max_connections - reserved
+    need = (app_processes + OTHER_CLIENTS) * per_process
+    if need < free:
+        return None
+    fitting_per_process = (free - 1) // (app_processes + OTHER_CLIENTS)
+    fitting_processes = max((free - 1) // per_process - OTHER_CLIENTS, 0)
+    advice = [f"höchstens {fitting_processes} App-Prozesse"]
+    if fitting_per_process >= 1:
+        advice.insert(0, f"DB_POOL_SIZE + DB_MAX_OVERFLOW zusammen höchstens {fitting_per_process}")
+    return (
+        f"{app_processes} App-Prozesse und {OTHER_CLIENTS} weitere Verbindungsnutzer (Mailversand, Timer, Wartung) "
+        f"mit je bis zu {per_process} Verbindungen (DB_POOL_SIZE + DB_MAX_OVERFLOW) bräuchten bis zu {need}, "
+        f"PostgreSQL gibt aber nur {free} (max_connections {max_connections} minus {reserved} reservierte): "
+        f"stelle {' oder '.join(advice)} ein, oder erhöhe max_connections."
+    )
 
 
 def note_sender_run(engine: Engine, report, now: datetime | None = None) -> bool:
@@ -111,6 +141,25 @@ def _check_sender(last: datetime | None, now: datetime, limits: HealthLimits, re
         )
     else:
         report.facts.append(f"Mailversand zuletzt vor {_minutes(now - last)} Minuten erfolgreich")
+
+
+def _check_connections(limits_db: q.ConnectionLimits | None, limits: HealthLimits, report: HealthReport) -> None:
+    if limits_db is None:  # SQLite: no connection limit
+        return
+    free = limits_db.max_connections - limits_db.reserved
+    report.facts.append(f"PostgreSQL-Verbindungen: {limits_db.in_use} von {free} belegt")
+    if limits.app_processes <= 0:
+        return
+    problem = connection_budget_problem(
+        limits.app_processes, limits.connections_per_process, limits_db.max_connections, limits_db.reserved
+    )
+    if problem:
+        report.problems.append(problem)
+    else:
+        need = (limits.app_processes + OTHER_CLIENTS) * limits.connections_per_process
+        report.facts.append(
+            f"{limits.app_processes} App-Prozesse brauchen höchstens {need} Verbindungen (unter {free})"
+        )
 
 
 def _minutes(delta: timedelta) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -77,10 +78,10 @@ def test_a_database_behind_the_code_is_named(empty_engine):
     ]
 
 
-def _run(*args: str) -> subprocess.CompletedProcess:
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(ROOT / "scripts" / "healthcheck"), *args],
-        env={"COCKPIT_PYTHON": sys.executable, "PATH": "/usr/bin:/bin"},
+        env={"COCKPIT_PYTHON": sys.executable, "PATH": "/usr/bin:/bin", **(env or {})},
         capture_output=True,
         text=True,
         timeout=60,
@@ -95,3 +96,37 @@ def test_the_command_fails_in_german_on_an_unreachable_database_and_passes_on_a_
     good = _run("--database-url", url, "--no-sender")
     assert good.returncode == 0, good.stderr
     assert "ok: Datenbank erreichbar" in good.stdout and good.stderr == ""
+
+
+def test_postgres_connections_are_counted_and_too_many_processes_are_named(empty_engine):
+    fits = check_health(empty_engine, HealthLimits(check_sender=False, app_processes=2, connections_per_process=10))
+    too_many = check_health(empty_engine, HealthLimits(check_sender=False, app_processes=1000))
+    if empty_engine.dialect.name != "postgresql":  # SQLite has no connection limit to check
+        assert fits.ok and too_many.ok
+        assert not any("Verbindungen" in fact for fact in fits.facts + too_many.facts)
+        return
+    with empty_engine.connect() as conn:
+        max_connections = int(conn.execute(text("SHOW max_connections")).scalar())
+    assert fits.ok, fits.problems
+    in_use = next(f for f in fits.facts if f.startswith("PostgreSQL-Verbindungen: "))
+    used, free = map(int, re.fullmatch(r"PostgreSQL-Verbindungen: (\d+) von (\d+) belegt", in_use).groups())
+    assert 1 <= used < free < max_connections  # this check's own connection, and the reserved slots
+    assert "2 App-Prozesse brauchen höchstens 50 Verbindungen" in " ".join(fits.facts)
+    assert len(too_many.problems) == 1
+    assert too_many.problems[0].startswith("1000 App-Prozesse und 3 weitere Verbindungsnutzer")
+    assert f"(max_connections {max_connections} minus" in too_many.problems[0]
+
+
+def test_the_command_checks_the_connections_for_the_processes_it_is_told(empty_engine):
+    url = empty_engine.url.render_as_string(hide_password=False)
+    # As deploy/up runs it: the installation's environment file names the database and the pools.
+    env = {"DATABASE_URL": url, "DB_POOL_SIZE": "4", "DB_MAX_OVERFLOW": "2"}
+    few = _run("--no-sender", "--app-processes", "2", env=env)
+    many = _run("--no-sender", "--app-processes", "1000", env=env)
+    assert few.returncode == 0, few.stderr
+    if empty_engine.dialect.name != "postgresql":
+        assert many.returncode == 0
+        return
+    assert "ok: 2 App-Prozesse brauchen höchstens 30 Verbindungen" in few.stdout  # (2 + 3) x (4 + 2)
+    assert many.returncode == 1
+    assert "mit je bis zu 6 Verbindungen" in many.stderr and many.stderr.startswith("FEHLER: 1000 App-Prozesse")

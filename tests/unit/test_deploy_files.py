@@ -49,6 +49,17 @@ def test_the_app_template_listens_on_its_port_on_localhost_only():
     assert "--server.port %i" in start and "--server.address 127.0.0.1" in start
 
 
+def test_the_target_brings_up_the_sender_and_every_timer():
+    # `systemctl start cockpit.target` (after a reboot: multi-user.target) starts what deploy/up enables.
+    # Not the import timer: without IMPORT_AS its service has no account to import as and fails.
+    wants = set(_unit(UNITS / "cockpit.target")["Unit"]["Wants"].split())
+    timers = {p.name for p in UNITS.glob("*.timer")} - {"cockpit-import.timer"}
+    assert wants == timers | {"cockpit-mail.service"}
+    up = (ROOT / "deploy" / "up").read_text()
+    for timer in timers:
+        assert timer in up, timer
+
+
 def test_every_timer_starts_a_shipped_service():
     timers = sorted(UNITS.glob("*.timer"))
     assert {p.stem for p in timers} == {"cockpit-retention", "cockpit-signups", "cockpit-import", "cockpit-tables"}
@@ -101,9 +112,36 @@ def test_the_install_scripts_are_valid_shell(script):
     assert done.returncode == 0, done.stderr
 
 
-def test_the_readme_brings_it_up_in_two_commands():
+def _betrieb() -> str:
     text = (ROOT / "README.md").read_text()
-    section = text[text.index("## Betrieb") :]
+    start = text.index("## Betrieb")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def test_the_readme_brings_it_up_in_two_commands():
+    section = _betrieb()
     assert "sudo deploy/install.sh" in section and "sudo deploy/up " in section
     assert "max_connections" in section and "autovacuum" in section
     assert "scripts/healthcheck" in section
+
+
+def test_the_readme_explains_it_in_the_order_an_administrator_does_it():
+    # PostgreSQL's settings come first (install.sh needs it running, N depends on max_connections), then
+    # install, then up, then what runs and how to watch it.
+    section = _betrieb()
+    steps = [
+        "1. **PostgreSQL**",
+        "max_connections",
+        "autovacuum",
+        "2. `install.sh`",
+        "3. `up N`",
+        "**Der Proxy**",
+        "**Health-Check**",
+    ]
+    assert [section.index(step) for step in steps] == sorted(section.index(step) for step in steps)
+
+
+def test_up_checks_the_connections_for_the_processes_it_starts():
+    up = (ROOT / "deploy" / "up").read_text()
+    check = next(line for line in up.splitlines() if "scripts/healthcheck" in line)
+    assert '--app-processes "$N"' in check
