@@ -1,6 +1,6 @@
 """The list of Linksaktive and the search at 1M contacts: first pages per filter, search, exports.
 
-python -m bench.bench_contacts [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m]
+python -m bench.bench_contacts [--sqlite /tmp/bench_1m.sqlite] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m] [--explain]
 Goals (issue 15): a first page (rows + total) <= 300 ms, aim 50 ms; a search <= 50 ms; an export of
 100,000 rows <= 10 s. Seeds a missing database and migrates an old one first. Nothing is kept:
 the exports' audit events are rolled back.
@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bench.bench_overview import ensure_seeded
 from bench.common import PG_1M, SQLITE_1M, rolled_back_session, settle
+from bench.plans import plan_summary
 from db.engine import make_engine
 from db.migrate import heads, upgrade
 from db.models import Contact, ImportBatch, Kreis, User
@@ -100,8 +101,8 @@ def prepare(url: str, contacts: int, migrate: bool = True) -> None:
         eng.dispose()
 
 
-def bench_list(url: str, repeat: int) -> list[float]:
-    """First pages per user, filter and sort; returns every median (ms)."""
+def bench_list(url: str, repeat: int, explain: bool = False) -> list[float]:
+    """First pages per user, filter and sort; returns every median (ms). explain: each row's plans below it."""
     eng = make_engine(url, read_only=True)  # reads only: runs beside a benchmark that writes
     medians = []
     with session_scope(eng) as s:
@@ -118,13 +119,18 @@ def bench_list(url: str, repeat: int) -> list[float]:
         ("drei: aktiv+Miete+Zeitung/Post", "created"),
     ]
     for name, sort in cases:
-        cells = []
+        cells, plans = [], []
         for user in USERS:
             with session_scope(eng) as s:
                 first, med, page = _ms(lambda s=s, u=user, n=name, o=sort: list_page(s, scopes[u], flts[n], o), repeat)
+                if explain:  # the count's and the page's statements (the lookups of the page's rows left out)
+                    shown = plan_summary(s, lambda s=s, u=user, n=name, o=sort: list_page(s, scopes[u], flts[n], o))
+                    plans.append(f"{user}: " + " | ".join(shown.split(" | ")[:2]))
             medians.append(med)
             cells.append(f"{first:7.1f} /{med:6.1f} ({page.total:>7,})")
         print(f"  {name:<34}{sort:<9}" + "".join(f"{c:>22}" for c in cells), flush=True)
+        for line in plans:
+            print(f"      plan {line}", flush=True)
     # Deep pages cost the same as the first: the 20th page forward.
     with session_scope(eng) as s:
         page = list_page(s, scopes["team"], flts["ohne Filter"], "name")
@@ -231,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clock", choices=sorted(CLOCK), default="wall", help="cpu: this process's CPU time (SQLite)")
     p.add_argument("--no-migrate", action="store_true", help="measure the schema as it is (no alembic upgrade)")
     p.add_argument("--skip-export", action="store_true", help="skip the rolled-back part (batch, exports, bulk)")
+    p.add_argument("--explain", action="store_true", help="print the indexes each count and page uses (count | page)")
     args = p.parse_args(argv)
     global clock
     clock = CLOCK[args.clock]
@@ -239,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         prepare(url, args.contacts, migrate=not args.no_migrate)
         settle(url, *WRITTEN)  # as after a seed, also when an earlier run was stopped halfway
-        medians = bench_list(url, args.repeat)
+        medians = bench_list(url, args.repeat, args.explain)
         print(
             f"  list: worst median {max(medians):.1f} ms, median of medians {statistics.median(medians):.1f} ms"
             f" (load {os.getloadavg()[0]:.1f})"
