@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -38,8 +39,11 @@ def nginx_main_conf(tmp: Path, site: str) -> Path:
     (tmp / "cockpit.conf").write_text(site)
     temp = "\n".join(f"    {n}_temp_path {tmp / n};" for n in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     main = tmp / "nginx.conf"
+    # Started by root (CI), nginx's workers would run as nobody and could not reach the temp folders in
+    # pytest's root-only tmp: every request body over 16 KB (an upload) would fail with 500.
+    user = "user root root;\n" if os.geteuid() == 0 else ""
     main.write_text(
-        f"daemon off;\npid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'};\nevents {{}}\n"
+        f"daemon off;\n{user}pid {tmp / 'nginx.pid'};\nerror_log {tmp / 'error.log'};\nevents {{}}\n"
         f"http {{\n    access_log {tmp / 'access.log'};\n{temp}\n    include {tmp / 'cockpit.conf'};\n}}\n"
     )
     return main
