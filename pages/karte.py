@@ -26,9 +26,9 @@ st.title("Karte")
 area_line(user.area, "Linksaktive ohne Geschäftsstelle in Reichweite, je PLZ und Kreis")
 
 
-@st.cache_data(ttl=600, show_spinner=False)
 def _kv_choices() -> pd.DataFrame:
-    # The same for every user (reference data): cached here, read through the door.
+    # Read on every run (a few hundred rows): a cache in this process would show a KV an admin
+    # created or renamed through another app process only minutes later.
     return appctx.read(mapdata.kv_choices)
 
 

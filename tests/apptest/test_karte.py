@@ -155,3 +155,33 @@ def test_staff_keep_reach_and_filters(run_page):
     assert [s.label for s in at.slider] == ["Reichweite einer Geschäftsstelle (km)"]
     assert {m.label for m in at.multiselect} == {"Status", "Thema", "Quelle"}
     assert FIXED_VIEW not in all_text(at)
+
+
+def _kv_options(at) -> list[str]:
+    return next(s for s in at.selectbox if s.label == "Kreisverband").options
+
+
+def test_a_renamed_kv_shows_in_the_kv_filter_at_the_next_action(run_page, app_db):
+    # The KV list must not be kept per process: an admin's rename through another app process
+    # (here: another engine) shows at the team's next action, not minutes later.
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.models import Kreisverband
+    from services.admin import kv_coverage
+    from tests.support.scopes import ADMIN
+
+    at = run_page(PAGE, ROLES_USERS["team"])
+    assert "KV Leipzig" in _kv_options(at)
+    eng = make_engine(app_db)
+    try:
+        with Session(eng) as s:
+            kv_id = s.scalar(select(Kreisverband.id).where(Kreisverband.name == "KV Leipzig"))
+            kv_coverage.rename_kv(s, ADMIN, kv_id, "KV Leipzig-Stadt")
+        at.run()
+        assert "KV Leipzig-Stadt" in _kv_options(at) and "KV Leipzig" not in _kv_options(at)
+    finally:
+        with Session(eng) as s:
+            kv_coverage.rename_kv(s, ADMIN, kv_id, "KV Leipzig")
+        eng.dispose()
