@@ -6,7 +6,7 @@ from html import escape
 
 import folium
 
-from components.map import HIDDEN_FILL, PALETTE, LocalMap, MapExtras, PropertyGeoJson, _bins, _color
+from components.map import HIDDEN_FILL, PALETTE, LocalMap, MapExtras, PropertyGeoJson, _bins, _color, count_classes
 from components.simplify import coarse_geometry
 from domain.formatting import format_int
 
@@ -43,13 +43,10 @@ def edition_features(shapes: list[dict], rows: list[dict]) -> tuple[list[dict], 
 
 def legend(bins: list[int]) -> str:
     """Legend HTML: colour classes of copies per Kreis."""
-    bounds = [1, *bins]
     rows = ["<b>Exemplare je Kreis</b>"]
-    for i, lo in enumerate(bounds):
-        hi = f" bis {escape(format_int(bounds[i + 1] - 1))}" if i + 1 < len(bounds) else " und mehr"
+    for i, label in count_classes(bins):
         rows.append(
-            f"<span style='background:{PALETTE[i]};display:inline-block;width:12px;height:12px'></span>"
-            f" {escape(format_int(lo))}{hi}"
+            f"<span style='background:{PALETTE[i]};display:inline-block;width:12px;height:12px'></span> {escape(label)}"
         )
     rows.append(
         f"<span style='background:{HIDDEN_FILL};display:inline-block;width:12px;height:12px'></span> keine Bestellung"

@@ -278,21 +278,42 @@ def _box(color: str, border: str = "#999") -> str:
     return f"<span style='background:{color};display:inline-block;width:12px;height:12px;border:1px solid {border}'></span>"
 
 
+def count_classes(bins: list[float], floor: int = 0) -> list[tuple[int, str]]:
+    """Colour classes of whole counts as (palette index, label): '1', '2–4', '20 und mehr'.
+
+    Matches _color: class i holds the counts from limit i-1 up to below limit i. A class
+    no whole count can fall in (above 0 and below 1, or below the floor) is left out.
+    """
+    lows = [max(1, int(floor)), *(math.ceil(b) for b in bins if b > 0)]
+    out = []
+    for i, lo in enumerate(lows):
+        if i + 1 == len(lows):
+            out.append((i, f"{format_int(lo)} und mehr"))
+            continue
+        hi = lows[i + 1] - 1
+        if hi > lo:
+            out.append((i, f"{format_int(lo)}–{format_int(hi)}"))
+        elif hi == lo:
+            out.append((i, format_int(lo)))
+    return out
+
+
 def legend_html(by: str, bins: list[float], reach_km: float, suppressed: bool) -> str:
     """The legend: Kreis colour classes, office, reach circle, PLZ markers and clusters.
 
     leitung's counts are 5 or more (or hidden): its first class starts at 5, not above 0.
     """
-    digits = 1 if by == "share" else 0
-    unit = " %" if by == "share" else ""
-    bounds = [b for b in bins if b > 0]
     rows = [f"<b>Kreise: {COLOR_BY_LABEL[by]}</b>", f"{_box(NONE_FILL)} niemand ohne Büro"]
-    lows = [0.0, *bounds]
-    for i, lo in enumerate(lows):
-        hi = f" bis unter {_num(lows[i + 1], digits)}{unit}" if i + 1 < len(lows) else " und mehr"
-        floor = "ab 5" if suppressed and by == "count" else "über 0"
-        first = floor if i == 0 else f"ab {_num(lo, digits)}{unit}"
-        rows.append(f"{_box(PALETTE[i])} {first}{hi}")
+    if by == "count":
+        floor = MIN_COUNT if suppressed else 0
+        rows += [f"{_box(PALETTE[i])} {escape(label)}" for i, label in count_classes(bins, floor)]
+    else:
+        # Shares are not whole numbers: half-open ranges say where a limit belongs.
+        lows = [0.0, *(b for b in bins if b > 0)]
+        for i, lo in enumerate(lows):
+            hi = f" bis unter {_num(lows[i + 1])} %" if i + 1 < len(lows) else " und mehr"
+            first = "über 0" if i == 0 else f"ab {_num(lo)} %"
+            rows.append(f"{_box(PALETTE[i])} {first}{hi}")
     if suppressed:
         rows.append(f"{_box(HIDDEN_FILL)} ausgeblendet (&lt; 5)")
     rows.append(f"<span style='color:{OFFICE_COLOR}'>&#9679;</span> Geschäftsstelle")

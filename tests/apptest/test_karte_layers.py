@@ -82,5 +82,5 @@ def test_leitung_legend_starts_at_five():
     from components.map import legend_html
 
     assert "über 0" not in legend_html("count", [10, 18, 34], 15, suppressed=True)
-    assert "ab 5 bis unter 10" in legend_html("count", [10, 18, 34], 15, suppressed=True)
-    assert "über 0 bis unter 10" in legend_html("count", [10, 18, 34], 15, suppressed=False)
+    assert "5–9" in legend_html("count", [10, 18, 34], 15, suppressed=True)
+    assert "1–9" in legend_html("count", [10, 18, 34], 15, suppressed=False)
