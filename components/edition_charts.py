@@ -28,6 +28,10 @@ def pipeline_frame(by_status: dict[str, tuple[int, int]]) -> pd.DataFrame:
 def status_pipeline(by_status: dict[str, tuple[int, int]]) -> pd.DataFrame:
     """Bars of the orders per status in pipeline order, the figures in a table below; returns the table."""
     frame = pipeline_frame(by_status)
+    if not frame["Bestellungen"].any():
+        # Bars of nothing draw an empty axis that looks broken: say it in words.
+        st.info("Für diese Ausgabe gibt es noch keine Bestellungen.")
+        return frame
     stopped = {ORDER_STATUSES["cancelled"], ORDER_STATUSES["returned"]}
     data = frame.assign(Art=["gestoppt" if s in stopped else "im Ablauf" for s in frame["Status"]])
     base = alt.Chart(data).encode(

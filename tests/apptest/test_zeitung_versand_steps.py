@@ -154,3 +154,30 @@ def test_status_pipeline_shows_every_step_in_order_and_follows_a_step(app_db):
     assert not at.exception, at.exception
     table = pipeline()
     assert dict(zip(table["Status"], table["Bestellungen"])) == dict.fromkeys(steps, 0) | {"freigegeben": n}
+
+
+def _empty_edition(app_db, title: str, day) -> int:
+    from sqlalchemy.orm import Session
+
+    from services.core.scope import Scope
+    from services.newspaper import editions
+
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        ed = editions.create_edition(s, Scope(role="team", user_id=None, username="team"), title, "", day, 1000, 10)
+    eng.dispose()
+    return ed
+
+
+def test_an_edition_without_orders_says_so_instead_of_an_empty_chart(app_db):
+    ed = _empty_edition(app_db, "Ohne Bestellungen", date(2008, 1, 1))
+    at = _versand(ed)
+    assert "Stand der Ausgabe" in [s.value for s in at.subheader]
+    assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")  # no bars of nothing
+    assert "Für diese Ausgabe gibt es noch keine Bestellungen." in [i.value for i in at.info]
+    # The Ausgaben page shares the pipeline: it says the same.
+    at.switch_page("pages/zeitung_ausgaben.py").run()
+    at.selectbox(key="np_ed_edition").set_value(ed).run()
+    assert not at.exception, at.exception
+    assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
+    assert "Für diese Ausgabe gibt es noch keine Bestellungen." in [i.value for i in at.info]
