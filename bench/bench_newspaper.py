@@ -50,7 +50,7 @@ def run(url: str, name: str) -> None:
         print(f"    → {made:,} orders created")
         moved = timed(
             f"approve all {made:,} requested orders (one UPDATE)",
-            lambda: workflow.transition_all(s, TEAM, ed, "requested", "approved", made),
+            lambda: workflow.transition_all(s, TEAM, ed, "requested", "approved", made).moved,
         )
         print(f"    → {moved:,} orders approved")
         frame = timed("load 5,000 addresses", lambda: q.orders_frame(s, TEAM, ed, ["approved"], limit=5000))

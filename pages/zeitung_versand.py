@@ -114,8 +114,18 @@ n = len(chosen) if chosen else n_all
 step = (edition_id, source, target, tuple(chosen), n)
 
 
-def _moved(done: int) -> str:
-    return f"{format_int(done)} Bestellungen sind jetzt „{ORDER_STATUSES[target]}“."
+def _moved(done: workflow.StepDone) -> str:
+    text = f"{format_int(done.moved)} Bestellungen sind jetzt „{ORDER_STATUSES[target]}“."
+    if done.stopped == 1:
+        text += (
+            " 1 Bestellung wurde storniert: Die Person stimmt der Zeitung per Post nicht mehr zu (oder ist gelöscht)."
+        )
+    elif done.stopped:
+        text += (
+            f" {format_int(done.stopped)} Bestellungen wurden storniert: Diese Personen stimmen der Zeitung per Post "
+            "nicht mehr zu (oder sind gelöscht)."
+        )
+    return text
 
 
 def _run_step() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import DispatchOrder, NewspaperBulkChange
 from db.queries import newspaper as q
+from db.queries import newspaper_consent as cq
 from db.queries import newspaper_undo as uq
 from db.types import utcnow
 from domain.enums import ORDER_STATUSES
@@ -37,6 +40,17 @@ MAX_TRACKING_LEN = validate.field("order.tracking_number").limit
 FORWARD = {"requested": "approved", "approved": "packed", "packed": "shipped", "shipped": "delivered"}
 # Steps that take orders out of the flow: in bulk they ask for a confirmation naming the count.
 STOPPING = frozenset({"cancelled", "returned"})
+# Steps towards the letterbox: each checks the consent again (DESIGN §3.7). A withdrawal cancels open
+# orders when it happens; this catches what reached the ledger another way (a lapse, an erasure, a merge).
+SENDING = frozenset({"approved", "packed", "shipped"})
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """What a step did: orders moved to the new status, and orders stopped because the consent is gone."""
+
+    moved: int
+    stopped: int = 0
 
 
 def targets(old: str) -> list[str]:
@@ -67,8 +81,10 @@ def check_transition(old: str, new: str) -> None:
         )
 
 
-def transition_orders(session: Session, scope: Scope, order_ids, new_status: str, tracking_number: str = "") -> int:
-    """Move all given orders to new_status (all or none), audited; returns how many changed."""
+def transition_orders(
+    session: Session, scope: Scope, order_ids, new_status: str, tracking_number: str = ""
+) -> StepDone:
+    """Move all given orders to new_status (all or none), audited; orders without consent are cancelled instead."""
     require_action(scope, "newspaper.dispatch")
     ids = sorted({int(i) for i in order_ids})
     if not ids:
@@ -84,37 +100,46 @@ def transition_orders(session: Session, scope: Scope, order_ids, new_status: str
         groups.setdefault((edition_id, old), []).append(oid)
     for _, old in groups:
         check_transition(old, new_status)
+    stopped: list[int] = []
+    if new_status in SENDING:
+        for (edition_id, old), group in sorted(groups.items()):
+            lacking = cq.lacking_consent(session, edition_id, old, group)
+            if cq.cancel(session, lacking, old, utcnow()) != len(lacking):
+                _changed_meanwhile(session)
+            stopped += lacking
+            gone = set(lacking)
+            groups[(edition_id, old)] = [i for i in group if i not in gone]
+    moving = sorted(set(ids) - set(stopped))
     olds = sorted({old for _, old in groups})
     values = _new_values(new_status, tracking)
     # The status condition makes the update atomic against a colleague acting at the same moment.
     result = session.execute(
         update(DispatchOrder)
-        .where(DispatchOrder.id.in_(ids), DispatchOrder.status.in_(olds))
+        .where(DispatchOrder.id.in_(moving), DispatchOrder.status.in_(olds))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != len(ids):
-        session.rollback()
-        raise ConflictError(
-            "Jemand hat diese Bestellungen gerade geändert. Bitte lade die Liste neu; es wurde nichts geändert."
-        )
+    if result.rowcount != len(moving):
+        _changed_meanwhile(session)
     changes = [
         _record_change(session, scope, edition_id, old, new_status, group, bool(tracking))
         for (edition_id, old), group in sorted(groups.items())
+        if group
     ]
+    _record_stopped(session, scope, stopped, new_status)
     audit.record(
         session,
         scope,
         f"newspaper_order_{new_status}",
         "dispatch_order",
-        ids[0] if len(ids) == 1 else "",
-        count=len(ids),
-        order_ids=ids[:500],
+        moving[0] if len(moving) == 1 else "",
+        count=len(moving),
+        order_ids=moving[:500],
         tracking=bool(tracking),
         bulk_change_ids=changes,
     )
     session.commit()
-    return len(ids)
+    return StepDone(len(moving), len(stopped))
 
 
 def transition_all(
@@ -125,11 +150,12 @@ def transition_all(
     new_status: str,
     expected: int,
     tracking_number: str = "",
-) -> int:
+) -> StepDone:
     """Move every order of the edition in old_status to new_status (all or none), audited.
 
     expected is the count the page showed on its button: when a colleague has changed the
     orders since, nothing is changed, so the figure the user confirmed is the one carried out.
+    On a step towards the letterbox, orders whose person no longer consents are cancelled instead.
     """
     require_action(scope, "newspaper.dispatch")
     check_transition(old_status, new_status)
@@ -137,12 +163,14 @@ def transition_all(
     if expected <= 0:
         raise ValidationError("In diesem Status gibt es keine Bestellungen.")
     q.lock_edition(session, edition_id)  # first statement: no order enters or leaves the status meanwhile
+    stopped = cq.lacking_consent(session, edition_id, old_status) if new_status in SENDING else []
+    cq.cancel(session, stopped, old_status, utcnow())
     ids = uq.order_ids_in_status(session, edition_id, old_status)
     done = q.move_all_in_status(session, edition_id, old_status, _new_values(new_status, tracking))
-    if done != expected or len(ids) != done:
+    if done + len(stopped) != expected or len(ids) != done:
         session.rollback()
         raise ConflictError(
-            f"Im Status „{ORDER_STATUSES[old_status]}“ sind jetzt {done} statt {expected} Bestellungen – "
+            f"Im Status „{ORDER_STATUSES[old_status]}“ sind jetzt {done + len(stopped)} statt {expected} Bestellungen – "
             "jemand hat gerade etwas geändert. Bitte prüfe die Liste und versuche es noch einmal; "
             "es wurde nichts geändert."
         )
@@ -155,10 +183,35 @@ def transition_all(
         count=done,
         from_status=old_status,
         tracking=bool(tracking),
-        bulk_change_id=_record_change(session, scope, edition_id, old_status, new_status, ids, bool(tracking)),
+        bulk_change_id=_record_change(session, scope, edition_id, old_status, new_status, ids, bool(tracking))
+        if ids
+        else None,
     )
+    _record_stopped(session, scope, stopped, new_status)
     session.commit()
-    return done
+    return StepDone(done, len(stopped))
+
+
+def _changed_meanwhile(session: Session) -> None:
+    session.rollback()
+    raise ConflictError(
+        "Jemand hat diese Bestellungen gerade geändert. Bitte lade die Liste neu; es wurde nichts geändert."
+    )
+
+
+def _record_stopped(session: Session, scope: Scope, stopped: list[int], step: str) -> None:
+    # Not part of the step's bulk change: an undo of the step must not bring these orders back.
+    if stopped:
+        audit.record(
+            session,
+            scope,
+            "newspaper_order_cancelled_no_consent",
+            "dispatch_order",
+            stopped[0] if len(stopped) == 1 else "",
+            count=len(stopped),
+            order_ids=stopped[:500],
+            at_step=step,
+        )
 
 
 def _record_change(

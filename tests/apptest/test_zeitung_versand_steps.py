@@ -181,3 +181,35 @@ def test_an_edition_without_orders_says_so_instead_of_an_empty_chart(app_db):
     assert not at.exception, at.exception
     assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")
     assert "Für diese Ausgabe gibt es noch keine Bestellungen." in [i.value for i in at.info]
+
+
+def test_a_step_says_which_orders_it_stopped_because_the_consent_went(app_db):
+    from db.models import Consent
+    from db.types import utcnow
+
+    ed = edition_with_batch(app_db, "Einwilligung weg", date(2005, 1, 1), "14")
+    n = _statuses(app_db, ed)["requested"]
+    eng = make_engine(app_db)
+    with eng.begin() as conn:  # one person's withdrawal reached the ledger without the card's hook
+        cid = conn.scalar(select(DispatchOrder.contact_id).where(DispatchOrder.edition_id == ed).limit(1))
+        now = utcnow() + timedelta(seconds=1)
+        conn.execute(
+            Consent.__table__.insert().values(
+                contact_id=cid,
+                purpose="newspaper",
+                channel="post",
+                granted_at=now,
+                withdrawn_at=now,
+                source="",
+                evidence="",
+            )
+        )
+    eng.dispose()
+    at = _versand(ed)
+    at.selectbox(key="np_ship_source").set_value("requested").run()
+    at.button(key="np_ship_go").click().run()
+    assert not at.exception, at.exception
+    assert _statuses(app_db, ed) == {"approved": n - 1, "cancelled": 1}
+    text = all_text(at)
+    assert f"{n - 1} Bestellungen sind jetzt „freigegeben“." in text
+    assert "1 Bestellung wurde storniert: Die Person stimmt der Zeitung per Post nicht mehr zu" in text

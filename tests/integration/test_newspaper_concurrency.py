@@ -106,7 +106,7 @@ def test_concurrent_batches_and_approvals_postgresql(tmp_path):
                 .group_by(DispatchOrder.status)
             ).all()
         )
-    done = [r for r in approvals if isinstance(r, int)]
+    done = [r.moved for r in approvals if isinstance(r, workflow.StepDone)]
     # Overlapping approvals: all-or-nothing per action, never an order approved twice or lost.
     assert sum(done) == counts.get("approved", 0)
     assert counts.get("approved", 0) + counts.get("requested", 0) == len(ids)

@@ -181,7 +181,7 @@ def test_workflow_and_documents(session):
     ids = list(session.scalars(select(DispatchOrder.id).where(DispatchOrder.edition_id == ed)))
     with pytest.raises(ValidationError):
         workflow.transition_orders(session, TEAM, ids, "shipped")
-    assert workflow.transition_orders(session, TEAM, ids, "approved") == len(ids)
+    assert workflow.transition_orders(session, TEAM, ids, "approved") == workflow.StepDone(len(ids), 0)
     data, name, mime = build_document(session, TEAM, ed, "labels")
     assert data.startswith(b"%PDF") and name.endswith(".pdf")
     csv, _, _ = build_document(session, TEAM, ed, "postal")
@@ -228,10 +228,10 @@ def test_move_all_in_status_changes_exactly_what_the_button_said(session):
     with pytest.raises(PermissionDenied):
         workflow.transition_all(session, _user_scope(session, "lv-sachsen"), ed, "requested", "approved", n)
 
-    assert workflow.transition_all(session, TEAM, ed, "requested", "approved", n) == n
+    assert workflow.transition_all(session, TEAM, ed, "requested", "approved", n) == workflow.StepDone(n, 0)
     assert in_status("approved") == n
-    assert workflow.transition_all(session, TEAM, ed, "approved", "packed", n) == n
-    assert workflow.transition_all(session, TEAM, ed, "packed", "shipped", n, tracking_number=" SAMMEL-1 ") == n
+    assert workflow.transition_all(session, TEAM, ed, "approved", "packed", n).moved == n
+    assert workflow.transition_all(session, TEAM, ed, "packed", "shipped", n, tracking_number=" SAMMEL-1 ").moved == n
     shipped = session.scalars(select(DispatchOrder).where(DispatchOrder.edition_id == ed)).all()
     assert {o.tracking_number for o in shipped} == {"SAMMEL-1"} and all(o.shipped_at for o in shipped)
     event = session.scalars(
