@@ -24,6 +24,11 @@ def area_line(area: str, note: str = "", container=None) -> None:
         box.caption(note)
 
 
+def area_name(own: str, *chosen: str | None) -> str:
+    """The area a page shows: the first chosen name (pass a KV before its Land), else the user's own area."""
+    return next((name for name in chosen if name), own)
+
+
 def fields(pairs, container=None) -> None:
     """Lines of "label: value" (the labels are the code's, the values from the database) as one plain text."""
     (container or st).text("\n".join(f"{label}: {value if value not in (None, '') else '–'}" for label, value in pairs))

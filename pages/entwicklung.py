@@ -8,7 +8,7 @@ import streamlit as st
 import appctx
 from components.charts import ranked_bars
 from components.ladder_charts import answer_bars, step_bars
-from components.text import area_line
+from components.text import area_line, area_name
 from domain.formatting import format_date, format_decimal, format_int, format_percent
 from services.ladder.view import (
     KINDS,
@@ -22,7 +22,7 @@ from services.ladder.view import (
 
 user = appctx.guard("pages/entwicklung.py")
 st.title("Entwicklung")
-area_line(user.area, "Vom Kontakt zur aktiven Linksaktiven und zum Mitglied: wer eingetreten ist und wie es weiterging")
+area_box = st.container()  # filled once the Land and KV selects below are read
 
 EARLIEST = date(2000, 1, 1)
 COUNTS = ("Eingetreten", "aktiv", "Mitglied")
@@ -45,7 +45,7 @@ def _table(df: pd.DataFrame) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
-land_code = kv_id = start = end = None
+land_code = kv_id = start = end = land_name = kv_name = None
 if user.sees_persons:
     choices = appctx.read(region_choices)
     today = date.today()
@@ -58,6 +58,7 @@ if user.sees_persons:
             format_func=lambda c: "ganz Deutschland" if c is None else choices.laender[c],
             placeholder="Bitte wählen",
         )
+        land_name = choices.laender.get(land_code)
     kvs = choices.kvs if land_code is None else choices.kvs[choices.kvs["land_code"] == land_code]
     if not kvs.empty:
         names = dict(zip(kvs["id"], kvs["name"]))
@@ -67,11 +68,17 @@ if user.sees_persons:
             format_func=lambda i: "alle" if i is None else names[i],
             placeholder="Bitte wählen",
         )
+        kv_name = names.get(kv_id)
     start = next(cols).date_input(
         "Eingetreten ab", value=date(today.year - 1, today.month, 1), min_value=EARLIEST, format="DD.MM.YYYY"
     )
     end = next(cols).date_input("Eingetreten bis", value=today, min_value=EARLIEST, format="DD.MM.YYYY")
 
+area_line(
+    area_name(user.area, kv_name, land_name),
+    "Vom Kontakt zur aktiven Linksaktiven und zum Mitglied: wer eingetreten ist und wie es weiterging",
+    container=area_box,
+)
 view = appctx.read(build_ladder, start, end, land_code, kv_id)
 st.text(f"Region: {view.region} · eingetreten vom {format_date(view.start)} bis {format_date(view.end)}")
 for note in view.notes:

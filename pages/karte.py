@@ -12,7 +12,7 @@ from components.figures import compact_columns, key_figure_first
 from components.map import build_map
 from components.reach import reach_slider
 from components.static_assets import missing_vendor_files
-from components.text import area_line, plain
+from components.text import area_line, area_name, plain
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_int, format_km
 from domain.roles import may
@@ -23,7 +23,7 @@ from services.map import data as mapdata
 user = appctx.guard("pages/karte.py")
 settings = get_settings()
 st.title("Karte")
-area_line(user.area, "Linksaktive ohne Geschäftsstelle in Reichweite, je PLZ und Kreis")
+area_box = st.container()  # filled once the Land and KV selects below are read
 
 
 def _kv_choices() -> pd.DataFrame:
@@ -59,7 +59,7 @@ def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
 CSV_READY = "karte_csv"  # (filter, reach, kind) and the file built for them, until it is downloaded
 FIXED_VIEW = "Für die Leitung gibt es eine feste Auswertung, damit sich keine kleinen Gruppen herausrechnen lassen."
 COLOR_BY = {"count": "Anzahl ohne Büro", "share": "Anteil ohne Büro"}
-statuses, topics, sources, since, land_code, kv_id = [], [], [], None, None, None
+statuses, topics, sources, since, land_code, kv_id, kv_name = [], [], [], None, None, None, None
 reach = settings.reach.default_km  # leitung: the service always takes the configured reach
 regions = appctx.read(mapdata.region_filters)
 c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
@@ -86,6 +86,7 @@ if user.sees_persons:
                 format_func=lambda i: "alle" if i is None else names[i],
                 placeholder="Bitte wählen",
             )
+            kv_name = names.get(kv_id)
         reach = reach_slider(
             settings.reach,
             f6,
@@ -93,6 +94,13 @@ if user.sees_persons:
         )
 else:
     st.caption(FIXED_VIEW + f" Reichweite einer Geschäftsstelle: {format_km(settings.reach.default_km)}.")
+
+laender = laender_table()
+area_line(
+    area_name(user.area, kv_name, dict(zip(laender["code"], laender["name"])).get(land_code)),
+    "Linksaktive ohne Geschäftsstelle in Reichweite, je PLZ und Kreis",
+    container=area_box,
+)
 
 since_dt = datetime.combine(since, time.min, tzinfo=UTC) if since else None
 flt = mapdata.ContactFilter(
