@@ -152,15 +152,16 @@ if req.kind == "access":
         type="secondary" if made else "primary",
         icon=":material/description:",
     ):
-        appctx.act(
-            dsr_access.build_access_export,
-            rid,
-            then=_keep_export,
-            success=(
-                f"Auskunft Nr. {rid} ist erzeugt (PDF und JSON). Lade sie herunter, schick sie der Person "
-                "und markiere die Anfrage dann als versendet."
-            ),
-        )
+        with st.spinner(f"Die Auskunft Nr. {rid} wird erzeugt (PDF und JSON) …"):
+            appctx.act(
+                dsr_access.build_access_export,
+                rid,
+                then=_keep_export,
+                success=(
+                    f"Auskunft Nr. {rid} ist erzeugt (PDF und JSON). Lade sie herunter, schick sie der Person "
+                    "und markiere die Anfrage dann als versendet."
+                ),
+            )
     _downloads(rid)
     if st.button(
         "Als versendet markieren",
@@ -201,7 +202,10 @@ elif req.kind == "erasure":
         f"Zur Bestätigung die PLZ der Person oder „{dsr_erasure.CONFIRM_WORD}“ eingeben", key="dsr_confirm"
     )
     if st.button("Endgültig löschen", key="dsr_erase", type="primary", disabled=bool(plan.blockers)):
-        appctx.act(dsr_erasure.erase, rid, confirm, success=f"Die Person ist gelöscht; Anfrage Nr. {rid} ist erledigt.")
+        with st.spinner("Die Person und ihre Daten werden gelöscht …"):
+            appctx.act(
+                dsr_erasure.erase, rid, confirm, success=f"Die Person ist gelöscht; Anfrage Nr. {rid} ist erledigt."
+            )
 elif req.kind == "objection":
     pv = appctx.read(dsr_objection.preview, rid)
     st.write(

@@ -208,8 +208,11 @@ else:
             "Ja, alle Personen dieses Imports und alles, was er ergänzt hat, wieder entfernen", key="imp_undo_sure"
         )
         if c2.button("Zurücknehmen", disabled=not sure, key="imp_undo_run"):
-            appctx.act(
-                importer.rollback_batch,
-                pick,
-                success=lambda r: f"Import zurückgenommen: {format_int(r['people'])} Personen entfernt.",
-            )
+            with st.spinner(
+                f"Import Nr. {pick} wird zurückgenommen: die Personen und alles, was er ergänzt hat, werden entfernt …"
+            ):
+                appctx.act(
+                    importer.rollback_batch,
+                    pick,
+                    success=lambda r: f"Import zurückgenommen: {format_int(r['people'])} Personen entfernt.",
+                )

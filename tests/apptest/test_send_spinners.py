@@ -1,4 +1,5 @@
-"""AppTest (issue 11.11): sending a call, an Info or a survey says what it does while it runs (seconds at 1M)."""
+"""AppTest (issue 11.11): sending a call, an Info or a survey, building an access export, an erasure and undoing an
+import say what they do while they run (seconds at 1M)."""
 
 from __future__ import annotations
 
@@ -85,3 +86,80 @@ def test_sending_a_survey_shows_a_spinner_naming_the_count(app_db, spinners):
     _button(at, "Empfänger:innen zählen").click().run()
     n = _recipients(at)
     assert _send(at, spinners, n) == [f"Die Befragung wird an {format_people(n)} verschickt …"]
+
+
+def _request(app_db: str, last: str, kind: str) -> int:
+    """An open data-subject request of kind for a contact of its own; returns the request id."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from db.models import Contact, DataSubjectRequest, Kreis, Plz
+
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        place = s.scalars(select(Plz).order_by(Plz.plz.desc())).first()
+        kreis = s.get(Kreis, place.kreis_ags)
+        c = Contact(
+            first_name="Spinnerich",
+            last_name=last,
+            email=f"{last.lower()}@example.org",
+            plz=place.plz,
+            city=place.place,
+            kreis_ags=kreis.ags,
+            kv_id=kreis.kv_id,
+            land_code=kreis.land_code,
+            status="contact",
+            contact_since=date(2024, 1, 1),
+            source="webformular",
+        )
+        s.add(c)
+        s.flush()
+        req = DataSubjectRequest(contact_id=c.id, kind=kind, status="open")
+        s.add(req)
+        s.commit()
+        rid = req.id
+    eng.dispose()
+    return rid
+
+
+def test_building_an_access_export_shows_a_spinner(app_db, spinners):
+    rid = _request(app_db, "Auskunftsspinner", "access")
+    at = open_page("pages/admin_dsr.py", "admin")
+    at.selectbox(key="dsr_pick_request").set_value(rid).run()
+    spinners.clear()
+    at.button(key="dsr_access").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["dsr_export"]["rid"] == rid
+    assert f"Die Auskunft Nr. {rid} wird erzeugt (PDF und JSON) …" in spinners
+
+
+def test_an_erasure_shows_a_spinner(app_db, spinners):
+    rid = _request(app_db, "Löschspinner", "erasure")
+    at = open_page("pages/admin_dsr.py", "admin")
+    at.selectbox(key="dsr_pick_request").set_value(rid).run()
+    at.text_input(key="dsr_confirm").set_value("LÖSCHEN").run()
+    spinners.clear()
+    at.button(key="dsr_erase").click().run()
+    assert not at.exception, at.exception
+    assert "Die Person ist gelöscht" in all_text(at)
+    assert "Die Person und ihre Daten werden gelöscht …" in spinners
+
+
+def test_undoing_an_import_shows_a_spinner(app_db, spinners):
+    csv = "Vorname;Nachname;E-Mail;PLZ;Wohnort\nKreisel;Rücknahmespinner;kreisel.spin@example.org;04109;Leipzig\n"
+    at = open_page("pages/importieren.py", "kv-leipzig")
+    at.file_uploader[0].upload("spinner.csv", csv.encode(), "text/csv").run()
+    at.button(key="imp_preview").click().run()
+    at.button(key="imp_run").click().run()
+    assert not at.exception, at.exception
+    batch = at.selectbox(key="imp_undo").value
+    at.checkbox(key="imp_undo_sure").check().run()
+    spinners.clear()
+    at.button(key="imp_undo_run").click().run()
+    assert not at.exception, at.exception
+    assert "zurückgenommen" in at.success[0].value
+    assert (
+        f"Import Nr. {batch} wird zurückgenommen: die Personen und alles, was er ergänzt hat, werden entfernt …"
+        in spinners
+    )
