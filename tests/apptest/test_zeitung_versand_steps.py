@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 
 from db.engine import make_engine
 from db.models import AuditEvent, DispatchOrder, NewspaperBulkChange
-from tests.support.apptest import all_text, edition_with_batch, open_page
+from tests.support.apptest import all_text, edition_with_batch, new_edition, open_page
 
 
 def _statuses(app_db, ed) -> dict[str, int]:
@@ -156,21 +156,8 @@ def test_status_pipeline_shows_every_step_in_order_and_follows_a_step(app_db):
     assert dict(zip(table["Status"], table["Bestellungen"])) == dict.fromkeys(steps, 0) | {"freigegeben": n}
 
 
-def _empty_edition(app_db, title: str, day) -> int:
-    from sqlalchemy.orm import Session
-
-    from services.core.scope import Scope
-    from services.newspaper import editions
-
-    eng = make_engine(app_db)
-    with Session(eng) as s:
-        ed = editions.create_edition(s, Scope(role="team", user_id=None, username="team"), title, "", day, 1000, 10)
-    eng.dispose()
-    return ed
-
-
 def test_an_edition_without_orders_says_so_instead_of_an_empty_chart(app_db):
-    ed = _empty_edition(app_db, "Ohne Bestellungen", date(2008, 1, 1))
+    ed = new_edition(app_db, "Ohne Bestellungen", date(2008, 1, 1))
     at = _versand(ed)
     assert "Stand der Ausgabe" in [s.value for s in at.subheader]
     assert not at.get("arrow_vega_lite_chart") and not at.get("vega_lite_chart")  # no bars of nothing

@@ -59,6 +59,21 @@ def open_page(path: str | None, username: str | None, timeout: float = 60) -> Ap
     return at
 
 
+def new_edition(app_db: str, title: str, day, copies: int = 1000) -> int:
+    """A new edition without orders in the app's database; give it an old date (see edition_with_batch)."""
+    from sqlalchemy.orm import Session
+
+    from db.engine import make_engine
+    from services.core.scope import Scope
+    from services.newspaper import editions
+
+    eng = make_engine(app_db)
+    with Session(eng) as s:
+        ed = editions.create_edition(s, Scope(role="team", user_id=None, username="team"), title, "", day, copies, 10)
+    eng.dispose()
+    return ed
+
+
 def edition_with_batch(app_db: str, title: str, day, land_code: str | None = None) -> int:
     """A new edition with a batch of requested orders (one Land, or all Germany) in the app's database.
 
