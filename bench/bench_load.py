@@ -1,15 +1,21 @@
 """Load through the proxy: K staff sessions on 1 and 2 app processes against 1,000,000 contacts on PostgreSQL.
 
     python -m bench.bench_load [--pg URL] [--contacts 1000000] [--processes 1,2] [--sessions 10,30,60]
-                               [--minutes 3] [--reseed]
+                               [--minutes 3] [--client protocol|browser] [--reseed]
 
 Seeds the PostgreSQL database if it does not hold --contacts (seed 42; default database
 bench_load_1m), creates one account per session (KV staff of different KVs, Land staff of different
 Länder, team), starts the app processes (non-demo, one environment) behind the shipped nginx
-configuration with TLS, and opens K Chromium contexts that log in and repeat, for --minutes:
+configuration with TLS, and starts K sessions that log in and repeat, for --minutes:
 Übersicht -> Linksaktive search -> Karte -> Zeitung bestellen (the order preview of the own area).
-Each action is timed from the click to the finished rerun (Streamlit's script state back to
-notRunning). Prints per action p50/p95/p99 and errors, the app processes' CPU and resident memory,
+
+--client protocol (default) speaks Streamlit's WebSocket protocol (harness/st_protocol.py): each
+session logs in with a login cookie minted for a server-side session of its account, sends the
+reruns a browser would send and times each action from the request to its script_finished. All K
+sessions share one asyncio loop in this process, so the figures are the app tier's. --client browser
+drives K Chromium contexts through the login form and times from the click to Streamlit's script
+state back at notRunning; on a 2-core machine Chromium takes the cores and those figures measure the
+load generator. Prints per action p50/p95/p99 and errors, the app processes' CPU and resident memory,
 the PostgreSQL connections in use, and a model of where the app tier saturates.
 """
 
@@ -38,8 +44,10 @@ from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.models import Kreisverband, Land, User  # noqa: E402
 from harness.browser import CHROMIUM_ARGS, find_chromium, start_app  # noqa: E402
 from harness.proxy import free_port, self_signed, start_nginx, stop  # noqa: E402
+from harness.st_protocol import ProtocolSession, mint_login_cookie, route_cookie  # noqa: E402
 from scripts.proxy_config import ProxyOptions, render  # noqa: E402
 from services.core.auth import hash_password  # noqa: E402
+from services.core.settings import load_settings  # noqa: E402
 
 PASSWORD = "last-test-linksaktiv"
 ACTIONS = ("Übersicht", "Linksaktive-Suche", "Karte", "Bestellvorschau")
@@ -71,6 +79,7 @@ class Run:
     rss_mb: list[float] = field(default_factory=list)
     pg_connections: int = 0
     login_failures: int = 0
+    client_cpu_seconds: float = 0.0  # this process (the protocol clients; Chromium runs in processes of its own)
 
 
 def accounts(url: str, count: int) -> list[str]:
@@ -225,6 +234,78 @@ async def _session(browser, base: str, username: str, until: float, run: Run, in
     await context.close()
 
 
+async def _protocol_session(base: str, cookie: dict[str, str], until: float, run: Run, index: int) -> None:
+    # A browser's first request is a plain GET of /: the proxy answers with its route cookie, which
+    # keeps this session's WebSocket on one app process.
+    route = await asyncio.to_thread(route_cookie, base)
+    try:
+        session = await ProtocolSession.open(base, {**cookie, **({"cockpit_route": route} if route else {})})
+        first = await session.rerun()
+    except Exception:  # noqa: BLE001 (a failed login is counted, the run goes on)
+        run.login_failures += 1
+        return
+    if first.widget("button", "Abmelden") is None:  # the login form came: the cookie was refused
+        run.login_failures += 1
+        await session.close()
+        return
+    query = SEARCHES[index % len(SEARCHES)]
+
+    async def search():
+        # As in the browser: open the Linksaktive page, then type the name into its search box.
+        page = await session.rerun("Linksaktive")
+        box = page.widget("text_input", "Suche nach Name, E-Mail oder PLZ")
+        if box is None:
+            return [page, None]
+        return [page, await session.rerun(widgets={box.id: query})]
+
+    async def one(page: str):
+        return [await session.rerun(page)]
+
+    steps = {
+        "Übersicht": lambda: one("Übersicht"),
+        "Linksaktive-Suche": search,
+        "Karte": lambda: one("Karte"),
+        "Bestellvorschau": lambda: one("Zeitung bestellen"),
+    }
+    while time.perf_counter() < until:
+        for action in ACTIONS:
+            if time.perf_counter() >= until:
+                break
+            start = time.perf_counter()
+            try:
+                results = await steps[action]()
+            except Exception:  # noqa: BLE001 (a timeout or lost connection is an error of this action)
+                run.errors[action] += 1
+                continue
+            run.times[action].append(time.perf_counter() - start)
+            if any(r is None or r.errors for r in results):
+                run.errors[action] += 1
+    await session.close()
+
+
+async def _drive_protocol(base: str, cookies: list[dict[str, str]], minutes: float, run: Run) -> None:
+    until = time.perf_counter() + 30 + minutes * 60
+
+    async def staggered(i: int, cookie: dict[str, str]):
+        await asyncio.sleep(30 * i / max(len(cookies), 1))
+        await _protocol_session(base, cookie, until, run, i)
+
+    await asyncio.gather(*(staggered(i, c) for i, c in enumerate(cookies)))
+
+
+def login_cookies(url: str, users: list[str], env: dict[str, str]) -> list[dict[str, str]]:
+    """Per user a login cookie (name -> value) of a new server-side session, as the app processes read it."""
+    settings = load_settings({**os.environ, "DATABASE_URL": url, **env})
+    engine = make_engine(url)
+    with make_session_factory(engine)() as s:
+        cookies = [
+            {settings.cookie_name: mint_login_cookie(s, u, settings.cookie_key, settings.cookie_expiry_days)}
+            for u in users
+        ]
+    engine.dispose()
+    return cookies
+
+
 async def _drive(base: str, users: list[str], minutes: float, run: Run) -> None:
     from playwright.async_api import async_playwright
 
@@ -265,6 +346,9 @@ def report(run: Run) -> None:
         f"{cpu_share * 100:.0f} % of one core, {run.cpu_seconds / max(done, 1):.2f} CPU-s per action; "
         f"RSS of the app processes max {max(run.rss_mb or [0]):.0f} MB; PostgreSQL connections max {run.pg_connections}"
     )
+    print(
+        f"load generator (this process) CPU {run.client_cpu_seconds / run.wall * 100 if run.wall else 0:.0f} % of one core"
+    )
 
 
 def model(runs: list[Run]) -> None:
@@ -302,15 +386,19 @@ def main() -> None:
     ap.add_argument("--processes", default="1,2")
     ap.add_argument("--sessions", default="10,30,60")
     ap.add_argument("--minutes", type=float, default=3)
+    ap.add_argument("--client", choices=("protocol", "browser"), default="protocol")
     ap.add_argument("--reseed", action="store_true")
     args = ap.parse_args()
-    if find_chromium() is None:
+    if args.client == "browser" and find_chromium() is None:
         raise SystemExit("Debian's chromium is needed (apt-get install chromium)")
     ensure_seeded(args.pg, args.contacts, args.reseed)
     counts = [int(k) for k in args.sessions.split(",")]
     users = accounts(args.pg, max(counts))
     env = {"DEMO_MODE": "0", "COOKIE_KEY": secrets.token_hex(32), "LINK_SECRET": secrets.token_hex(32)}
-    print(f"machine: {os.cpu_count()} CPUs; {args.contacts:,} contacts on PostgreSQL; {args.minutes} min per run")
+    print(
+        f"machine: {os.cpu_count()} CPUs; {args.contacts:,} contacts on PostgreSQL; {args.minutes} min per run; "
+        f"client {args.client}; load before {os.getloadavg()[0]:.1f}"
+    )
     runs = []
     for processes in (int(p) for p in args.processes.split(",")):
         apps = [start_app(args.pg, env, timeout=600) for _ in range(processes)]
@@ -334,14 +422,21 @@ def main() -> None:
                 run = Run(processes, k)
                 pids = [proc.pid for proc, _ in apps]
                 sampler = Sampler(pids, args.pg)
+                base = f"https://127.0.0.1:{https}"
+                cookies = login_cookies(args.pg, users[:k], env) if args.client == "protocol" else []
                 cpu0 = sum(Sampler.cpu(p) for p in pids)
+                own0 = Sampler.cpu(os.getpid())
                 t0 = time.perf_counter()
                 sampler.start()
-                asyncio.run(_drive(f"https://127.0.0.1:{https}", users[:k], args.minutes, run))
+                if args.client == "protocol":
+                    asyncio.run(_drive_protocol(base, cookies, args.minutes, run))
+                else:
+                    asyncio.run(_drive(base, users[:k], args.minutes, run))
                 sampler.stop_at = True
                 sampler.join()
                 run.wall = time.perf_counter() - t0
                 run.cpu_seconds = sum(Sampler.cpu(p) for p in pids) - cpu0
+                run.client_cpu_seconds = Sampler.cpu(os.getpid()) - own0
                 run.rss_mb, run.pg_connections = sampler.rss, sampler.connections
                 report(run)
                 runs.append(run)
