@@ -29,9 +29,11 @@ _CSS = (
     "font:600 12px/1.1 sans-serif;color:#333;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
     ".karte-label.land span{font-size:13px;color:#222;text-transform:uppercase;letter-spacing:.04em}"
     ".karte-legend summary{cursor:pointer;font-weight:bold}"
-    ".karte-tile-error{position:absolute;top:6px;left:50%;transform:translateX(-50%);z-index:1000;"
+    # Between the zoom (left) and layer (right) controls, centred; on a phone the line wraps
+    # instead of being cut off (one line on a wide screen).
+    ".karte-tile-error{position:absolute;top:6px;left:56px;right:56px;margin:0 auto;width:fit-content;z-index:1000;"
     "background:#fff8e1;border:1px solid #e0c060;border-radius:4px;padding:2px 8px;font:12px/1.4 sans-serif;"
-    "white-space:nowrap;max-width:70%;overflow:hidden;text-overflow:ellipsis}"
+    "text-align:center}"
     ".plz-marker{background:rgba(123,50,148,.8);border:1px solid #fff;border-radius:50%}"
     ".plz-cluster{background:rgba(123,50,148,.55);border:2px solid rgba(123,50,148,.95);border-radius:50%;"
     "color:#fff;font:bold 11px/1 sans-serif;display:flex;align-items:center;justify-content:center}"
