@@ -167,3 +167,15 @@ def test_filter_codes_are_audit_safe():
     assert {k: _check(v, k) for k, v in codes.items()} == codes
     assert ListFilter().codes() == {}
     assert isinstance(q.berlin_day_start(date(2025, 1, 1)), datetime)
+
+
+def test_on_sqlite_a_kv_leads_over_a_status_of_all_germany():
+    flt = ListFilter(statuses=("active",), sources=("social_media",))
+    kv = _sql(q.filtered(KREIS, flt, q.Contact.id, dialect="sqlite"))
+    assert "(contact.status || '') IN ('active')" in kv and "(contact.source || '') IN ('social_media')" in kv
+    assert "contact.kv_id = 7 OR" in kv  # the KV's own index stays usable
+    # A Land or all Germany keep the status indexed; so does PostgreSQL, whose statistics are sound.
+    assert "contact.status IN ('active')" in _sql(q.filtered(LAND, flt, q.Contact.id, dialect="sqlite"))
+    assert "contact.status IN ('active')" in _sql(
+        q.filtered(KREIS, flt, q.Contact.id, dialect="postgresql"), postgresql
+    )
