@@ -15,11 +15,11 @@ class Contact(Base):
     __tablename__ = "contact"
     __table_args__ = (
         CheckConstraint("status IN ('contact','active','member')", name="status"),
-        Index("ix_contact_kv_status", "kv_id", "status"),
-        # A status's ids in order from the index alone (migration 0023): the Liste merges them with the
-        # topic and consent indexes when it counts all Germany.
+        # With the id (migration 0023): a KV's, a Land's or a status's people from the index alone, merged
+        # or hashed with the topic and consent indexes when the Liste counts (no read of the table).
+        Index("ix_contact_kv_status", "kv_id", "status", "id"),
         Index("ix_contact_status_id", "status", "id"),
-        Index("ix_contact_land_status", "land_code", "status"),
+        Index("ix_contact_land_status", "land_code", "status", "id"),
         Index("ix_contact_plz_status", "plz", "status"),
         Index("ix_contact_kv_created", "kv_id", "created_at"),
         # A Land's Übersicht (migration 0007).
