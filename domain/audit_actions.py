@@ -57,6 +57,7 @@ ACTIONS = {
     "newspaper_edition_create": "Zeitungsausgabe angelegt",
     "newspaper_edition_stock": "Zeitungsbestand geändert",
     "newspaper_order_create": "Zeitung bestellt",
+    "newspaper_order_cancelled_no_consent": "Zeitungsbestellung storniert: keine Einwilligung mehr",
     "newspaper_batch_create": "Sammelbestellung",
     "newspaper_free_list_order": "Gratis-Versand bestellt",
     "newspaper_bulk_undo": "Versandschritt rückgängig gemacht",

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Contact, Plz, RollupKvDay, RollupKvSource, RollupPlzStatus, RollupPlzTopic
+from db.queries.common.frames import frame
 from db.scope import Scope, apply_area
 
 
@@ -64,7 +65,7 @@ def weekly_new(session: Session, scope: Scope, start: datetime) -> pd.DataFrame:
     rows = session.execute(
         apply_area(stmt.group_by(RollupKvDay.day), scope, RollupKvDay.kv_id, RollupKvDay.land_code)
     ).all()
-    df = pd.DataFrame(rows, columns=["day", "count"])
+    df = frame(rows, ["day", "count"])
     df["week"] = [(day - start.date()).days // 7 for day in df["day"]]
     out = df.groupby("week", as_index=False)["count"].sum()
     out["count"] = out["count"].astype(int)
@@ -74,12 +75,12 @@ def weekly_new(session: Session, scope: Scope, start: datetime) -> pd.DataFrame:
 def counts_by_plz(session: Session, scope: Scope) -> pd.DataFrame:
     """Contacts per PLZ in the area: columns plz, count."""
     rows = _summed(session, scope, RollupPlzStatus, RollupPlzStatus.plz)
-    return pd.DataFrame(rows, columns=["plz", "count"]).astype({"count": int})
+    return frame(rows, ["plz", "count"]).astype({"count": int})
 
 
 def plz_distances(session: Session) -> pd.DataFrame:
     """Every PLZ with the distance to its nearest open office (None without offices): plz, km."""
-    return pd.DataFrame(session.execute(select(Plz.plz, Plz.nearest_office_km)).all(), columns=["plz", "km"])
+    return frame(session.execute(select(Plz.plz, Plz.nearest_office_km)), ["plz", "km"])
 
 
 def counts_by_land(session: Session, scope: Scope) -> dict[str, int]:
@@ -95,4 +96,4 @@ def created_by_land(session: Session, scope: Scope, start: datetime) -> pd.DataF
         .group_by(RollupKvDay.land_code, RollupKvDay.day)
     )
     rows = session.execute(apply_area(stmt, scope, RollupKvDay.kv_id, RollupKvDay.land_code)).all()
-    return pd.DataFrame(rows, columns=["land_code", "day", "n"])
+    return frame(rows, ["land_code", "day", "n"])

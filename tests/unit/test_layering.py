@@ -62,7 +62,10 @@ def offenders(target: str, forbidden: tuple[str, ...], allowed: tuple[str, ...] 
     ],
 )
 def test_no_layer_imports_from_above(target, forbidden):
-    assert offenders(target, forbidden) == {}
+    # The harness may speak Streamlit's wire format (its protobuf messages) to drive the app from
+    # outside (harness/st_protocol.py), but never imports the runtime itself.
+    allowed = ("streamlit.proto",) if target == "harness" else ()
+    assert offenders(target, forbidden, allowed=allowed) == {}
 
 
 def test_tests_import_only_shared_helpers_from_tests():

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Contact, ContactTopic, Kreis, Kreisverband, Office, Plz, RollupPlzStatus, RollupPlzTopic
 from db.queries.common import generation
+from db.queries.common.frames import frame
 from db.scope import Scope, apply_area, apply_scope
 
 
@@ -71,7 +72,7 @@ def counts_by_plz_status(session: Session, scope: Scope, f: ContactFilter) -> pd
         stmt = _area(
             select(Contact.plz, Contact.status, func.count().label("n")).group_by(Contact.plz, Contact.status), scope, f
         )
-    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "status", "n"]).astype({"n": int})
+    return frame(session.execute(stmt), ["plz", "status", "n"]).astype({"n": int})
 
 
 def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_codes=None) -> pd.DataFrame:
@@ -86,7 +87,7 @@ def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_co
         )
         if plz_codes is not None:
             stmt = stmt.where(r.plz.in_(list(plz_codes)))
-        return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "topic", "n"]).astype({"n": int})
+        return frame(session.execute(stmt), ["plz", "topic", "n"]).astype({"n": int})
     stmt = (
         select(Contact.plz, ContactTopic.topic, func.count().label("n"))
         .join(ContactTopic, ContactTopic.contact_id == Contact.id)
@@ -94,7 +95,7 @@ def topic_counts_by_plz(session: Session, scope: Scope, f: ContactFilter, plz_co
     )
     if plz_codes is not None:
         stmt = stmt.where(Contact.plz.in_(list(plz_codes)))
-    return pd.DataFrame(session.execute(_area(stmt, scope, f)).all(), columns=["plz", "topic", "n"])
+    return frame(session.execute(_area(stmt, scope, f)), ["plz", "topic", "n"])
 
 
 def contact_version(session: Session) -> tuple:
@@ -114,7 +115,7 @@ def contact_version(session: Session) -> tuple:
 def plz_places(session: Session) -> pd.DataFrame:
     """All PLZ with place, Kreis and centroid: plz, place, kreis_ags, lat, lon."""
     stmt = select(Plz.plz, Plz.place, Plz.kreis_ags, Plz.lat, Plz.lon)
-    return pd.DataFrame(session.execute(stmt).all(), columns=["plz", "place", "kreis_ags", "lat", "lon"])
+    return frame(session.execute(stmt), ["plz", "place", "kreis_ags", "lat", "lon"])
 
 
 def active_offices(session: Session) -> pd.DataFrame:
@@ -138,21 +139,19 @@ def active_offices(session: Session) -> pd.DataFrame:
         .order_by(Office.id)
     )
     cols = ["id", "name", "kind", "street", "plz", "city", "lat", "lon", "opening_hours", "kv_id", "land_code"]
-    return pd.DataFrame(session.execute(stmt).all(), columns=cols)
+    return frame(session.execute(stmt), cols)
 
 
 def kreise(session: Session) -> pd.DataFrame:
     """All Kreise: ags, name, land_code, kv_id, population, lat, lon."""
     stmt = select(Kreis.ags, Kreis.name, Kreis.land_code, Kreis.kv_id, Kreis.population, Kreis.lat, Kreis.lon)
-    return pd.DataFrame(
-        session.execute(stmt).all(), columns=["ags", "name", "land_code", "kv_id", "population", "lat", "lon"]
-    )
+    return frame(session.execute(stmt), ["ags", "name", "land_code", "kv_id", "population", "lat", "lon"])
 
 
 def kreisverbaende(session: Session) -> pd.DataFrame:
     """All Kreisverbände: id, name, land_code (for the filter choices)."""
     stmt = select(Kreisverband.id, Kreisverband.name, Kreisverband.land_code).order_by(Kreisverband.name)
-    return pd.DataFrame(session.execute(stmt).all(), columns=["id", "name", "land_code"])
+    return frame(session.execute(stmt), ["id", "name", "land_code"])
 
 
 def contacts_in_plz(session: Session, scope: Scope, f: ContactFilter, plz: str, limit: int = 1000) -> pd.DataFrame:
@@ -164,6 +163,4 @@ def contacts_in_plz(session: Session, scope: Scope, f: ContactFilter, plz: str, 
         .limit(limit)
     )
     stmt = _filtered(apply_scope(stmt, scope), f)
-    return pd.DataFrame(
-        session.execute(stmt).all(), columns=["id", "first_name", "last_name", "status", "source", "created_at"]
-    )
+    return frame(session.execute(stmt), ["id", "first_name", "last_name", "status", "source", "created_at"])
