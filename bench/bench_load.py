@@ -1,13 +1,15 @@
 """Load through the proxy: K staff sessions on 1 and 2 app processes against 1,000,000 contacts on PostgreSQL.
 
     python -m bench.bench_load [--pg URL] [--contacts 1000000] [--processes 1,2] [--sessions 10,30,60]
-                               [--minutes 3] [--client protocol|browser] [--reseed]
+                               [--minutes 3] [--think 0] [--client protocol|browser] [--reseed]
 
 Seeds the PostgreSQL database if it does not hold --contacts (seed 42; default database
 bench_load_1m), creates one account per session (KV staff of different KVs, Land staff of different
 Länder, team), starts the app processes (non-demo, one environment) behind the shipped nginx
 configuration with TLS, and starts K sessions that log in and repeat, for --minutes:
-Übersicht -> Linksaktive search -> Karte -> Zeitung bestellen (the order preview of the own area).
+Übersicht -> Linksaktive search -> Karte -> Zeitung bestellen (the order preview of the own area),
+without a pause between the actions, or with --think seconds (0.5 to 1.5 times, at random) as staff
+read what came.
 
 --client protocol (default) speaks Streamlit's WebSocket protocol (harness/st_protocol.py): each
 session logs in with a login cookie minted for a server-side session of its account, sends the
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import secrets
 import statistics
 import sys
@@ -79,6 +82,7 @@ class Run:
     rss_mb: list[float] = field(default_factory=list)
     pg_connections: int = 0
     login_failures: int = 0
+    think: float = 0.0  # mean pause after each action (0: the next action at once)
     client_cpu_seconds: float = 0.0  # this process (the protocol clients; Chromium runs in processes of its own)
 
 
@@ -231,7 +235,14 @@ async def _session(browser, base: str, username: str, until: float, run: Run, in
                     run.errors[action] += 1
             except Exception:  # noqa: BLE001 (a timeout or lost page is an error of this action)
                 run.errors[action] += 1
+            await _think(run)
     await context.close()
+
+
+async def _think(run: Run) -> None:
+    # Spread around the mean, so that sessions started together do not click in step.
+    if run.think:
+        await asyncio.sleep(random.uniform(0.5, 1.5) * run.think)
 
 
 async def _protocol_session(base: str, cookie: dict[str, str], until: float, run: Run, index: int) -> None:
@@ -276,10 +287,12 @@ async def _protocol_session(base: str, cookie: dict[str, str], until: float, run
                 results = await steps[action]()
             except Exception:  # noqa: BLE001 (a timeout or lost connection is an error of this action)
                 run.errors[action] += 1
+                await _think(run)
                 continue
             run.times[action].append(time.perf_counter() - start)
             if any(r is None or r.errors for r in results):
                 run.errors[action] += 1
+            await _think(run)
     await session.close()
 
 
@@ -334,7 +347,8 @@ def report(run: Run) -> None:
     """Print one run's figures."""
     done = sum(len(v) for v in run.times.values())
     print(
-        f"\n== {run.processes} app process(es), {run.sessions} sessions, {run.wall:.0f} s; load {os.getloadavg()[0]:.1f}"
+        f"\n== {run.processes} app process(es), {run.sessions} sessions"
+        f"{f', think {run.think:g} s' if run.think else ''}, {run.wall:.0f} s; load {os.getloadavg()[0]:.1f}"
     )
     print(f"{'action':<20}{'n':>6}{'p50 s':>9}{'p95 s':>9}{'p99 s':>9}{'errors':>8}")
     for action in ACTIONS:
@@ -386,6 +400,7 @@ def main() -> None:
     ap.add_argument("--processes", default="1,2")
     ap.add_argument("--sessions", default="10,30,60")
     ap.add_argument("--minutes", type=float, default=3)
+    ap.add_argument("--think", type=float, default=0.0, help="mean seconds between a session's actions")
     ap.add_argument("--client", choices=("protocol", "browser"), default="protocol")
     ap.add_argument("--reseed", action="store_true")
     args = ap.parse_args()
@@ -419,7 +434,7 @@ def main() -> None:
         proxy = start_nginx(tmp, site, https)
         try:
             for k in counts:
-                run = Run(processes, k)
+                run = Run(processes, k, think=args.think)
                 pids = [proc.pid for proc, _ in apps]
                 sampler = Sampler(pids, args.pg)
                 base = f"https://127.0.0.1:{https}"
