@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import jwt
 import pytest
@@ -40,6 +41,12 @@ def _labels(result, kind: str) -> list[str]:
     return [getattr(e, kind).label for e in result.elements if e.WhichOneof("type") == kind]
 
 
+def _run(coro):
+    """Run coro on an event loop of its own thread: the browser tests' Playwright leaves one running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 async def _journey(base: str, cookie: str) -> dict:
     ps = await ProtocolSession.open(base, {get_settings().cookie_name: cookie})
     try:
@@ -60,7 +67,7 @@ def test_minted_cookie_logs_in_and_runs_pages_and_search(app):
     base, engine, key = app
     with make_session_factory(engine)() as s:
         cookie = mint_login_cookie(s, "kv-leipzig", key)
-    seen = asyncio.run(_journey(base, cookie))
+    seen = _run(_journey(base, cookie))
 
     first = seen["first"]
     assert first.errors == []
@@ -92,6 +99,6 @@ def test_refused_cookies_get_the_login_page(app):
     foreign_key = jwt.encode(claims, secrets.token_hex(32), algorithm="HS256")
     unknown_sid = jwt.encode({**claims, "sid": "nicht-vorhanden"}, key, algorithm="HS256")
     for cookie in (foreign_key, unknown_sid):
-        run = asyncio.run(_first_run(base, cookie))
+        run = _run(_first_run(base, cookie))
         assert _labels(run, "text_input") == ["Benutzername", "Passwort"]
         assert "Abmelden" not in _labels(run, "button")
