@@ -21,14 +21,10 @@ from db.models import (
     MappingPreset,
     Plz,
 )
+from db.queries.common.chunks import in_chunks
 from db.scope import Scope, apply_area
 
 CHUNK = 900  # bound parameters per IN list stay below SQLite's limit
-
-
-def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 # SQLite's page cache for an import (KiB, negative as PRAGMA cache_size takes it): 100,000 new people touch
@@ -64,7 +60,7 @@ def places(session: Session, plzs: Iterable[str]) -> dict[str, tuple]:
     """PLZ -> (place, kreis_ags, kv_id, kv name, land_code, land name) for the given PLZ."""
     wanted = sorted(set(plzs))
     out = {}
-    for chunk in _chunks(wanted):
+    for chunk in in_chunks(wanted, CHUNK):
         rows = session.execute(
             select(Plz.plz, Plz.place, Plz.kreis_ags, Kreis.kv_id, Kreisverband.name, Kreis.land_code, Land.name)
             .join(Kreis, Kreis.ags == Plz.kreis_ags)
@@ -82,12 +78,12 @@ def exact_keys(session: Session, emails: Sequence[str], phones: Sequence[str]) -
     The `<> ''` terms repeat the partial indexes' condition: without them SQLite does not use those indexes.
     """
     by_email, by_phone = {}, {}
-    for chunk in _chunks(sorted({e for e in emails if e})):
+    for chunk in in_chunks(sorted({e for e in emails if e}), CHUNK):
         for cid, key in session.execute(
             select(Contact.id, Contact.email_key).where(Contact.email_key != "", Contact.email_key.in_(chunk))
         ):
             by_email.setdefault(key, cid)
-    for chunk in _chunks(sorted({p for p in phones if p})):
+    for chunk in in_chunks(sorted({p for p in phones if p}), CHUNK):
         for cid, key in session.execute(
             select(Contact.id, Contact.phone_key).where(Contact.phone_key != "", Contact.phone_key.in_(chunk))
         ):
@@ -221,7 +217,7 @@ def insert_rows(session: Session, model, rows: list[dict]) -> None:
 def existing_topics(session: Session, contact_ids: Sequence[int]) -> set[tuple[int, str]]:
     """(contact id, topic) pairs that exist among these contacts."""
     found = set()
-    for chunk in _chunks(sorted(set(contact_ids))):
+    for chunk in in_chunks(sorted(set(contact_ids)), CHUNK):
         found.update(
             (int(c), t)
             for c, t in session.execute(
@@ -279,14 +275,14 @@ def preset_by_name(session: Session, name: str) -> MappingPreset | None:
 
 def touch_contacts(session: Session, ids: Sequence[int], now) -> None:
     """Mark people as changed now (an import added topics or consents to them)."""
-    for chunk in _chunks(list(ids)):
+    for chunk in in_chunks(list(ids), CHUNK):
         session.execute(update(Contact).where(Contact.id.in_(chunk)).values(updated_at=now))
 
 
 def kv_and_land_of(session: Session, ids: Sequence[int]) -> dict[int, tuple]:
     """Contact id -> (kv_id, land_code)."""
     out = {}
-    for chunk in _chunks(list(ids)):
+    for chunk in in_chunks(list(ids), CHUNK):
         out.update(
             {
                 int(c): (kv, land)

@@ -8,10 +8,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contact, DispatchOrder
+from db.queries.common.chunks import in_chunks
 from db.queries.contacts.consent import active_consent_filter
-
-# Ids go into IN (...) in chunks: psycopg allows at most 65,535 parameters per statement.
-_CHUNK = 5000
 
 
 def lacking_consent(session: Session, edition_id: int, status: str, ids: list[int] | None = None) -> list[int]:
@@ -29,18 +27,18 @@ def lacking_consent(session: Session, edition_id: int, status: str, ids: list[in
     if ids is None:
         return sorted(session.scalars(stmt))
     found: list[int] = []
-    for i in range(0, len(ids), _CHUNK):
-        found += session.scalars(stmt.where(DispatchOrder.id.in_(ids[i : i + _CHUNK])))
+    for chunk in in_chunks(ids):
+        found += session.scalars(stmt.where(DispatchOrder.id.in_(chunk)))
     return sorted(found)
 
 
 def cancel(session: Session, ids: list[int], status: str, now: datetime) -> int:
     """Cancel those of the orders that are still in status; returns how many."""
     done = 0
-    for i in range(0, len(ids), _CHUNK):
+    for chunk in in_chunks(ids):
         done += session.execute(
             update(DispatchOrder)
-            .where(DispatchOrder.id.in_(ids[i : i + _CHUNK]), DispatchOrder.status == status)
+            .where(DispatchOrder.id.in_(chunk), DispatchOrder.status == status)
             .values(status="cancelled", cancelled_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount

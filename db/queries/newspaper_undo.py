@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import DispatchOrder
+from db.queries.common.chunks import in_chunks
 
 
 def order_ids_in_status(session: Session, edition_id: int, status: str) -> list[int]:
@@ -14,19 +15,10 @@ def order_ids_in_status(session: Session, edition_id: int, status: str) -> list[
     return sorted(session.scalars(stmt))
 
 
-# Ids go into IN (...) in chunks: psycopg allows at most 65,535 parameters per statement.
-_CHUNK = 5000
-
-
-def _chunks(ids: list[int]):
-    for i in range(0, len(ids), _CHUNK):
-        yield ids[i : i + _CHUNK]
-
-
 def orders_still_in(session: Session, ids: list[int], status: str) -> list[tuple[int, int, int | None]]:
     """(id, copies, contact_id) of those of the orders that are in status now."""
     rows = []
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         stmt = select(DispatchOrder.id, DispatchOrder.copies, DispatchOrder.contact_id).where(
             DispatchOrder.id.in_(chunk), DispatchOrder.status == status
         )
@@ -37,7 +29,7 @@ def orders_still_in(session: Session, ids: list[int], status: str) -> list[tuple
 def contacts_with_other_open_order(session: Session, edition_id: int, contact_ids: list[int]) -> int:
     """How many of the contacts have an open (not cancelled) order of the edition now."""
     found: set[int] = set()
-    for chunk in _chunks(sorted(contact_ids)):
+    for chunk in in_chunks(sorted(contact_ids)):
         stmt = select(DispatchOrder.contact_id).where(
             DispatchOrder.edition_id == edition_id,
             DispatchOrder.contact_id.in_(chunk),
@@ -51,7 +43,7 @@ def contacts_with_other_open_order(session: Session, edition_id: int, contact_id
 def move_orders(session: Session, ids: list[int], status: str, values: dict) -> int:
     """Set values on those of the orders that are in status (in chunks); returns how many."""
     done = 0
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         result = session.execute(
             update(DispatchOrder)
             .where(DispatchOrder.id.in_(chunk), DispatchOrder.status == status)
