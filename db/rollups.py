@@ -6,9 +6,12 @@ triggers; PostgreSQL statement triggers with transition tables, so that a COPY o
 one grouped row per key, not 100,000.
 
 A topic is counted in the area of its contact. A contact's topics therefore leave the rollup before
-the contact does (a BEFORE DELETE trigger deletes them first, so the topic trigger still finds the
-contact's area; a cascade would delete them after the contact is gone), and move when the contact
-moves to another PLZ.
+the contact does (a BEFORE DELETE trigger counts them out while the contact's area can still be read),
+and move when the contact moves to another PLZ. The topic rows themselves are deleted after the contact
+(the foreign key's cascade, or on SQLite without foreign keys an AFTER DELETE trigger): their own
+triggers then find no contact and count nothing twice. Deleting them before the contact, as this
+module once did, made db/topic_mask.py's trigger update the very row being deleted, which both
+databases refuse or leave undefined.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ TABLES = (*CONTACT_ROLLUPS, TOPIC_ROLLUP)
 _SQLITE_TRIGGERS = (
     "rollup_contact_insert",
     "rollup_contact_delete",
+    "rollup_contact_topics_gone",
     *(f"rollup_contact_update_{t}" for t in CONTACT_ROLLUPS),
     "rollup_contact_move_topics",
     "rollup_topic_insert",
@@ -83,9 +87,13 @@ def _sqlite_ddl() -> list[str]:
         + " ".join(_sqlite_row(t, "NEW", 1) for t in CONTACT_ROLLUPS)
         + " END",
         "CREATE TRIGGER rollup_contact_delete BEFORE DELETE ON contact BEGIN "
-        "DELETE FROM contact_topic WHERE contact_id = OLD.id; "
+        + _sqlite_topics("OLD", -1)
+        + " "
         + " ".join(_sqlite_row(t, "OLD", -1) for t in CONTACT_ROLLUPS)
         + " END",
+        # With foreign keys on, the cascade has already deleted them; a connection without them leaves them.
+        "CREATE TRIGGER rollup_contact_topics_gone AFTER DELETE ON contact BEGIN "
+        "DELETE FROM contact_topic WHERE contact_id = OLD.id; END",
     ]
     for table in CONTACT_ROLLUPS:
         ddl.append(
@@ -198,10 +206,13 @@ def _pg_ddl() -> list[str]:
         "rollup_topic_update": topic_update,
     }
     ddl = [_pg_function(name, body) for name, body in functions.items()]
-    # Row-level and before the delete: the contact's topics leave while its area can still be read.
+    # Row-level and before the delete: the contact's topics are counted out while its area can still be read;
+    # the cascade deletes them afterwards, and the topic trigger then finds no contact.
     ddl.append(
         "CREATE OR REPLACE FUNCTION rollup_contact_topics_out() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN DELETE FROM contact_topic WHERE contact_id = OLD.id; RETURN OLD; END $$"
+        f"BEGIN INSERT INTO {TOPIC_ROLLUP} ({_cols(TOPIC_ROLLUP)}) "
+        f"SELECT {', '.join(f'OLD.{c}' for c in TOPIC_PLACE)}, t.topic, -count(*) FROM contact_topic t "
+        "WHERE t.contact_id = OLD.id GROUP BY t.topic; RETURN OLD; END $$"
     )
     statement = "FOR EACH STATEMENT EXECUTE FUNCTION"
     ddl += [

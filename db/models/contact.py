@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from db.models.base import Base
 from db.types import UTCDateTime, utcnow
 
+# Columns of the ladder indexes after the area (ix_contact_ladder and its Land and KV variants).
+LADDER = ("contact_since", "source", "active_since", "member_since", "topic_mask")
+
 
 class Contact(Base):
     __tablename__ = "contact"
@@ -49,9 +52,10 @@ class Contact(Base):
         ),
         # The ladder on the Entwicklung page (migration 0019): entries per day and source with their steps,
         # nationally, per Land and per KV, read from the index alone; who became active or a member in a period.
-        Index("ix_contact_ladder", "contact_since", "source", "active_since", "member_since"),
-        Index("ix_contact_land_ladder", "land_code", "contact_since", "source", "active_since", "member_since"),
-        Index("ix_contact_kv_ladder", "kv_id", "contact_since", "source", "active_since", "member_since"),
+        # The topic bits last (migration 0024): the split by topic reads the same indexes.
+        Index("ix_contact_ladder", *LADDER),
+        Index("ix_contact_land_ladder", "land_code", *LADDER),
+        Index("ix_contact_kv_ladder", "kv_id", *LADDER),
         Index(
             "ix_contact_active_since",
             "active_since",
@@ -111,6 +115,8 @@ class Contact(Base):
     active_since: Mapped[date | None] = mapped_column(Date)
     member_since: Mapped[date | None] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), index=True)
+    # The topics as bits (db/topic_mask.py), kept by triggers on contact_topic; never written by the ORM.
+    topic_mask: Mapped[int] = mapped_column(Integer, server_default="0", nullable=False)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     # Keys for exact duplicate matches, kept by every write path (services.contacts.keys).
     email_key: Mapped[str] = mapped_column(String(160), default="", server_default="")

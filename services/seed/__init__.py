@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from db import consent_state, rollups
+from db import consent_state, rollups, topic_mask
 from domain.errors import ConflictError
 from services.geo.places import recompute_nearest_offices
 from services.geo.reference import load_reference_data
@@ -128,6 +128,7 @@ def seed_demo(
         # The rollups are counted once after the load, not row by row through their triggers.
         rollups.drop_triggers(conn)
         consent_state.drop_triggers(conn)
+        topic_mask.drop_triggers(conn)  # the generator writes each contact's mask with the contact
         _seed_structure(writer, session, geo, pools, clock, rng_structure, contacts, seed, counts)
         report(0.04, "Büros, Wahlkampfleitungen und Nutzer:innen angelegt")
         big = contacts >= _REBUILD_INDEXES_FROM
@@ -155,6 +156,7 @@ def seed_demo(
         rollups.install_triggers(conn)
         consent_state.rebuild(conn)
         consent_state.install_triggers(conn)
+        topic_mask.install_triggers(conn)
         report(0.98, "Statistiken aktualisieren")
         if sqlite:
             conn.exec_driver_sql("PRAGMA analysis_limit=1000")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from db.topic_mask import BITS
 from domain.enums import ACTIVITY_KINDS, AVAILABILITY, SKILLS, SOURCES, TOPICS
 from services.seed.clock import DAY, Clock
 from services.seed.pools import ACTIVITY_NOTES, EMAIL_DOMAINS, VOLUNTEER_NOTES, Pools, obj
@@ -152,6 +153,9 @@ def generate_chunk(
     # Topics: 1-4 each, 2 on average.
     t_row, t_cat = _top_k(rng, n, [TOPIC_W[t] for t in TOPICS], rng.choice(4, n, p=[0.35, 0.35, 0.2, 0.1]) + 1)
     out["contact_topic"] = _cols(contact_id=ids[t_row], topic=obj(TOPICS)[t_cat])
+    # The bits db/topic_mask.py's triggers would set (they are off during a seed); one row per (person, topic).
+    topic_mask = np.zeros(n, dtype=np.int64)
+    np.add.at(topic_mask, t_row, np.array([BITS[t] for t in TOPICS], dtype=np.int64)[t_cat])
 
     # Consents: 1-5 distinct (purpose, channel) records, 3 on average, about 10 % withdrawn.
     c_row, c_cat = _top_k(rng, n, [w for *_, w in CONSENT_COMBOS], rng.choice(5, n, p=[0.15, 0.2, 0.3, 0.2, 0.15]) + 1)
@@ -201,6 +205,7 @@ def generate_chunk(
         active_since=np.where(is_active, clock.day(active_s), None),
         member_since=np.where(is_member, clock.day(member_s), None),
         source=src_codes[src],
+        topic_mask=topic_mask,
         created_at=clock.ts(created),
         updated_at=clock.ts(updated),
     )

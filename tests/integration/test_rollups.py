@@ -4,57 +4,20 @@ SQLite and PostgreSQL, before and after compaction; the Übersicht read from the
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
 from db import rollups
-from db.models import Contact, ContactTopic, RollupPlzStatus
+from db.models import Contact, RollupPlzStatus
 from db.types import utcnow
-from domain.enums import SOURCES, STATUSES, TOPICS
+from domain.enums import STATUSES
 from services.intake import importer
 from services.overview import figures
 from services.privacy.erasure import erase_contact
 from services.privacy.tombstones import RETENTION
 from tests.support.scopes import ADMIN, user_scope
-from tests.support.writes import import_some, merge_some
-
-
-def _ids(session, n: int, rng: random.Random) -> list[int]:
-    ids = list(session.scalars(select(Contact.id).order_by(Contact.id)))
-    return rng.sample(ids, n)
-
-
-def _place_of(session, cid: int) -> dict:
-    c = session.get(Contact, cid)
-    return {"plz": c.plz, "kreis_ags": c.kreis_ags, "kv_id": c.kv_id, "land_code": c.land_code}
-
-
-def _random_writes(session, rng: random.Random) -> None:
-    """One of each kind of write the Cockpit makes, on random people."""
-    a, b, c, d, e, f = _ids(session, 6, rng)
-    # A new person, typed in; a status step; a move to another PLZ (with Kreis, KV and Land).
-    session.add(
-        Contact(
-            first_name="Rolf",
-            last_name="Rollup",
-            source=rng.choice(list(SOURCES)),
-            status="contact",
-            contact_since=date.today(),
-            created_at=utcnow() - timedelta(days=rng.randint(0, 400)),
-            topics=[ContactTopic(topic=t) for t in rng.sample(list(TOPICS), 2)],
-            **_place_of(session, a),
-        )
-    )
-    session.get(Contact, b).status = rng.choice([s for s in list(STATUSES) if s != session.get(Contact, b).status])
-    session.execute(update(Contact).where(Contact.id == c).values(**_place_of(session, d)))
-    # Topics added and removed; a bulk status change; a changed creation time (a merge keeps the older).
-    have = set(session.scalars(select(ContactTopic.topic).where(ContactTopic.contact_id == e)))
-    session.add(ContactTopic(contact_id=e, topic=next(t for t in TOPICS if t not in have)))
-    session.execute(delete(ContactTopic).where(ContactTopic.contact_id == f))
-    session.execute(update(Contact).where(Contact.id.in_([a, b, f])).values(status="active"))
-    session.execute(update(Contact).where(Contact.id == f).values(created_at=utcnow() - timedelta(days=3)))
-    session.commit()
+from tests.support.writes import import_some, merge_some, random_ids, random_writes
 
 
 def _assert_agree(session) -> None:
@@ -66,13 +29,13 @@ def test_rollups_agree_after_random_writes_imports_merges_and_erasures(session):
     rng = random.Random(7)
     _assert_agree(session)
     for round_ in range(3):
-        _random_writes(session, rng)
+        random_writes(session, rng)
         _assert_agree(session)
         batch = import_some(session)
         _assert_agree(session)
         merge_some(session, rng)
         _assert_agree(session)
-        (victim,) = _ids(session, 1, rng)
+        (victim,) = random_ids(session, 1, rng)
         erase_contact(session, victim, RETENTION, journal=False)
         session.commit()
         _assert_agree(session)
@@ -85,7 +48,7 @@ def test_rollups_agree_after_random_writes_imports_merges_and_erasures(session):
 
 def test_compaction_leaves_one_row_per_key_and_the_same_sums(session):
     conn = session.connection()
-    _random_writes(session, random.Random(3))
+    random_writes(session, random.Random(3))
     before = session.scalar(select(func.count()).select_from(RollupPlzStatus))
     rollups.compact(conn)
     keys = session.execute(
@@ -102,7 +65,7 @@ def test_compaction_leaves_one_row_per_key_and_the_same_sums(session):
 
 def test_overview_from_rollups_is_the_raw_count(session):
     rng = random.Random(11)
-    _random_writes(session, rng)
+    random_writes(session, rng)
     import_some(session)
     now = utcnow()
     for username in ("team", "lv-sachsen", "kv-leipzig"):
