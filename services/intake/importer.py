@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Activity, Consent, ContactTopic, ImportBatch
 from db.queries import intake as q
+from db.topic_mask import mask_of_topics
 from db.types import utcnow
 from domain import keys
 from domain.errors import ConflictError, NotFoundError, ValidationError
@@ -325,6 +326,9 @@ def _create_people(
                 "status": "contact",
                 "contact_since": day,
                 "source": p.source or batch.source,
+                # The bits the topic rows written next would set (db/topic_mask.py): the trigger then has
+                # nothing to update, instead of writing each new person a second time.
+                "topic_mask": mask_of_topics(p.topics),
                 "birth_year": p.birth_year,
                 "created_at": now,
                 "updated_at": now,
