@@ -4,8 +4,8 @@ Usage: python -m scripts.maintain_tables [--no-check] [--database-url URL]
 
 1. The rollup tables (db/models/rollup.py) grow by a row per change; compaction folds them into one
    row per key, so the Übersicht and the Karte keep reading thousands of rows.
-2. Unless --no-check: the rollups and consent_active (db/consent_state.py) are compared with the
-   contacts and the consent ledger; what disagrees (a trigger dropped by hand, a restore without
+2. Unless --no-check: the rollups, consent_active (db/consent_state.py) and the topic masks
+   (db/topic_mask.py) are compared with the contacts, the consent ledger and the topic rows; what disagrees (a trigger dropped by hand, a restore without
    them) is rebuilt from the source and named in the summary (exit code 1, so the journal shows it).
 A JSON summary goes to stdout. Running it again changes nothing.
 """
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Connection  # noqa: E402
 
-from db import consent_state, rollups  # noqa: E402
+from db import consent_state, rollups, topic_mask  # noqa: E402
 from db.engine import make_engine  # noqa: E402
 from services.core.settings import get_settings  # noqa: E402
 
@@ -44,6 +44,10 @@ def maintain(conn: Connection, check: bool = True) -> dict:
             consent_state.rebuild(conn)
             consent_state.install_triggers(conn)
             summary["repaired"].append("consent_active")
+        if topic_mask.differences(conn):
+            topic_mask.rebuild(conn)
+            topic_mask.install_triggers(conn)
+            summary["repaired"].append("topic_mask")
     return summary
 
 

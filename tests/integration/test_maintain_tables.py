@@ -7,7 +7,7 @@ import random
 
 from sqlalchemy import func, select
 
-from db import consent_state, rollups
+from db import consent_state, rollups, topic_mask
 from db.models import Consent, ConsentActive, Contact
 from scripts import maintain_tables
 from services.seed import seed_demo
@@ -63,3 +63,21 @@ def test_the_job_repairs_active_consents_after_a_lost_trigger(empty_engine, caps
             tuple(r)
             for r in conn.execute(select(ConsentActive.purpose, ConsentActive.channel, ConsentActive.contact_id))
         }
+
+
+def test_the_job_repairs_topic_masks_after_a_lost_trigger(empty_engine, capsys):
+    seed_demo(empty_engine, contacts=200, seed=6)
+    with empty_engine.begin() as conn:
+        topic_mask.drop_triggers(conn)
+        conn.exec_driver_sql("DELETE FROM contact_topic WHERE topic = 'miete'")
+    with empty_engine.connect() as conn:
+        assert topic_mask.differences(conn)
+
+    assert maintain_tables.main(["--database-url", _url(empty_engine)]) == 1
+    assert json.loads(capsys.readouterr().out)["repaired"] == ["topic_mask"]
+    with empty_engine.begin() as conn:
+        assert topic_mask.differences(conn) == set()
+        # The triggers are back: a removed topic clears its bit at once.
+        cid = conn.exec_driver_sql("SELECT contact_id FROM contact_topic LIMIT 1").scalar()
+        conn.exec_driver_sql(f"DELETE FROM contact_topic WHERE contact_id = {int(cid)}")
+        assert topic_mask.differences(conn) == set()
