@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from db import statement_triggers
+
 TABLE = "consent_active"
 
 
@@ -51,8 +53,6 @@ def _all_active(dialect: str, ordered: bool = True) -> str:
 
 
 # --- SQLite: row triggers -------------------------------------------------------------------------------
-
-_TRIGGERS = ("consent_active_insert", "consent_active_delete", "consent_active_update")
 
 
 def _sqlite_redecide(row: str) -> str:
@@ -91,28 +91,11 @@ def _pg_keys(rows: str) -> str:
     return f"SELECT DISTINCT contact_id, purpose, coalesce(channel, '') AS channel FROM {rows}"
 
 
-_PG_FUNCTIONS = {
-    "consent_active_insert": _pg_redecide(_pg_keys("new_rows")),
-    "consent_active_delete": _pg_redecide(_pg_keys("old_rows")),
-    "consent_active_update": _pg_redecide(f"{_pg_keys('old_rows')} UNION {_pg_keys('new_rows')}"),
+_PG_BODIES = {
+    "insert": _pg_redecide(_pg_keys("new_rows")),
+    "delete": _pg_redecide(_pg_keys("old_rows")),
+    "update": _pg_redecide(f"{_pg_keys('old_rows')} UNION {_pg_keys('new_rows')}"),
 }
-
-
-def _pg_ddl() -> list[str]:
-    ddl = [
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
-        for name, body in _PG_FUNCTIONS.items()
-    ]
-    each = "FOR EACH STATEMENT EXECUTE FUNCTION"
-    return [
-        *ddl,
-        f"CREATE TRIGGER consent_active_insert AFTER INSERT ON consent REFERENCING NEW TABLE AS new_rows "
-        f"{each} consent_active_insert()",
-        f"CREATE TRIGGER consent_active_delete AFTER DELETE ON consent REFERENCING OLD TABLE AS old_rows "
-        f"{each} consent_active_delete()",
-        "CREATE TRIGGER consent_active_update AFTER UPDATE ON consent "
-        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows {each} consent_active_update()",
-    ]
 
 
 # --- public -------------------------------------------------------------------------------------------------
@@ -120,18 +103,12 @@ def _pg_ddl() -> list[str]:
 
 def install_triggers(conn: Connection) -> None:
     """Create the triggers that keep consent_active (idempotent: drops them first)."""
-    drop_triggers(conn)
-    for stmt in _pg_ddl() if conn.dialect.name == "postgresql" else _sqlite_ddl():
-        conn.exec_driver_sql(stmt)
+    statement_triggers.install(conn, "consent_active", "consent", _sqlite_ddl, _PG_BODIES)
 
 
 def drop_triggers(conn: Connection) -> None:
     """Remove the triggers (a bulk load does without them and calls rebuild afterwards)."""
-    for name in _TRIGGERS:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON consent")
-        else:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    statement_triggers.drop(conn, "consent_active", "consent")
 
 
 def rebuild(conn: Connection) -> None:

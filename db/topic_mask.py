@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
+from db import statement_triggers
 from domain.enums import TOPICS
 
 # Bit per topic, in the order of domain.enums.TOPICS: a new topic is appended and gets the next bit.
 BITS: dict[str, int] = {topic: 1 << i for i, topic in enumerate(TOPICS)}
-_TRIGGERS = ("topic_mask_insert", "topic_mask_delete", "topic_mask_update")
 
 
 def bit_sql(topic: str) -> str:
@@ -88,29 +88,12 @@ def _pg_clear(rows: str) -> str:
     )
 
 
-_PG_FUNCTIONS = {
-    "topic_mask_insert": _pg_set("new_rows"),
-    "topic_mask_delete": _pg_clear("old_rows"),
+_PG_BODIES = {
+    "insert": _pg_set("new_rows"),
+    "delete": _pg_clear("old_rows"),
     # Clear what left, then set what is there now: a row whose key did not change is cleared and set again.
-    "topic_mask_update": _pg_clear("old_rows") + " " + _pg_set("new_rows"),
+    "update": _pg_clear("old_rows") + " " + _pg_set("new_rows"),
 }
-
-
-def _pg_ddl() -> list[str]:
-    ddl = [
-        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
-        for name, body in _PG_FUNCTIONS.items()
-    ]
-    each = "FOR EACH STATEMENT EXECUTE FUNCTION"
-    return [
-        *ddl,
-        "CREATE TRIGGER topic_mask_insert AFTER INSERT ON contact_topic REFERENCING NEW TABLE AS new_rows "
-        f"{each} topic_mask_insert()",
-        "CREATE TRIGGER topic_mask_delete AFTER DELETE ON contact_topic REFERENCING OLD TABLE AS old_rows "
-        f"{each} topic_mask_delete()",
-        "CREATE TRIGGER topic_mask_update AFTER UPDATE ON contact_topic "
-        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows {each} topic_mask_update()",
-    ]
 
 
 # --- public -------------------------------------------------------------------------------------------------
@@ -118,18 +101,12 @@ def _pg_ddl() -> list[str]:
 
 def install_triggers(conn: Connection) -> None:
     """Create the triggers that keep contact.topic_mask (idempotent: drops them first)."""
-    drop_triggers(conn)
-    for stmt in _pg_ddl() if conn.dialect.name == "postgresql" else _sqlite_ddl():
-        conn.exec_driver_sql(stmt)
+    statement_triggers.install(conn, "topic_mask", "contact_topic", _sqlite_ddl, _PG_BODIES)
 
 
 def drop_triggers(conn: Connection) -> None:
     """Remove the triggers (a bulk load writes the masks itself)."""
-    for name in _TRIGGERS:
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON contact_topic")
-        else:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    statement_triggers.drop(conn, "topic_mask", "contact_topic")
 
 
 def _computed(dialect: str) -> str:
