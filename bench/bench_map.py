@@ -36,7 +36,7 @@ from db.models import User  # noqa: E402
 from db.queries.map.counts import ContactFilter  # noqa: E402
 from services.core.runtime import session_scope  # noqa: E402
 from services.core.scope import scope_for  # noqa: E402
-from services.geo.files import attribution_html, kreise_geojson, laender_geojson  # noqa: E402
+from services.geo.files import attribution_html, kreis_shapes, laender_outlines  # noqa: E402
 from services.map import data as mapdata  # noqa: E402
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -101,8 +101,7 @@ def _national(engine, scope, background: bool = True):
     with session_scope(engine) as session:  # one session per action, as the page does
         view = mapdata.build_view(session, scope, ContactFilter(), 15.0, background=background)
     t_data = time.perf_counter() - t
-    wanted = set(view.kreis_ags)
-    shapes = [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
+    shapes = kreis_shapes(view.kreis_ags)
     t = time.perf_counter()
     fmap = build_map(
         view,
@@ -110,7 +109,7 @@ def _national(engine, scope, background: bool = True):
         tile_url=TILES,
         tile_attribution="© OSM",
         data_attribution=attribution_html(),
-        land_features=laender_geojson()["features"],
+        land_features=laender_outlines(),
         land_chosen=False,  # the national view, as a national user first sees it
     )
     html = fmap.get_root().render()

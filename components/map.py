@@ -10,11 +10,12 @@ import folium
 from folium.plugins import HeatMap
 from jinja2 import Template
 
+from components.folium_text import AsText
 from components.map_extras import MapExtras, PlzClusters
-from components.simplify import simplify_features
 from components.static_assets import HEAT_JS, LEAFLET_CSS, LEAFLET_JS
 from domain.enums import OFFICE_KINDS, STATUSES
 from domain.formatting import format_decimal, format_int
+from services.geo.files import COARSE_ABOVE
 from services.privacy.suppression import MIN_COUNT
 
 PALETTE = ("#fde0dd", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15")
@@ -33,7 +34,7 @@ class LocalMap(folium.Map):
     default_css = LEAFLET_CSS
 
 
-class LocalHeatMap(HeatMap):
+class LocalHeatMap(AsText, HeatMap):
     """HeatMap with leaflet.heat served by us."""
 
     default_js = HEAT_JS
@@ -44,7 +45,7 @@ def _json(data) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False).replace("</", "<\\/")
 
 
-class PropertyGeoJson(folium.map.Layer):
+class PropertyGeoJson(AsText, folium.map.Layer):
     """One GeoJSON layer styled by each feature's properties: s (style), p (popup HTML), t (tooltip)."""
 
     _template = Template("""
@@ -114,21 +115,6 @@ def _num(value, digits: int = 1) -> str:
     return format_decimal(value, digits)
 
 
-_COARSE: dict[tuple, tuple[list, list[dict]]] = {}
-COARSE_TOLERANCE = 0.005  # degrees: under half a pixel at the zoom that shows all of Germany
-
-
-def _coarse(geo_features: list[dict]) -> list[dict]:
-    # Simplified once per set of shapes and process; the originals are kept in the entry so
-    # that their ids (the key) cannot be reused by other objects.
-    key = tuple(id(f["geometry"]) for f in geo_features)
-    if key not in _COARSE:
-        if len(_COARSE) >= 6:
-            _COARSE.pop(next(iter(_COARSE)))
-        _COARSE[key] = ([f["geometry"] for f in geo_features], simplify_features(geo_features, COARSE_TOLERANCE))
-    return _COARSE[key][1]
-
-
 COLOR_BY = {"count": "far_count", "share": "far_share"}
 COLOR_BY_LABEL = {
     "count": "Linksaktive ohne Büro in Reichweite (Anzahl)",
@@ -149,11 +135,9 @@ def kreis_features(
 ) -> tuple[list[dict], list[float]]:
     """Kreis polygons coloured by far 'count' or far 'share' (%); returns features and colour bins.
 
-    Many Kreise (a national map) travel simplified (components.simplify), enough at that zoom.
+    A national map passes the precomputed coarse outlines (services.geo.files.kreis_shapes).
     floor: no value shown lies between 0 and it (leitung's counts start at 5), so no class starts below it.
     """
-    if len(geo_features) > 50:
-        geo_features = _coarse(geo_features)
     key = COLOR_BY[by]
     bins = [b for b in _bins([k[key] for k in kreise]) if b > floor]
     rows = {k["ags"]: k for k in kreise}
@@ -178,9 +162,8 @@ def kreis_features(
 
 
 def outline_features(geo_features: list[dict]) -> list[dict]:
-    """Land outlines (simplified), drawn above the Kreise without fill, tooltips with the name."""
-    shapes = _coarse(geo_features)
-    return [{**f, "properties": {"t": escape(f["properties"]["name"])}} for f in shapes]
+    """Land outlines (pass the coarse ones), drawn above the Kreise without fill, tooltips with the name."""
+    return [{**f, "properties": {"t": escape(f["properties"]["name"])}} for f in geo_features]
 
 
 def _label_point(geometry: dict) -> tuple[float, float]:
@@ -398,7 +381,7 @@ def build_map(
         legend_html(color_by, bins, view.reach_km, view.suppressed),
         land_labels=labels(lands),
         kreis_labels=labels(geo_features),
-        kreis_zoom=LAND_ZOOM if land_chosen or len(geo_features) <= 50 else LAND_ZOOM + 1,
+        kreis_zoom=LAND_ZOOM if land_chosen or len(geo_features) <= COARSE_ABOVE else LAND_ZOOM + 1,
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.fit_bounds([[south, west], [north, east]])

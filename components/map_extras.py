@@ -9,6 +9,7 @@ import folium
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from components.folium_text import AsText
 from components.static_assets import ICON_IMAGE_PATH, MARKERCLUSTER_CSS, MARKERCLUSTER_JS
 
 TILE_ERROR = "Hintergrundkarte nicht erreichbar – Umrisse und Namen bleiben sichtbar."
@@ -40,7 +41,7 @@ _CSS = (
 )
 
 
-class MapExtras(folium.MacroElement):
+class MapExtras(AsText, folium.MacroElement):
     """Icon path, data credits, km-only scale, a collapsible legend, the tile-failure note and names."""
 
     _template = Template("""
@@ -151,7 +152,7 @@ M.on('layeradd layerremove', function () {
         self.tile_error_long = _json(TILE_ERROR_LONG)
 
 
-class PlzClusters(JSCSSMixin, folium.map.Layer):
+class PlzClusters(AsText, JSCSSMixin, folium.map.Layer):
     """White-spot PLZ as small markers, merged into clusters sized by their people (Leaflet.markercluster).
 
     On the map only from min_zoom on (a Land or closer): at the national zoom the Kreise tell the story.

@@ -2,12 +2,14 @@
 
 Douglas-Peucker runs per arc between junctions (points where the set of rings using a vertex
 changes, and every ring's start), in one canonical direction: two Kreise sharing a border get
-the very same simplified line. Pure Python, cached per process (the shapes are read-only).
+the very same simplified line. Pure Python; the national outlines are simplified once, by
+scripts/coarse_geodata.py, into data/geo/*_coarse.geojson.
 """
 
 from __future__ import annotations
 
 Point = tuple[float, float]
+COARSE_TOLERANCE = 0.005  # degrees: under half a pixel at the zoom that shows all of Germany
 
 
 def _dp(points: list[Point], tol2: float) -> list[Point]:

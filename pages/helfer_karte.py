@@ -9,7 +9,7 @@ from components.static_assets import missing_vendor_files
 from components.text import area_line
 from domain.formatting import format_int
 from services.core.settings import get_settings
-from services.geo.files import attribution_html, kreise_geojson, laender_table
+from services.geo.files import attribution_html, kreis_shapes, laender_table
 from services.matching.needs_map import needs_map, ranked
 
 user = appctx.guard("pages/helfer_karte.py")
@@ -18,12 +18,6 @@ st.title("Helfer:innen-Karte")
 area_line(
     user.area, "Offene Bedarfe der Wahlkampfleitungen und offene Hilfsangebote je Kreis (nur Anzahlen, keine Personen)"
 )
-
-
-@st.cache_data(show_spinner=False)
-def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
-    wanted = set(ags)
-    return [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
 
 
 data = appctx.read(needs_map)
@@ -46,7 +40,7 @@ left, right = st.columns([3, 2], gap="medium")
 with left:
     fmap = build_needs_map(
         data,
-        _kreis_shapes(tuple(data.kreise["ags"])),
+        kreis_shapes(data.kreise["ags"]),
         tile_url=settings.tile_url,
         tile_attribution=settings.tile_attribution,
         data_attribution=attribution_html(),

@@ -17,7 +17,7 @@ from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import format_int, format_km
 from domain.roles import may
 from services.core.settings import get_settings
-from services.geo.files import attribution_html, kreise_geojson, laender_geojson, laender_table
+from services.geo.files import attribution_html, kreis_shapes, laender_outlines, laender_table
 from services.map import data as mapdata
 
 user = appctx.guard("pages/karte.py")
@@ -41,19 +41,6 @@ def _land_select(col) -> str | None:
         placeholder="Bitte wählen",
         format_func=lambda c: "ganz Deutschland" if c is None else names[c],
     )
-
-
-# cache_resource, not cache_data: the same (read-only) shape objects each run, so the simplified
-# national outlines (components.map, keyed by object identity) are computed once, not per rerun.
-@st.cache_resource(show_spinner=False)
-def _land_shapes() -> list[dict]:
-    return laender_geojson()["features"]
-
-
-@st.cache_resource(show_spinner=False)
-def _kreis_shapes(ags: tuple[str, ...]) -> list[dict]:
-    wanted = set(ags)
-    return [f for f in kreise_geojson()["features"] if f["properties"]["ags"] in wanted]
 
 
 CSV_READY = "karte_csv"  # (filter, reach, kind) and the file built for them, until it is downloaded
@@ -136,13 +123,13 @@ def _keep_csv(wanted: tuple):
 # Full width: the map is the page's main figure; it fits the chosen Land (or the user's area).
 fmap = build_map(
     view,
-    _kreis_shapes(tuple(view.kreis_ags)),
+    kreis_shapes(view.kreis_ags),
     tile_url=settings.tile_url,
     tile_attribution=settings.tile_attribution,
     data_attribution=attribution_html(),
     color_by=color_by,
     show_heat=show_heat,
-    land_features=_land_shapes(),
+    land_features=laender_outlines(),
     land_chosen=bool(land_code or kv_id or regions.land_code) or not regions.land,
 )
 # returned_objects=[]: panning and zooming must not rerun the page.

@@ -75,6 +75,29 @@ def laender_geojson() -> dict:
     return json.loads((GEO_DIR / "laender.geojson").read_text(encoding="utf-8"))
 
 
+# The national maps' outlines, simplified once by scripts/coarse_geodata.py (source -> derived file).
+COARSE_FILES = {"kreise.geojson": "kreise_coarse.geojson", "laender.geojson": "laender_coarse.geojson"}
+COARSE_ABOVE = 50  # a map of more Kreise than this (a national map) draws the coarse outlines
+
+
+@lru_cache(maxsize=2)
+def coarse_geojson(source: str) -> dict:
+    """The coarse outlines derived from `source` (a key of COARSE_FILES), same features and properties."""
+    return json.loads((GEO_DIR / COARSE_FILES[source]).read_text(encoding="utf-8"))
+
+
+def kreis_shapes(ags) -> list[dict]:
+    """The Kreis features of these AGS, in file order: coarse outlines when there are more than COARSE_ABOVE."""
+    wanted = set(ags)
+    source = coarse_geojson("kreise.geojson") if len(wanted) > COARSE_ABOVE else kreise_geojson()
+    return [f for f in source["features"] if f["properties"]["ags"] in wanted]
+
+
+def laender_outlines() -> list[dict]:
+    """The 16 Land outlines as national maps draw them (coarse)."""
+    return coarse_geojson("laender.geojson")["features"]
+
+
 def plz_lookup(plz: str) -> dict | None:
     """Return the row of one PLZ as a dict (places, kreis_ags, lat, lon), or None if unknown."""
     df = _plz_indexed()

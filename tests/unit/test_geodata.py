@@ -1,5 +1,6 @@
 """Checks on the generated offline geodata in data/geo/ (services.geodata)."""
 
+import json
 import shutil
 
 import pandas as pd
@@ -144,3 +145,28 @@ def test_the_loader_applies_the_overrides_to_an_older_plz_file(tmp_path, monkeyp
         geodata.plz_table.cache_clear()
         geodata.plz_overrides.cache_clear()
         geodata._plz_indexed.cache_clear()
+
+
+def test_coarse_outlines_are_the_simplified_shipped_shapes():
+    # The national maps draw data/geo/*_coarse.geojson; a change of the shapes or the tolerance
+    # without running scripts/coarse_geodata.py would draw stale outlines.
+    from scripts.coarse_geodata import coarse_collection
+
+    for source, target in geodata.COARSE_FILES.items():
+        shipped = geodata.coarse_geojson(source)
+        assert shipped == coarse_collection(geodata.GEO_DIR / source), f"{target} is stale: run scripts.coarse_geodata"
+
+
+def test_kreis_shapes_are_coarse_only_for_a_national_map():
+    every = geodata.kreise_table()["ags"].tolist()
+    national = geodata.kreis_shapes(every)
+    assert [f["properties"]["ags"] for f in national] == [
+        f["properties"]["ags"] for f in geodata.kreise_geojson()["features"]
+    ]
+    points = lambda feats: sum(len(json.dumps(f["geometry"])) for f in feats)  # noqa: E731
+    assert points(national) < points(geodata.kreise_geojson()["features"]) / 1.5
+    saxony = [a for a in every if a.startswith("14")]
+    assert geodata.kreis_shapes(saxony) == [
+        f for f in geodata.kreise_geojson()["features"] if f["properties"]["ags"] in saxony
+    ]
+    assert len(geodata.laender_outlines()) == 16

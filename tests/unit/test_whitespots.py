@@ -78,11 +78,10 @@ def test_kreis_summary_counts_and_rate():
     assert out.loc["C", "count"] == 0 and out.loc["B", "office_name"] == "Berlin"
 
 
-def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
-    from components.map import build_map, external_urls
+def _view(office_name: str = "<script>alert(1)</script>"):
     from services.map.data import MapView
 
-    view = MapView(
+    return MapView(
         reach_km=15,
         suppressed=False,
         bounds=((50.0, 9.0), (52.0, 11.0)),
@@ -91,7 +90,7 @@ def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
         offices=[
             {
                 "id": 1,
-                "name": "<script>alert(1)</script>",
+                "name": office_name,
                 "kind": "buergerbuero",
                 "street": "",
                 "plz": "01234",
@@ -120,11 +119,19 @@ def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
         total=7,
         far_total=7,
     )
-    shape = {
-        "type": "Feature",
-        "properties": {"ags": "X", "name": "<b>K</b>"},
-        "geometry": {"type": "Polygon", "coordinates": [[[9.0, 50.0], [11.0, 50.0], [10.0, 52.0], [9.0, 50.0]]]},
-    }
+
+
+SHAPE = {
+    "type": "Feature",
+    "properties": {"ags": "X", "name": "<b>K</b>"},
+    "geometry": {"type": "Polygon", "coordinates": [[[9.0, 50.0], [11.0, 50.0], [10.0, 52.0], [9.0, 50.0]]]},
+}
+
+
+def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
+    from components.map import build_map, external_urls
+
+    view, shape = _view(), SHAPE
     for tiles in ("", "https://tile.example.org/{z}/{x}/{y}.png"):
         html = (
             build_map(view, [shape], tile_url=tiles, tile_attribution="T", data_attribution="D", show_heat=True)
@@ -136,3 +143,16 @@ def test_rendered_map_loads_nothing_from_other_hosts_and_escapes_names():
         assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "<img src=x>" not in html and "&lt;b&gt;K&lt;/b&gt;" in html
         assert '"maxZoom": 18' in html
+
+
+def test_names_with_template_syntax_reach_the_map_as_typed():
+    # Rendered layer scripts used to be compiled by Jinja once more: "{% raw %}" in an office name
+    # broke the Karte, and "{{ 7*7 }}" was evaluated on the server.
+    from components.map import build_map
+
+    name = "Büro {{ 7*7 }} {% raw %} {# x #}"
+    html = build_map(_view(name), [SHAPE], tile_url="", tile_attribution="T", data_attribution="D", show_heat=True)
+    html = html.get_root().render()
+    assert "Büro {{ 7*7 }} {% raw %} {# x #}" in html and "Büro 49" not in html
+    for script in ("leaflet-heat", "leaflet.markercluster"):  # the layers' own script links stay
+        assert re.search(rf'<script src="/app/static/vendor/[^"]*{re.escape(script)}', html), script
