@@ -512,6 +512,8 @@ def build(npm_dir: str | None, add_candidates: bool = False) -> None:
     log(json.dumps(stats, indent=1))
     for p in sorted(OUT.iterdir()):
         log(f"{p.name:20s} {p.stat().st_size:>10,d} bytes")
+    # Derived with the app's own simplification (its venv); tests/unit/test_geodata.py fails until then.
+    log("next: .venv/bin/python -m scripts.coarse_geodata  (the national maps' simplified outlines)")
 
 
 def write_attribution(py: dict, npm: dict, s: dict) -> None:

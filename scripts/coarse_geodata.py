@@ -3,8 +3,8 @@
 
 Derived from ``kreise.geojson`` and ``laender.geojson`` with components.simplify (shared borders
 simplified once, so no gaps open), so that no app process has to simplify 400 Kreise itself
-(about a second of CPU at its first national map). ``scripts/build_geodata.py`` runs this at its
-end; run it by hand after changing the tolerance:
+(about a second of CPU at its first national map). Run it after ``scripts/build_geodata.py`` and
+after changing the tolerance (tests/unit/test_geodata.py fails while the files are stale):
 
     .venv/bin/python -m scripts.coarse_geodata
 """
