@@ -8,7 +8,9 @@ called ``{% raw %}`` broke the map, and ``{{ … }}`` in it would have been eval
 
 from __future__ import annotations
 
-from branca.element import CssLink, Element, Figure, JavascriptLink
+from types import SimpleNamespace
+
+from branca.element import Element
 from jinja2 import Template
 
 
@@ -23,25 +25,44 @@ class RenderedText(Element):
         self.text = text
 
 
+class _Captured:
+    """Stands in for an element's template while folium renders it: each macro returns "" (which
+    branca wraps and compiles, cheaply) and keeps its real output for RenderedText."""
+
+    def __init__(self, template: Template):
+        self.texts: dict[str, str] = {}
+        macros = template.module.__dict__
+        parts = {part: self._keeper(part, macros[part]) for part in ("header", "html", "script") if part in macros}
+        self.module = SimpleNamespace(**parts)
+
+    def _keeper(self, part: str, macro):
+        def keep(this, kwargs) -> str:
+            self.texts[part] = macro(this, kwargs)
+            return ""
+
+        return keep
+
+
 class AsText:
-    """Mixin (first base) for a folium MacroElement: its macros go to the figure as RenderedText."""
+    """Mixin (first base) for a folium MacroElement: its rendered macros reach the page as RenderedText.
+
+    folium's own render chain still runs (script links, the layer's addTo, its children); only the
+    text branca would compile once more is swapped, in place, for the same text uncompiled.
+    """
 
     def render(self, **kwargs):
-        """As branca's MacroElement.render, without compiling the output again."""
-        if getattr(self, "includes", None):  # folium's Class.include(): not used by our layers
-            raise NotImplementedError("AsText layers take no includes")
+        """Render as folium does, then put the macros' real output where branca put its placeholders."""
+        own = self.__dict__.get("_template")
+        captured = _Captured(self._template)
+        self._template = captured
+        try:
+            super().render(**kwargs)
+        finally:
+            if own is None:
+                del self._template
+            else:
+                self._template = own
         figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError("You cannot render this Element if it is not in a Figure.")
-        # What folium's JSCSSMixin.render does, which this render replaces: the script and style links.
-        for name, url in getattr(self, "default_js", []):
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in getattr(self, "default_css", []):
-            figure.header.add_child(CssLink(url), name=name)
-        macros = self._template.module.__dict__
-        for part in ("header", "html", "script"):
-            macro = macros.get(part)
-            if macro is not None:
-                getattr(figure, part).add_child(RenderedText(macro(self, kwargs)), name=self.get_name())
-        for element in self._children.values():
-            element.render(**kwargs)
+        for part, text in captured.texts.items():
+            # Same name: the entry keeps its place among the figure's scripts.
+            getattr(figure, part).add_child(RenderedText(text), name=self.get_name())
