@@ -149,8 +149,9 @@ def _topics(
     def compute(sess: Session = session):
         raw = q.topic_counts_by_plz(sess, scope, f, codes).sort_values(["plz", "n"], ascending=[True, False])
         out: dict[str, list] = {}
-        for plz, grp in raw.groupby("plz", sort=False):
-            out[plz] = [(TOPICS.get(t, t), int(n)) for t, n in zip(grp["topic"], grp["n"])]
+        # A plain loop, not groupby: 4,000 small groups cost pandas ~0.3 s of GIL beside the page's run.
+        for plz, topic, n in zip(raw["plz"].tolist(), raw["topic"].tolist(), raw["n"].tolist()):
+            out.setdefault(plz, []).append((TOPICS.get(topic, topic), int(n)))
         return out
 
     bind = session.get_bind()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -165,6 +166,13 @@ def far_share(far: int | None, count: int | None) -> float | None:
     return round(100.0 * far / count, 1)
 
 
+@lru_cache(maxsize=65536)
+def _status_split(parts: tuple[int, ...], count: int) -> tuple[dict, int | None]:
+    # A pure function of a few small counts: the Übersicht's protection run and the Karte build
+    # the same 4,000 PLZ lines, and many PLZ share their split.
+    return suppress_breakdown(dict(zip(STATUSES, parts)), count)
+
+
 def spot(r: dict, topics: list, suppressed: bool) -> dict:
     """One white-spot PLZ for map and table; suppressed: status and topic splits protected."""
     out = {
@@ -180,7 +188,7 @@ def spot(r: dict, topics: list, suppressed: bool) -> dict:
         "km": float(r["km"]),
     }
     if suppressed:
-        parts, out["count"] = suppress_breakdown({k: out[k] for k in STATUSES}, out["count"])
+        parts, out["count"] = _status_split(tuple(out[k] for k in STATUSES), out["count"])
         out.update(parts)
         out["topics"] = [(t, suppress_value(n)) for t, n in out["topics"] if suppress_value(n) is not None]
     return out
