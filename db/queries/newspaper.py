@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
 from db.queries.common import area_names
 from db.queries.common.staging import staged
-from db.queries.contacts.consent import active_consent_filter
+from db.queries.contacts.consent import active_consent_filter, consent_active_exists
 from db.scope import Scope, apply_area, apply_scope, require_persons
 from db.types import UTCDateTime
 
@@ -135,7 +135,7 @@ def batch_select(scope: Scope, edition_id: int, flt: BatchFilter, *columns) -> S
         .where(
             or_(Plz.nearest_office_km.is_(None), Plz.nearest_office_km > flt.reach_km),
             *_complete_address(),
-            active_consent_filter("newspaper", "post"),
+            consent_active_exists("newspaper", "post"),
             ~_open_order_exists(edition_id),
         )
     )

@@ -189,7 +189,8 @@ def preview_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFil
     _check_batch_role(scope, flt)
     edition = _edition(session, edition_id)
     per_person = _copies(edition, bundles)
-    people = q.batch_count(session, scope, edition_id, flt)
+    by_land = q.batch_by_land(session, scope, edition_id, flt)
+    people = int(by_land["Personen"].sum())  # the same selection, so no second count of it
     available = _available(session, edition)
     return BatchPreview(
         people=people,
@@ -197,7 +198,7 @@ def preview_batch(session: Session, scope: Scope, edition_id: int, flt: BatchFil
         available=available,
         stock_left_after=available - people * per_person,
         sample=q.batch_sample(session, scope, edition_id, flt),
-        by_land=q.batch_by_land(session, scope, edition_id, flt),
+        by_land=by_land,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
-from db.models import Consent, Contact
+from db.models import Consent, ConsentActive, Contact
 
 
 def active_consent_filter(purpose: str, channel: str | None, contact=Contact):
@@ -36,4 +36,17 @@ def active_consent_filter(purpose: str, channel: str | None, contact=Contact):
         select(c.id).where(
             c.contact_id == contact.id, c.purpose == purpose, channel_match, c.withdrawn_at.is_(None), ~withdrawn_after
         )
+    )
+
+
+def consent_active_exists(purpose: str, channel: str | None, contact_id=Contact.id):
+    """EXISTS-clause: the consent is active, read from consent_active (db/consent_state.py) by its primary key.
+
+    For selecting many people (the Liste, a batch's preview and orders): an index lookup instead of
+    "latest record decides" over the ledger. What is sent checks the ledger itself again
+    (active_consent_filter), so a rare race between two writers of one person's consent sends nothing.
+    """
+    a = ConsentActive
+    return exists(
+        select(a.contact_id).where(a.purpose == purpose, a.channel == (channel or ""), a.contact_id == contact_id)
     )

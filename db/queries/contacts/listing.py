@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import ConsentActive, Contact, ContactShare, ContactTopic, Plz
 from db.queries.common.staging import staged
+from db.queries.contacts.consent import consent_active_exists
 from db.scope import Scope, apply_scope, require_persons
 from db.types import UTCDateTime
 from domain.formatting import BERLIN
@@ -85,14 +86,6 @@ def berlin_day_start(day: date) -> datetime:
 
 def _channel(table, channel: str | None):
     return table.channel.is_(None) if channel is None else table.channel == channel
-
-
-def _has_consent(contact_id, purpose: str, channel: str | None):
-    """EXISTS: the consent is active, read from consent_active (db/consent_state.py) by its primary key."""
-    a = ConsentActive
-    return exists(
-        select(a.contact_id).where(a.purpose == purpose, a.channel == (channel or ""), a.contact_id == contact_id)
-    )
 
 
 def _has_topic(contact_id, *topics):
@@ -155,7 +148,7 @@ def conditions(flt: ListFilter, walk: bool = False, sort: str | None = None, bro
         else:
             out.append(_has_topic(Contact.id, *flt.topics))
     if flt.consent:
-        out.append(_has_consent(Contact.id, *flt.consent))
+        out.append(consent_active_exists(*flt.consent, Contact.id))
     if flt.created_from:
         out.append(day_col(Contact.created_at) >= literal(berlin_day_start(flt.created_from), UTCDateTime))
     if flt.created_to:
@@ -424,7 +417,7 @@ def _count_from_children(flt: ListFilter) -> Select:
         if single:
             terms += [_has_topic(t.contact_id, other) for other in flt.topics[1:]]
         if flt.consent:
-            terms.append(_has_consent(t.contact_id, *flt.consent))
+            terms.append(consent_active_exists(*flt.consent, t.contact_id))
         return select(counted).select_from(t).where(*terms)
     purpose, channel = flt.consent
     return (
