@@ -17,6 +17,7 @@ import argparse
 import gc
 import os
 import platform
+import secrets
 import sys
 import time
 from pathlib import Path
@@ -82,7 +83,13 @@ def bench_db(label: str, url: str, steps: list[int], users: list[str]) -> None:
     from harness.browser import CHROMIUM_ARGS, find_chromium, start_app
 
     expect.set_options(timeout=300_000)
-    proc, base = start_app(url, timeout=600)
+    # The demo mode runs on SQLite only; on PostgreSQL the app runs as in production (the demo users' passwords hold).
+    env = (
+        {}
+        if url.startswith("sqlite")
+        else {"DEMO_MODE": "0", "COOKIE_KEY": secrets.token_urlsafe(48), "LINK_SECRET": secrets.token_urlsafe(48)}
+    )
+    proc, base = start_app(url, env, timeout=600)
     print(f"\n== {label}: app on {base}, pid {proc.pid}", flush=True)
     contexts: list = []
     readings: dict[int, float] = {}
