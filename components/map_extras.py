@@ -199,12 +199,12 @@ var {{ this.get_name() }} = (function (M) {
 {% endmacro %}
 """)
 
-    def __init__(self, payload: dict, name: str, rows_js: str, popup_js: str, min_zoom: int):
-        """payload: compact rows (escaped in Python); rows_js(payload) -> [[lat, lon, count, props]]."""
+    def __init__(self, payload: dict | str, name: str, rows_js: str, popup_js: str, min_zoom: int):
+        """payload: compact rows (escaped in Python), or them as JSON already; rows_js(payload) -> [[lat, lon, count, props]]."""
         super().__init__(name=name, overlay=True, control=True, show=False)
         self._name = "PlzClusters"
         self.layer_name_js = _json(name)
-        self.payload = _json(payload)
+        self.payload = payload if isinstance(payload, str) else _json(payload)
         self.rows_js = rows_js
         self.popup_js = popup_js
         self.min_zoom = int(min_zoom)

@@ -33,6 +33,7 @@ from services.map.whitespots import analyse, far_only, kreis_summary
 from services.privacy.suppression import MIN_COUNT
 
 _cache = LruCache(32)
+_views = LruCache(8)  # whole MapViews: a national one holds ~4,000 spots (a few MB each)
 _lock = threading.Lock()  # guards _pending
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,9 @@ class MapView:
 
 
 def clear_cache() -> None:
-    """Forget all cached aggregates (tests, after bulk loads)."""
+    """Forget all cached aggregates and views (tests, after bulk loads)."""
     _cache.clear()
+    _views.clear()
 
 
 def effective_filter(session: Session, scope: Scope, f: ContactFilter) -> ContactFilter:
@@ -266,6 +268,32 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     # leitung: counted and suppressed nationally, then cut to the Land, so that a Land view and
     # the national view hide the same Kreise and cannot be played against each other.
     count_f = replace(f, land_code=None) if suppressed else f
+    offices = q.active_offices(session)
+    base_key = _base_key(session, scope, count_f)
+    # The whole view, while contacts, structure and offices are unchanged: a rerun of the Karte
+    # (another colouring, the heat toggle, a table click) builds nothing again. Read-only for callers.
+    # Every office field counts here (name, hours): the view's popups and tables show them.
+    key = ("view", *base_key, f, float(reach_km), suppressed, hash(tuple(offices.itertuples(index=False, name=None))))
+    hit = _views.get(key)
+    if hit is not None:
+        return hit
+    view = _view(session, scope, f, count_f, float(reach_km), offices, base_key, background)
+    if not view.topics_pending:  # a view still waiting for its topics is built again next time
+        _views.get_or_compute(key, lambda: view)
+    return view
+
+
+def _view(
+    session: Session,
+    scope: Scope,
+    f: ContactFilter,
+    count_f: ContactFilter,
+    reach_km: float,
+    offices: pd.DataFrame,
+    base_key: tuple,
+    background: bool,
+) -> MapView:
+    suppressed = not scope.sees_persons
     kreise = q.kreise(session)
     if f.kv_id is not None:
         kreise = kreise[kreise["kv_id"] == f.kv_id]
@@ -273,8 +301,6 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
         kreise = kreise[kreise["land_code"] == f.land_code]
     places = q.plz_places(session)
     places = places[places["kreis_ags"].isin(kreise["ags"])]
-    offices = q.active_offices(session)
-    base_key = _base_key(session, scope, count_f)
     counts = plz_counts(session, scope, count_f, base_key)
     per_plz = places.merge(counts, on="plz", how="left")
     per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
@@ -300,7 +326,7 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     bounds = _bounds(places)
     near = _offices_near(offices, bounds, reach_km).drop(columns=["kv_id", "land_code"]).to_dict("records")
     return MapView(
-        reach_km=float(reach_km),
+        reach_km=reach_km,
         suppressed=suppressed,
         bounds=bounds,
         kreis_ags=kreise["ags"].tolist(),
