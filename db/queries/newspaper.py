@@ -23,7 +23,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from db.models import Activity, Contact, ContactTopic, DispatchOrder, Kreisverband, Land, NewspaperEdition, Office, Plz
+from db.models import (
+    Activity,
+    Contact,
+    ContactTopic,
+    DispatchOrder,
+    Kreis,
+    Kreisverband,
+    Land,
+    NewspaperEdition,
+    Office,
+    Plz,
+)
 from db.queries.common import area_names
 from db.queries.common.staging import staged
 from db.queries.contacts.consent import active_consent_filter, consent_active_exists
@@ -451,8 +462,15 @@ def eligible_frame(session: Session, scope: Scope, edition_id: int, flt: BatchFi
 
 def batch_by_land(session: Session, scope: Scope, edition_id: int, flt: BatchFilter) -> pd.DataFrame:
     """How many people of the batch live in each Land (Land name, Personen), largest first."""
-    stmt = batch_select(scope, edition_id, flt, Contact.land_code, func.count()).group_by(Contact.land_code)
+    # Counted per Kreis of the PLZ (already joined; a contact's Land is its PLZ's), then summed per
+    # Land here: grouped by contact.land_code, SQLite walked all contacts in Land order through a
+    # ladder index to save a sort (4.7 s instead of 0.6 s at a million), or read every contact row.
+    stmt = batch_select(scope, edition_id, flt, Plz.kreis_ags, func.count()).group_by(Plz.kreis_ags)
+    land_of = dict(session.execute(select(Kreis.ags, Kreis.land_code)).all())
     names = area_names.land_names(session)
-    rows = [(names.get(code, code), int(n)) for code, n in session.execute(stmt)]
-    frame = pd.DataFrame(rows, columns=["Land", "Personen"])
+    per_land: dict[str, int] = {}
+    for ags, n in session.execute(stmt):
+        name = names.get(land_of.get(ags), land_of.get(ags))
+        per_land[name] = per_land.get(name, 0) + int(n)
+    frame = pd.DataFrame(list(per_land.items()), columns=["Land", "Personen"])
     return frame.sort_values(["Personen", "Land"], ascending=[False, True], ignore_index=True)

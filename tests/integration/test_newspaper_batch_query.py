@@ -161,3 +161,19 @@ def test_sqlite_plan_reads_indexes_only(session):
     # ix_contact_plz_address, see bench/bench_newspaper.py; here a scan is cheaper.)
     assert "consent_active USING PRIMARY KEY" in plan or "consent_active USING COVERING INDEX" in plan, plan
     assert "ix_consent_pc_latest" not in plan, plan  # the ledger is not read to select a batch
+
+
+def test_batch_per_land_adds_up_to_the_brute_force_by_contact_land(session):
+    from collections import Counter
+
+    from db.models import Land
+    from db.queries.newspaper import batch_by_land
+
+    _mix_consents(session)
+    expected_ids = _far_with_address(session) & _latest_active_in_python(session)
+    names = dict(session.execute(select(Land.code, Land.name)).all())
+    lands = dict(session.execute(select(Contact.id, Contact.land_code).where(Contact.id.in_(expected_ids))).all())
+    expected = Counter(names[lands[i]] for i in expected_ids)
+    got = batch_by_land(session, TEAM, -1, BatchFilter(reach_km=REACH))
+    assert dict(zip(got["Land"], got["Personen"])) == dict(expected)
+    assert list(got["Personen"]) == sorted(got["Personen"], reverse=True)  # largest first
