@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contact, Kreis, Plz
+from db.queries.common import generation
 
 
 def plz_kreise(session: Session, codes: Iterable[str]) -> dict[str, str]:
@@ -21,6 +22,7 @@ def move_plz(session: Session, plz: str, kreis: Kreis) -> int:
     Returns how many contacts moved.
     """
     session.execute(update(Plz).where(Plz.plz == plz).values(kreis_ags=kreis.ags))
+    generation.renew(session, "structure")  # cached PLZ places and per-area figures are outdated
     result = session.execute(
         update(Contact)
         .where(Contact.plz == plz, Contact.kreis_ags != kreis.ags)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from db.queries import overview as ov_q
+from db.queries.common import generation
 from db.queries.map import counts as q
 from db.queries.map.counts import ContactFilter
 from domain.enums import SOURCES, STATUSES, TOPICS
@@ -125,6 +126,16 @@ def _base_key(session: Session, scope: Scope, f: ContactFilter) -> tuple:
     return (url, _area_key(scope), f, q.contact_version(session))
 
 
+def plz_places(session: Session) -> pd.DataFrame:
+    """All PLZ with place, Kreis and centroid (reference data, cached until the structure changes). Read-only."""
+    key = (
+        "places",
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+        generation.current(session, "structure"),
+    )
+    return _cache.get_or_compute(key, lambda: q.plz_places(session))
+
+
 def plz_counts(session: Session, scope: Scope, f: ContactFilter, base_key: tuple | None = None) -> pd.DataFrame:
     """Per PLZ: count and one column per status (cached while contacts and filter are unchanged)."""
     key = ("plz", *(base_key or _base_key(session, scope, f)))
@@ -224,7 +235,7 @@ def national_figures(session: Session, scope: Scope, reach_km: float | None = No
 
     def compute() -> mf.Protected:
         kreise = q.kreise(session)
-        per_plz = q.plz_places(session).merge(plz_counts(session, scope, f, base_key), on="plz", how="left")
+        per_plz = plz_places(session).merge(plz_counts(session, scope, f, base_key), on="plz", how="left")
         per_plz[[*STATUSES, "count"]] = per_plz[[*STATUSES, "count"]].fillna(0).astype("int64")
         analysed = analyse(per_plz, offices, reach_km)
         spots = [mf.spot(r, [], suppressed) for r in _far_spots(analysed, suppressed).to_dict("records")]
@@ -299,7 +310,7 @@ def _view(
         kreise = kreise[kreise["kv_id"] == f.kv_id]
     elif f.land_code and not suppressed:
         kreise = kreise[kreise["land_code"] == f.land_code]
-    places = q.plz_places(session)
+    places = plz_places(session)
     places = places[places["kreis_ags"].isin(kreise["ags"])]
     counts = plz_counts(session, scope, count_f, base_key)
     per_plz = places.merge(counts, on="plz", how="left")

@@ -27,6 +27,19 @@ def suppress_breakdown(parts: Mapping[str, int], total: int | None = None) -> tu
     """Hide small parts; when a total stands beside them, hide enough that none can be recomputed (protect)."""
     if total is None:
         return {k: suppress_value(v) for k, v in parts.items()}, None
+    if _nothing_to_protect(parts, total):
+        # What protect() decides for such a line, without running it (a national map has 4,000 lines).
+        return {k: suppress_value(v) for k, v in parts.items()}, int(total)
+    return _protected_breakdown(parts, total)
+
+
+def _nothing_to_protect(parts: Mapping[str, int], total: int) -> bool:
+    # The parts add up to the shown total and none is small: the hidden ones are zeros, which
+    # reveal nobody, so no further figure needs hiding.
+    return total >= MIN_COUNT and sum(parts.values()) == total and not any(_small(int(v)) for v in parts.values())
+
+
+def _protected_breakdown(parts: Mapping[str, int], total: int) -> tuple[dict, int | None]:
     values = {("part", k): int(v) for k, v in parts.items()} | {("total",): int(total)}
     # Parts that leave some of the total out (an unknown source): the rest is an unseen part of the line.
     values["rest",] = max(0, int(total) - sum(int(v) for v in parts.values()))

@@ -60,3 +60,15 @@ def test_frame_hides_dependent_rates():
 def test_hide_small_cells():
     out = hide_small_cells(pd.DataFrame({"x": [1, 5, 0], "y": [9, 4, 7]}), ("x", "y"))
     assert list(out["x"]) == [None, 5, None] and list(out["y"]) == [9, None, 7]
+
+
+@given(
+    st.dictionaries(st.sampled_from("abcd"), st.one_of(st.integers(0, 6), st.integers(0, 60)), min_size=1),
+    st.integers(0, 3),
+)
+def test_the_shortcut_decides_as_the_full_protection(parts, rest):
+    # suppress_breakdown skips protect() for lines without a small part; it must hide exactly the same.
+    from services.privacy.suppression import _protected_breakdown
+
+    total = sum(parts.values()) + rest
+    assert suppress_breakdown(parts, total) == _protected_breakdown(parts, total)
