@@ -96,3 +96,23 @@ def test_open_contact_card_and_audit(session):
         == before + 1
     )
     assert (ev.object_type, ev.object_id, ev.username) == ("contact", str(cid), "kv-leipzig")
+
+
+def test_searches_stay_in_scope_whichever_term_leads_the_plan(session):
+    # A selective text ("Sch…", three letters) leads the query with the scope written unindexed; a short
+    # one ("S") lets the area lead. Both must return exactly the matching people of the area.
+    for username in ("lv-sachsen", "kv-leipzig"):
+        scope = user_scope(session, username)
+        area = Contact.land_code == scope.land_code if scope.role == "land" else Contact.kv_id == scope.kv_id
+        for text in ("S", "Sch", "sch"):
+            expected = set(
+                session.scalars(
+                    select(Contact.id).where(
+                        area,
+                        func.lower(Contact.last_name).startswith(text.lower())
+                        | func.lower(Contact.first_name).startswith(text.lower()),
+                    )
+                )
+            )
+            got = {r.id for r in _all_pages(session, scope, text)}
+            assert got == expected and expected, (username, text)
