@@ -11,7 +11,7 @@ from components.contact_card import contact_card
 from components.contact_forms import CONSENT_OPTIONS, consent_label
 from components.reach import reach_slider
 from components.table_columns import table_with_column_choice
-from components.text import area_line
+from components.text import area_line, area_name
 from domain.enums import SOURCES, STATUSES, TOPICS
 from domain.formatting import BERLIN, format_date, format_int
 from services.contacts.card import load_card, open_contact
@@ -20,7 +20,7 @@ from services.core.settings import get_settings
 
 user = appctx.guard("pages/liste.py")
 st.title("Liste")
-area_line(user.area)
+area_box = st.container()  # filled once the KV and Kreis filters below are read
 appctx.flash()
 
 SORT_LABELS = {"name": "Name", "plz": "PLZ", "created": "Neueste zuerst"}
@@ -126,6 +126,9 @@ def _redraw_card(_result) -> None:
 
 choices = appctx.read(list_choices)
 flt, sort = _filters(choices)
+area_line(
+    area_name(user.area, dict(choices.kreise).get(flt.kreis_ags), dict(choices.kvs).get(flt.kv_id)), container=area_box
+)
 signature = _signature(flt, sort)
 if st.session_state.get(f"{K}_signature") != signature:
     # New filters or sort: back to the first page; a pending confirmation or file belongs to the old list.

@@ -174,3 +174,16 @@ def test_the_user_picks_the_columns_and_the_name_stays(app_db):
     # Paging keeps the choice.
     at.button(key="liste_next").click().run()
     assert list(at.dataframe[0].proto.column_order) == ["Name", "PLZ", "Status"]
+
+
+def test_the_area_line_names_the_chosen_kv(app_db):
+    leipzig = _count(app_db, select(Kreis.kv_id).where(Kreis.ags == "14713"))
+    eng = make_engine(app_db)
+    with session_scope(eng) as s:
+        name = s.get(Kreisverband, leipzig).name
+    eng.dispose()
+    at = open_page(PAGE, "team")
+    assert "Gebiet: Bundesweit" in [t.value for t in at.text]
+    at.selectbox(key="liste_kv").select(leipzig).run()
+    assert not at.exception
+    assert f"Gebiet: {name}" in [t.value for t in at.text] and "Gebiet: Bundesweit" not in [t.value for t in at.text]
