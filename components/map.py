@@ -382,11 +382,11 @@ def build_map(
     PlzClusters(
         plz_payload(view.spots), PLZ_LAYER, PLZ_ROWS_JS, PLZ_POPUP_JS, min_zoom=0 if land_chosen else LAND_ZOOM
     ).add_to(m)
-    if view.heat:
+    if view.heat and show_heat:  # sent only when drawn: 8,000 points are a seventh of a national page
         LocalHeatMap(
             view.heat,
             name="Alle Linksaktiven (Dichte, 5 Stufen)" if view.suppressed else "Alle Linksaktiven (Dichte)",
-            show=show_heat,
+            show=True,
             radius=18,
             blur=15,
             min_opacity=0.3,

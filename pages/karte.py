@@ -136,8 +136,8 @@ fmap = build_map(
 st_folium(fmap, returned_objects=[], height=620, use_container_width=True, key="karte_map")
 st.caption(
     "Ganz Deutschland: Kreise nach Linksaktiven ohne Geschäftsstelle in Reichweite. Die einzelnen PLZ erscheinen "
-    "ab der Ansicht eines Landes (hineinzoomen oder oben ein Land wählen). Reichweiten-Kreise und Dichte lassen "
-    "sich oben rechts in der Karte einschalten."
+    "ab der Ansicht eines Landes (hineinzoomen oder oben ein Land wählen). Die Reichweiten-Kreise lassen sich oben "
+    "rechts in der Karte einschalten, die Dichte mit dem Schalter „Dichte aller“ über der Karte."
 )
 
 chart, right = st.columns([1, 1], gap="medium")

@@ -145,6 +145,9 @@ def test_leitung_has_no_reach_slider_no_filters_and_no_small_count_in_the_map(ru
         shown += [row[4], *row[5]]
     numbers = [int(v.replace(".", "")) for v in shown if v != "&lt; 5"]
     assert not [n for n in numbers if 1 <= n <= 4], numbers
+    assert "L.heatLayer(" not in script  # the density travels only when it is switched on
+    next(t for t in at.toggle if t.label == "Dichte aller").set_value(True).run()
+    script, _ = _map_script(at)
     weights = re.search(r"L\.heatLayer\(\s*(\[\[.*?\]\])", script, flags=re.S)
     assert weights, "no heat layer in the map"
     assert {p[2] for p in json.loads(weights.group(1))} <= {0.2, 0.4, 0.6, 0.8, 1.0}
