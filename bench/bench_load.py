@@ -84,6 +84,7 @@ class Run:
     login_failures: int = 0
     think: float = 0.0  # mean pause after each action (0: the next action at once)
     client_cpu_seconds: float = 0.0  # this process (the protocol clients; Chromium runs in processes of its own)
+    pg_cpu_seconds: float | None = None  # the local PostgreSQL server's processes (None: not on this machine)
 
 
 def accounts(url: str, count: int) -> list[str]:
@@ -149,6 +150,24 @@ class Sampler(threading.Thread):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
         return 0.0
+
+    @staticmethod
+    def pg_cpu() -> float | None:
+        """CPU seconds of a PostgreSQL server on this machine: its processes, plus what exited backends
+        left in their parents' child times; None when no postgres process is visible here."""
+        total, seen = 0, False
+        for d in Path("/proc").iterdir():
+            if not d.name.isdigit():
+                continue
+            try:
+                if (d / "comm").read_text().strip() != "postgres":
+                    continue
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended while we looked
+                continue
+            seen = True
+            total += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+        return total / os.sysconf("SC_CLK_TCK") if seen else None
 
     def run(self) -> None:
         db = urlparse(self.url).path.lstrip("/")
@@ -363,6 +382,11 @@ def report(run: Run) -> None:
     print(
         f"load generator (this process) CPU {run.client_cpu_seconds / run.wall * 100 if run.wall else 0:.0f} % of one core"
     )
+    if run.pg_cpu_seconds is not None:
+        print(
+            f"PostgreSQL CPU {run.pg_cpu_seconds / run.wall * 100 if run.wall else 0:.0f} % of one core, "
+            f"{run.pg_cpu_seconds / max(done, 1):.3f} CPU-s per action"
+        )
 
 
 def model(runs: list[Run]) -> None:
@@ -384,6 +408,18 @@ def model(runs: list[Run]) -> None:
             f"the app tier finishes at most ≈ {capacity:.1f} actions/s on {usable} core(s), "
             f"≈ {capacity * 60 / 4:.0f} session rounds of 4 actions per minute"
         )
+        if run.pg_cpu_seconds is not None:
+            # The whole machine: app processes and PostgreSQL share the cores.
+            pg = run.pg_cpu_seconds / done
+            whole = cores / (per_action + pg)
+            # A session that waits for its answer and then thinks for T seconds asks 1 / (T + R) actions
+            # per second; with answers in R = 2 s the machine carries whole * (T + 2) such sessions.
+            print(
+                f"  with PostgreSQL ({pg:.3f} CPU-s per action): this machine finishes ≈ {whole:.1f} actions/s on "
+                f"{cores} cores; at answers of 2 s it carries ≈ {whole * 2:.0f} sessions without a pause, "
+                f"≈ {whole * (2 + 15):.0f} with 15 s reading time; each further core with its own app process "
+                f"adds ≈ {1 / (per_action + pg):.1f} actions/s"
+            )
     print(
         "One Streamlit process runs every script on one core (Python's GIL): a second process buys a second core "
         "as long as the machine has one free; beyond the cores, more processes add nothing."
@@ -441,6 +477,7 @@ def main() -> None:
                 cookies = login_cookies(args.pg, users[:k], env) if args.client == "protocol" else []
                 cpu0 = sum(Sampler.cpu(p) for p in pids)
                 own0 = Sampler.cpu(os.getpid())
+                pg0 = Sampler.pg_cpu()
                 t0 = time.perf_counter()
                 sampler.start()
                 if args.client == "protocol":
@@ -452,6 +489,8 @@ def main() -> None:
                 run.wall = time.perf_counter() - t0
                 run.cpu_seconds = sum(Sampler.cpu(p) for p in pids) - cpu0
                 run.client_cpu_seconds = Sampler.cpu(os.getpid()) - own0
+                pg1 = Sampler.pg_cpu()
+                run.pg_cpu_seconds = pg1 - pg0 if pg0 is not None and pg1 is not None else None
                 run.rss_mb, run.pg_connections = sampler.rss, sampler.connections
                 report(run)
                 runs.append(run)
