@@ -3,7 +3,7 @@
 branca's MacroElement.render wraps each rendered macro in ``Element(text)``, and Element compiles
 its argument as a Jinja template. For our layers that text is hundreds of kilobytes of GeoJSON
 (lexing it cost about 0.15 s per national map) and holds names typed into the Cockpit: an office
-called ``{% raw %}`` broke the map, and ``{{ … }}`` in it would have been evaluated on the server.
+called ``{% raw %}`` broke the map, and ``{{ … }}`` in it was evaluated on the server (not sandboxed).
 """
 
 from __future__ import annotations
