@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select, text  # noqa: E402
 
 from bench.bench_map import ensure_seeded  # noqa: E402
+from bench.common import rss_mb  # noqa: E402
 from db.engine import make_engine, make_session_factory  # noqa: E402
 from db.models import Kreisverband, Land, User  # noqa: E402
 from harness.browser import CHROMIUM_ARGS, find_chromium, start_app  # noqa: E402
@@ -144,14 +145,6 @@ class Sampler(threading.Thread):
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     @staticmethod
-    def rss_mb(pid: int) -> float:
-        """Resident memory of a process in MB."""
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-    @staticmethod
     def pg_cpu() -> float | None:
         """CPU seconds of a PostgreSQL server on this machine: its processes, plus what exited backends
         left in their parents' child times; None when no postgres process is visible here."""
@@ -173,7 +166,7 @@ class Sampler(threading.Thread):
         db = urlparse(self.url).path.lstrip("/")
         while not self.stop_at:
             try:
-                self.rss.append(sum(self.rss_mb(p) for p in self.pids))
+                self.rss.append(sum(rss_mb(p) for p in self.pids))
                 with self.engine.connect() as conn:
                     n = conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"), {"d": db})
                 self.connections = max(self.connections, int(n) - 1)  # without the sampler's own

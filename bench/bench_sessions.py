@@ -25,18 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import PG_1M, SQLITE_1M  # noqa: E402
+from bench.common import PG_1M, SQLITE_1M, rss_mb  # noqa: E402
 
 GOAL_MB = 30.0
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process in MB (VmRSS)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def settled_rss(pid: int, seconds: float = 3.0) -> float:

@@ -1,10 +1,11 @@
-"""Shared parts of the benchmarks that measure writes: a rolled-back session and the command line."""
+"""Shared parts of the benchmarks: a rolled-back session for writes, the command line, a process's memory."""
 
 from __future__ import annotations
 
 import argparse
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,14 @@ from db.engine import make_engine
 
 SQLITE_1M = "/tmp/bench_1m.sqlite"
 PG_1M = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_1m"
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def timed(label: str, fn):

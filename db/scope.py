@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, literal_column, or_, select
+from sqlalchemy import Select, or_, select
 
 from db.models import Contact, ContactShare
 from domain.errors import PermissionDenied
@@ -41,24 +41,17 @@ def require_persons(scope: Scope) -> None:
         raise PermissionDenied("Deine Rolle sieht keine personenbezogenen Daten, nur Auswertungen.")
 
 
-def apply_scope(stmt: Select, scope: Scope, contact=Contact, leading: bool = True) -> Select:
-    """Restrict a query over contacts to those the scope may see (persons only).
-
-    leading=False writes the same terms so that no index matches them: a caller's more selective
-    condition (a name prefix) then leads the plan instead of every contact of the Land or KV.
-    """
+def apply_scope(stmt: Select, scope: Scope, contact=Contact) -> Select:
+    """Restrict a query over contacts to those the scope may see (persons only)."""
     require_persons(scope)
-    kv_id, land_code = contact.kv_id, contact.land_code
-    if not leading:
-        kv_id, land_code = kv_id + 0, land_code.concat(literal_column("''"))
     if scope.role == "kreis":
         # Handed-over volunteers are visible to the receiving KV only via an explicit share.
         shared = select(ContactShare.contact_id).where(
             ContactShare.kv_id == scope.kv_id, ContactShare.revoked_at.is_(None)
         )
-        return stmt.where(or_(kv_id == scope.kv_id, contact.id.in_(shared)))
+        return stmt.where(or_(contact.kv_id == scope.kv_id, contact.id.in_(shared)))
     if scope.role == "land":
-        return stmt.where(land_code == scope.land_code)
+        return stmt.where(contact.land_code == scope.land_code)
     return stmt
 
 

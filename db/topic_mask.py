@@ -38,11 +38,6 @@ def mask_of_topics(topics) -> int:
     return sum(BITS.get(t, 0) for t in set(topics))
 
 
-def topics_of_mask(mask: int) -> list[str]:
-    """The topic codes whose bits are set in mask, in the order of TOPICS."""
-    return [t for t, b in BITS.items() if mask & b]
-
-
 # --- SQLite: row triggers -------------------------------------------------------------------------------
 
 

@@ -462,15 +462,14 @@ def eligible_frame(session: Session, scope: Scope, edition_id: int, flt: BatchFi
 
 def batch_by_land(session: Session, scope: Scope, edition_id: int, flt: BatchFilter) -> pd.DataFrame:
     """How many people of the batch live in each Land (Land name, Personen), largest first."""
-    # Counted per Kreis of the PLZ (already joined; a contact's Land is its PLZ's), then summed per
-    # Land here: grouped by contact.land_code, SQLite walked all contacts in Land order through a
-    # ladder index to save a sort (4.7 s instead of 0.6 s at a million), or read every contact row.
-    stmt = batch_select(scope, edition_id, flt, Plz.kreis_ags, func.count()).group_by(Plz.kreis_ags)
-    land_of = dict(session.execute(select(Kreis.ags, Kreis.land_code)).all())
+    # By the Land of the PLZ's Kreis (a contact's Land is its PLZ's): grouped by contact.land_code,
+    # SQLite walked all contacts in Land order through a ladder index to save a sort (4.7 s at 1M).
+    stmt = (
+        batch_select(scope, edition_id, flt, Kreis.land_code, func.count())
+        .join(Kreis, Kreis.ags == Plz.kreis_ags)
+        .group_by(Kreis.land_code)
+    )
     names = area_names.land_names(session)
-    per_land: dict[str, int] = {}
-    for ags, n in session.execute(stmt):
-        name = names.get(land_of.get(ags), land_of.get(ags))
-        per_land[name] = per_land.get(name, 0) + int(n)
-    frame = pd.DataFrame(list(per_land.items()), columns=["Land", "Personen"])
+    rows = [(names.get(code, code), int(n)) for code, n in session.execute(stmt)]
+    frame = pd.DataFrame(rows, columns=["Land", "Personen"])
     return frame.sort_values(["Personen", "Land"], ascending=[False, True], ignore_index=True)

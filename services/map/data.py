@@ -121,18 +121,17 @@ def _area_key(scope: Scope) -> tuple:
     )
 
 
+def _database(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
 def _base_key(session: Session, scope: Scope, f: ContactFilter) -> tuple:
-    url = session.get_bind().engine.url.render_as_string(hide_password=True)
-    return (url, _area_key(scope), f, q.contact_version(session))
+    return (_database(session), _area_key(scope), f, q.contact_version(session))
 
 
 def plz_places(session: Session) -> pd.DataFrame:
     """All PLZ with place, Kreis and centroid (reference data, cached until the structure changes). Read-only."""
-    key = (
-        "places",
-        session.get_bind().engine.url.render_as_string(hide_password=True),
-        generation.current(session, "structure"),
-    )
+    key = ("places", _database(session), generation.current(session, "structure"))
     return _cache.get_or_compute(key, lambda: q.plz_places(session))
 
 
@@ -209,7 +208,8 @@ def _offices_near(offices: pd.DataFrame, bounds, reach_km: float) -> pd.DataFram
 
 
 def _offices_key(offices: pd.DataFrame) -> int:
-    return hash(tuple(zip(offices["id"].tolist(), offices["lat"].round(6).tolist(), offices["lon"].round(6).tolist())))
+    # Every field (name, hours): the map's popups and tables show them, not only where offices are.
+    return hash(tuple(offices.itertuples(index=False, name=None)))
 
 
 def _far_spots(analysed: pd.DataFrame, suppressed: bool) -> pd.DataFrame:
@@ -283,8 +283,7 @@ def build_view(session: Session, scope: Scope, f: ContactFilter, reach_km: float
     base_key = _base_key(session, scope, count_f)
     # The whole view, while contacts, structure and offices are unchanged: a rerun of the Karte
     # (another colouring, the heat toggle, a table click) builds nothing again. Read-only for callers.
-    # Every office field counts here (name, hours): the view's popups and tables show them.
-    key = ("view", *base_key, f, float(reach_km), suppressed, hash(tuple(offices.itertuples(index=False, name=None))))
+    key = ("view", *base_key, f, float(reach_km), suppressed, _offices_key(offices))
     hit = _views.get(key)
     if hit is not None:
         return hit

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from types import SimpleNamespace
 
 from sqlalchemy import (
-    Integer,
     Select,
     String,
     and_,
@@ -31,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from db.models import ConsentActive, Contact, ContactShare, ContactTopic, Plz
+from db.queries.common.plans import UNINDEXED_CONTACT, unindexed
 from db.queries.common.staging import staged
 from db.queries.contacts.consent import consent_active_exists
 from db.scope import Scope, apply_scope, require_persons
@@ -93,21 +92,6 @@ def _has_topic(contact_id, *topics):
     return exists(select(ContactTopic.contact_id).where(ContactTopic.contact_id == contact_id, cond))
 
 
-def _unindexed(expr):
-    """The same value in a form that no index matches (the term then cannot lead the plan)."""
-    if isinstance(expr.type, Integer):
-        return expr + 0
-    if isinstance(expr.type, String):
-        return expr.concat(literal_column("''"))
-    return func.coalesce(expr, expr)
-
-
-# The contact's own columns as a walk along the sort index checks them (apply_scope's contact=).
-_WALKED = SimpleNamespace(
-    id=_unindexed(Contact.id), kv_id=_unindexed(Contact.kv_id), land_code=_unindexed(Contact.land_code)
-)
-
-
 CONTACT_FIELDS = (
     "statuses",
     "sources",
@@ -134,8 +118,8 @@ def conditions(flt: ListFilter, walk: bool = False, sort: str | None = None, bro
     broad_hidden: only the status and source terms are hidden (they hold a third or a sixth of all
     Germany, never narrower than a KV's area).
     """
-    col = _unindexed if walk else (lambda expr: expr)
-    broad = _unindexed if walk or broad_hidden else (lambda expr: expr)
+    col = unindexed if walk else (lambda expr: expr)
+    broad = unindexed if walk or broad_hidden else (lambda expr: expr)
     day_col = col if sort != "created" else (lambda expr: expr)
     out = []
     if flt.statuses:
@@ -186,7 +170,7 @@ def filtered(
     kv_leads = dialect == "sqlite" and scope.role == "kreis" and not narrow
     stmt = select(*columns).select_from(Contact).where(*conditions(flt, walk, sort, broad_hidden=kv_leads))
     if walk or narrow:
-        return apply_scope(stmt, scope, contact=_WALKED)
+        return apply_scope(stmt, scope, contact=UNINDEXED_CONTACT)
     if dialect == "postgresql" and scope.role == "kreis":
         return _kv_or_shared(stmt, scope)
     return apply_scope(stmt, scope)
@@ -226,7 +210,7 @@ def sort_keys(dialect: str, sort: str, indexed: bool = True) -> list[tuple]:
     Name keys are the expressions of the name indexes (PostgreSQL lower() COLLATE "C", SQLite NOCASE).
     indexed=False writes the first key so that no index matches it (same values, same order).
     """
-    first = (lambda expr: expr) if indexed else _unindexed
+    first = (lambda expr: expr) if indexed else unindexed
     if sort == "name":
         if dialect == "postgresql":
             return [

@@ -24,6 +24,7 @@ from db.models import (
     OfferSkill,
     VolunteerOffer,
 )
+from db.queries.common.plans import UNINDEXED_CONTACT
 from db.scope import Scope, apply_scope
 
 PAGE_SIZE = 25
@@ -73,9 +74,14 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _normalized(query: str) -> str:
+    """The search text with commas as spaces and single spaces between its words."""
+    return " ".join((query or "").replace(",", " ").split())
+
+
 def search_filter(session: Session, query: str):
     """The WHERE clause for a search text: PLZ prefix, e-mail prefix or name prefix(es)."""
-    q = " ".join((query or "").replace(",", " ").split())
+    q = _normalized(query)
     if not q:
         return None
     if _PLZ_PREFIX.fullmatch(q):
@@ -96,8 +102,7 @@ def search_filter(session: Session, query: str):
 def _selective(query: str) -> bool:
     """Whether a search text narrows a million contacts to a few thousand at most: a PLZ or e-mail
     prefix of three characters or more, or names of which every word has three letters or more."""
-    words = " ".join((query or "").replace(",", " ").split()).split(" ")
-    return min(len(w) for w in words) >= 3
+    return min(len(w) for w in _normalized(query).split(" ")) >= 3
 
 
 def _name_filter(session: Session, words: list[str]):
@@ -127,7 +132,8 @@ def search(
         stmt = stmt.where(cond)
     # A selective search text leads the plan (SQLite otherwise walked a Land's 70,000 contacts for
     # "Mül"); a short one ("M", "Anna M") matches tens of thousands nationally, so the area leads.
-    stmt = apply_scope(stmt, scope, leading=cond is None or not _selective(query))
+    selective = cond is not None and _selective(query)
+    stmt = apply_scope(stmt, scope, contact=UNINDEXED_CONTACT) if selective else apply_scope(stmt, scope)
     stmt = stmt.order_by(_order_key(session, cond is not None), Contact.id)
     # One row more than a page tells whether a next page exists without counting all matches.
     rows = session.execute(stmt.offset(max(page, 0) * page_size).limit(page_size + 1)).all()
